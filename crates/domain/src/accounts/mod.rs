@@ -1,0 +1,109 @@
+//! People and their accounts: functions, e-mail addresses, names, passwords.
+
+mod function;
+
+pub use function::Function;
+
+/// An e-mail address, trimmed and lower-cased; a light shape check (the real check is the
+/// mail that reaches it).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(transparent)]
+pub struct Email(String);
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AccountError {
+    #[error("l'adresse électronique « {0} » n'est pas valide")]
+    Email(String),
+    #[error("le nom doit compter entre 2 et 120 caractères")]
+    Name,
+    #[error("le mot de passe doit compter au moins {MIN_PASSWORD_LEN} caractères")]
+    PasswordTooShort,
+    #[error("le mot de passe ne doit pas dépasser {MAX_PASSWORD_LEN} caractères")]
+    PasswordTooLong,
+    #[error("fonction « {0} » inconnue")]
+    Function(String),
+}
+
+impl Email {
+    pub fn parse(input: &str) -> Result<Self, AccountError> {
+        let email = input.trim().to_lowercase();
+        let valid = email.len() <= 254
+            && email.split_once('@').is_some_and(|(local, domain)| {
+                !local.is_empty()
+                    && domain.contains('.')
+                    && !domain.starts_with('.')
+                    && !domain.ends_with('.')
+                    && !domain.contains('@')
+            })
+            && !email.chars().any(|c| c.is_whitespace() || c.is_control());
+        if valid { Ok(Self(email)) } else { Err(AccountError::Email(input.trim().to_owned())) }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for Email {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A person's displayed name.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(transparent)]
+pub struct PersonName(String);
+
+impl PersonName {
+    pub fn parse(input: &str) -> Result<Self, AccountError> {
+        let name = input.split_whitespace().collect::<Vec<_>>().join(" ");
+        let len = name.chars().count();
+        if (2..=120).contains(&len) && !name.chars().any(char::is_control) {
+            Ok(Self(name))
+        } else {
+            Err(AccountError::Name)
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+pub const MIN_PASSWORD_LEN: usize = 10;
+pub const MAX_PASSWORD_LEN: usize = 256;
+
+/// Checks a new password (length only, as ANSSI advises for long passphrases).
+pub fn check_new_password(password: &str) -> Result<(), AccountError> {
+    let len = password.chars().count();
+    if len < MIN_PASSWORD_LEN {
+        Err(AccountError::PasswordTooShort)
+    } else if len > MAX_PASSWORD_LEN {
+        Err(AccountError::PasswordTooLong)
+    } else {
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails() {
+        assert_eq!(Email::parse(" Marie.Curie@AC-Lille.fr ").map(|e| e.to_string()), Ok("marie.curie@ac-lille.fr".to_owned()));
+        for bad in ["", "marie", "@ac-lille.fr", "marie@", "marie@lille", "ma rie@ac-lille.fr", "a@b@c.fr", "a@.fr"] {
+            assert!(Email::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn names_and_passwords() {
+        assert_eq!(PersonName::parse("  Marie   Curie ").map(|n| n.as_str().to_owned()), Ok("Marie Curie".to_owned()));
+        assert_eq!(PersonName::parse("M"), Err(AccountError::Name));
+        assert_eq!(check_new_password("court"), Err(AccountError::PasswordTooShort));
+        assert_eq!(check_new_password(&"x".repeat(300)), Err(AccountError::PasswordTooLong));
+        assert_eq!(check_new_password("une longue phrase de passe"), Ok(()));
+    }
+}

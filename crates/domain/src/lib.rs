@@ -1,0 +1,8 @@
+//! Types and rules of Territoire. No I/O: everything here is pure and unit-tested.
+
+pub mod accounts;
+pub mod directory;
+pub mod ids;
+pub mod policy;
+pub mod territories;
+pub mod text;

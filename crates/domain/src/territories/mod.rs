@@ -1,0 +1,72 @@
+//! A *territoire apprenant*: a network of establishments and partners of an area.
+
+use crate::text::slugify;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TerritoryError {
+    #[error("le nom du territoire doit compter entre 3 et 120 caractères")]
+    Name,
+    #[error("la description ne doit pas dépasser 5 000 caractères")]
+    Description,
+}
+
+/// A validated new territory: a name (and the slug of its address) and a description.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewTerritory {
+    pub name: String,
+    pub slug: String,
+    pub description: String,
+}
+
+impl NewTerritory {
+    pub fn parse(name: &str, description: &str) -> Result<Self, TerritoryError> {
+        let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
+        let slug = slugify(&name);
+        if !(3..=120).contains(&name.chars().count()) || slug.is_empty() {
+            return Err(TerritoryError::Name);
+        }
+        let description = description.trim().to_owned();
+        if description.chars().count() > 5_000 {
+            return Err(TerritoryError::Description);
+        }
+        Ok(Self { name, slug, description })
+    }
+}
+
+/// Kinds of partners of a territory (seed 000, 001, 002).
+pub const PARTNER_KINDS: &[(&str, &str)] = &[
+    ("collectivite", "Collectivité territoriale"),
+    ("association", "Association"),
+    ("culture", "Structure culturelle"),
+    ("fablab", "FabLab, tiers-lieu"),
+    ("canope", "Réseau Canopé"),
+    ("inspe", "INSPE, université"),
+    ("academique", "Service académique (CARDIE, DANE…)"),
+    ("entreprise", "Entreprise"),
+];
+
+pub fn partner_kind_label(code: &str) -> &'static str {
+    PARTNER_KINDS.iter().find(|(c, _)| *c == code).map_or("Partenaire", |(_, l)| *l)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_and_slugs() {
+        let t = NewTerritory::parse("  Territoire apprenant   Val-de-Reuil ", " x ");
+        assert_eq!(
+            t,
+            Ok(NewTerritory {
+                name: "Territoire apprenant Val-de-Reuil".into(),
+                slug: "territoire-apprenant-val-de-reuil".into(),
+                description: "x".into()
+            })
+        );
+        assert_eq!(NewTerritory::parse("ab", ""), Err(TerritoryError::Name));
+        assert_eq!(NewTerritory::parse("«»—", ""), Err(TerritoryError::Name));
+        assert_eq!(NewTerritory::parse("Arras", &"x".repeat(5001)), Err(TerritoryError::Description));
+        assert_eq!(partner_kind_label("fablab"), "FabLab, tiers-lieu");
+    }
+}
