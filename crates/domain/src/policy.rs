@@ -10,10 +10,16 @@ pub struct Actor {
 }
 
 impl Actor {
-    pub const ANONYMOUS: Self = Self { person: None, admin: false };
+    pub const ANONYMOUS: Self = Self {
+        person: None,
+        admin: false,
+    };
 
     pub fn person(id: PersonId, admin: bool) -> Self {
-        Self { person: Some(id), admin }
+        Self {
+            person: Some(id),
+            admin,
+        }
     }
 }
 
@@ -83,7 +89,8 @@ pub fn can(actor: Actor, action: Action, resource: Resource) -> bool {
             Action::Create | Action::Delete => false,
         },
         Resource::Person { id } => {
-            actor.person == Some(id) && matches!(action, Action::View | Action::Edit | Action::Delete)
+            actor.person == Some(id)
+                && matches!(action, Action::View | Action::Edit | Action::Delete)
         }
     }
 }
@@ -100,30 +107,112 @@ mod tests {
         let anonymous = Actor::ANONYMOUS;
         let person = Actor::person(ME, false);
         let admin = Actor::person(OTHER, true);
-        let coordinator = Resource::Territory { role: Some(TerritoryRole::Coordinator) };
-        let member = Resource::Territory { role: Some(TerritoryRole::Member) };
+        let coordinator = Resource::Territory {
+            role: Some(TerritoryRole::Coordinator),
+        };
+        let member = Resource::Territory {
+            role: Some(TerritoryRole::Member),
+        };
         let outsider = Resource::Territory { role: None };
         use Action::*;
         // (actor, resource, [View, Create, Edit, Delete, ManageMembers])
         let rows: &[(&str, Actor, Resource, [bool; 5])] = &[
-            ("anonymous/directory", anonymous, Resource::Directory, [true, false, false, false, false]),
-            ("person/directory", person, Resource::Directory, [true, false, false, false, false]),
-            ("admin/directory", admin, Resource::Directory, [true, true, true, true, true]),
-            ("anonymous/territories", anonymous, Resource::Territories, [true, false, false, false, false]),
-            ("person/territories", person, Resource::Territories, [true, false, false, false, false]),
-            ("admin/territories", admin, Resource::Territories, [true, true, true, true, true]),
-            ("anonymous/territory", anonymous, outsider, [true, false, false, false, false]),
-            ("outsider/territory", person, outsider, [true, false, false, false, false]),
-            ("member/territory", person, member, [true, false, false, false, false]),
-            ("coordinator/territory", person, coordinator, [true, false, true, false, true]),
-            ("admin/territory", admin, outsider, [true, true, true, true, true]),
-            ("anonymous/person", anonymous, Resource::Person { id: ME }, [false, false, false, false, false]),
-            ("self/person", person, Resource::Person { id: ME }, [true, false, true, true, false]),
-            ("other/person", person, Resource::Person { id: OTHER }, [false, false, false, false, false]),
-            ("admin/person", admin, Resource::Person { id: ME }, [true, true, true, true, true]),
+            (
+                "anonymous/directory",
+                anonymous,
+                Resource::Directory,
+                [true, false, false, false, false],
+            ),
+            (
+                "person/directory",
+                person,
+                Resource::Directory,
+                [true, false, false, false, false],
+            ),
+            (
+                "admin/directory",
+                admin,
+                Resource::Directory,
+                [true, true, true, true, true],
+            ),
+            (
+                "anonymous/territories",
+                anonymous,
+                Resource::Territories,
+                [true, false, false, false, false],
+            ),
+            (
+                "person/territories",
+                person,
+                Resource::Territories,
+                [true, false, false, false, false],
+            ),
+            (
+                "admin/territories",
+                admin,
+                Resource::Territories,
+                [true, true, true, true, true],
+            ),
+            (
+                "anonymous/territory",
+                anonymous,
+                outsider,
+                [true, false, false, false, false],
+            ),
+            (
+                "outsider/territory",
+                person,
+                outsider,
+                [true, false, false, false, false],
+            ),
+            (
+                "member/territory",
+                person,
+                member,
+                [true, false, false, false, false],
+            ),
+            (
+                "coordinator/territory",
+                person,
+                coordinator,
+                [true, false, true, false, true],
+            ),
+            (
+                "admin/territory",
+                admin,
+                outsider,
+                [true, true, true, true, true],
+            ),
+            (
+                "anonymous/person",
+                anonymous,
+                Resource::Person { id: ME },
+                [false, false, false, false, false],
+            ),
+            (
+                "self/person",
+                person,
+                Resource::Person { id: ME },
+                [true, false, true, true, false],
+            ),
+            (
+                "other/person",
+                person,
+                Resource::Person { id: OTHER },
+                [false, false, false, false, false],
+            ),
+            (
+                "admin/person",
+                admin,
+                Resource::Person { id: ME },
+                [true, true, true, true, true],
+            ),
         ];
         for (name, actor, resource, expected) in rows {
-            for (action, want) in [View, Create, Edit, Delete, ManageMembers].into_iter().zip(expected) {
+            for (action, want) in [View, Create, Edit, Delete, ManageMembers]
+                .into_iter()
+                .zip(expected)
+            {
                 assert_eq!(can(*actor, action, *resource), *want, "{name} {action:?}");
             }
         }

@@ -4,7 +4,10 @@
 pub fn fold(text: &str) -> String {
     let ascii = deunicode::deunicode(text).to_lowercase();
     let mut out = String::with_capacity(ascii.len());
-    for word in ascii.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()) {
+    for word in ascii
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
         if !out.is_empty() {
             out.push(' ');
         }
@@ -41,8 +44,14 @@ mod tests {
 
     #[test]
     fn folds_accents_case_and_punctuation() {
-        assert_eq!(fold("  École Élémentaire Jean-Jaurès "), "ecole elementaire jean jaures");
-        assert_eq!(fold("Lycée d'Enseignement Général — Œuvre"), "lycee d enseignement general oeuvre");
+        assert_eq!(
+            fold("  École Élémentaire Jean-Jaurès "),
+            "ecole elementaire jean jaures"
+        );
+        assert_eq!(
+            fold("Lycée d'Enseignement Général — Œuvre"),
+            "lycee d enseignement general oeuvre"
+        );
     }
 
     #[test]

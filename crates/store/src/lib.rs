@@ -1,1 +1,13 @@
+//! The database of Territoire: SQLite (embedded default) or PostgreSQL (at scale), behind one
+//! API. Queries are written once with `$n` placeholders, which both dialects accept; where
+//! the dialects truly differ, the difference sits in `db.rs`.
 
+pub mod accounts;
+pub mod backup;
+mod db;
+pub mod directory;
+pub mod territories;
+
+pub use db::{Backend, Db, StoreError, now};
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;

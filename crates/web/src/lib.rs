@@ -1,1 +1,34 @@
+//! The HTTP side of Territoire: pages (askama + DSFR), the JSON API, and the server itself.
+//! `launch` serves on a listener it is given, so tests bind port 0.
 
+mod api;
+mod assets;
+mod error;
+mod extractors;
+mod handlers;
+pub mod mail;
+mod metrics;
+mod router;
+mod security;
+mod state;
+mod views;
+
+pub use state::{AppState, WebSettings};
+
+use std::future::Future;
+use std::net::SocketAddr;
+
+/// Serves the platform on `listener` until `shutdown` completes, then drains requests.
+pub async fn launch(
+    state: AppState,
+    listener: tokio::net::TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = router::router(state);
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+}

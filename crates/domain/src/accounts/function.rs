@@ -62,7 +62,10 @@ impl Function {
 
     pub fn parse(code: &str) -> Result<Self, AccountError> {
         let code = code.trim();
-        Self::ALL.into_iter().find(|f| f.code() == code).ok_or_else(|| AccountError::Function(code.to_owned()))
+        Self::ALL
+            .into_iter()
+            .find(|f| f.code() == code)
+            .ok_or_else(|| AccountError::Function(code.to_owned()))
     }
 
     /// The French title shown to people.
@@ -87,7 +90,10 @@ impl Function {
 
     /// Teaches classes (and so can be observed in a peer visit).
     pub fn teaches(self) -> bool {
-        matches!(self, Self::Enseignant1d | Self::Enseignant2d | Self::DirecteurEcole)
+        matches!(
+            self,
+            Self::Enseignant1d | Self::Enseignant2d | Self::DirecteurEcole
+        )
     }
 }
 
@@ -108,6 +114,9 @@ mod tests {
             let json = serde_json::to_string(&function).unwrap_or_default();
             assert_eq!(json, format!("\"{}\"", function.code()));
         }
-        assert_eq!(Function::parse("recteur"), Err(AccountError::Function("recteur".to_owned())));
+        assert_eq!(
+            Function::parse("recteur"),
+            Err(AccountError::Function("recteur".to_owned()))
+        );
     }
 }

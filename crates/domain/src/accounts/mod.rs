@@ -1,6 +1,7 @@
 //! People and their accounts: functions, e-mail addresses, names, passwords.
 
 mod function;
+pub mod password;
 
 pub use function::Function;
 
@@ -36,7 +37,11 @@ impl Email {
                     && !domain.contains('@')
             })
             && !email.chars().any(|c| c.is_whitespace() || c.is_control());
-        if valid { Ok(Self(email)) } else { Err(AccountError::Email(input.trim().to_owned())) }
+        if valid {
+            Ok(Self(email))
+        } else {
+            Err(AccountError::Email(input.trim().to_owned()))
+        }
     }
 
     pub fn as_str(&self) -> &str {
@@ -92,18 +97,39 @@ mod tests {
 
     #[test]
     fn emails() {
-        assert_eq!(Email::parse(" Marie.Curie@AC-Lille.fr ").map(|e| e.to_string()), Ok("marie.curie@ac-lille.fr".to_owned()));
-        for bad in ["", "marie", "@ac-lille.fr", "marie@", "marie@lille", "ma rie@ac-lille.fr", "a@b@c.fr", "a@.fr"] {
+        assert_eq!(
+            Email::parse(" Marie.Curie@AC-Lille.fr ").map(|e| e.to_string()),
+            Ok("marie.curie@ac-lille.fr".to_owned())
+        );
+        for bad in [
+            "",
+            "marie",
+            "@ac-lille.fr",
+            "marie@",
+            "marie@lille",
+            "ma rie@ac-lille.fr",
+            "a@b@c.fr",
+            "a@.fr",
+        ] {
             assert!(Email::parse(bad).is_err(), "{bad}");
         }
     }
 
     #[test]
     fn names_and_passwords() {
-        assert_eq!(PersonName::parse("  Marie   Curie ").map(|n| n.as_str().to_owned()), Ok("Marie Curie".to_owned()));
+        assert_eq!(
+            PersonName::parse("  Marie   Curie ").map(|n| n.as_str().to_owned()),
+            Ok("Marie Curie".to_owned())
+        );
         assert_eq!(PersonName::parse("M"), Err(AccountError::Name));
-        assert_eq!(check_new_password("court"), Err(AccountError::PasswordTooShort));
-        assert_eq!(check_new_password(&"x".repeat(300)), Err(AccountError::PasswordTooLong));
+        assert_eq!(
+            check_new_password("court"),
+            Err(AccountError::PasswordTooShort)
+        );
+        assert_eq!(
+            check_new_password(&"x".repeat(300)),
+            Err(AccountError::PasswordTooLong)
+        );
         assert_eq!(check_new_password("une longue phrase de passe"), Ok(()));
     }
 }

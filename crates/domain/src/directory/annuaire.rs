@@ -38,7 +38,11 @@ pub enum AnnuaireError {
     #[error("colonne obligatoire absente : « {0} »")]
     MissingColumn(&'static str),
     #[error("ligne {line}, colonne « {column} » : {message}")]
-    Field { line: u64, column: &'static str, message: String },
+    Field {
+        line: u64,
+        column: &'static str,
+        message: String,
+    },
     #[error("ligne {line} : {message}")]
     Line { line: u64, message: String },
     #[error("le fichier ne contient aucun établissement")]
@@ -69,8 +73,20 @@ const STATE: &str = "etat";
 
 const REQUIRED: [&str; 6] = [UAI, NAME, KIND, COMMUNE_CODE, COMMUNE_NAME, DEPARTEMENT];
 const OPTIONAL: [&str; 14] = [
-    STATUS, ADDRESS, POSTAL_CODE, PHONE, MAIL, PUPILS, PRIORITY, LATITUDE, LONGITUDE, CIRCO_CODE,
-    CIRCO_NAME, BASSIN_CODE, BASSIN_NAME, STATE,
+    STATUS,
+    ADDRESS,
+    POSTAL_CODE,
+    PHONE,
+    MAIL,
+    PUPILS,
+    PRIORITY,
+    LATITUDE,
+    LONGITUDE,
+    CIRCO_CODE,
+    CIRCO_NAME,
+    BASSIN_CODE,
+    BASSIN_NAME,
+    STATE,
 ];
 
 fn header_key(header: &str) -> String {
@@ -88,7 +104,10 @@ impl Columns {
 
 /// Reads a whole file; returns every entry or the first reason to refuse it.
 pub fn parse(input: impl Read) -> Result<Vec<Entry>, AnnuaireError> {
-    let mut reader = csv::ReaderBuilder::new().delimiter(b';').flexible(false).from_reader(input);
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .flexible(false)
+        .from_reader(input);
     let headers = reader.headers().map_err(|e| csv_error(&e, 1))?.clone();
     let keys: Vec<String> = headers.iter().map(header_key).collect();
     let mut columns = HashMap::new();
@@ -135,7 +154,9 @@ pub fn parse(input: impl Read) -> Result<Vec<Entry>, AnnuaireError> {
 fn csv_error(error: &csv::Error, line: u64) -> AnnuaireError {
     let line = error.position().map_or(line, csv::Position::line);
     let message = match error.kind() {
-        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => {
             format!("ligne mal formée : {len} champs au lieu de {expected_len}")
         }
         csv::ErrorKind::Utf8 { .. } => "le texte n'est pas en UTF-8".to_owned(),
@@ -144,10 +165,19 @@ fn csv_error(error: &csv::Error, line: u64) -> AnnuaireError {
     AnnuaireError::Line { line, message }
 }
 
-fn parse_record(cols: &Columns, record: &csv::StringRecord, line: u64) -> Result<Entry, AnnuaireError> {
-    let field_error = |column: &'static str, message: String| AnnuaireError::Field { line, column, message };
+fn parse_record(
+    cols: &Columns,
+    record: &csv::StringRecord,
+    line: u64,
+) -> Result<Entry, AnnuaireError> {
+    let field_error = |column: &'static str, message: String| AnnuaireError::Field {
+        line,
+        column,
+        message,
+    };
     let required = |column: &'static str| {
-        cols.get(record, column).ok_or_else(|| field_error(column, "valeur manquante".to_owned()))
+        cols.get(record, column)
+            .ok_or_else(|| field_error(column, "valeur manquante".to_owned()))
     };
     let text = |column: &'static str| cols.get(record, column).map(str::to_owned);
     let number = |column: &'static str| -> Result<Option<f64>, AnnuaireError> {
@@ -164,19 +194,34 @@ fn parse_record(cols: &Columns, record: &csv::StringRecord, line: u64) -> Result
 
     let uai = Uai::parse(required(UAI)?).map_err(|e| field_error(UAI, e.to_string()))?;
     let departement_raw = required(DEPARTEMENT)?;
-    let departement = normalize_departement(departement_raw)
-        .ok_or_else(|| field_error(DEPARTEMENT, format!("département « {departement_raw} » inconnu")))?;
+    let departement = normalize_departement(departement_raw).ok_or_else(|| {
+        field_error(
+            DEPARTEMENT,
+            format!("département « {departement_raw} » inconnu"),
+        )
+    })?;
     let latitude = number(LATITUDE)?;
     let longitude = number(LONGITUDE)?;
     if let Some(lat) = latitude.filter(|l| !(-90.0..=90.0).contains(l)) {
-        return Err(field_error(LATITUDE, format!("{lat} est hors de [-90, 90]")));
+        return Err(field_error(
+            LATITUDE,
+            format!("{lat} est hors de [-90, 90]"),
+        ));
     }
     if let Some(lon) = longitude.filter(|l| !(-180.0..=180.0).contains(l)) {
-        return Err(field_error(LONGITUDE, format!("{lon} est hors de [-180, 180]")));
+        return Err(field_error(
+            LONGITUDE,
+            format!("{lon} est hors de [-180, 180]"),
+        ));
     }
     let pupils = cols
         .get(record, PUPILS)
-        .map(|v| v.parse::<i64>().ok().filter(|n| *n >= 0).ok_or_else(|| field_error(PUPILS, format!("« {v} » n'est pas un effectif"))))
+        .map(|v| {
+            v.parse::<i64>()
+                .ok()
+                .filter(|n| *n >= 0)
+                .ok_or_else(|| field_error(PUPILS, format!("« {v} » n'est pas un effectif")))
+        })
         .transpose()?;
     let pair = |code: &'static str, name: &'static str| {
         text(code).map(|c| {
@@ -188,7 +233,9 @@ fn parse_record(cols: &Columns, record: &csv::StringRecord, line: u64) -> Result
         uai,
         name: required(NAME)?.to_owned(),
         kind: EstablishmentKind::from_annuaire(required(KIND)?),
-        public: cols.get(record, STATUS).is_none_or(|s| crate::text::fold(s) != "prive"),
+        public: cols
+            .get(record, STATUS)
+            .is_none_or(|s| crate::text::fold(s) != "prive"),
         address: text(ADDRESS),
         postal_code: text(POSTAL_CODE),
         commune_code: required(COMMUNE_CODE)?.to_owned(),
@@ -196,13 +243,17 @@ fn parse_record(cols: &Columns, record: &csv::StringRecord, line: u64) -> Result
         departement,
         circonscription: pair(CIRCO_CODE, CIRCO_NAME),
         bassin: pair(BASSIN_CODE, BASSIN_NAME),
-        education_prioritaire: cols.get(record, PRIORITY).and_then(EducationPrioritaire::from_code),
+        education_prioritaire: cols
+            .get(record, PRIORITY)
+            .and_then(EducationPrioritaire::from_code),
         pupils,
         phone: text(PHONE),
         email: text(MAIL),
         latitude: latitude.filter(|_| longitude.is_some()),
         longitude: longitude.filter(|_| latitude.is_some()),
-        open: cols.get(record, STATE).is_none_or(|s| s.eq_ignore_ascii_case("OUVERT")),
+        open: cols
+            .get(record, STATE)
+            .is_none_or(|s| s.eq_ignore_ascii_case("OUVERT")),
     })
 }
 
@@ -226,18 +277,30 @@ mod tests {
         assert_eq!(ecole.name, "École primaire Jean Jaurès; Arras");
         assert_eq!(ecole.kind, EstablishmentKind::Ecole);
         assert_eq!(ecole.departement, "62");
-        assert_eq!(ecole.education_prioritaire, Some(EducationPrioritaire::RepPlus));
-        assert_eq!(ecole.circonscription.as_ref().map(|c| c.0.as_str()), Some("0620095E"));
+        assert_eq!(
+            ecole.education_prioritaire,
+            Some(EducationPrioritaire::RepPlus)
+        );
+        assert_eq!(
+            ecole.circonscription.as_ref().map(|c| c.0.as_str()),
+            Some("0620095E")
+        );
         assert_eq!((ecole.latitude, ecole.longitude), (Some(50.29), Some(2.77)));
         assert!(ecole.open && ecole.public);
         let college = &entries[1];
         assert!(!college.open && !college.public);
-        assert_eq!((college.latitude, college.longitude, college.address.clone()), (None, None, None));
+        assert_eq!(
+            (college.latitude, college.longitude, college.address.clone()),
+            (None, None, None)
+        );
     }
 
     #[test]
     fn reads_lower_case_headers() {
-        let file = format!("{}\n0620001A;École;Ecole;Public;;;62041;Arras;62;09;;;;;;OUVERT\n", HEADER.to_lowercase());
+        let file = format!(
+            "{}\n0620001A;École;Ecole;Public;;;62041;Arras;62;09;;;;;;OUVERT\n",
+            HEADER.to_lowercase()
+        );
         assert_eq!(parse(file.as_bytes()).map(|e| e.len()), Ok(1));
     }
 
@@ -245,7 +308,10 @@ mod tests {
     fn refuses_a_missing_column() {
         let header = HEADER.replace("Nom_etablissement;", "");
         let file = format!("{header}\n");
-        assert_eq!(parse(file.as_bytes()), Err(AnnuaireError::MissingColumn("Nom_etablissement")));
+        assert_eq!(
+            parse(file.as_bytes()),
+            Err(AnnuaireError::MissingColumn("Nom_etablissement"))
+        );
     }
 
     #[test]
@@ -253,30 +319,65 @@ mod tests {
         let file = format!(
             "{HEADER}\n0620001A;A;Ecole;Public;;;62041;Arras;62;09;;;;;;OUVERT\n062X001A;B;Ecole;Public;;;62041;Arras;62;09;;;;;;OUVERT\n"
         );
-        let error = parse(file.as_bytes()).err().map(|e| e.to_string()).unwrap_or_default();
-        assert!(error.starts_with("ligne 3, colonne « Identifiant_de_l_etablissement »"), "{error}");
+        let error = parse(file.as_bytes())
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(
+            error.starts_with("ligne 3, colonne « Identifiant_de_l_etablissement »"),
+            "{error}"
+        );
     }
 
     #[test]
     fn names_the_line_of_a_broken_record() {
         let file = format!("{HEADER}\n0620001A;A;Ecole\n");
-        let error = parse(file.as_bytes()).err().map(|e| e.to_string()).unwrap_or_default();
-        assert!(error.starts_with("ligne 2 : ligne mal formée : 3 champs au lieu de 16"), "{error}");
+        let error = parse(file.as_bytes())
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(
+            error.starts_with("ligne 2 : ligne mal formée : 3 champs au lieu de 16"),
+            "{error}"
+        );
     }
 
     #[test]
     fn refuses_bad_coordinates_duplicates_and_empty_files() {
-        let bad_lat = format!("{HEADER}\n0620001A;A;Ecole;Public;;;62041;Arras;62;09;;nord;2.7;;;OUVERT\n");
-        let error = parse(bad_lat.as_bytes()).err().map(|e| e.to_string()).unwrap_or_default();
-        assert!(error.contains("colonne « latitude »") && error.contains("« nord »"), "{error}");
+        let bad_lat =
+            format!("{HEADER}\n0620001A;A;Ecole;Public;;;62041;Arras;62;09;;nord;2.7;;;OUVERT\n");
+        let error = parse(bad_lat.as_bytes())
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(
+            error.contains("colonne « latitude »") && error.contains("« nord »"),
+            "{error}"
+        );
         let dup = format!(
             "{HEADER}\n0620001A;A;Ecole;Public;;;62041;Arras;62;09;;;;;;OUVERT\n0620001a;B;Ecole;Public;;;62041;Arras;62;09;;;;;;OUVERT\n"
         );
-        let error = parse(dup.as_bytes()).err().map(|e| e.to_string()).unwrap_or_default();
-        assert!(error.contains("ligne 3") && error.contains("figure déjà ligne 2"), "{error}");
-        assert_eq!(parse(format!("{HEADER}\n").as_bytes()), Err(AnnuaireError::Empty));
-        let bad_dep = format!("{HEADER}\n0620001A;A;Ecole;Public;;;62041;Arras;099;09;;;;;;OUVERT\n");
-        let error = parse(bad_dep.as_bytes()).err().map(|e| e.to_string()).unwrap_or_default();
-        assert!(error.contains("Code_departement") && error.contains("099"), "{error}");
+        let error = parse(dup.as_bytes())
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(
+            error.contains("ligne 3") && error.contains("figure déjà ligne 2"),
+            "{error}"
+        );
+        assert_eq!(
+            parse(format!("{HEADER}\n").as_bytes()),
+            Err(AnnuaireError::Empty)
+        );
+        let bad_dep =
+            format!("{HEADER}\n0620001A;A;Ecole;Public;;;62041;Arras;099;09;;;;;;OUVERT\n");
+        let error = parse(bad_dep.as_bytes())
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(
+            error.contains("Code_departement") && error.contains("099"),
+            "{error}"
+        );
     }
 }

@@ -62,40 +62,137 @@ pub const ACADEMIES: &[(&str, &str, &str)] = &[
 
 /// The académie of each département: `(département code, académie code)`.
 const DEPARTEMENT_ACADEMIE: &[(&str, &str)] = &[
-    ("01", "10"), ("02", "20"), ("03", "06"), ("04", "02"), ("05", "02"), ("06", "23"),
-    ("07", "08"), ("08", "19"), ("09", "16"), ("10", "19"), ("11", "11"), ("12", "16"),
-    ("13", "02"), ("14", "70"), ("15", "06"), ("16", "13"), ("17", "13"), ("18", "18"),
-    ("19", "22"), ("21", "07"), ("22", "14"), ("23", "22"), ("24", "04"), ("25", "03"),
-    ("26", "08"), ("27", "70"), ("28", "18"), ("29", "14"), ("2A", "27"), ("2B", "27"),
-    ("30", "11"), ("31", "16"), ("32", "16"), ("33", "04"), ("34", "11"), ("35", "14"),
-    ("36", "18"), ("37", "18"), ("38", "08"), ("39", "03"), ("40", "04"), ("41", "18"),
-    ("42", "10"), ("43", "06"), ("44", "17"), ("45", "18"), ("46", "16"), ("47", "04"),
-    ("48", "11"), ("49", "17"), ("50", "70"), ("51", "19"), ("52", "19"), ("53", "17"),
-    ("54", "12"), ("55", "12"), ("56", "14"), ("57", "12"), ("58", "07"), ("59", "09"),
-    ("60", "20"), ("61", "70"), ("62", "09"), ("63", "06"), ("64", "04"), ("65", "16"),
-    ("66", "11"), ("67", "15"), ("68", "15"), ("69", "10"), ("70", "03"), ("71", "07"),
-    ("72", "17"), ("73", "08"), ("74", "08"), ("75", "01"), ("76", "70"), ("77", "24"),
-    ("78", "25"), ("79", "13"), ("80", "20"), ("81", "16"), ("82", "16"), ("83", "23"),
-    ("84", "02"), ("85", "17"), ("86", "13"), ("87", "22"), ("88", "12"), ("89", "07"),
-    ("90", "03"), ("91", "25"), ("92", "25"), ("93", "24"), ("94", "24"), ("95", "25"),
-    ("971", "32"), ("972", "31"), ("973", "33"), ("974", "28"), ("976", "43"),
+    ("01", "10"),
+    ("02", "20"),
+    ("03", "06"),
+    ("04", "02"),
+    ("05", "02"),
+    ("06", "23"),
+    ("07", "08"),
+    ("08", "19"),
+    ("09", "16"),
+    ("10", "19"),
+    ("11", "11"),
+    ("12", "16"),
+    ("13", "02"),
+    ("14", "70"),
+    ("15", "06"),
+    ("16", "13"),
+    ("17", "13"),
+    ("18", "18"),
+    ("19", "22"),
+    ("21", "07"),
+    ("22", "14"),
+    ("23", "22"),
+    ("24", "04"),
+    ("25", "03"),
+    ("26", "08"),
+    ("27", "70"),
+    ("28", "18"),
+    ("29", "14"),
+    ("2A", "27"),
+    ("2B", "27"),
+    ("30", "11"),
+    ("31", "16"),
+    ("32", "16"),
+    ("33", "04"),
+    ("34", "11"),
+    ("35", "14"),
+    ("36", "18"),
+    ("37", "18"),
+    ("38", "08"),
+    ("39", "03"),
+    ("40", "04"),
+    ("41", "18"),
+    ("42", "10"),
+    ("43", "06"),
+    ("44", "17"),
+    ("45", "18"),
+    ("46", "16"),
+    ("47", "04"),
+    ("48", "11"),
+    ("49", "17"),
+    ("50", "70"),
+    ("51", "19"),
+    ("52", "19"),
+    ("53", "17"),
+    ("54", "12"),
+    ("55", "12"),
+    ("56", "14"),
+    ("57", "12"),
+    ("58", "07"),
+    ("59", "09"),
+    ("60", "20"),
+    ("61", "70"),
+    ("62", "09"),
+    ("63", "06"),
+    ("64", "04"),
+    ("65", "16"),
+    ("66", "11"),
+    ("67", "15"),
+    ("68", "15"),
+    ("69", "10"),
+    ("70", "03"),
+    ("71", "07"),
+    ("72", "17"),
+    ("73", "08"),
+    ("74", "08"),
+    ("75", "01"),
+    ("76", "70"),
+    ("77", "24"),
+    ("78", "25"),
+    ("79", "13"),
+    ("80", "20"),
+    ("81", "16"),
+    ("82", "16"),
+    ("83", "23"),
+    ("84", "02"),
+    ("85", "17"),
+    ("86", "13"),
+    ("87", "22"),
+    ("88", "12"),
+    ("89", "07"),
+    ("90", "03"),
+    ("91", "25"),
+    ("92", "25"),
+    ("93", "24"),
+    ("94", "24"),
+    ("95", "25"),
+    ("971", "32"),
+    ("972", "31"),
+    ("973", "33"),
+    ("974", "28"),
+    ("976", "43"),
 ];
 
 /// The académie code of a département code, once normalised.
 pub fn academie_of(departement: &str) -> Option<&'static str> {
-    DEPARTEMENT_ACADEMIE.iter().find(|(d, _)| *d == departement).map(|(_, a)| *a)
+    DEPARTEMENT_ACADEMIE
+        .iter()
+        .find(|(d, _)| *d == departement)
+        .map(|(_, a)| *a)
 }
 
 pub fn academie_name(code: &str) -> Option<&'static str> {
-    ACADEMIES.iter().find(|(c, _, _)| *c == code).map(|(_, n, _)| *n)
+    ACADEMIES
+        .iter()
+        .find(|(c, _, _)| *c == code)
+        .map(|(_, n, _)| *n)
 }
 
 /// Normalises a département code as INSEE writes it: the annuaire's `062` becomes `62`,
 /// `02A` becomes `2A`, `974` stays. Returns `None` for anything else.
 pub fn normalize_departement(code: &str) -> Option<String> {
     let code = code.trim().to_ascii_uppercase();
-    let stripped = if code.len() == 3 && code.starts_with('0') { &code[1..] } else { code.as_str() };
-    DEPARTEMENT_ACADEMIE.iter().find(|(d, _)| *d == stripped).map(|(d, _)| (*d).to_owned())
+    let stripped = if code.len() == 3 && code.starts_with('0') {
+        &code[1..]
+    } else {
+        code.as_str()
+    };
+    DEPARTEMENT_ACADEMIE
+        .iter()
+        .find(|(d, _)| *d == stripped)
+        .map(|(d, _)| (*d).to_owned())
 }
 
 /// The three-digit département number used as the first digits of a UAI (`62` → `062`,
@@ -136,7 +233,10 @@ struct CommuneRow {
 /// Every commune of France (34,870), from the embedded INSEE/IGN extract.
 pub fn communes() -> Vec<Commune> {
     let mut csv = String::new();
-    if flate2::read::GzDecoder::new(COMMUNES_CSV_GZ).read_to_string(&mut csv).is_err() {
+    if flate2::read::GzDecoder::new(COMMUNES_CSV_GZ)
+        .read_to_string(&mut csv)
+        .is_err()
+    {
         return Vec::new();
     }
     csv::Reader::from_reader(csv.as_bytes())
@@ -170,12 +270,21 @@ mod tests {
     #[test]
     fn every_departement_has_an_academie_and_a_region() {
         for (dep, aca) in DEPARTEMENT_ACADEMIE {
-            let region = ACADEMIES.iter().find(|(c, _, _)| c == aca).map(|(_, _, r)| *r);
+            let region = ACADEMIES
+                .iter()
+                .find(|(c, _, _)| c == aca)
+                .map(|(_, _, r)| *r);
             let region = region.unwrap_or_else(|| panic!("{dep}: académie {aca} unknown"));
-            assert!(REGIONS_ACADEMIQUES.iter().any(|(c, _)| *c == region), "{aca}");
+            assert!(
+                REGIONS_ACADEMIQUES.iter().any(|(c, _)| *c == region),
+                "{aca}"
+            );
         }
         assert_eq!(academie_of("62").and_then(academie_name), Some("Lille"));
-        assert_eq!(academie_of("63").and_then(academie_name), Some("Clermont-Ferrand"));
+        assert_eq!(
+            academie_of("63").and_then(academie_name),
+            Some("Clermont-Ferrand")
+        );
         assert_eq!(academie_of("27").and_then(academie_name), Some("Normandie"));
     }
 

@@ -36,12 +36,16 @@ pub struct Staff {
 pub fn is_superior(superior: &Staff, person: &Staff) -> bool {
     match superior.function {
         Function::Ien => {
-            let Some(circo) = superior.circonscription.as_deref() else { return false };
-            matches!(person.function, Function::Enseignant1d | Function::DirecteurEcole)
-                && person
-                    .assignments
-                    .iter()
-                    .any(|a| a.kind.is_first_degree() && a.circonscription.as_deref() == Some(circo))
+            let Some(circo) = superior.circonscription.as_deref() else {
+                return false;
+            };
+            matches!(
+                person.function,
+                Function::Enseignant1d | Function::DirecteurEcole
+            ) && person
+                .assignments
+                .iter()
+                .any(|a| a.kind.is_first_degree() && a.circonscription.as_deref() == Some(circo))
         }
         Function::Perdir => {
             let staff_of_school = matches!(
@@ -49,12 +53,21 @@ pub fn is_superior(superior: &Staff, person: &Staff) -> bool {
                 Function::Enseignant2d | Function::Cpe | Function::Psyen
             );
             staff_of_school
-                && superior.assignments.iter().filter(|a| a.kind.is_second_degree()).any(|mine| {
-                    person.assignments.iter().any(|theirs| theirs.uai == mine.uai)
-                })
+                && superior
+                    .assignments
+                    .iter()
+                    .filter(|a| a.kind.is_second_degree())
+                    .any(|mine| {
+                        person
+                            .assignments
+                            .iter()
+                            .any(|theirs| theirs.uai == mine.uai)
+                    })
         }
         Function::IaIpr => {
-            let Some(academie) = superior.academie.as_deref() else { return false };
+            let Some(academie) = superior.academie.as_deref() else {
+                return false;
+            };
             person.function == Function::Enseignant2d
                 && person.subjects.iter().any(|s| {
                     let s = crate::text::fold(s);
@@ -88,7 +101,13 @@ mod tests {
     }
 
     fn staff(function: Function, assignments: Vec<Assignment>) -> Staff {
-        Staff { function, assignments, circonscription: None, academie: None, subjects: vec![] }
+        Staff {
+            function,
+            assignments,
+            circonscription: None,
+            academie: None,
+            subjects: vec![],
+        }
     }
 
     fn ecole_arras() -> Assignment {
@@ -101,12 +120,20 @@ mod tests {
 
     #[test]
     fn ien_leads_the_teachers_of_the_ecoles_of_their_circonscription() {
-        let ien = Staff { circonscription: Some("0620095E".into()), ..staff(Function::Ien, vec![]) };
+        let ien = Staff {
+            circonscription: Some("0620095E".into()),
+            ..staff(Function::Ien, vec![])
+        };
         let teacher = staff(Function::Enseignant1d, vec![ecole_arras()]);
         let director = staff(Function::DirecteurEcole, vec![ecole_arras()]);
         let elsewhere = staff(
             Function::Enseignant1d,
-            vec![at("0620002B", EstablishmentKind::Ecole, Some("0620096F"), "09")],
+            vec![at(
+                "0620002B",
+                EstablishmentKind::Ecole,
+                Some("0620096F"),
+                "09",
+            )],
         );
         assert!(is_superior(&ien, &teacher));
         assert!(is_superior(&ien, &director));
@@ -146,11 +173,20 @@ mod tests {
             subjects: vec!["mathematiques".into()],
             ..staff(Function::IaIpr, vec![])
         };
-        let maths = Staff { subjects: vec!["Mathématiques".into()], ..staff(Function::Enseignant2d, vec![college_arras()]) };
-        let lettres = Staff { subjects: vec!["Lettres".into()], ..staff(Function::Enseignant2d, vec![college_arras()]) };
+        let maths = Staff {
+            subjects: vec!["Mathématiques".into()],
+            ..staff(Function::Enseignant2d, vec![college_arras()])
+        };
+        let lettres = Staff {
+            subjects: vec!["Lettres".into()],
+            ..staff(Function::Enseignant2d, vec![college_arras()])
+        };
         let maths_elsewhere = Staff {
             subjects: vec!["Mathématiques".into()],
-            ..staff(Function::Enseignant2d, vec![at("0630100B", EstablishmentKind::College, None, "06")])
+            ..staff(
+                Function::Enseignant2d,
+                vec![at("0630100B", EstablishmentKind::College, None, "06")],
+            )
         };
         assert!(is_superior(&ipr, &maths));
         assert!(!is_superior(&ipr, &lettres));

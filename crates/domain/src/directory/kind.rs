@@ -113,11 +113,26 @@ mod tests {
 
     #[test]
     fn reads_annuaire_labels() {
-        assert_eq!(EstablishmentKind::from_annuaire("Collège"), EstablishmentKind::College);
-        assert_eq!(EstablishmentKind::from_annuaire("LYCEE"), EstablishmentKind::Lycee);
-        assert_eq!(EstablishmentKind::from_annuaire("Ecole"), EstablishmentKind::Ecole);
-        assert_eq!(EstablishmentKind::from_annuaire("Médico-social"), EstablishmentKind::MedicoSocial);
-        assert_eq!(EstablishmentKind::from_annuaire("Planétarium"), EstablishmentKind::Autre);
+        assert_eq!(
+            EstablishmentKind::from_annuaire("Collège"),
+            EstablishmentKind::College
+        );
+        assert_eq!(
+            EstablishmentKind::from_annuaire("LYCEE"),
+            EstablishmentKind::Lycee
+        );
+        assert_eq!(
+            EstablishmentKind::from_annuaire("Ecole"),
+            EstablishmentKind::Ecole
+        );
+        assert_eq!(
+            EstablishmentKind::from_annuaire("Médico-social"),
+            EstablishmentKind::MedicoSocial
+        );
+        assert_eq!(
+            EstablishmentKind::from_annuaire("Planétarium"),
+            EstablishmentKind::Autre
+        );
     }
 
     #[test]
@@ -126,7 +141,10 @@ mod tests {
             assert_eq!(EstablishmentKind::from_code(kind.code()), Some(kind));
         }
         assert_eq!(EstablishmentKind::from_code("usine"), None);
-        assert_eq!(EducationPrioritaire::from_code("rep+"), Some(EducationPrioritaire::RepPlus));
+        assert_eq!(
+            EducationPrioritaire::from_code("rep+"),
+            Some(EducationPrioritaire::RepPlus)
+        );
         assert_eq!(EducationPrioritaire::from_code(""), None);
     }
 }

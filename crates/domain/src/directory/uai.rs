@@ -7,7 +7,9 @@ use std::fmt;
 pub struct Uai(String);
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("le code UAI « {0} » n'est pas valide : il faut 7 chiffres suivis d'une lettre (ex. 0620001A)")]
+#[error(
+    "le code UAI « {0} » n'est pas valide : il faut 7 chiffres suivis d'une lettre (ex. 0620001A)"
+)]
 pub struct UaiError(pub String);
 
 /// Letters used as the UAI check letter (I, O and Q are left out).
@@ -52,16 +54,34 @@ mod tests {
 
     #[test]
     fn accepts_seven_digits_and_a_letter() {
-        assert_eq!(Uai::parse("0620001A").map(|u| u.to_string()), Ok("0620001A".to_owned()));
-        assert_eq!(Uai::parse(" 0631234z ").map(|u| u.to_string()), Ok("0631234Z".to_owned()));
+        assert_eq!(
+            Uai::parse("0620001A").map(|u| u.to_string()),
+            Ok("0620001A".to_owned())
+        );
+        assert_eq!(
+            Uai::parse(" 0631234z ").map(|u| u.to_string()),
+            Ok("0631234Z".to_owned())
+        );
     }
 
     #[test]
     fn rejects_other_shapes() {
-        for bad in ["", "062001A", "06200012A", "0620001", "062000AA", "A6200011", "0620001É", "0620001-"] {
+        for bad in [
+            "",
+            "062001A",
+            "06200012A",
+            "0620001",
+            "062000AA",
+            "A6200011",
+            "0620001É",
+            "0620001-",
+        ] {
             assert!(Uai::parse(bad).is_err(), "{bad} should be refused");
         }
-        let message = Uai::parse("12").err().map(|e| e.to_string()).unwrap_or_default();
+        let message = Uai::parse("12")
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
         assert!(message.contains("« 12 »") && message.contains("7 chiffres"));
     }
 

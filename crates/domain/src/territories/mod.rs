@@ -29,7 +29,11 @@ impl NewTerritory {
         if description.chars().count() > 5_000 {
             return Err(TerritoryError::Description);
         }
-        Ok(Self { name, slug, description })
+        Ok(Self {
+            name,
+            slug,
+            description,
+        })
     }
 }
 
@@ -46,7 +50,10 @@ pub const PARTNER_KINDS: &[(&str, &str)] = &[
 ];
 
 pub fn partner_kind_label(code: &str) -> &'static str {
-    PARTNER_KINDS.iter().find(|(c, _)| *c == code).map_or("Partenaire", |(_, l)| *l)
+    PARTNER_KINDS
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map_or("Partenaire", |(_, l)| *l)
 }
 
 #[cfg(test)]
@@ -66,7 +73,10 @@ mod tests {
         );
         assert_eq!(NewTerritory::parse("ab", ""), Err(TerritoryError::Name));
         assert_eq!(NewTerritory::parse("«»—", ""), Err(TerritoryError::Name));
-        assert_eq!(NewTerritory::parse("Arras", &"x".repeat(5001)), Err(TerritoryError::Description));
+        assert_eq!(
+            NewTerritory::parse("Arras", &"x".repeat(5001)),
+            Err(TerritoryError::Description)
+        );
         assert_eq!(partner_kind_label("fablab"), "FabLab, tiers-lieu");
     }
 }

@@ -1,0 +1,358 @@
+//! People, their assignments, sessions, API tokens, password resets and login throttling.
+//! Tokens are random; only their SHA-256 is stored.
+
+use domain::accounts::{Email, Function, PersonName};
+use domain::directory::hierarchy::{Assignment, Staff};
+use domain::directory::{EstablishmentKind, Uai};
+use domain::ids::PersonId;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+use sqlx::QueryBuilder;
+
+use crate::db::{BeginWrite, on};
+use crate::directory::Establishment;
+use crate::{Backend, Db, Result, StoreError, now};
+
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct Person {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+    pub function: String,
+    pub admin: bool,
+    pub circonscription_code: Option<String>,
+    pub academie_code: Option<String>,
+    pub created_at: i64,
+}
+
+impl Person {
+    pub fn id(&self) -> PersonId {
+        PersonId(self.id)
+    }
+
+    pub fn function(&self) -> Option<Function> {
+        Function::parse(&self.function).ok()
+    }
+}
+
+const PERSON_COLUMNS: &str = "p.id, p.email, p.name, p.function, p.admin, p.circonscription_code, p.academie_code, p.created_at";
+
+/// A new account.
+#[derive(Debug, Clone)]
+pub struct NewPerson {
+    pub email: Email,
+    pub name: PersonName,
+    pub function: Function,
+    pub password_hash: Option<String>,
+    pub admin: bool,
+    pub establishments: Vec<Uai>,
+    pub circonscription: Option<String>,
+    pub academie: Option<String>,
+    pub subjects: Vec<String>,
+    pub levels: Vec<String>,
+}
+
+/// A person with where they work and what they teach.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Profile {
+    pub person: Person,
+    pub establishments: Vec<Establishment>,
+    pub subjects: Vec<String>,
+    pub levels: Vec<String>,
+}
+
+pub async fn create_person(db: &Db, new: &NewPerson) -> Result<PersonId> {
+    let created_at = now();
+    on!(db, pool => {
+        let mut tx = pool.begin_write().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO people (email, name, function, password_hash, admin, circonscription_code, academie_code, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        )
+        .bind(new.email.as_str())
+        .bind(new.name.as_str())
+        .bind(new.function.code())
+        .bind(&new.password_hash)
+        .bind(new.admin)
+        .bind(&new.circonscription)
+        .bind(&new.academie)
+        .bind(created_at)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| match StoreError::from(e) {
+            StoreError::Conflict(_) => StoreError::Conflict(format!("un compte existe déjà pour {}", new.email)),
+            StoreError::Database(sqlx::Error::Database(e)) if e.is_foreign_key_violation() => StoreError::Invalid(
+                "circonscription ou académie inconnue".to_owned(),
+            ),
+            other => other,
+        })?;
+        for uai in &new.establishments {
+            let establishment: Option<i64> = sqlx::query_scalar("SELECT id FROM establishments WHERE uai = $1")
+                .bind(uai.as_str())
+                .fetch_optional(&mut *tx)
+                .await?;
+            let establishment = establishment
+                .ok_or_else(|| StoreError::Invalid(format!("aucun établissement n'a l'UAI {uai}")))?;
+            sqlx::query("INSERT INTO person_establishments (person_id, establishment_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+                .bind(id).bind(establishment).execute(&mut *tx).await?;
+        }
+        for (sql, values) in [
+            ("INSERT INTO person_subjects (person_id, subject) VALUES ($1, $2) ON CONFLICT DO NOTHING", &new.subjects),
+            ("INSERT INTO person_levels (person_id, level) VALUES ($1, $2) ON CONFLICT DO NOTHING", &new.levels),
+        ] {
+            for value in values {
+                sqlx::query(sql).bind(id).bind(value.trim()).execute(&mut *tx).await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(PersonId(id))
+    })
+}
+
+pub async fn person(db: &Db, id: PersonId) -> Result<Person> {
+    let sql = format!("SELECT {PERSON_COLUMNS} FROM people p WHERE p.id = $1");
+    Ok(on!(db, pool => sqlx::query_as::<_, Person>(&sql).bind(id.0).fetch_one(pool).await)?)
+}
+
+/// The person with this address and their password hash, if any.
+pub async fn by_email(db: &Db, email: &Email) -> Result<Option<(Person, Option<String>)>> {
+    let sql = format!("SELECT {PERSON_COLUMNS}, p.password_hash FROM people p WHERE p.email = $1");
+    on!(db, pool => {
+        let row = sqlx::query(&sql).bind(email.as_str()).fetch_optional(pool).await?;
+        row.map(|row| {
+            use sqlx::{FromRow, Row};
+            Ok((Person::from_row(&row)?, row.try_get::<Option<String>, _>("password_hash")?))
+        })
+        .transpose()
+    })
+}
+
+pub async fn profile(db: &Db, id: PersonId) -> Result<Profile> {
+    let person = person(db, id).await?;
+    let ids: Vec<i64> = on!(db, pool => sqlx::query_scalar(
+        "SELECT establishment_id FROM person_establishments WHERE person_id = $1"
+    ).bind(id.0).fetch_all(pool).await)?;
+    let establishments = crate::directory::by_ids(db, &ids).await?;
+    let subjects = on!(db, pool => sqlx::query_scalar(
+        "SELECT subject FROM person_subjects WHERE person_id = $1 ORDER BY subject"
+    ).bind(id.0).fetch_all(pool).await)?;
+    let levels = on!(db, pool => sqlx::query_scalar(
+        "SELECT level FROM person_levels WHERE person_id = $1 ORDER BY level"
+    ).bind(id.0).fetch_all(pool).await)?;
+    Ok(Profile {
+        person,
+        establishments,
+        subjects,
+        levels,
+    })
+}
+
+/// What the hierarchy rules need to know of a person.
+pub async fn staff(db: &Db, id: PersonId) -> Result<Staff> {
+    let profile = profile(db, id).await?;
+    let function = profile.person.function().ok_or_else(|| {
+        StoreError::Invalid(format!("fonction inconnue : {}", profile.person.function))
+    })?;
+    let assignments = profile
+        .establishments
+        .iter()
+        .filter_map(|e| {
+            Some(Assignment {
+                uai: Uai::parse(&e.uai).ok()?,
+                kind: EstablishmentKind::from_code(&e.kind)?,
+                circonscription: e.circonscription_code.clone(),
+                academie: Some(e.academie_code.clone()),
+            })
+        })
+        .collect();
+    Ok(Staff {
+        function,
+        assignments,
+        circonscription: profile.person.circonscription_code,
+        academie: profile.person.academie_code,
+        subjects: profile.subjects,
+    })
+}
+
+pub async fn set_password(db: &Db, id: PersonId, hash: &str) -> Result<()> {
+    let done = on!(db, pool => sqlx::query("UPDATE people SET password_hash = $1 WHERE id = $2")
+        .bind(hash).bind(id.0).execute(pool).await.map(|r| r.rows_affected()))?;
+    if done == 0 {
+        Err(StoreError::NotFound)
+    } else {
+        Ok(())
+    }
+}
+
+pub async fn count_people(db: &Db) -> Result<i64> {
+    Ok(on!(db, pool => sqlx::query_scalar("SELECT COUNT(*) FROM people").fetch_one(pool).await)?)
+}
+
+fn new_token() -> (String, String) {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    let raw: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    let hash = token_hash(&raw);
+    (raw, hash)
+}
+
+fn token_hash(raw: &str) -> String {
+    Sha256::digest(raw.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Opens a session; returns the token to put in the cookie.
+pub async fn create_session(db: &Db, person: PersonId, ttl_secs: i64) -> Result<String> {
+    let (raw, hash) = new_token();
+    let created = now();
+    on!(db, pool => sqlx::query("INSERT INTO sessions (token_hash, person_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
+        .bind(&hash).bind(person.0).bind(created).bind(created + ttl_secs).execute(pool).await.map(|r| r.rows_affected()))?;
+    Ok(raw)
+}
+
+pub async fn session_person(db: &Db, token: &str) -> Result<Option<Person>> {
+    let sql = format!(
+        "SELECT {PERSON_COLUMNS} FROM sessions s JOIN people p ON p.id = s.person_id WHERE s.token_hash = $1 AND s.expires_at > $2"
+    );
+    Ok(
+        on!(db, pool => sqlx::query_as::<_, Person>(&sql).bind(token_hash(token)).bind(now()).fetch_optional(pool).await)?,
+    )
+}
+
+pub async fn delete_session(db: &Db, token: &str) -> Result<()> {
+    on!(db, pool => sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash(token)).execute(pool).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Creates a bearer token for the JSON API.
+pub async fn create_api_token(db: &Db, person: PersonId) -> Result<String> {
+    let (raw, hash) = new_token();
+    on!(db, pool => sqlx::query("INSERT INTO api_tokens (token_hash, person_id, created_at) VALUES ($1, $2, $3)")
+        .bind(&hash).bind(person.0).bind(now()).execute(pool).await.map(|r| r.rows_affected()))?;
+    Ok(raw)
+}
+
+pub async fn api_token_person(db: &Db, token: &str) -> Result<Option<Person>> {
+    let sql = format!(
+        "SELECT {PERSON_COLUMNS} FROM api_tokens t JOIN people p ON p.id = t.person_id WHERE t.token_hash = $1"
+    );
+    Ok(
+        on!(db, pool => sqlx::query_as::<_, Person>(&sql).bind(token_hash(token)).fetch_optional(pool).await)?,
+    )
+}
+
+pub async fn create_password_reset(db: &Db, person: PersonId, ttl_secs: i64) -> Result<String> {
+    let (raw, hash) = new_token();
+    on!(db, pool => sqlx::query("INSERT INTO password_resets (token_hash, person_id, expires_at) VALUES ($1, $2, $3)")
+        .bind(&hash).bind(person.0).bind(now() + ttl_secs).execute(pool).await.map(|r| r.rows_affected()))?;
+    Ok(raw)
+}
+
+/// Whether a reset token is still good (unused, not expired).
+pub async fn password_reset_valid(db: &Db, token: &str) -> Result<bool> {
+    let found: Option<i64> = on!(db, pool => sqlx::query_scalar(
+        "SELECT person_id FROM password_resets WHERE token_hash = $1 AND NOT used AND expires_at > $2"
+    ).bind(token_hash(token)).bind(now()).fetch_optional(pool).await)?;
+    Ok(found.is_some())
+}
+
+/// Uses a reset token once: sets the new password and closes every session of the person.
+pub async fn consume_password_reset(db: &Db, token: &str, password_hash: &str) -> Result<PersonId> {
+    let hash = token_hash(token);
+    on!(db, pool => {
+        let mut tx = pool.begin_write().await?;
+        let person: Option<i64> = sqlx::query_scalar(
+            "UPDATE password_resets SET used = TRUE WHERE token_hash = $1 AND NOT used AND expires_at > $2 RETURNING person_id",
+        )
+        .bind(&hash).bind(now()).fetch_optional(&mut *tx).await?;
+        let person = person.ok_or(StoreError::NotFound)?;
+        sqlx::query("UPDATE people SET password_hash = $1 WHERE id = $2").bind(password_hash).bind(person).execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM sessions WHERE person_id = $1").bind(person).execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(PersonId(person))
+    })
+}
+
+pub async fn record_login_failure(db: &Db, email: &str, ip: &str) -> Result<()> {
+    on!(db, pool => sqlx::query("INSERT INTO login_failures (email, ip, at) VALUES ($1, $2, $3)")
+        .bind(email).bind(ip).bind(now()).execute(pool).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Failed logins since `since` for this address and for this IP.
+pub async fn recent_login_failures(
+    db: &Db,
+    email: &str,
+    ip: &str,
+    since: i64,
+) -> Result<(i64, i64)> {
+    on!(db, pool => {
+        let by_email: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE email = $1 AND at > $2")
+            .bind(email).bind(since).fetch_one(pool).await?;
+        let by_ip: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE ip = $1 AND at > $2")
+            .bind(ip).bind(since).fetch_one(pool).await?;
+        Ok((by_email, by_ip))
+    })
+}
+
+pub async fn clear_login_failures(db: &Db, email: &str, before: i64) -> Result<()> {
+    on!(db, pool => sqlx::query("DELETE FROM login_failures WHERE email = $1 OR at < $2")
+        .bind(email).bind(before).execute(pool).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// A person written by the demo generator, in bulk.
+#[derive(Debug, Clone)]
+pub struct BulkPerson {
+    pub email: String,
+    pub name: String,
+    pub function: Function,
+    pub establishment: Option<i64>,
+    pub circonscription: Option<String>,
+    pub academie: Option<String>,
+    pub subject: Option<String>,
+    pub level: Option<String>,
+}
+
+/// Inserts many people at once (ids assigned here), with their assignment, subject and level.
+pub async fn insert_people_bulk(db: &Db, people: &[BulkPerson]) -> Result<()> {
+    let created = now();
+    on!(db, pool => {
+        let mut tx = pool.begin_write().await?;
+        let first: i64 = sqlx::query_scalar::<_, Option<i64>>("SELECT MAX(id) FROM people").fetch_one(&mut *tx).await?.unwrap_or(0) + 1;
+        let numbered: Vec<(i64, &BulkPerson)> = people.iter().enumerate().map(|(i, p)| (first + i as i64, p)).collect();
+        for chunk in numbered.chunks(2000) {
+            let mut insert = QueryBuilder::new("INSERT INTO people (id, email, name, function, admin, circonscription_code, academie_code, created_at) ");
+            insert.push_values(chunk, |mut row, (id, p)| {
+                row.push_bind(*id).push_bind(&p.email).push_bind(&p.name).push_bind(p.function.code())
+                    .push_bind(false).push_bind(&p.circonscription).push_bind(&p.academie).push_bind(created);
+            });
+            insert.build().execute(&mut *tx).await?;
+            let links: Vec<(i64, i64)> = chunk.iter().filter_map(|(id, p)| Some((*id, p.establishment?))).collect();
+            if !links.is_empty() {
+                let mut insert = QueryBuilder::new("INSERT INTO person_establishments (person_id, establishment_id) ");
+                insert.push_values(links, |mut row, (id, e)| { row.push_bind(id).push_bind(e); });
+                insert.build().execute(&mut *tx).await?;
+            }
+            for (table, column, pick) in [
+                ("person_subjects", "subject", (|p: &BulkPerson| p.subject.clone()) as fn(&BulkPerson) -> Option<String>),
+                ("person_levels", "level", |p: &BulkPerson| p.level.clone()),
+            ] {
+                let values: Vec<(i64, String)> = chunk.iter().filter_map(|(id, p)| Some((*id, pick(p)?))).collect();
+                if !values.is_empty() {
+                    let mut insert = QueryBuilder::new(format!("INSERT INTO {table} (person_id, {column}) "));
+                    insert.push_values(values, |mut row, (id, v)| { row.push_bind(id).push_bind(v); });
+                    insert.build().execute(&mut *tx).await?;
+                }
+            }
+        }
+        if db.backend() == Backend::Postgres {
+            sqlx::query("SELECT setval(pg_get_serial_sequence('people', 'id'), (SELECT MAX(id) FROM people))")
+                .execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    })
+}

@@ -1,0 +1,142 @@
+//! Territoires apprenants: their establishments, partners, coordinators and members.
+
+use domain::ids::{PersonId, TerritoryId};
+use domain::policy::TerritoryRole;
+use domain::territories::NewTerritory;
+
+use crate::db::{BeginWrite, on};
+use crate::directory::Establishment;
+use crate::{Db, Result, StoreError, now};
+
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct TerritorySummary {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+    pub description: String,
+    pub establishments: i64,
+    pub members: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct Partner {
+    pub id: i64,
+    pub name: String,
+    pub kind: String,
+}
+
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct Member {
+    pub id: i64,
+    pub name: String,
+    pub function: String,
+    pub role: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Territory {
+    pub summary: TerritorySummary,
+    pub establishments: Vec<Establishment>,
+    pub partners: Vec<Partner>,
+    pub coordinators: Vec<Member>,
+}
+
+const SUMMARY: &str = "SELECT t.id, t.slug, t.name, t.description, \
+    (SELECT COUNT(*) FROM territory_establishments te WHERE te.territory_id = t.id) AS establishments, \
+    (SELECT COUNT(*) FROM territory_members tm WHERE tm.territory_id = t.id) AS members \
+    FROM territories t";
+
+pub async fn create(db: &Db, new: &NewTerritory) -> Result<TerritoryId> {
+    let id = on!(db, pool => sqlx::query_scalar::<_, i64>(
+        "INSERT INTO territories (slug, name, description, created_at) VALUES ($1, $2, $3, $4) RETURNING id"
+    ).bind(&new.slug).bind(&new.name).bind(&new.description).bind(now()).fetch_one(pool).await)
+    .map_err(|e| match StoreError::from(e) {
+        StoreError::Conflict(_) => StoreError::Conflict(format!("un territoire porte déjà le nom « {} »", new.name)),
+        other => other,
+    })?;
+    Ok(TerritoryId(id))
+}
+
+pub async fn list(db: &Db) -> Result<Vec<TerritorySummary>> {
+    let sql = format!("{SUMMARY} ORDER BY t.name");
+    Ok(on!(db, pool => sqlx::query_as::<_, TerritorySummary>(&sql).fetch_all(pool).await)?)
+}
+
+pub async fn by_slug(db: &Db, slug: &str) -> Result<Territory> {
+    let sql = format!("{SUMMARY} WHERE t.slug = $1");
+    let summary = on!(db, pool => sqlx::query_as::<_, TerritorySummary>(&sql).bind(slug).fetch_one(pool).await)?;
+    let ids: Vec<i64> = on!(db, pool => sqlx::query_scalar(
+        "SELECT establishment_id FROM territory_establishments WHERE territory_id = $1"
+    ).bind(summary.id).fetch_all(pool).await)?;
+    let establishments = crate::directory::by_ids(db, &ids).await?;
+    let partners = on!(db, pool => sqlx::query_as::<_, Partner>(
+        "SELECT id, name, kind FROM territory_partners WHERE territory_id = $1 ORDER BY name"
+    ).bind(summary.id).fetch_all(pool).await)?;
+    let coordinators = on!(db, pool => sqlx::query_as::<_, Member>(
+        "SELECT p.id, p.name, p.function, m.role FROM territory_members m JOIN people p ON p.id = m.person_id \
+         WHERE m.territory_id = $1 AND m.role = 'coordinator' ORDER BY p.name"
+    ).bind(summary.id).fetch_all(pool).await)?;
+    Ok(Territory {
+        summary,
+        establishments,
+        partners,
+        coordinators,
+    })
+}
+
+/// Adds establishments by id; those already in are left as they are.
+pub async fn add_establishments(
+    db: &Db,
+    territory: TerritoryId,
+    establishments: &[i64],
+) -> Result<()> {
+    on!(db, pool => {
+        let mut tx = pool.begin_write().await?;
+        for id in establishments {
+            sqlx::query("INSERT INTO territory_establishments (territory_id, establishment_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+                .bind(territory.0).bind(id).execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    })
+}
+
+/// Makes a person a member or coordinator (replacing a previous role).
+pub async fn set_member(
+    db: &Db,
+    territory: TerritoryId,
+    person: PersonId,
+    role: TerritoryRole,
+) -> Result<()> {
+    on!(db, pool => sqlx::query(
+        "INSERT INTO territory_members (territory_id, person_id, role) VALUES ($1, $2, $3) \
+         ON CONFLICT (territory_id, person_id) DO UPDATE SET role = excluded.role"
+    ).bind(territory.0).bind(person.0).bind(role.code()).execute(pool).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+pub async fn add_partner(db: &Db, territory: TerritoryId, name: &str, kind: &str) -> Result<()> {
+    on!(db, pool => sqlx::query("INSERT INTO territory_partners (territory_id, name, kind) VALUES ($1, $2, $3)")
+        .bind(territory.0).bind(name).bind(kind).execute(pool).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// The person's role in the territory, if any.
+pub async fn role_of(
+    db: &Db,
+    territory: TerritoryId,
+    person: PersonId,
+) -> Result<Option<TerritoryRole>> {
+    let role: Option<String> = on!(db, pool => sqlx::query_scalar(
+        "SELECT role FROM territory_members WHERE territory_id = $1 AND person_id = $2"
+    ).bind(territory.0).bind(person.0).fetch_optional(pool).await)?;
+    Ok(role.as_deref().and_then(TerritoryRole::from_code))
+}
+
+/// The territories a person belongs to, with their role.
+pub async fn of_person(db: &Db, person: PersonId) -> Result<Vec<(String, String, String)>> {
+    Ok(on!(db, pool => sqlx::query_as(
+        "SELECT t.slug, t.name, m.role FROM territory_members m JOIN territories t ON t.id = m.territory_id \
+         WHERE m.person_id = $1 ORDER BY t.name"
+    ).bind(person.0).fetch_all(pool).await)?)
+}

@@ -1,0 +1,300 @@
+//! The subcommands: each opens what it needs, does one thing, and says what it did in French.
+
+use std::io::{IsTerminal, Read};
+use std::path::Path;
+
+use anyhow::{Context, anyhow, bail};
+use domain::accounts::{Email, Function, PersonName, check_new_password, password};
+use domain::directory::{Uai, annuaire};
+use store::Db;
+use store::accounts::NewPerson;
+use web::mail::{Mailer, SmtpSettings};
+use web::{AppState, WebSettings};
+
+use crate::settings::Settings;
+use crate::{Cli, Command, Import, User, demo};
+
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    if let Command::DefaultConfig = cli.command {
+        print!("{}", Settings::default_toml());
+        return Ok(());
+    }
+    let mut settings = Settings::load(cli.config.as_deref()).map_err(|e| anyhow!(e))?;
+    if let Some(data) = cli.data {
+        settings.data_dir = data;
+    }
+    match cli.command {
+        Command::Serve { bind, demo } => serve(settings, bind, demo).await,
+        Command::Migrate => {
+            open(&settings).await?;
+            println!("Base de données à jour ({}).", describe(&settings));
+            Ok(())
+        }
+        Command::Demo { scale, seed } => {
+            let db = open(&settings).await?;
+            demo::generate(&db, scale, seed, &settings.data_dir).await?;
+            Ok(())
+        }
+        Command::Import {
+            what: Import::Annuaire { file },
+        } => import_annuaire(&settings, &file).await,
+        Command::User { action } => user(&settings, action).await,
+        Command::Backup { file } => backup(&settings, &file).await,
+        Command::Restore { file } => restore(&settings, &file).await,
+        Command::DefaultConfig => Ok(()),
+    }
+}
+
+fn describe(settings: &Settings) -> String {
+    match settings.sqlite_path() {
+        Some(path) => format!("SQLite, {}", path.display()),
+        None => "PostgreSQL".to_owned(),
+    }
+}
+
+/// Opens the database (creating the data folder), applies migrations, loads the geography.
+pub async fn open(settings: &Settings) -> anyhow::Result<Db> {
+    std::fs::create_dir_all(&settings.data_dir).with_context(|| {
+        format!(
+            "impossible de créer le dossier {}",
+            settings.data_dir.display()
+        )
+    })?;
+    let db = Db::connect(&settings.database_url(), settings.max_connections)
+        .await
+        .with_context(|| {
+            format!(
+                "connexion impossible à la base de données ({})",
+                describe(settings)
+            )
+        })?;
+    db.migrate()
+        .await
+        .context("migration de la base de données impossible")?;
+    store::directory::ensure_reference_data(&db)
+        .await
+        .context("chargement de la géographie impossible")?;
+    Ok(db)
+}
+
+async fn serve(mut settings: Settings, bind: Option<String>, demo: bool) -> anyhow::Result<()> {
+    if let Some(bind) = bind {
+        settings.bind = bind;
+    }
+    let db = open(&settings).await?;
+    if demo && store::directory::count_establishments(&db).await? == 0 {
+        demo::generate(&db, crate::Scale::Departement, 1, &settings.data_dir).await?;
+    }
+    let mailer = if settings.mail.smtp_url.0.is_empty() {
+        Mailer::folder(settings.data_dir.join("outbox"), &settings.mail.from)?
+    } else {
+        Mailer::smtp(
+            &SmtpSettings {
+                url: settings.mail.smtp_url.0.clone(),
+            },
+            &settings.mail.from,
+        )?
+    };
+    let listener = tokio::net::TcpListener::bind(&settings.bind)
+        .await
+        .with_context(|| format!("impossible d'écouter sur {}", settings.bind))?;
+    let address = listener.local_addr()?;
+    let public_url = if settings.public_url.is_empty() {
+        format!("http://{address}")
+    } else {
+        settings.public_url()
+    };
+    let web_settings = WebSettings {
+        public_url: public_url.clone(),
+        demo,
+        session_ttl_secs: settings.session_hours * 3600,
+        ..WebSettings::default()
+    };
+    println!(
+        "Territoire est prêt : {public_url}  ({})",
+        describe(&settings)
+    );
+    if demo {
+        demo::print_accounts(&settings.data_dir);
+    }
+    let state = AppState::new(db.clone(), web_settings, mailer);
+    web::launch(state, listener, shutdown_signal()).await?;
+    db.close().await;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    eprintln!("Arrêt demandé : fin des requêtes en cours…");
+}
+
+async fn import_annuaire(settings: &Settings, file: &Path) -> anyhow::Result<()> {
+    let reader = std::fs::File::open(file)
+        .with_context(|| format!("impossible de lire {}", file.display()))?;
+    eprintln!("Lecture de {}…", file.display());
+    let entries =
+        tokio::task::spawn_blocking(move || annuaire::parse(std::io::BufReader::new(reader)))
+            .await?
+            .map_err(|e| anyhow!("{} refusé, rien n'a été importé : {e}", file.display()))?;
+    let db = open(settings).await?;
+    eprintln!("Écriture de {} établissements…", entries.len());
+    let report = store::directory::import(&db, &entries)
+        .await
+        .context("import impossible, rien n'a été importé")?;
+    println!(
+        "Annuaire importé : {} créé(s), {} mis à jour, {} inchangé(s) (ignorés).",
+        report.created, report.updated, report.unchanged
+    );
+    Ok(())
+}
+
+async fn user(settings: &Settings, action: User) -> anyhow::Result<()> {
+    match action {
+        User::Add {
+            email,
+            name,
+            admin,
+            function,
+            uai,
+            circonscription,
+            academie,
+            subject,
+            level,
+        } => {
+            let email = Email::parse(&email)?;
+            let name = PersonName::parse(&name)?;
+            let function = Function::parse(&function)?;
+            let establishments = uai
+                .iter()
+                .map(|u| Uai::parse(u))
+                .collect::<Result<Vec<_>, _>>()?;
+            let (password, generated) = read_or_generate_password()?;
+            check_new_password(&password)?;
+            let hash = password::hash(&password).map_err(|e| anyhow!(e))?;
+            let db = open(settings).await?;
+            let new = NewPerson {
+                email: email.clone(),
+                name,
+                function,
+                password_hash: Some(hash),
+                admin,
+                establishments,
+                circonscription,
+                academie,
+                subjects: subject,
+                levels: level,
+            };
+            let id = store::accounts::create_person(&db, &new).await?;
+            println!("Compte créé : {email} (n° {id}, {}).", function.label());
+            if generated {
+                println!("Mot de passe (affiché une seule fois) : {password}");
+            }
+            Ok(())
+        }
+        User::Token { email } => {
+            let email = Email::parse(&email)?;
+            let db = open(settings).await?;
+            let Some((person, _)) = store::accounts::by_email(&db, &email).await? else {
+                bail!("aucun compte pour {email}");
+            };
+            let token = store::accounts::create_api_token(&db, person.id()).await?;
+            println!("{token}");
+            Ok(())
+        }
+    }
+}
+
+/// The password piped on standard input, or a generated one when none is given.
+fn read_or_generate_password() -> anyhow::Result<(String, bool)> {
+    let stdin = std::io::stdin();
+    if !stdin.is_terminal() {
+        let mut input = String::new();
+        stdin
+            .lock()
+            .read_to_string(&mut input)
+            .context("lecture du mot de passe impossible")?;
+        let password = input.trim_end_matches(['\n', '\r']).to_owned();
+        if !password.is_empty() {
+            return Ok((password, false));
+        }
+    }
+    Ok((demo::generate_password(), true))
+}
+
+async fn backup(settings: &Settings, file: &Path) -> anyhow::Result<()> {
+    if settings.sqlite_path().is_none() {
+        return pg_tool(
+            "pg_dump",
+            &[
+                "--format=custom",
+                "--file",
+                &file.display().to_string(),
+                &settings.database_url(),
+            ],
+        );
+    }
+    let db = open(settings).await?;
+    store::backup::backup(&db, file).await?;
+    let size = std::fs::metadata(file).map(|m| m.len()).unwrap_or(0);
+    println!(
+        "Sauvegarde écrite : {} ({} Kio).",
+        file.display(),
+        size / 1024
+    );
+    Ok(())
+}
+
+async fn restore(settings: &Settings, file: &Path) -> anyhow::Result<()> {
+    let Some(database) = settings.sqlite_path() else {
+        return pg_tool(
+            "pg_restore",
+            &[
+                "--clean",
+                "--if-exists",
+                "--no-owner",
+                "--dbname",
+                &settings.database_url(),
+                &file.display().to_string(),
+            ],
+        );
+    };
+    std::fs::create_dir_all(&settings.data_dir)?;
+    store::backup::restore(file, &database).await?;
+    println!(
+        "Sauvegarde {} restaurée dans {}.",
+        file.display(),
+        database.display()
+    );
+    Ok(())
+}
+
+/// PostgreSQL is saved and restored by its own tools.
+fn pg_tool(tool: &str, args: &[&str]) -> anyhow::Result<()> {
+    let status = std::process::Command::new(tool)
+        .args(args)
+        .status()
+        .with_context(|| format!("{tool} introuvable : installez le paquet postgresql-client"))?;
+    if status.success() {
+        println!("{tool} terminé.");
+        Ok(())
+    } else {
+        bail!("{tool} a échoué ({status})")
+    }
+}

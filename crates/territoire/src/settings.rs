@@ -1,0 +1,192 @@
+//! Settings: defaults → `territoire.toml` → `TERRITOIRE_*` environment → command-line flags.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+
+/// A value kept out of logs and `Debug` output (passwords in URLs).
+#[derive(Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(transparent)]
+pub struct Secret(pub String);
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(if self.0.is_empty() { "\"\"" } else { "\"***\"" })
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct Settings {
+    /// Folder of the SQLite database, the mail outbox and (later) the uploaded files.
+    pub data_dir: PathBuf,
+    /// `sqlite://…` or `postgres://…`; empty: `sqlite://<data_dir>/territoire.db`.
+    pub database_url: Secret,
+    /// Largest number of database connections of this node.
+    pub max_connections: u32,
+    /// Address and port the server listens on.
+    pub bind: String,
+    /// Address people use to reach the platform; empty: `http://<bind>`.
+    pub public_url: String,
+    /// Session length, in hours.
+    pub session_hours: i64,
+    pub mail: MailSettings,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct MailSettings {
+    /// Sender of the platform's mails.
+    pub from: String,
+    /// `smtp://user:password@host:587` or `smtps://…`; empty: mails are written as files
+    /// in `<data_dir>/outbox`.
+    pub smtp_url: Secret,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            data_dir: PathBuf::from("data"),
+            database_url: Secret::default(),
+            max_connections: 16,
+            bind: "127.0.0.1:8080".to_owned(),
+            public_url: String::new(),
+            session_hours: 24 * 14,
+            mail: MailSettings::default(),
+        }
+    }
+}
+
+impl Default for MailSettings {
+    fn default() -> Self {
+        Self {
+            from: "Territoire <ne-pas-repondre@territoire.localhost>".to_owned(),
+            smtp_url: Secret::default(),
+        }
+    }
+}
+
+impl Settings {
+    /// Reads the layers in order; `config` is the TOML file (`territoire.toml` by default,
+    /// optional).
+    pub fn load(config: Option<&Path>) -> Result<Self, String> {
+        let file = config.map_or_else(|| PathBuf::from("territoire.toml"), Path::to_path_buf);
+        if config.is_some() && !file.exists() {
+            return Err(format!(
+                "fichier de configuration introuvable : {}",
+                file.display()
+            ));
+        }
+        Figment::from(Serialized::defaults(Settings::default()))
+            .merge(Toml::file(&file))
+            .merge(Env::prefixed("TERRITOIRE_").split("__"))
+            .extract()
+            .map_err(|e| format!("configuration invalide : {e}"))
+    }
+
+    pub fn database_url(&self) -> String {
+        if self.database_url.0.is_empty() {
+            format!("sqlite://{}", self.data_dir.join("territoire.db").display())
+        } else {
+            self.database_url.0.clone()
+        }
+    }
+
+    /// The SQLite file, when the database is the embedded one.
+    pub fn sqlite_path(&self) -> Option<PathBuf> {
+        let url = self.database_url();
+        let path = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))?;
+        Some(PathBuf::from(path.split('?').next().unwrap_or(path)))
+    }
+
+    pub fn public_url(&self) -> String {
+        if self.public_url.is_empty() {
+            format!("http://{}", self.bind)
+        } else {
+            self.public_url.clone()
+        }
+    }
+
+    /// The defaults as a commented `territoire.toml`.
+    pub fn default_toml() -> String {
+        let d = Settings::default();
+        format!(
+            "# Configuration de Territoire. Chaque clé peut aussi venir de l'environnement :\n\
+             # TERRITOIRE_DATA_DIR, TERRITOIRE_DATABASE_URL, TERRITOIRE_MAIL__SMTP_URL…\n\n\
+             # Dossier des données (base SQLite, courriels sortants, fichiers).\n\
+             data_dir = \"{}\"\n\n\
+             # Base de données : vide pour SQLite dans data_dir, ou postgres://utilisateur:motdepasse@hote/base\n\
+             database_url = \"\"\n\n\
+             # Connexions à la base pour ce nœud.\n\
+             max_connections = {}\n\n\
+             # Adresse d'écoute du serveur.\n\
+             bind = \"{}\"\n\n\
+             # Adresse publique (liens des courriels) ; vide : http://<bind>.\n\
+             public_url = \"\"\n\n\
+             # Durée d'une session, en heures.\n\
+             session_hours = {}\n\n\
+             [mail]\n\
+             from = \"{}\"\n\
+             # smtp://utilisateur:motdepasse@serveur:587 ; vide : courriels écrits dans data_dir/outbox\n\
+             smtp_url = \"\"\n",
+            d.data_dir.display(),
+            d.max_connections,
+            d.bind,
+            d.session_hours,
+            d.mail.from
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_are_hidden_in_debug() {
+        let mut settings = Settings::default();
+        settings.database_url = Secret("postgres://u:motdepasse@h/db".to_owned());
+        settings.mail.smtp_url = Secret("smtp://u:motdepasse@h".to_owned());
+        let debug = format!("{settings:?}");
+        assert!(!debug.contains("motdepasse"), "{debug}");
+    }
+
+    #[test]
+    fn default_toml_parses_back_to_the_defaults() {
+        let parsed: Settings = Figment::from(Toml::string(&Settings::default_toml()))
+            .extract()
+            .unwrap_or_default();
+        assert_eq!(parsed, Settings::default());
+        assert_eq!(parsed.data_dir, PathBuf::from("data"));
+    }
+
+    #[test]
+    fn layers_override_in_order() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file(
+                "territoire.toml",
+                "bind = \"0.0.0.0:9000\"\ndata_dir = \"/srv/t\"\n",
+            )?;
+            jail.set_env("TERRITOIRE_DATA_DIR", "/var/lib/territoire");
+            jail.set_env("TERRITOIRE_MAIL__FROM", "Territoire <t@ac-lille.fr>");
+            let settings = Settings::load(None).map_err(|e| figment::Error::from(e))?;
+            assert_eq!(settings.bind, "0.0.0.0:9000");
+            assert_eq!(settings.data_dir, PathBuf::from("/var/lib/territoire"));
+            assert_eq!(settings.mail.from, "Territoire <t@ac-lille.fr>");
+            assert_eq!(
+                settings.database_url(),
+                "sqlite:///var/lib/territoire/territoire.db"
+            );
+            assert_eq!(
+                settings.sqlite_path(),
+                Some(PathBuf::from("/var/lib/territoire/territoire.db"))
+            );
+            Ok(())
+        });
+    }
+}

@@ -1,0 +1,3 @@
+//! The public JSON API, versioned, documented by OpenAPI.
+
+pub mod v1;

@@ -1,0 +1,77 @@
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use domain::policy::{Action, Resource, can};
+use domain::territories::NewTerritory;
+
+use super::ApiJson;
+use crate::error::{ApiError, AppError, ErrorBody};
+use crate::extractors::{ApiUser, actor};
+use crate::state::AppState;
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct TerritoryJson {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+    pub description: String,
+    pub establishments: i64,
+    pub members: i64,
+}
+
+impl From<store::territories::TerritorySummary> for TerritoryJson {
+    fn from(t: store::territories::TerritorySummary) -> Self {
+        Self {
+            id: t.id,
+            slug: t.slug,
+            name: t.name,
+            description: t.description,
+            establishments: t.establishments,
+            members: t.members,
+        }
+    }
+}
+
+/// Every territoire apprenant.
+#[utoipa::path(get, path = "/api/v1/territories", tag = "territoires", responses((status = 200, body = Vec<TerritoryJson>)))]
+pub async fn list(State(state): State<AppState>) -> Result<Json<Vec<TerritoryJson>>, ApiError> {
+    let territories = store::territories::list(&state.db).await?;
+    Ok(Json(
+        territories.into_iter().map(TerritoryJson::from).collect(),
+    ))
+}
+
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+pub struct NewTerritoryJson {
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+}
+
+/// Creates a territory (platform administrators).
+#[utoipa::path(post, path = "/api/v1/territories", tag = "territoires", security(("jeton" = [])), request_body = NewTerritoryJson,
+    responses((status = 201, body = TerritoryJson), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn create(
+    State(state): State<AppState>,
+    ApiUser(person): ApiUser,
+    ApiJson(body): ApiJson<NewTerritoryJson>,
+) -> Result<(StatusCode, Json<TerritoryJson>), ApiError> {
+    if !can(actor(Some(&person)), Action::Create, Resource::Territories) {
+        return Err(AppError::Forbidden.into());
+    }
+    let new = NewTerritory::parse(&body.name, &body.description)
+        .map_err(|e| AppError::BadRequest(e.to_string()))?;
+    let id = store::territories::create(&state.db, &new).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(TerritoryJson {
+            id: id.0,
+            slug: new.slug,
+            name: new.name,
+            description: new.description,
+            establishments: 0,
+            members: 0,
+        }),
+    ))
+}

@@ -1,0 +1,141 @@
+//! One error type for the web layer. Pages show a French message without internals; the API
+//! answers `{error, message}` with the right status. Server errors are logged, not shown.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use store::StoreError;
+
+use crate::views::ErrorPage;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("page introuvable")]
+    NotFound,
+    #[error("connexion requise")]
+    Unauthorized,
+    #[error("accès refusé")]
+    Forbidden,
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("trop de tentatives")]
+    TooManyRequests,
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl From<StoreError> for AppError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::NotFound => Self::NotFound,
+            StoreError::Conflict(message) => Self::Conflict(message),
+            StoreError::Invalid(message) => Self::BadRequest(message),
+            other => Self::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<askama::Error> for AppError {
+    fn from(error: askama::Error) -> Self {
+        Self::Internal(format!("template: {error}"))
+    }
+}
+
+impl AppError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Self::NotFound => StatusCode::NOT_FOUND,
+            Self::Unauthorized => StatusCode::UNAUTHORIZED,
+            Self::Forbidden => StatusCode::FORBIDDEN,
+            Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// A stable machine code for the API.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::NotFound => "not_found",
+            Self::Unauthorized => "unauthorized",
+            Self::Forbidden => "forbidden",
+            Self::BadRequest(_) => "bad_request",
+            Self::Conflict(_) => "conflict",
+            Self::TooManyRequests => "too_many_requests",
+            Self::Internal(_) => "internal",
+        }
+    }
+
+    /// What the person reads, in French.
+    pub fn message(&self) -> String {
+        match self {
+            Self::NotFound => "La page ou la ressource demandée n'existe pas.".to_owned(),
+            Self::Unauthorized => "Vous devez vous connecter pour accéder à cette page.".to_owned(),
+            Self::Forbidden => "Vous n'avez pas les droits nécessaires pour cette action.".to_owned(),
+            Self::BadRequest(m) | Self::Conflict(m) => capitalize(m),
+            Self::TooManyRequests => {
+                "Trop de tentatives de connexion. Patientez quelques minutes avant de réessayer.".to_owned()
+            }
+            Self::Internal(_) => {
+                "Une erreur inattendue s'est produite. Elle a été enregistrée ; réessayez dans un instant.".to_owned()
+            }
+        }
+    }
+
+    fn log(&self) {
+        if let Self::Internal(detail) = self {
+            tracing::error!(%detail, "server error");
+        }
+    }
+}
+
+fn capitalize(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        self.log();
+        if matches!(self, Self::Unauthorized) {
+            return Redirect::to("/connexion").into_response();
+        }
+        let status = self.status();
+        (status, ErrorPage::render(status, &self.message())).into_response()
+    }
+}
+
+/// The same errors, answered as JSON for the API.
+#[derive(Debug)]
+pub struct ApiError(pub AppError);
+
+impl<E: Into<AppError>> From<E> for ApiError {
+    fn from(error: E) -> Self {
+        Self(error.into())
+    }
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    /// Machine code: `not_found`, `unauthorized`, `forbidden`, `bad_request`, `conflict`…
+    pub error: &'static str,
+    /// Explanation in French.
+    pub message: String,
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        self.0.log();
+        let body = ErrorBody {
+            error: self.0.code(),
+            message: self.0.message(),
+        };
+        (self.0.status(), Json(body)).into_response()
+    }
+}

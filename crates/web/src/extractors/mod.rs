@@ -1,0 +1,7 @@
+//! Extractors: who is calling, the page context, forms checked against CSRF.
+
+mod auth;
+mod form;
+
+pub use auth::{ApiUser, PageContext, RequireUser, actor};
+pub use form::CsrfForm;

@@ -1,0 +1,294 @@
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use domain::accounts::{Email, check_new_password, password};
+use domain::policy::{Action, Resource, can};
+use store::{StoreError, accounts};
+
+use crate::error::AppError;
+use crate::extractors::{CsrfForm, PageContext, RequireUser};
+use crate::security::{SESSION_COOKIE, cookie, set_cookie};
+use crate::state::AppState;
+use crate::views::accounts::{AccountPage, ForgotPage, LoginPage, ResetPage};
+use crate::views::{Layout, render};
+
+#[derive(serde::Deserialize, Default)]
+pub struct LoginQuery {
+    pub suivant: Option<String>,
+    pub reinitialise: Option<String>,
+}
+
+/// Only a path of this site is a valid place to return to after login.
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') => p.to_owned(),
+        _ => "/compte".to_owned(),
+    }
+}
+
+pub async fn login_form(
+    ctx: PageContext,
+    Query(query): Query<LoginQuery>,
+) -> Result<Response, AppError> {
+    if ctx.user.is_some() {
+        return Ok(Redirect::to(&safe_next(query.suivant.as_deref())).into_response());
+    }
+    render(&LoginPage {
+        layout: Layout::new(&ctx, "Connexion"),
+        email: String::new(),
+        next: query.suivant.unwrap_or_default(),
+        error: None,
+        reset_done: query.reinitialise.is_some(),
+    })
+}
+
+#[derive(serde::Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    next: String,
+}
+
+pub async fn login(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ctx: PageContext,
+    CsrfForm(form): CsrfForm<LoginForm>,
+) -> Result<Response, AppError> {
+    let ip = peer.ip().to_string();
+    let key = form.email.trim().to_lowercase();
+    let settings = &state.settings;
+    let window_start = store::now() - settings.login_window_secs;
+    let (by_email, by_ip) =
+        accounts::recent_login_failures(&state.db, &key, &ip, window_start).await?;
+    if by_email >= settings.login_max_failures || by_ip >= settings.login_max_failures * 10 {
+        return Err(AppError::TooManyRequests);
+    }
+    let found = match Email::parse(&form.email) {
+        Ok(email) => accounts::by_email(&state.db, &email).await?,
+        Err(_) => None,
+    };
+    let hash = found.as_ref().and_then(|(_, h)| h.clone());
+    let password = form.password.clone();
+    let verified =
+        tokio::task::spawn_blocking(move || password::verify(&password, hash.as_deref()))
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+    let person = match found {
+        Some((person, _)) if verified => person,
+        _ => {
+            accounts::record_login_failure(&state.db, &key, &ip).await?;
+            let page = LoginPage {
+                layout: Layout::new(&ctx, "Connexion"),
+                email: form.email,
+                next: form.next,
+                error: Some("Adresse électronique ou mot de passe incorrect.".to_owned()),
+                reset_done: false,
+            };
+            let mut response = render(&page)?;
+            *response.status_mut() = StatusCode::UNAUTHORIZED;
+            return Ok(response);
+        }
+    };
+    accounts::clear_login_failures(&state.db, &key, window_start).await?;
+    let token = accounts::create_session(&state.db, person.id(), settings.session_ttl_secs).await?;
+    let cookie = set_cookie(
+        SESSION_COOKIE,
+        &token,
+        Some(settings.session_ttl_secs),
+        settings.secure_cookies(),
+    );
+    let mut response = Redirect::to(&safe_next(Some(&form.next))).into_response();
+    response.headers_mut().append(header::SET_COOKIE, cookie);
+    Ok(response)
+}
+
+#[derive(serde::Deserialize)]
+pub struct Empty {}
+
+pub async fn logout(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> Result<Response, AppError> {
+    if let Some(token) = cookie(&headers, SESSION_COOKIE) {
+        accounts::delete_session(&state.db, &token).await?;
+    }
+    let mut response = Redirect::to("/").into_response();
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(SESSION_COOKIE, "", Some(0), state.settings.secure_cookies()),
+    );
+    Ok(response)
+}
+
+pub async fn account(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    RequireUser(person): RequireUser,
+) -> Result<Response, AppError> {
+    if !can(
+        ctx.actor(),
+        Action::View,
+        Resource::Person { id: person.id() },
+    ) {
+        return Err(AppError::Forbidden);
+    }
+    let profile = accounts::profile(&state.db, person.id()).await?;
+    let territories = store::territories::of_person(&state.db, person.id()).await?;
+    render(&AccountPage::new(
+        Layout::new(&ctx, "Mon compte"),
+        profile,
+        territories,
+    ))
+}
+
+pub async fn forgot_form(ctx: PageContext) -> Result<Response, AppError> {
+    render(&ForgotPage {
+        layout: Layout::new(&ctx, "Mot de passe oublié"),
+        email: String::new(),
+        sent: false,
+        error: None,
+    })
+}
+
+#[derive(serde::Deserialize)]
+pub struct ForgotForm {
+    #[serde(default)]
+    email: String,
+}
+
+/// Sends a reset link if the address has an account; answers the same either way, so the
+/// page tells no one which addresses exist.
+pub async fn forgot(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    CsrfForm(form): CsrfForm<ForgotForm>,
+) -> Result<Response, AppError> {
+    let layout = Layout::new(&ctx, "Mot de passe oublié");
+    let email = match Email::parse(&form.email) {
+        Ok(email) => email,
+        Err(e) => {
+            let page = ForgotPage {
+                layout,
+                email: form.email,
+                sent: false,
+                error: Some(capitalized(&e.to_string())),
+            };
+            let mut response = render(&page)?;
+            *response.status_mut() = StatusCode::BAD_REQUEST;
+            return Ok(response);
+        }
+    };
+    if let Some((person, _)) = accounts::by_email(&state.db, &email).await? {
+        let token = accounts::create_password_reset(&state.db, person.id(), 3600).await?;
+        let link = format!(
+            "{}/mot-de-passe/{token}",
+            state.settings.public_url.trim_end_matches('/')
+        );
+        let body = format!(
+            "Bonjour {},\n\nPour choisir un nouveau mot de passe sur Territoire, ouvrez ce lien dans l'heure :\n{link}\n\n\
+             Si vous n'avez rien demandé, ignorez ce message : votre mot de passe reste inchangé.\n\n— Territoire\n",
+            person.name
+        );
+        if let Err(error) = state
+            .mailer
+            .send(email.as_str(), "Territoire : nouveau mot de passe", body)
+            .await
+        {
+            return Err(AppError::Internal(format!("reset mail: {error}")));
+        }
+    }
+    render(&ForgotPage {
+        layout,
+        email: email.to_string(),
+        sent: true,
+        error: None,
+    })
+}
+
+pub async fn reset_form(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    Path(token): Path<String>,
+) -> Result<Response, AppError> {
+    let valid = accounts::password_reset_valid(&state.db, &token).await?;
+    let mut response = render(&ResetPage {
+        layout: Layout::new(&ctx, "Nouveau mot de passe"),
+        token,
+        valid,
+        error: None,
+    })?;
+    if !valid {
+        *response.status_mut() = StatusCode::GONE;
+    }
+    Ok(response)
+}
+
+#[derive(serde::Deserialize)]
+pub struct ResetForm {
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    confirmation: String,
+}
+
+pub async fn reset(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    Path(token): Path<String>,
+    CsrfForm(form): CsrfForm<ResetForm>,
+) -> Result<Response, AppError> {
+    let problem = match check_new_password(&form.password) {
+        Err(e) => Some(capitalized(&e.to_string())),
+        Ok(()) if form.password != form.confirmation => {
+            Some("Les deux mots de passe saisis sont différents.".to_owned())
+        }
+        Ok(()) => None,
+    };
+    if let Some(error) = problem {
+        let page = ResetPage {
+            layout: Layout::new(&ctx, "Nouveau mot de passe"),
+            token,
+            valid: true,
+            error: Some(error),
+        };
+        let mut response = render(&page)?;
+        *response.status_mut() = StatusCode::BAD_REQUEST;
+        return Ok(response);
+    }
+    let password = form.password;
+    let hash = tokio::task::spawn_blocking(move || password::hash(&password))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .map_err(AppError::Internal)?;
+    match accounts::consume_password_reset(&state.db, &token, &hash).await {
+        Ok(_) => Ok(Redirect::to("/connexion?reinitialise=1").into_response()),
+        Err(StoreError::NotFound) => {
+            let page = ResetPage {
+                layout: Layout::new(&ctx, "Nouveau mot de passe"),
+                token,
+                valid: false,
+                error: None,
+            };
+            let mut response = render(&page)?;
+            *response.status_mut() = StatusCode::GONE;
+            Ok(response)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    let first: String = chars
+        .next()
+        .map(|c| c.to_uppercase().collect())
+        .unwrap_or_default();
+    format!("{first}{}.", chars.as_str())
+}

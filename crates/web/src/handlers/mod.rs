@@ -1,0 +1,7 @@
+//! Page handlers, one module per area: parse, call the store, render.
+
+pub mod accounts;
+pub mod directory;
+pub mod home;
+pub mod system;
+pub mod territories;

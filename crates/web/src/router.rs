@@ -1,0 +1,76 @@
+//! Every route of the platform, in one place.
+
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::StatusCode;
+use axum::middleware::from_fn;
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::handlers::{accounts, directory, home, system, territories};
+use crate::state::AppState;
+use crate::{api, metrics, security};
+
+/// Largest request body accepted (forms and JSON).
+const BODY_LIMIT: usize = 1024 * 1024;
+
+pub fn router(state: AppState) -> Router {
+    metrics::handle();
+    let secure = state.settings.secure_cookies();
+    let pages = Router::new()
+        .route("/", get(home::home))
+        .route("/annuaire", get(directory::search))
+        .route("/etablissements/{uai}", get(directory::establishment))
+        .route("/territoires", get(territories::list))
+        .route("/territoires/{slug}", get(territories::show))
+        .route(
+            "/connexion",
+            get(accounts::login_form).post(accounts::login),
+        )
+        .route("/deconnexion", post(accounts::logout))
+        .route("/compte", get(accounts::account))
+        .route(
+            "/mot-de-passe-oublie",
+            get(accounts::forgot_form).post(accounts::forgot),
+        )
+        .route(
+            "/mot-de-passe/{token}",
+            get(accounts::reset_form).post(accounts::reset),
+        )
+        .fallback(system::not_found)
+        .layer(from_fn(move |req, next| {
+            security::csrf_cookie(secure, req, next)
+        }));
+
+    let mut app = Router::new()
+        .merge(pages)
+        .nest("/api/v1", api::v1::router())
+        .route("/static/{*path}", get(system::asset))
+        .route("/healthz", get(system::healthz))
+        .route("/readyz", get(system::readyz))
+        .route("/metrics", get(system::metrics))
+        .with_state(state);
+
+    for (name, value) in security::security_headers() {
+        app = app.layer(SetResponseHeaderLayer::if_not_present(name, value));
+    }
+    app.layer(from_fn(security::same_origin))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(from_fn(metrics::track))
+        .layer(CompressionLayer::new())
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(30),
+        ))
+        .layer(TraceLayer::new_for_http())
+        .layer(CatchPanicLayer::custom(|_| {
+            crate::error::AppError::Internal("panic".to_owned()).into_response()
+        }))
+}

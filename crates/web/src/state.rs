@@ -1,0 +1,55 @@
+use std::sync::Arc;
+
+use store::Db;
+
+use crate::mail::Mailer;
+
+/// What the web layer needs to know of the settings.
+#[derive(Debug, Clone)]
+pub struct WebSettings {
+    /// Address people use to reach the platform (links in mails), e.g. `https://territoire.ac-lille.fr`.
+    pub public_url: String,
+    /// Demo mode: the home page lists the demo accounts.
+    pub demo: bool,
+    /// How long a session lasts, in seconds.
+    pub session_ttl_secs: i64,
+    /// Failed logins allowed per address (and ten times that per IP) in `login_window_secs`.
+    pub login_max_failures: i64,
+    pub login_window_secs: i64,
+}
+
+impl Default for WebSettings {
+    fn default() -> Self {
+        Self {
+            public_url: "http://localhost:8080".to_owned(),
+            demo: false,
+            session_ttl_secs: 14 * 24 * 3600,
+            login_max_failures: 5,
+            login_window_secs: 15 * 60,
+        }
+    }
+}
+
+impl WebSettings {
+    /// Cookies carry `Secure` when the platform is reached over HTTPS.
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub settings: Arc<WebSettings>,
+    pub mailer: Mailer,
+}
+
+impl AppState {
+    pub fn new(db: Db, settings: WebSettings, mailer: Mailer) -> Self {
+        Self {
+            db,
+            settings: Arc::new(settings),
+            mailer,
+        }
+    }
+}

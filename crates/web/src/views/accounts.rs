@@ -1,0 +1,76 @@
+use askama::Template;
+use domain::accounts::Function;
+use domain::policy::TerritoryRole;
+use store::accounts::Profile;
+
+use super::Layout;
+
+#[derive(Template)]
+#[template(path = "accounts/login.html")]
+pub struct LoginPage {
+    pub layout: Layout,
+    pub email: String,
+    pub next: String,
+    pub error: Option<String>,
+    pub reset_done: bool,
+}
+
+#[derive(Template)]
+#[template(path = "accounts/forgot.html")]
+pub struct ForgotPage {
+    pub layout: Layout,
+    pub email: String,
+    pub sent: bool,
+    pub error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "accounts/reset.html")]
+pub struct ResetPage {
+    pub layout: Layout,
+    pub token: String,
+    pub valid: bool,
+    pub error: Option<String>,
+}
+
+pub struct Membership {
+    pub slug: String,
+    pub name: String,
+    pub role: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "accounts/account.html")]
+pub struct AccountPage {
+    pub layout: Layout,
+    pub profile: Profile,
+    pub function: &'static str,
+    pub territories: Vec<Membership>,
+}
+
+impl AccountPage {
+    pub fn new(
+        layout: Layout,
+        profile: Profile,
+        territories: Vec<(String, String, String)>,
+    ) -> Self {
+        let function = profile
+            .person
+            .function()
+            .map_or("Fonction inconnue", Function::label);
+        let territories = territories
+            .into_iter()
+            .map(|(slug, name, role)| Membership {
+                slug,
+                name,
+                role: TerritoryRole::from_code(&role).map_or("Membre", TerritoryRole::label),
+            })
+            .collect();
+        Self {
+            layout,
+            profile,
+            function,
+            territories,
+        }
+    }
+}

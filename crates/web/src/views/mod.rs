@@ -1,0 +1,111 @@
+//! Page views: one askama template per page, all on the DSFR layout of `templates/base.html`.
+
+pub mod accounts;
+pub mod directory;
+pub mod home;
+pub mod territories;
+
+use askama::Template;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+
+use crate::error::AppError;
+use crate::extractors::PageContext;
+
+/// What the common layout shows: title, navigation, the signed-in person, the CSRF token.
+pub struct Layout {
+    pub title: String,
+    pub user_name: Option<String>,
+    pub csrf: String,
+    pub demo: bool,
+    pub path: String,
+}
+
+impl Layout {
+    pub fn new(ctx: &PageContext, title: impl Into<String>) -> Self {
+        Self {
+            title: title.into(),
+            user_name: ctx.user.as_ref().map(|u| u.name.clone()),
+            csrf: ctx.csrf.clone(),
+            demo: ctx.demo,
+            path: ctx.path.clone(),
+        }
+    }
+
+    /// `aria-current="page"` for the navigation entry of this section.
+    pub fn current(&self, section: &str) -> &'static str {
+        let here = if section == "/" {
+            self.path == "/"
+        } else {
+            self.path.starts_with(section)
+        };
+        if here { "page" } else { "false" }
+    }
+}
+
+/// Renders a page, or a logged server error.
+pub fn render(page: &impl Template) -> Result<Response, AppError> {
+    Ok(Html(page.render()?).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+pub struct ErrorPage {
+    pub layout: Layout,
+    pub status: u16,
+    pub heading: &'static str,
+    pub message: String,
+}
+
+impl ErrorPage {
+    /// An error page (without the visitor's context, which may be what failed).
+    pub fn render(status: StatusCode, message: &str) -> Html<String> {
+        let heading = match status {
+            StatusCode::NOT_FOUND => "Page non trouvée",
+            StatusCode::FORBIDDEN => "Accès refusé",
+            StatusCode::BAD_REQUEST | StatusCode::CONFLICT => "Demande impossible à traiter",
+            StatusCode::TOO_MANY_REQUESTS => "Trop de tentatives",
+            _ => "Erreur inattendue",
+        };
+        let page = Self {
+            layout: Layout {
+                title: heading.to_owned(),
+                user_name: None,
+                csrf: String::new(),
+                demo: false,
+                path: String::new(),
+            },
+            status: status.as_u16(),
+            heading,
+            message: message.to_owned(),
+        };
+        Html(page.render().unwrap_or_else(|_| {
+            format!(
+                "<!doctype html><html lang=\"fr\"><title>{heading}</title><p>{heading}</p></html>"
+            )
+        }))
+    }
+}
+
+/// Formats a count the French way: `66 000`.
+pub fn thousands(n: i64) -> String {
+    let digits = n.abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push('\u{202f}');
+        }
+        out.push(c);
+    }
+    if n < 0 { format!("-{out}") } else { out }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn thousands() {
+        assert_eq!(super::thousands(66_000), "66\u{202f}000");
+        assert_eq!(super::thousands(999), "999");
+        assert_eq!(super::thousands(1_234_567), "1\u{202f}234\u{202f}567");
+    }
+}

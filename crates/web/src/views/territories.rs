@@ -1,0 +1,77 @@
+use askama::Template;
+use domain::accounts::Function;
+use domain::territories::partner_kind_label;
+use store::territories::{Territory, TerritorySummary};
+
+use super::{Layout, thousands};
+
+#[derive(Template)]
+#[template(path = "territories/list.html")]
+pub struct TerritoriesPage {
+    pub layout: Layout,
+    pub territories: Vec<TerritorySummary>,
+}
+
+impl TerritoriesPage {
+    pub fn count(&self, n: &i64) -> String {
+        thousands(*n)
+    }
+}
+
+pub struct Row {
+    pub uai: String,
+    pub name: String,
+    pub kind: &'static str,
+    pub commune: String,
+}
+
+#[derive(Template)]
+#[template(path = "territories/show.html")]
+pub struct TerritoryPage {
+    pub layout: Layout,
+    pub name: String,
+    pub description: String,
+    pub members: String,
+    pub establishment_count: String,
+    pub establishments: Vec<Row>,
+    pub partners: Vec<(String, &'static str)>,
+    pub coordinators: Vec<(String, &'static str)>,
+}
+
+impl TerritoryPage {
+    pub fn new(layout: Layout, t: Territory) -> Self {
+        Self {
+            layout,
+            name: t.summary.name,
+            description: t.summary.description,
+            members: thousands(t.summary.members),
+            establishment_count: thousands(t.summary.establishments),
+            establishments: t
+                .establishments
+                .into_iter()
+                .map(|e| Row {
+                    kind: e.kind().label(),
+                    uai: e.uai,
+                    name: e.name,
+                    commune: e.commune_name,
+                })
+                .collect(),
+            partners: t
+                .partners
+                .into_iter()
+                .map(|p| {
+                    let kind = partner_kind_label(&p.kind);
+                    (p.name, kind)
+                })
+                .collect(),
+            coordinators: t
+                .coordinators
+                .into_iter()
+                .map(|m| {
+                    let f = Function::parse(&m.function).map_or("", Function::label);
+                    (m.name, f)
+                })
+                .collect(),
+        }
+    }
+}

@@ -1,0 +1,56 @@
+// Builds static/vendor/ from the npm packages (package-lock.json pins them): the DSFR's CSS
+// and JavaScript, its fonts, the icons its CSS uses and the utility icons our templates
+// use. The result is committed, so that `cargo run` needs no Node; CI rebuilds it and
+// checks that nothing differs.
+import { mkdirSync, readFileSync, writeFileSync, copyFileSync, rmSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const dsfr = join(root, 'node_modules/@gouvfr/dsfr/dist');
+const out = join(root, 'static/vendor/dsfr');
+
+// Utility icons used by templates/ (class `fr-icon-…`).
+const ICONS = [
+  'account-circle-line', 'arrow-left-line', 'arrow-right-line', 'building-line', 'community-line',
+  'home-4-line', 'lock-line', 'logout-box-r-line', 'map-pin-2-line', 'search-line', 'team-line',
+  'user-line', 'mail-line', 'phone-line', 'external-link-line', 'information-line',
+];
+
+const stripSourceMap = (text) => text.replace(/\/\*# sourceMappingURL=[^*]*\*\/\s*$/, '').replace(/\/\/# sourceMappingURL=.*\s*$/, '');
+
+rmSync(out, { recursive: true, force: true });
+mkdirSync(out, { recursive: true });
+
+const copy = (from, to) => {
+  mkdirSync(dirname(to), { recursive: true });
+  copyFileSync(from, to);
+};
+
+// Core CSS, and every file it refers to.
+const css = stripSourceMap(readFileSync(join(dsfr, 'dsfr.min.css'), 'utf8'));
+writeFileSync(join(out, 'dsfr.min.css'), css);
+const referenced = new Set([...css.matchAll(/url\((?!["']?data:)["']?([^)"']+)["']?\)/g)].map((m) => m[1]));
+for (const file of [...referenced].sort()) copy(join(dsfr, file), join(out, file));
+
+// Utility icons: only the rules of the icons we use.
+const utility = readFileSync(join(dsfr, 'utility/icons/icons.min.css'), 'utf8');
+const rules = [];
+for (const icon of ICONS) {
+  const rule = utility.match(new RegExp(`\\.fr-icon-${icon}:after,\\.fr-icon-${icon}:before\\{[^}]*\\}`));
+  if (!rule) throw new Error(`icône DSFR introuvable : ${icon}`);
+  const text = rule[0].replaceAll('../../icons/', 'icons/');
+  for (const m of text.matchAll(/url\(([^)]+)\)/g)) copy(join(dsfr, m[1]), join(out, m[1]));
+  rules.push(text);
+}
+writeFileSync(join(out, 'icons.min.css'), rules.join('\n') + '\n');
+
+// JavaScript (module and legacy), fonts and favicons.
+for (const js of ['dsfr.module.min.js', 'dsfr.nomodule.min.js']) {
+  writeFileSync(join(out, js), stripSourceMap(readFileSync(join(dsfr, js), 'utf8')));
+}
+for (const font of readdirSync(join(dsfr, 'fonts'))) copy(join(dsfr, 'fonts', font), join(out, 'fonts', font));
+for (const icon of ['favicon.svg', 'favicon.ico', 'apple-touch-icon.png']) copy(join(dsfr, 'favicon', icon), join(out, 'favicon', icon));
+
+const version = JSON.parse(readFileSync(join(dsfr, '../package.json'), 'utf8')).version;
+writeFileSync(join(out, 'VERSION'), `@gouvfr/dsfr ${version}\n`);
+console.log(`static/vendor/dsfr : DSFR ${version}, ${referenced.size} fichiers référencés, ${ICONS.length} icônes`);
