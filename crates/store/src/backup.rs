@@ -2,6 +2,8 @@
 
 use std::path::Path;
 
+use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
+
 use crate::{Db, Result, StoreError};
 
 /// Writes a consistent copy of the SQLite database to `target` while the server keeps
@@ -31,25 +33,24 @@ pub async fn backup(db: &Db, target: &Path) -> Result<()> {
 /// Checks that `source` is a Territoire backup: an SQLite file whose integrity check passes
 /// and that holds the platform's tables.
 pub async fn check_backup(source: &Path) -> Result<()> {
-    let url = format!("sqlite://{}?mode=ro", source.display());
-    let db = Db::connect(&url, 1)
+    let options = SqliteConnectOptions::new().filename(source).read_only(true);
+    let pool = SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect_with(options)
         .await
         .map_err(|_| not_a_backup(source))?;
-    let Db::Sqlite(pool) = &db else {
-        return Err(not_a_backup(source));
-    };
-    let integrity: String = sqlx::query_scalar("PRAGMA integrity_check")
-        .fetch_one(pool)
+    let integrity: Option<String> = sqlx::query_scalar("PRAGMA integrity_check")
+        .fetch_one(&pool)
         .await
-        .map_err(|_| not_a_backup(source))?;
-    let tables: i64 = sqlx::query_scalar(
+        .ok();
+    let tables: Option<i64> = sqlx::query_scalar(
         "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN ('people', 'establishments', '_sqlx_migrations')",
     )
-    .fetch_one(pool)
+    .fetch_one(&pool)
     .await
-    .map_err(|_| not_a_backup(source))?;
-    db.close().await;
-    if integrity == "ok" && tables == 3 {
+    .ok();
+    pool.close().await;
+    if integrity.as_deref() == Some("ok") && tables == Some(3) {
         Ok(())
     } else {
         Err(not_a_backup(source))

@@ -1,1 +1,355 @@
+//! Test helpers: a fresh database of either kind for every test, and the whole server on
+//! port 0. The kind is chosen by `TERRITOIRE_TEST_POSTGRES` (an admin URL such as
+//! `postgres://postgres@127.0.0.1:5432/postgres`): set, every test gets a new PostgreSQL
+//! database; unset, a new SQLite file.
 
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use domain::accounts::{Email, Function, PersonName, password};
+use domain::directory::annuaire;
+use domain::ids::PersonId;
+use rand::Rng;
+use store::Db;
+use store::accounts::NewPerson;
+use tempfile::TempDir;
+use web::mail::Mailer;
+use web::{AppState, WebSettings};
+
+pub const POSTGRES_ENV: &str = "TERRITOIRE_TEST_POSTGRES";
+
+/// A database URL of a fresh, empty database, and the folder that holds test files.
+pub struct FreshDatabase {
+    pub url: String,
+    pub dir: TempDir,
+}
+
+impl FreshDatabase {
+    pub async fn new() -> anyhow::Result<Self> {
+        let dir = tempfile::tempdir()?;
+        let url = match std::env::var(POSTGRES_ENV) {
+            Ok(admin) if !admin.is_empty() => {
+                let name = format!("territoire_test_{:016x}", rand::thread_rng().r#gen::<u64>());
+                let admin_db = Db::connect(&admin, 1).await?;
+                if let Db::Postgres(pool) = &admin_db {
+                    sqlx::query(&format!("CREATE DATABASE {name}"))
+                        .execute(pool)
+                        .await?;
+                }
+                admin_db.close().await;
+                let mut url = url::Url::parse(&admin)?;
+                url.set_path(&name);
+                url.to_string()
+            }
+            _ => format!("sqlite://{}", dir.path().join("territoire.db").display()),
+        };
+        Ok(Self { url, dir })
+    }
+
+    /// Connects, migrates and loads the geography.
+    pub async fn open(&self) -> anyhow::Result<Db> {
+        let db = Db::connect(&self.url, 8).await?;
+        db.migrate().await?;
+        store::directory::ensure_reference_data(&db).await?;
+        Ok(db)
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        self.url.starts_with("postgres")
+    }
+}
+
+/// A migrated database with its geography.
+pub async fn fresh_db() -> anyhow::Result<(Db, FreshDatabase)> {
+    let fresh = FreshDatabase::new().await?;
+    let db = fresh.open().await?;
+    Ok((db, fresh))
+}
+
+/// A server of the platform on a free port, with its own fresh database.
+pub struct TestApp {
+    pub address: SocketAddr,
+    pub db: Db,
+    pub fresh: FreshDatabase,
+    /// A client that keeps cookies and does not follow redirects.
+    pub client: reqwest::Client,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl TestApp {
+    pub async fn spawn() -> anyhow::Result<Self> {
+        Self::spawn_with(WebSettings::default()).await
+    }
+
+    pub async fn spawn_with(mut settings: WebSettings) -> anyhow::Result<Self> {
+        let (db, fresh) = fresh_db().await?;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let address = listener.local_addr()?;
+        settings.public_url = format!("http://{address}");
+        let mailer = Mailer::folder(
+            fresh.dir.path().join("outbox"),
+            "Territoire <ne-pas-repondre@territoire.test>",
+        )?;
+        let state = AppState::new(db.clone(), settings, mailer);
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(web::launch(state, listener, async {
+            let _ = rx.await;
+        }));
+        Ok(Self {
+            address,
+            db,
+            fresh,
+            client: client()?,
+            shutdown: Some(tx),
+        })
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.address)
+    }
+
+    pub fn outbox(&self) -> PathBuf {
+        self.fresh.dir.path().join("outbox")
+    }
+
+    /// Creates an account with a password (argon2id, as the CLI does).
+    pub async fn create_person(
+        &self,
+        email: &str,
+        function: Function,
+        password: &str,
+        admin: bool,
+    ) -> anyhow::Result<PersonId> {
+        create_person(&self.db, email, function, Some(password), admin).await
+    }
+
+    /// Signs `client` in through the login form; returns the status of the answer.
+    pub async fn login(
+        &self,
+        client: &reqwest::Client,
+        email: &str,
+        password: &str,
+    ) -> anyhow::Result<reqwest::Response> {
+        let csrf = self.csrf(client, "/connexion").await?;
+        Ok(client
+            .post(self.url("/connexion"))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("email", email),
+                ("password", password),
+                ("next", ""),
+            ])
+            .send()
+            .await?)
+    }
+
+    /// Loads a page and returns the CSRF token of its forms.
+    pub async fn csrf(&self, client: &reqwest::Client, path: &str) -> anyhow::Result<String> {
+        let page = client.get(self.url(path)).send().await?.text().await?;
+        csrf_of(&page).ok_or_else(|| anyhow::anyhow!("no CSRF token in {path}"))
+    }
+
+    /// Imports an annuaire CSV text (the published format) into the app's database.
+    pub async fn import(&self, csv: &str) -> anyhow::Result<store::directory::ImportReport> {
+        let entries = annuaire::parse(csv.as_bytes()).map_err(|e| anyhow::anyhow!("{e}"))?;
+        Ok(store::directory::import(&self.db, &entries).await?)
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+/// A client that keeps cookies and does not follow redirects.
+pub fn client() -> anyhow::Result<reqwest::Client> {
+    Ok(reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()?)
+}
+
+pub fn csrf_of(page: &str) -> Option<String> {
+    let start = page.find("name=\"csrf\" value=\"")? + "name=\"csrf\" value=\"".len();
+    let end = page[start..].find('"')? + start;
+    Some(page[start..end].to_owned())
+}
+
+pub async fn create_person(
+    db: &Db,
+    email: &str,
+    function: Function,
+    password: Option<&str>,
+    admin: bool,
+) -> anyhow::Result<PersonId> {
+    let hash = password
+        .map(password::hash)
+        .transpose()
+        .map_err(|e| anyhow::anyhow!(e))?;
+    let new = NewPerson {
+        email: Email::parse(email)?,
+        name: PersonName::parse(&format!(
+            "Personne {}",
+            email.split('@').next().unwrap_or("test")
+        ))?,
+        function,
+        password_hash: hash,
+        admin,
+        establishments: vec![],
+        circonscription: None,
+        academie: None,
+        subjects: vec![],
+        levels: vec![],
+    };
+    Ok(store::accounts::create_person(db, &new).await?)
+}
+
+/// The header of the published Annuaire de l'éducation (the columns Territoire reads, in
+/// the published order and spelling).
+pub const ANNUAIRE_HEADER: &str = "Identifiant_de_l_etablissement;Nom_etablissement;Type_etablissement;Statut_public_prive;Adresse_1;Adresse_2;Adresse_3;Code_postal;Code_commune;Nom_commune;Code_departement;Code_academie;Code_region;Ecole_maternelle;Ecole_elementaire;Voie_generale;Voie_technologique;Voie_professionnelle;Telephone;Fax;Web;Mail;Nombre_d_eleves;Appartenance_Education_Prioritaire;latitude;longitude;Code_circonscription;Nom_circonscription;Code_bassin_formation;Libelle_bassin_formation;etat;date_ouverture";
+
+/// One row of the published file.
+pub struct Row<'a> {
+    pub uai: &'a str,
+    pub name: &'a str,
+    pub kind: &'a str,
+    pub public: bool,
+    pub commune_code: &'a str,
+    pub commune: &'a str,
+    pub departement: &'a str,
+    pub ep: &'a str,
+    pub coordinates: Option<(f64, f64)>,
+    pub circonscription: Option<(&'a str, &'a str)>,
+    pub bassin: Option<(&'a str, &'a str)>,
+    pub open: bool,
+}
+
+impl Row<'_> {
+    pub fn csv(&self) -> String {
+        let (lat, lon) = self
+            .coordinates
+            .map_or((String::new(), String::new()), |(a, b)| {
+                (a.to_string(), b.to_string())
+            });
+        let (cc, cn) = self.circonscription.unwrap_or(("", ""));
+        let (bc, bn) = self.bassin.unwrap_or(("", ""));
+        format!(
+            "{};\"{}\";{};{};1 rue de l'École;;;62000;{};{};0{};09;32;;;;;;03 21 00 00 00;;;;250;{};{lat};{lon};{cc};{cn};{bc};{bn};{};2001-09-01",
+            self.uai,
+            self.name.replace('"', "\"\""),
+            self.kind,
+            if self.public { "Public" } else { "Privé" },
+            self.commune_code,
+            self.commune,
+            self.departement,
+            self.ep,
+            if self.open { "OUVERT" } else { "FERME" },
+        )
+    }
+}
+
+/// A small directory around Arras and Clermont-Ferrand, in the published format.
+pub fn sample_annuaire() -> String {
+    let rows = [
+        Row {
+            uai: "0620001A",
+            name: "École primaire Jean Jaurès",
+            kind: "Ecole",
+            public: true,
+            commune_code: "62041",
+            commune: "Arras",
+            departement: "62",
+            ep: "REP+",
+            coordinates: Some((50.29, 2.77)),
+            circonscription: Some(("0629001E", "Circonscription d'Arras 1")),
+            bassin: None,
+            open: true,
+        },
+        Row {
+            uai: "0620002B",
+            name: "École maternelle Les Tilleuls",
+            kind: "Ecole",
+            public: true,
+            commune_code: "62041",
+            commune: "Arras",
+            departement: "62",
+            ep: "",
+            coordinates: Some((50.30, 2.78)),
+            circonscription: Some(("0629001E", "Circonscription d'Arras 1")),
+            bassin: None,
+            open: true,
+        },
+        Row {
+            uai: "0620100C",
+            name: "Collège Victor Hugo",
+            kind: "Collège",
+            public: true,
+            commune_code: "62041",
+            commune: "Arras",
+            departement: "62",
+            ep: "REP",
+            coordinates: Some((50.28, 2.76)),
+            circonscription: None,
+            bassin: Some(("06201", "Arras")),
+            open: true,
+        },
+        Row {
+            uai: "0620101D",
+            name: "Lycée privé Saint-Joseph",
+            kind: "Lycée",
+            public: false,
+            commune_code: "62498",
+            commune: "Lens",
+            departement: "62",
+            ep: "",
+            coordinates: None,
+            circonscription: None,
+            bassin: Some(("06202", "Lens")),
+            open: true,
+        },
+        Row {
+            uai: "0620102E",
+            name: "Collège Émile Zola",
+            kind: "Collège",
+            public: true,
+            commune_code: "62498",
+            commune: "Lens",
+            departement: "62",
+            ep: "",
+            coordinates: Some((50.43, 2.83)),
+            circonscription: None,
+            bassin: Some(("06202", "Lens")),
+            open: false,
+        },
+        Row {
+            uai: "0630001F",
+            name: "École élémentaire Jean Jaurès",
+            kind: "Ecole",
+            public: true,
+            commune_code: "63113",
+            commune: "Clermont-Ferrand",
+            departement: "63",
+            ep: "",
+            coordinates: Some((45.78, 3.08)),
+            circonscription: Some(("0639001G", "Circonscription de Clermont 1")),
+            bassin: None,
+            open: true,
+        },
+    ];
+    let mut csv = format!("{ANNUAIRE_HEADER}\n");
+    for row in rows {
+        csv.push_str(&row.csv());
+        csv.push('\n');
+    }
+    csv
+}
+
+/// Writes a file in a folder and returns its path.
+pub fn write_file(dir: &Path, name: &str, contents: &str) -> anyhow::Result<PathBuf> {
+    let path = dir.join(name);
+    std::fs::write(&path, contents)?;
+    Ok(path)
+}
