@@ -11,7 +11,8 @@ const PASSWORD: &str = "une phrase de passe solide";
 #[tokio::test]
 async fn login_opens_a_session_and_logout_closes_it() -> anyhow::Result<()> {
     let app = TestApp::spawn().await?;
-    app.create_person("marie@ac-lille.fr", Function::Enseignant1d, PASSWORD, false).await?;
+    app.create_person("marie@ac-lille.fr", Function::Enseignant1d, PASSWORD, false)
+        .await?;
     let browser = client()?;
 
     let anonymous = browser.get(app.url("/compte")).send().await?;
@@ -21,9 +22,17 @@ async fn login_opens_a_session_and_logout_closes_it() -> anyhow::Result<()> {
     let response = app.login(&browser, "Marie@AC-Lille.fr", PASSWORD).await?;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_eq!(response.headers()[LOCATION], "/compte");
-    let cookie = response.headers().get_all(SET_COOKIE).iter().filter_map(|v| v.to_str().ok()).find(|c| c.starts_with("territoire_session="));
+    let cookie = response
+        .headers()
+        .get_all(SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("territoire_session="));
     let cookie = cookie.unwrap_or_default();
-    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
     assert!(!cookie.contains("Secure"), "plain HTTP in tests");
 
     let account = browser.get(app.url("/compte")).send().await?.text().await?;
@@ -31,7 +40,11 @@ async fn login_opens_a_session_and_logout_closes_it() -> anyhow::Result<()> {
     assert!(account.contains("Se déconnecter"));
 
     let csrf = app.csrf(&browser, "/compte").await?;
-    let out = browser.post(app.url("/deconnexion")).form(&[("csrf", csrf.as_str())]).send().await?;
+    let out = browser
+        .post(app.url("/deconnexion"))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await?;
     assert_eq!(out.status(), StatusCode::SEE_OTHER);
     let after = browser.get(app.url("/compte")).send().await?;
     assert_eq!(after.status(), StatusCode::SEE_OTHER, "the session is gone");
@@ -41,14 +54,25 @@ async fn login_opens_a_session_and_logout_closes_it() -> anyhow::Result<()> {
 #[tokio::test]
 async fn wrong_password_keeps_the_address_and_says_so() -> anyhow::Result<()> {
     let app = TestApp::spawn().await?;
-    app.create_person("marie@ac-lille.fr", Function::Enseignant1d, PASSWORD, false).await?;
+    app.create_person("marie@ac-lille.fr", Function::Enseignant1d, PASSWORD, false)
+        .await?;
     let browser = client()?;
-    for email in ["marie@ac-lille.fr", "personne@ac-lille.fr", "pas-une-adresse"] {
+    for email in [
+        "marie@ac-lille.fr",
+        "personne@ac-lille.fr",
+        "pas-une-adresse",
+    ] {
         let response = app.login(&browser, email, "mauvais mot de passe").await?;
         assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
         let html = response.text().await?;
-        assert!(html.contains("Adresse électronique ou mot de passe incorrect."), "{email}");
-        assert!(html.contains(&format!("value=\"{email}\"")), "the address typed is kept");
+        assert!(
+            html.contains("Adresse électronique ou mot de passe incorrect."),
+            "{email}"
+        );
+        assert!(
+            html.contains(&format!("value=\"{email}\"")),
+            "the address typed is kept"
+        );
     }
     Ok(())
 }
@@ -56,41 +80,70 @@ async fn wrong_password_keeps_the_address_and_says_so() -> anyhow::Result<()> {
 #[tokio::test]
 async fn repeated_failures_are_throttled() -> anyhow::Result<()> {
     let app = TestApp::spawn().await?;
-    app.create_person("marie@ac-lille.fr", Function::Enseignant1d, PASSWORD, false).await?;
+    app.create_person("marie@ac-lille.fr", Function::Enseignant1d, PASSWORD, false)
+        .await?;
     let browser = client()?;
     for _ in 0..5 {
-        assert_eq!(app.login(&browser, "marie@ac-lille.fr", "faux").await?.status(), StatusCode::UNAUTHORIZED);
+        assert_eq!(
+            app.login(&browser, "marie@ac-lille.fr", "faux")
+                .await?
+                .status(),
+            StatusCode::UNAUTHORIZED
+        );
     }
     let blocked = app.login(&browser, "marie@ac-lille.fr", PASSWORD).await?;
-    assert_eq!(blocked.status(), StatusCode::TOO_MANY_REQUESTS, "even the right password waits");
+    assert_eq!(
+        blocked.status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "even the right password waits"
+    );
     assert!(blocked.text().await?.contains("Trop de tentatives"));
     // Another address from the same place is not blocked by these five.
-    app.create_person("jean@ac-lille.fr", Function::Cpc, PASSWORD, false).await?;
-    assert_eq!(app.login(&browser, "jean@ac-lille.fr", PASSWORD).await?.status(), StatusCode::SEE_OTHER);
+    app.create_person("jean@ac-lille.fr", Function::Cpc, PASSWORD, false)
+        .await?;
+    assert_eq!(
+        app.login(&browser, "jean@ac-lille.fr", PASSWORD)
+            .await?
+            .status(),
+        StatusCode::SEE_OTHER
+    );
     Ok(())
 }
 
 #[tokio::test]
 async fn forms_without_the_csrf_token_or_from_elsewhere_are_refused() -> anyhow::Result<()> {
     let app = TestApp::spawn().await?;
-    app.create_person("marie@ac-lille.fr", Function::Enseignant1d, PASSWORD, false).await?;
+    app.create_person("marie@ac-lille.fr", Function::Enseignant1d, PASSWORD, false)
+        .await?;
     let browser = client()?;
     app.csrf(&browser, "/connexion").await?;
     let forged = browser
         .post(app.url("/connexion"))
-        .form(&[("csrf", "0".repeat(48).as_str()), ("email", "marie@ac-lille.fr"), ("password", PASSWORD)])
+        .form(&[
+            ("csrf", "0".repeat(48).as_str()),
+            ("email", "marie@ac-lille.fr"),
+            ("password", PASSWORD),
+        ])
         .send()
         .await?;
     assert_eq!(forged.status(), StatusCode::BAD_REQUEST);
     assert!(forged.text().await?.contains("Le formulaire a expiré"));
-    let missing = browser.post(app.url("/connexion")).form(&[("email", "marie@ac-lille.fr"), ("password", PASSWORD)]).send().await?;
+    let missing = browser
+        .post(app.url("/connexion"))
+        .form(&[("email", "marie@ac-lille.fr"), ("password", PASSWORD)])
+        .send()
+        .await?;
     assert_eq!(missing.status(), StatusCode::BAD_REQUEST);
 
     let csrf = app.csrf(&browser, "/connexion").await?;
     let cross_site = browser
         .post(app.url("/connexion"))
         .header("Origin", "https://malveillant.example")
-        .form(&[("csrf", csrf.as_str()), ("email", "marie@ac-lille.fr"), ("password", PASSWORD)])
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("email", "marie@ac-lille.fr"),
+            ("password", PASSWORD),
+        ])
         .send()
         .await?;
     assert_eq!(cross_site.status(), StatusCode::FORBIDDEN);
@@ -100,13 +153,23 @@ async fn forms_without_the_csrf_token_or_from_elsewhere_are_refused() -> anyhow:
 #[tokio::test]
 async fn login_returns_only_to_paths_of_this_site() -> anyhow::Result<()> {
     let app = TestApp::spawn().await?;
-    app.create_person("marie@ac-lille.fr", Function::Enseignant1d, PASSWORD, false).await?;
-    for (next, expected) in [("/territoires", "/territoires"), ("//evil.example", "/compte"), ("https://evil.example", "/compte")] {
+    app.create_person("marie@ac-lille.fr", Function::Enseignant1d, PASSWORD, false)
+        .await?;
+    for (next, expected) in [
+        ("/territoires", "/territoires"),
+        ("//evil.example", "/compte"),
+        ("https://evil.example", "/compte"),
+    ] {
         let browser = client()?;
         let csrf = app.csrf(&browser, "/connexion").await?;
         let response = browser
             .post(app.url("/connexion"))
-            .form(&[("csrf", csrf.as_str()), ("email", "marie@ac-lille.fr"), ("password", PASSWORD), ("next", next)])
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("email", "marie@ac-lille.fr"),
+                ("password", PASSWORD),
+                ("next", next),
+            ])
             .send()
             .await?;
         assert_eq!(response.headers()[LOCATION], expected, "{next}");
@@ -115,50 +178,108 @@ async fn login_returns_only_to_paths_of_this_site() -> anyhow::Result<()> {
 }
 
 fn reset_link(app: &TestApp) -> anyhow::Result<String> {
-    let mut mails = std::fs::read_dir(app.outbox())?.filter_map(Result::ok).map(|e| e.path()).collect::<Vec<_>>();
+    let mut mails = std::fs::read_dir(app.outbox())?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .collect::<Vec<_>>();
     mails.sort();
     let mail = std::fs::read_to_string(mails.last().ok_or_else(|| anyhow::anyhow!("no mail"))?)?;
     let unfolded = mail.replace("=\r\n", "").replace("=\n", "");
-    let start = unfolded.find("/mot-de-passe/").ok_or_else(|| anyhow::anyhow!("no link in {unfolded}"))?;
-    Ok(unfolded[start..].split_whitespace().next().unwrap_or_default().to_owned())
+    let start = unfolded
+        .find("/mot-de-passe/")
+        .ok_or_else(|| anyhow::anyhow!("no link in {unfolded}"))?;
+    Ok(unfolded[start..]
+        .split_whitespace()
+        .next()
+        .unwrap_or_default()
+        .to_owned())
 }
 
 #[tokio::test]
 async fn password_reset_by_mail() -> anyhow::Result<()> {
     let app = TestApp::spawn().await?;
-    app.create_person("marie@ac-lille.fr", Function::Enseignant1d, PASSWORD, false).await?;
+    app.create_person("marie@ac-lille.fr", Function::Enseignant1d, PASSWORD, false)
+        .await?;
     let browser = client()?;
 
     // Unknown address: same answer, no mail.
     let csrf = app.csrf(&browser, "/mot-de-passe-oublie").await?;
-    let page = browser.post(app.url("/mot-de-passe-oublie")).form(&[("csrf", csrf.as_str()), ("email", "inconnu@ac-lille.fr")]).send().await?.text().await?;
+    let page = browser
+        .post(app.url("/mot-de-passe-oublie"))
+        .form(&[("csrf", csrf.as_str()), ("email", "inconnu@ac-lille.fr")])
+        .send()
+        .await?
+        .text()
+        .await?;
     assert!(page.contains("Si un compte existe pour inconnu@ac-lille.fr"));
     assert!(std::fs::read_dir(app.outbox())?.next().is_none());
-    let bad = browser.post(app.url("/mot-de-passe-oublie")).form(&[("csrf", csrf.as_str()), ("email", "marie")]).send().await?;
+    let bad = browser
+        .post(app.url("/mot-de-passe-oublie"))
+        .form(&[("csrf", csrf.as_str()), ("email", "marie")])
+        .send()
+        .await?;
     assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
 
-    browser.post(app.url("/mot-de-passe-oublie")).form(&[("csrf", csrf.as_str()), ("email", "marie@ac-lille.fr")]).send().await?;
+    browser
+        .post(app.url("/mot-de-passe-oublie"))
+        .form(&[("csrf", csrf.as_str()), ("email", "marie@ac-lille.fr")])
+        .send()
+        .await?;
     let link = reset_link(&app)?;
-    assert!(browser.get(app.url(&link)).send().await?.text().await?.contains("Choisir un nouveau mot de passe"));
+    assert!(
+        browser
+            .get(app.url(&link))
+            .send()
+            .await?
+            .text()
+            .await?
+            .contains("Choisir un nouveau mot de passe")
+    );
 
     let csrf = app.csrf(&browser, &link).await?;
-    let short = browser.post(app.url(&link)).form(&[("csrf", csrf.as_str()), ("password", "court"), ("confirmation", "court")]).send().await?;
+    let short = browser
+        .post(app.url(&link))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("password", "court"),
+            ("confirmation", "court"),
+        ])
+        .send()
+        .await?;
     assert_eq!(short.status(), StatusCode::BAD_REQUEST);
     assert!(short.text().await?.contains("au moins 10 caractères"));
     let differ = browser
         .post(app.url(&link))
-        .form(&[("csrf", csrf.as_str()), ("password", "nouvelle phrase de passe"), ("confirmation", "autre phrase de passe")])
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("password", "nouvelle phrase de passe"),
+            ("confirmation", "autre phrase de passe"),
+        ])
         .send()
         .await?;
     assert!(differ.text().await?.contains("différents"));
     let done = browser
         .post(app.url(&link))
-        .form(&[("csrf", csrf.as_str()), ("password", "nouvelle phrase de passe"), ("confirmation", "nouvelle phrase de passe")])
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("password", "nouvelle phrase de passe"),
+            ("confirmation", "nouvelle phrase de passe"),
+        ])
         .send()
         .await?;
     assert_eq!(done.headers()[LOCATION], "/connexion?reinitialise=1");
-    assert_eq!(app.login(&client()?, "marie@ac-lille.fr", PASSWORD).await?.status(), StatusCode::UNAUTHORIZED);
-    assert_eq!(app.login(&client()?, "marie@ac-lille.fr", "nouvelle phrase de passe").await?.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.login(&client()?, "marie@ac-lille.fr", PASSWORD)
+            .await?
+            .status(),
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        app.login(&client()?, "marie@ac-lille.fr", "nouvelle phrase de passe")
+            .await?
+            .status(),
+        StatusCode::SEE_OTHER
+    );
     let reused = browser.get(app.url(&link)).send().await?;
     assert_eq!(reused.status(), StatusCode::GONE, "a link works once");
     Ok(())
@@ -167,10 +288,19 @@ async fn password_reset_by_mail() -> anyhow::Result<()> {
 #[tokio::test]
 async fn api_me_needs_a_valid_token() -> anyhow::Result<()> {
     let app = TestApp::spawn().await?;
-    let person = app.create_person("ien@ac-lille.fr", Function::Ien, PASSWORD, false).await?;
+    let person = app
+        .create_person("ien@ac-lille.fr", Function::Ien, PASSWORD, false)
+        .await?;
     let token = store::accounts::create_api_token(&app.db, person).await?;
 
-    let me: Value = app.client.get(app.url("/api/v1/me")).bearer_auth(&token).send().await?.json().await?;
+    let me: Value = app
+        .client
+        .get(app.url("/api/v1/me"))
+        .bearer_auth(&token)
+        .send()
+        .await?
+        .json()
+        .await?;
     assert_eq!(me["id"], person.0);
     assert_eq!(me["email"], "ien@ac-lille.fr");
     assert_eq!(me["function"], "ien");
@@ -178,8 +308,16 @@ async fn api_me_needs_a_valid_token() -> anyhow::Result<()> {
 
     for response in [
         app.client.get(app.url("/api/v1/me")).send().await?,
-        app.client.get(app.url("/api/v1/me")).bearer_auth("faux").send().await?,
-        app.client.get(app.url("/api/v1/me")).header("Authorization", "Basic eDp5").send().await?,
+        app.client
+            .get(app.url("/api/v1/me"))
+            .bearer_auth("faux")
+            .send()
+            .await?,
+        app.client
+            .get(app.url("/api/v1/me"))
+            .header("Authorization", "Basic eDp5")
+            .send()
+            .await?,
     ] {
         assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
         let body: Value = response.json().await?;
@@ -189,7 +327,12 @@ async fn api_me_needs_a_valid_token() -> anyhow::Result<()> {
     // A browser session also works for the API.
     let browser = client()?;
     app.login(&browser, "ien@ac-lille.fr", PASSWORD).await?;
-    let me: Value = browser.get(app.url("/api/v1/me")).send().await?.json().await?;
+    let me: Value = browser
+        .get(app.url("/api/v1/me"))
+        .send()
+        .await?
+        .json()
+        .await?;
     assert_eq!(me["function"], "ien");
     Ok(())
 }

@@ -7,17 +7,37 @@ use testkit::TestApp;
 #[tokio::test]
 async fn pages_carry_security_headers_and_a_strict_csp() -> anyhow::Result<()> {
     let app = TestApp::spawn().await?;
-    for path in ["/", "/annuaire", "/connexion", "/api/v1/establishments", "/introuvable"] {
+    for path in [
+        "/",
+        "/annuaire",
+        "/connexion",
+        "/api/v1/establishments",
+        "/introuvable",
+    ] {
         let response = app.client.get(app.url(path)).send().await?;
         let headers = response.headers();
-        let csp = headers.get(CONTENT_SECURITY_POLICY).and_then(|v| v.to_str().ok()).unwrap_or_default();
-        assert!(csp.contains("script-src 'self'") && csp.contains("frame-ancestors 'none'") && !csp.contains("unsafe-inline"), "{path}: {csp}");
+        let csp = headers
+            .get(CONTENT_SECURITY_POLICY)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        assert!(
+            csp.contains("script-src 'self'")
+                && csp.contains("frame-ancestors 'none'")
+                && !csp.contains("unsafe-inline"),
+            "{path}: {csp}"
+        );
         assert_eq!(headers["x-content-type-options"], "nosniff", "{path}");
         assert_eq!(headers["x-frame-options"], "DENY", "{path}");
     }
     let home = app.client.get(app.url("/")).send().await?.text().await?;
-    assert!(!home.contains("<script>") && !home.contains("style=\""), "no inline script or style");
-    assert!(home.contains("<html lang=\"fr\"") && home.contains("href=\"#contenu\""), "French, with skip links");
+    assert!(
+        !home.contains("<script>") && !home.contains("style=\""),
+        "no inline script or style"
+    );
+    assert!(
+        home.contains("<html lang=\"fr\"") && home.contains("href=\"#contenu\""),
+        "French, with skip links"
+    );
     Ok(())
 }
 
@@ -37,31 +57,74 @@ async fn error_pages_are_french_without_internals() -> anyhow::Result<()> {
 #[tokio::test]
 async fn health_readiness_and_metrics() -> anyhow::Result<()> {
     let app = TestApp::spawn().await?;
-    assert_eq!(app.client.get(app.url("/healthz")).send().await?.status(), StatusCode::OK);
-    assert_eq!(app.client.get(app.url("/readyz")).send().await?.status(), StatusCode::OK);
+    assert_eq!(
+        app.client.get(app.url("/healthz")).send().await?.status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.client.get(app.url("/readyz")).send().await?.status(),
+        StatusCode::OK
+    );
     app.client.get(app.url("/annuaire")).send().await?;
-    let metrics = app.client.get(app.url("/metrics")).send().await?.text().await?;
-    assert!(metrics.contains("territoire_http_requests_total{method=\"GET\",route=\"/annuaire\",status=\"200\"}"), "{metrics}");
+    let metrics = app
+        .client
+        .get(app.url("/metrics"))
+        .send()
+        .await?
+        .text()
+        .await?;
+    assert!(
+        metrics.contains(
+            "territoire_http_requests_total{method=\"GET\",route=\"/annuaire\",status=\"200\"}"
+        ),
+        "{metrics}"
+    );
     assert!(metrics.contains("territoire_http_request_duration_seconds_bucket"));
     assert!(metrics.contains("territoire_db_connections"));
     app.db.close().await;
-    assert_eq!(app.client.get(app.url("/readyz")).send().await?.status(), StatusCode::SERVICE_UNAVAILABLE);
-    assert_eq!(app.client.get(app.url("/healthz")).send().await?.status(), StatusCode::OK);
+    assert_eq!(
+        app.client.get(app.url("/readyz")).send().await?.status(),
+        StatusCode::SERVICE_UNAVAILABLE
+    );
+    assert_eq!(
+        app.client.get(app.url("/healthz")).send().await?.status(),
+        StatusCode::OK
+    );
     Ok(())
 }
 
 #[tokio::test]
 async fn the_dsfr_is_served_by_the_binary_with_caching() -> anyhow::Result<()> {
     let app = TestApp::spawn().await?;
-    let css = app.client.get(app.url("/static/vendor/dsfr/dsfr.min.css")).send().await?;
+    let css = app
+        .client
+        .get(app.url("/static/vendor/dsfr/dsfr.min.css"))
+        .send()
+        .await?;
     assert_eq!(css.status(), StatusCode::OK);
     assert_eq!(css.headers()[CONTENT_TYPE], "text/css");
     let etag = css.headers()[ETAG].clone();
     assert!(css.text().await?.contains(".fr-header"));
-    let again = app.client.get(app.url("/static/vendor/dsfr/dsfr.min.css")).header(IF_NONE_MATCH, etag).send().await?;
+    let again = app
+        .client
+        .get(app.url("/static/vendor/dsfr/dsfr.min.css"))
+        .header(IF_NONE_MATCH, etag)
+        .send()
+        .await?;
     assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
-    let font = app.client.get(app.url("/static/vendor/dsfr/fonts/Marianne-Regular.woff2")).send().await?;
+    let font = app
+        .client
+        .get(app.url("/static/vendor/dsfr/fonts/Marianne-Regular.woff2"))
+        .send()
+        .await?;
     assert_eq!(font.status(), StatusCode::OK);
-    assert_eq!(app.client.get(app.url("/static/../Cargo.toml")).send().await?.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.client
+            .get(app.url("/static/../Cargo.toml"))
+            .send()
+            .await?
+            .status(),
+        StatusCode::NOT_FOUND
+    );
     Ok(())
 }

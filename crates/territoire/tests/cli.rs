@@ -1,0 +1,539 @@
+//! The `territoire` binary, run as a newcomer or an operator would, on either database.
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use testkit::{FreshDatabase, sample_annuaire, write_file};
+
+fn territoire(fresh: &FreshDatabase) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_territoire"));
+    command
+        .arg("--data")
+        .arg(fresh.dir.path().join("data"))
+        .env("TERRITOIRE_DATABASE_URL", &fresh.url)
+        .env("TERRITOIRE_LOG", "warn");
+    command
+}
+
+fn run(fresh: &FreshDatabase, args: &[&str], stdin: &str) -> anyhow::Result<Output> {
+    let mut child = territoire(fresh)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()?;
+    if let Some(mut input) = child.stdin.take() {
+        input.write_all(stdin.as_bytes())?;
+    }
+    Ok(child.wait_with_output()?)
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+async fn count(fresh: &FreshDatabase) -> anyhow::Result<i64> {
+    let db = store::Db::connect(&fresh.url, 1).await?;
+    let n = store::directory::count_establishments(&db).await?;
+    db.close().await;
+    Ok(n)
+}
+
+#[tokio::test]
+async fn import_annuaire_upserts_and_refuses_bad_files_whole() -> anyhow::Result<()> {
+    let fresh = FreshDatabase::new().await?;
+    let dir = fresh.dir.path();
+    let good = write_file(dir, "annuaire.csv", &sample_annuaire())?;
+    let out = run(
+        &fresh,
+        &["import", "annuaire", &good.display().to_string()],
+        "",
+    )?;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("6 créé(s), 0 mis à jour, 0 inchangé(s)"),
+        "{}",
+        text(&out.stdout)
+    );
+    let out = run(
+        &fresh,
+        &["import", "annuaire", &good.display().to_string()],
+        "",
+    )?;
+    assert!(
+        text(&out.stdout).contains("0 créé(s), 0 mis à jour, 6 inchangé(s)"),
+        "{}",
+        text(&out.stdout)
+    );
+
+    // The API variant: BOM, lower-case headers; one line changed.
+    let lower = sample_annuaire()
+        .replacen(
+            testkit::ANNUAIRE_HEADER,
+            &testkit::ANNUAIRE_HEADER.to_lowercase(),
+            1,
+        )
+        .replace("Collège Victor Hugo", "Collège Victor Hugo (rénové)");
+    let variant = write_file(dir, "api.csv", &format!("\u{feff}{lower}"))?;
+    let out = run(
+        &fresh,
+        &["import", "annuaire", &variant.display().to_string()],
+        "",
+    )?;
+    assert!(
+        text(&out.stdout).contains("0 créé(s), 1 mis à jour, 5 inchangé(s)"),
+        "{}{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+
+    // A bad UAI on the 4th line: nothing of the file is written, not even its good lines.
+    let mut lines: Vec<String> = sample_annuaire().lines().map(str::to_owned).collect();
+    lines[1] = lines[1]
+        .replace("0620001A", "0620901A")
+        .replace("Jean Jaurès", "Nouvelle école");
+    lines[3] = lines[3].replace("0620100C", "062010C");
+    let bad = write_file(dir, "bad.csv", &lines.join("\n"))?;
+    let out = run(
+        &fresh,
+        &["import", "annuaire", &bad.display().to_string()],
+        "",
+    )?;
+    assert!(!out.status.success());
+    let error = text(&out.stderr);
+    assert!(
+        error.contains("ligne 4, colonne « Identifiant_de_l_etablissement »")
+            && error.contains("rien n'a été importé"),
+        "{error}"
+    );
+    assert_eq!(count(&fresh).await?, 6);
+
+    let missing = write_file(
+        dir,
+        "missing.csv",
+        &sample_annuaire().replace("Nom_etablissement;", "Nom;"),
+    )?;
+    let out = run(
+        &fresh,
+        &["import", "annuaire", &missing.display().to_string()],
+        "",
+    )?;
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("colonne obligatoire absente : « Nom_etablissement »"));
+
+    let out = run(&fresh, &["import", "annuaire", "/nulle/part.csv"], "")?;
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("impossible de lire /nulle/part.csv"));
+    assert_eq!(count(&fresh).await?, 6);
+    Ok(())
+}
+
+#[tokio::test]
+async fn user_add_and_token() -> anyhow::Result<()> {
+    let fresh = FreshDatabase::new().await?;
+    let good = write_file(fresh.dir.path(), "annuaire.csv", &sample_annuaire())?;
+    run(
+        &fresh,
+        &["import", "annuaire", &good.display().to_string()],
+        "",
+    )?;
+
+    let out = run(
+        &fresh,
+        &[
+            "user",
+            "add",
+            "ien@ac-lille.fr",
+            "--name",
+            "Inès Ien",
+            "--function",
+            "ien",
+            "--circonscription",
+            "0629001E",
+        ],
+        "une phrase de passe\n",
+    )?;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("Compte créé : ien@ac-lille.fr"));
+    assert!(
+        !text(&out.stdout).contains("Mot de passe"),
+        "a password given on stdin is not printed"
+    );
+
+    let out = run(
+        &fresh,
+        &[
+            "user",
+            "add",
+            "prof@ac-lille.fr",
+            "--name",
+            "Paul Prof",
+            "--function",
+            "enseignant-2d",
+            "--uai",
+            "0620100C",
+            "--subject",
+            "Mathématiques",
+            "--level",
+            "4e",
+        ],
+        "",
+    )?;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    let generated = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("Mot de passe (affiché une seule fois) : "))
+        .unwrap_or_default()
+        .to_owned();
+    assert_eq!(generated.len(), 16, "{stdout}");
+
+    let out = run(&fresh, &["user", "token", "prof@ac-lille.fr"], "")?;
+    let token = text(&out.stdout).trim().to_owned();
+    assert_eq!(token.len(), 64);
+    let db = store::Db::connect(&fresh.url, 1).await?;
+    let person = store::accounts::api_token_person(&db, &token)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("token unknown"))?;
+    let profile = store::accounts::profile(&db, person.id()).await?;
+    assert_eq!(profile.establishments[0].uai, "0620100C");
+    assert_eq!(profile.subjects, ["Mathématiques"]);
+    let (_, hash) =
+        store::accounts::by_email(&db, &domain::accounts::Email::parse("prof@ac-lille.fr")?)
+            .await?
+            .unwrap_or_else(|| unreachable!());
+    assert!(domain::accounts::password::verify(
+        &generated,
+        hash.as_deref()
+    ));
+    db.close().await;
+
+    for (args, stdin, message) in [
+        (
+            vec!["user", "add", "ien@ac-lille.fr", "--name", "Autre"],
+            "une phrase de passe",
+            "un compte existe déjà pour ien@ac-lille.fr",
+        ),
+        (
+            vec![
+                "user",
+                "add",
+                "x@ac-lille.fr",
+                "--name",
+                "X Y",
+                "--function",
+                "recteur",
+            ],
+            "une phrase de passe",
+            "fonction « recteur » inconnue",
+        ),
+        (
+            vec!["user", "add", "x@ac-lille.fr", "--name", "X Y"],
+            "court",
+            "au moins 10 caractères",
+        ),
+        (
+            vec!["user", "add", "pas-une-adresse", "--name", "X Y"],
+            "",
+            "n'est pas valide",
+        ),
+        (
+            vec![
+                "user",
+                "add",
+                "x@ac-lille.fr",
+                "--name",
+                "X Y",
+                "--uai",
+                "0999999Z",
+            ],
+            "une phrase de passe",
+            "aucun établissement n'a l'UAI 0999999Z",
+        ),
+        (
+            vec!["user", "token", "inconnu@ac-lille.fr"],
+            "",
+            "aucun compte pour inconnu@ac-lille.fr",
+        ),
+    ] {
+        let out = run(&fresh, &args, stdin)?;
+        assert!(!out.status.success(), "{args:?}");
+        assert!(
+            text(&out.stderr).contains(message),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn demo_fills_an_empty_database_only() -> anyhow::Result<()> {
+    let fresh = FreshDatabase::new().await?;
+    let out = run(&fresh, &["demo", "--seed", "7"], "")?;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("Données de démonstration créées"));
+    let db = store::Db::connect(&fresh.url, 1).await?;
+    let establishments = store::directory::count_establishments(&db).await?;
+    assert!((2_500..3_300).contains(&establishments), "{establishments}");
+    let territories = store::territories::list(&db).await?;
+    assert_eq!(territories.len(), 3);
+    assert!(
+        territories.iter().all(|t| t.establishments > 10),
+        "{territories:?}"
+    );
+    for departement in ["62", "27", "03", "15", "43", "63"] {
+        let search = store::directory::Search {
+            departement: Some(departement.into()),
+            page: 1,
+            per_page: 1,
+            ..Default::default()
+        };
+        assert!(
+            store::directory::search(&db, &search).await?.1 > 0,
+            "{departement}"
+        );
+    }
+    let vdr = store::directory::Search {
+        departement: Some("27".into()),
+        page: 1,
+        per_page: 100,
+        ..Default::default()
+    };
+    let (eure, _) = store::directory::search(&db, &vdr).await?;
+    assert!(
+        eure.iter()
+            .all(|e| e.latitude.zip(e.longitude).is_some_and(|(la, lo)| {
+                domain::directory::geo::distance_km(la, lo, 49.273, 1.217) < 17.0
+            }))
+    );
+    // One demo account per function, with the printed password.
+    let password = std::fs::read_to_string(fresh.dir.path().join("data/demo-password.txt"))?;
+    for function in domain::accounts::Function::ALL {
+        let email =
+            domain::accounts::Email::parse(&format!("{}@demo.territoire.fr", function.code()))?;
+        let (person, hash) = store::accounts::by_email(&db, &email)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("{email}"))?;
+        assert_eq!(person.function, function.code());
+        assert!(domain::accounts::password::verify(
+            password.trim(),
+            hash.as_deref()
+        ));
+    }
+    // The demo IEN leads the demo teacher; the demo directeur d'école does not.
+    let id = |code: &str| domain::accounts::Email::parse(&format!("{code}@demo.territoire.fr"));
+    let staff = |code: &'static str| {
+        let db = db.clone();
+        async move {
+            let (p, _) = store::accounts::by_email(&db, &id(code)?)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!(code))?;
+            anyhow::Ok(store::accounts::staff(&db, p.id()).await?)
+        }
+    };
+    let (ien, teacher, director) = (
+        staff("ien").await?,
+        staff("enseignant-1d").await?,
+        staff("directeur-ecole").await?,
+    );
+    assert!(domain::directory::hierarchy::is_superior(&ien, &teacher));
+    assert!(!domain::directory::hierarchy::is_superior(
+        &director, &teacher
+    ));
+    db.close().await;
+
+    let again = run(&fresh, &["demo"], "")?;
+    assert!(!again.status.success());
+    assert!(text(&again.stderr).contains("la base contient déjà des établissements"));
+    Ok(())
+}
+
+#[tokio::test]
+async fn backup_and_restore() -> anyhow::Result<()> {
+    let fresh = FreshDatabase::new().await?;
+    let good = write_file(fresh.dir.path(), "annuaire.csv", &sample_annuaire())?;
+    run(
+        &fresh,
+        &["import", "annuaire", &good.display().to_string()],
+        "",
+    )?;
+    let backup = fresh.dir.path().join("sauvegarde.bak");
+    let out = run(&fresh, &["backup", &backup.display().to_string()], "")?;
+    assert!(
+        out.status.success(),
+        "{}{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    assert!(backup.exists());
+
+    let more = sample_annuaire().replace("0630001F", "0630009K");
+    let more = write_file(fresh.dir.path(), "more.csv", &more)?;
+    run(
+        &fresh,
+        &["import", "annuaire", &more.display().to_string()],
+        "",
+    )?;
+    assert_eq!(count(&fresh).await?, 7);
+
+    let out = run(&fresh, &["restore", &backup.display().to_string()], "")?;
+    assert!(
+        out.status.success(),
+        "{}{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    assert_eq!(count(&fresh).await?, 6, "back to the state of the backup");
+
+    if !fresh.is_postgres() {
+        let junk = write_file(fresh.dir.path(), "junk.bak", "ceci n'est pas une base")?;
+        let out = run(&fresh, &["restore", &junk.display().to_string()], "")?;
+        assert!(!out.status.success());
+        assert!(text(&out.stderr).contains("n'est pas une sauvegarde de Territoire valide"));
+        assert_eq!(count(&fresh).await?, 6, "a bad file changes nothing");
+    }
+    Ok(())
+}
+
+#[test]
+fn default_config_is_commented_toml() -> anyhow::Result<()> {
+    let out = Command::new(env!("CARGO_BIN_EXE_territoire"))
+        .arg("default-config")
+        .output()?;
+    let toml = text(&out.stdout);
+    assert!(out.status.success());
+    assert!(
+        toml.contains("data_dir = \"data\"")
+            && toml.contains("[mail]")
+            && toml.contains("# Base de données")
+    );
+    Ok(())
+}
+
+/// Kills the server it holds when dropped, whatever happens in the test.
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn start_server(fresh: &FreshDatabase) -> anyhow::Result<(Server, String)> {
+    let mut child = territoire(fresh)
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()?;
+    let stdout = child
+        .stdout
+        .take()
+        .ok_or_else(|| anyhow::anyhow!("no stdout"))?;
+    let server = Server(child);
+    let mut line = String::new();
+    BufReader::new(stdout).read_line(&mut line)?;
+    let address = line
+        .split_whitespace()
+        .find(|w| w.starts_with("http://"))
+        .ok_or_else(|| anyhow::anyhow!("no address in {line:?}"))?
+        .to_owned();
+    Ok((server, address))
+}
+
+/// Writes through HTTP, kills the server with SIGKILL in the middle, restarts it: every
+/// write that was acknowledged is there.
+#[tokio::test]
+async fn acknowledged_writes_survive_kill_9() -> anyhow::Result<()> {
+    let fresh = FreshDatabase::new().await?;
+    let out = run(
+        &fresh,
+        &[
+            "user",
+            "add",
+            "admin@ac-lille.fr",
+            "--name",
+            "Admin",
+            "--admin",
+            "--function",
+            "charge-de-mission",
+        ],
+        "une phrase de passe",
+    )?;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let token = text(&run(&fresh, &["user", "token", "admin@ac-lille.fr"], "")?.stdout)
+        .trim()
+        .to_owned();
+
+    let (mut server, address) = start_server(&fresh)?;
+    let acknowledged = Arc::new(Mutex::new(Vec::<String>::new()));
+    let http = reqwest::Client::new();
+    let mut writers = Vec::new();
+    for writer in 0..4 {
+        let (http, address, token, acknowledged) = (
+            http.clone(),
+            address.clone(),
+            token.clone(),
+            acknowledged.clone(),
+        );
+        writers.push(tokio::spawn(async move {
+            for i in 0..5_000 {
+                let name = format!("Territoire durable {writer}-{i}");
+                let sent = http
+                    .post(format!("{address}/api/v1/territories"))
+                    .bearer_auth(&token)
+                    .json(&serde_json::json!({ "name": name }))
+                    .timeout(Duration::from_secs(5))
+                    .send()
+                    .await;
+                match sent {
+                    Ok(response) if response.status() == reqwest::StatusCode::CREATED => {
+                        if let Ok(mut list) = acknowledged.lock() {
+                            list.push(name);
+                        }
+                    }
+                    _ => break,
+                }
+            }
+        }));
+    }
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while acknowledged.lock().map(|l| l.len()).unwrap_or(0) < 300 && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    server.0.kill()?;
+    server.0.wait()?;
+    for writer in writers {
+        writer.await?;
+    }
+    let acknowledged = acknowledged.lock().map(|l| l.clone()).unwrap_or_default();
+    assert!(
+        acknowledged.len() >= 300,
+        "only {} writes before the kill",
+        acknowledged.len()
+    );
+
+    let (_server, address) = start_server(&fresh)?;
+    let stored: Vec<serde_json::Value> = http
+        .get(format!("{address}/api/v1/territories"))
+        .send()
+        .await?
+        .json()
+        .await?;
+    let names: std::collections::HashSet<&str> =
+        stored.iter().filter_map(|t| t["name"].as_str()).collect();
+    let lost: Vec<&String> = acknowledged
+        .iter()
+        .filter(|n| !names.contains(n.as_str()))
+        .collect();
+    assert!(
+        lost.is_empty(),
+        "{} acknowledged writes lost, e.g. {:?}",
+        lost.len(),
+        lost.first()
+    );
+    Ok(())
+}
