@@ -7,7 +7,7 @@ use std::path::Path;
 use std::time::Instant;
 
 use anyhow::{Context, bail};
-use domain::accounts::{Email, Function, PersonName, password};
+use domain::accounts::{Email, Function, PersonName, demo_email, password};
 use domain::directory::annuaire::Entry;
 use domain::directory::geo::{self, Commune};
 use domain::directory::{EducationPrioritaire, EstablishmentKind, Uai};
@@ -203,21 +203,10 @@ pub fn print_accounts(data_dir: &Path) {
         "Comptes de démonstration (mot de passe : {}) :",
         password.trim()
     );
-    println!(
-        "  {:<45} {}",
-        demo_email(None),
-        "Administrateur de la plateforme"
-    );
+    println!("  {:<45} Administrateur de la plateforme", demo_email(None));
     for function in Function::ALL {
         println!("  {:<45} {}", demo_email(Some(function)), function.label());
     }
-}
-
-fn demo_email(function: Option<Function>) -> String {
-    format!(
-        "{}@demo.territoire.fr",
-        function.map_or("admin", Function::code)
-    )
 }
 
 /// Cumulative weights for drawing communes.
@@ -430,7 +419,7 @@ fn departement_establishments(
                     Some((code, format!("Circonscription de {town}")));
             } else {
                 let code = format!("{}{:03}", geo::uai_prefix(departement), unit + 1);
-                drafts[i].entry.bassin = Some((code, format!("{town}")));
+                drafts[i].entry.bassin = Some((code, town.to_string()));
             }
         }
     }
@@ -549,10 +538,10 @@ pub async fn generate(db: &Db, scale: Scale, seed: u64, data_dir: &Path) -> anyh
             continue;
         };
         let academie = geo::academie_of(&entry.departement).unwrap_or("01");
-        if let Some((code, _)) = &entry.circonscription {
-            if !circonscriptions.iter().any(|(c, _)| c == code) {
-                circonscriptions.push((code.clone(), academie.to_owned()));
-            }
+        if let Some((code, _)) = &entry.circonscription
+            && !circonscriptions.iter().any(|(c, _)| c == code)
+        {
+            circonscriptions.push((code.clone(), academie.to_owned()));
         }
         let (teachers, heads, cpe, psyen) = match entry.kind {
             EstablishmentKind::Ecole => (rng.gen_range(3..10), 1, 0, 0),
@@ -782,6 +771,9 @@ async fn demo_accounts(
     Ok(created)
 }
 
+/// Name, description, establishments and `(name, kind)` partners of a demo territory.
+type TerritoryDefinition<'a> = (&'a str, &'a str, Vec<i64>, &'a [(&'a str, &'a str)]);
+
 async fn territories(
     db: &Db,
     entries: &[Entry],
@@ -797,7 +789,7 @@ async fn territories(
             .filter_map(|e| ids.get(e.uai.as_str()).copied())
             .collect()
     };
-    let definitions: [(&str, &str, Vec<i64>, &[(&str, &str)]); 3] = [
+    let definitions: [TerritoryDefinition; 3] = [
         (
             "OTA62 — Observatoire du territoire apprenant du Pas-de-Calais",
             "Valoriser les retours d'expérience et les échanges de pratiques entre pairs, observer les classes sans jugement et construire la formation à partir des besoins exprimés.",

@@ -149,8 +149,7 @@ mod tests {
 
     #[test]
     fn secrets_are_hidden_in_debug() {
-        let mut settings = Settings::default();
-        settings.database_url = Secret("postgres://u:motdepasse@h/db".to_owned());
+        let mut settings = Settings { database_url: Secret("postgres://u:motdepasse@h/db".to_owned()), ..Settings::default() };
         settings.mail.smtp_url = Secret("smtp://u:motdepasse@h".to_owned());
         let debug = format!("{settings:?}");
         assert!(!debug.contains("motdepasse"), "{debug}");
@@ -166,6 +165,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::result_large_err)]
     fn layers_override_in_order() {
         figment::Jail::expect_with(|jail| {
             jail.create_file(
@@ -174,7 +174,7 @@ mod tests {
             )?;
             jail.set_env("TERRITOIRE_DATA_DIR", "/var/lib/territoire");
             jail.set_env("TERRITOIRE_MAIL__FROM", "Territoire <t@ac-lille.fr>");
-            let settings = Settings::load(None).map_err(|e| figment::Error::from(e))?;
+            let settings = Settings::load(None).map_err(figment::Error::from)?;
             assert_eq!(settings.bind, "0.0.0.0:9000");
             assert_eq!(settings.data_dir, PathBuf::from("/var/lib/territoire"));
             assert_eq!(settings.mail.from, "Territoire <t@ac-lille.fr>");

@@ -76,6 +76,11 @@ impl PersonName {
     }
 }
 
+/// The address of the demo account of a function, or of the administrator (demo mode only).
+pub fn demo_email(function: Option<Function>) -> String {
+    format!("{}@demo.territoire.fr", function.map_or("admin", Function::code))
+}
+
 pub const MIN_PASSWORD_LEN: usize = 10;
 pub const MAX_PASSWORD_LEN: usize = 256;
 

@@ -1,20 +1,12 @@
 use axum::extract::State;
 use axum::response::Response;
-use domain::accounts::Function;
+use domain::accounts::{Function, demo_email};
 
 use crate::error::AppError;
 use crate::extractors::PageContext;
 use crate::state::AppState;
 use crate::views::home::HomePage;
 use crate::views::{Layout, render};
-
-/// The address of the demo account of a function (demo mode only).
-pub fn demo_email(function: Option<Function>) -> String {
-    format!(
-        "{}@demo.territoire.fr",
-        function.map_or("admin", Function::code)
-    )
-}
 
 pub async fn home(State(state): State<AppState>, ctx: PageContext) -> Result<Response, AppError> {
     let establishments = store::directory::count_establishments(&state.db).await?;
