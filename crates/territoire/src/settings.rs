@@ -149,7 +149,10 @@ mod tests {
 
     #[test]
     fn secrets_are_hidden_in_debug() {
-        let mut settings = Settings { database_url: Secret("postgres://u:motdepasse@h/db".to_owned()), ..Settings::default() };
+        let mut settings = Settings {
+            database_url: Secret("postgres://u:motdepasse@h/db".to_owned()),
+            ..Settings::default()
+        };
         settings.mail.smtp_url = Secret("smtp://u:motdepasse@h".to_owned());
         let debug = format!("{settings:?}");
         assert!(!debug.contains("motdepasse"), "{debug}");

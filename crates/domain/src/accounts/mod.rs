@@ -78,7 +78,10 @@ impl PersonName {
 
 /// The address of the demo account of a function, or of the administrator (demo mode only).
 pub fn demo_email(function: Option<Function>) -> String {
-    format!("{}@demo.territoire.fr", function.map_or("admin", Function::code))
+    format!(
+        "{}@demo.territoire.fr",
+        function.map_or("admin", Function::code)
+    )
 }
 
 pub const MIN_PASSWORD_LEN: usize = 10;
