@@ -33,9 +33,13 @@ pub struct Member {
     pub role: String,
 }
 
+/// A territory's page lists at most this many establishments (by name); the count is whole.
+pub const LISTED_ESTABLISHMENTS: i64 = 200;
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Territory {
     pub summary: TerritorySummary,
+    /// The first `LISTED_ESTABLISHMENTS`, by name.
     pub establishments: Vec<Establishment>,
     pub partners: Vec<Partner>,
     pub coordinators: Vec<Member>,
@@ -66,8 +70,9 @@ pub async fn by_slug(db: &Db, slug: &str) -> Result<Territory> {
     let sql = format!("{SUMMARY} WHERE t.slug = $1");
     let summary = on!(db, pool => sqlx::query_as::<_, TerritorySummary>(&sql).bind(slug).fetch_one(pool).await)?;
     let ids: Vec<i64> = on!(db, pool => sqlx::query_scalar(
-        "SELECT establishment_id FROM territory_establishments WHERE territory_id = $1"
-    ).bind(summary.id).fetch_all(pool).await)?;
+        "SELECT te.establishment_id FROM territory_establishments te JOIN establishments e ON e.id = te.establishment_id \
+         WHERE te.territory_id = $1 ORDER BY e.sort_name, e.id LIMIT $2"
+    ).bind(summary.id).bind(LISTED_ESTABLISHMENTS).fetch_all(pool).await)?;
     let establishments = crate::directory::by_ids(db, &ids).await?;
     let partners = on!(db, pool => sqlx::query_as::<_, Partner>(
         "SELECT id, name, kind FROM territory_partners WHERE territory_id = $1 ORDER BY name"

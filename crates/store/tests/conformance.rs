@@ -53,12 +53,15 @@ async fn import_creates_then_leaves_unchanged_then_updates() -> anyhow::Result<(
     assert_eq!(college.bassin_name.as_deref(), Some("Arras"));
     // The search index follows the new name, and forgets the old one.
     assert_eq!(
-        directory::search(&db, &search("victor-hugo arras"))
+        directory::DirectoryIndex::default()
+            .search(&db, &search("victor-hugo arras"))
             .await?
             .1,
         1
     );
-    let (found, _) = directory::search(&db, &search("d'arras")).await?;
+    let (found, _) = directory::DirectoryIndex::default()
+        .search(&db, &search("d'arras"))
+        .await?;
     assert_eq!(found.len(), 1);
     Ok(())
 }
@@ -99,30 +102,62 @@ async fn search_by_words_accents_uai_and_filters() -> anyhow::Result<()> {
         |found: Vec<directory::Establishment>| found.into_iter().map(|e| e.uai).collect::<Vec<_>>();
 
     assert_eq!(
-        names(directory::search(&db, &search("JAURES")).await?.0),
+        names(
+            directory::DirectoryIndex::default()
+                .search(&db, &search("JAURES"))
+                .await?
+                .0
+        ),
         ["0630001F", "0620001A"]
     );
     assert_eq!(
-        names(directory::search(&db, &search("jau arr")).await?.0),
+        names(
+            directory::DirectoryIndex::default()
+                .search(&db, &search("jau arr"))
+                .await?
+                .0
+        ),
         ["0620001A"]
     );
     assert_eq!(
-        names(directory::search(&db, &search("École Émile")).await?.0),
+        names(
+            directory::DirectoryIndex::default()
+                .search(&db, &search("École Émile"))
+                .await?
+                .0
+        ),
         Vec::<String>::new()
     );
     assert_eq!(
-        names(directory::search(&db, &search("emile")).await?.0),
+        names(
+            directory::DirectoryIndex::default()
+                .search(&db, &search("emile"))
+                .await?
+                .0
+        ),
         ["0620102E"]
     );
     assert_eq!(
-        names(directory::search(&db, &search("0620100c")).await?.0),
+        names(
+            directory::DirectoryIndex::default()
+                .search(&db, &search("0620100c"))
+                .await?
+                .0
+        ),
         ["0620100C"]
     );
-    assert_eq!(directory::search(&db, &search("introuvable")).await?.1, 0);
+    assert_eq!(
+        directory::DirectoryIndex::default()
+            .search(&db, &search("introuvable"))
+            .await?
+            .1,
+        0
+    );
 
-    let db = &db;
+    let index = directory::DirectoryIndex::default();
+    let (db, index) = (&db, &index);
     let filtered =
-        |s: Search| async move { directory::search(db, &s).await.map(|(f, t)| (names(f), t)) };
+        |s: Search| async move { index.search(db, &s).await.map(|(f, t)| (names(f), t)) };
     let (_, total) = filtered(Search {
         departement: Some("62".into()),
         ..search("")
@@ -400,5 +435,23 @@ async fn sqlite_backup_is_a_consistent_copy() -> anyhow::Result<()> {
     assert_eq!(directory::count_establishments(&copy).await?, 6);
     let garbage = testkit::write_file(fresh.dir.path(), "pas-une-base.db", "bonjour")?;
     assert!(store::backup::check_backup(&garbage).await.is_err());
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_search_index_follows_every_import() -> anyhow::Result<()> {
+    let (db, _fresh) = fresh_db().await?;
+    let index = directory::DirectoryIndex::default();
+    assert_eq!(index.search(&db, &search("")).await?.1, 0);
+    directory::import(&db, &entries(&sample_annuaire())).await?;
+    assert_eq!(
+        index.search(&db, &search("")).await?.1,
+        6,
+        "a loaded index sees a later import"
+    );
+    let renamed = sample_annuaire().replace("Collège Victor Hugo", "Collège Simone Veil");
+    directory::import(&db, &entries(&renamed)).await?;
+    assert_eq!(index.search(&db, &search("victor")).await?.1, 0);
+    assert_eq!(index.search(&db, &search("simone veil")).await?.1, 1);
     Ok(())
 }

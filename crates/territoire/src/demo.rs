@@ -348,7 +348,8 @@ fn departement_establishments(
                     uai,
                     name: establishment_name(kind, rng, &commune.name),
                     kind,
-                    public: rng.gen_range(0..100) < 85,
+                    public: !(kind.is_first_degree() || kind.is_second_degree())
+                        || rng.gen_range(0..100) < 85,
                     address: Some(format!(
                         "{} rue {}",
                         rng.gen_range(1..120),

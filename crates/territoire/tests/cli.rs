@@ -292,7 +292,11 @@ async fn demo_fills_an_empty_database_only() -> anyhow::Result<()> {
             ..Default::default()
         };
         assert!(
-            store::directory::search(&db, &search).await?.1 > 0,
+            store::directory::DirectoryIndex::default()
+                .search(&db, &search)
+                .await?
+                .1
+                > 0,
             "{departement}"
         );
     }
@@ -302,7 +306,9 @@ async fn demo_fills_an_empty_database_only() -> anyhow::Result<()> {
         per_page: 100,
         ..Default::default()
     };
-    let (eure, _) = store::directory::search(&db, &vdr).await?;
+    let (eure, _) = store::directory::DirectoryIndex::default()
+        .search(&db, &vdr)
+        .await?;
     assert!(
         eure.iter()
             .all(|e| e.latitude.zip(e.longitude).is_some_and(|(la, lo)| {

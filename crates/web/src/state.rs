@@ -1,6 +1,7 @@
 use std::sync::Arc;
 
 use store::Db;
+use store::directory::DirectoryIndex;
 
 use crate::mail::Mailer;
 
@@ -40,6 +41,8 @@ impl WebSettings {
 #[derive(Clone)]
 pub struct AppState {
     pub db: Db,
+    /// The directory's search index (in memory, kept at the database's version).
+    pub directory: Arc<DirectoryIndex>,
     pub settings: Arc<WebSettings>,
     pub mailer: Mailer,
 }
@@ -48,8 +51,24 @@ impl AppState {
     pub fn new(db: Db, settings: WebSettings, mailer: Mailer) -> Self {
         Self {
             db,
+            directory: Arc::default(),
             settings: Arc::new(settings),
             mailer,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::WebSettings;
+
+    #[test]
+    fn cookies_are_secure_behind_https_only() {
+        let https = WebSettings {
+            public_url: "https://territoire.ac-lille.fr".to_owned(),
+            ..WebSettings::default()
+        };
+        assert!(https.secure_cookies());
+        assert!(!WebSettings::default().secure_cookies());
     }
 }

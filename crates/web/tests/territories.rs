@@ -152,3 +152,50 @@ async fn territory_pages_show_establishments_partners_and_coordination() -> anyh
     );
     Ok(())
 }
+
+#[tokio::test]
+async fn a_large_territory_lists_its_first_establishments_and_counts_all() -> anyhow::Result<()> {
+    let app = TestApp::spawn().await?;
+    let mut csv = format!("{}\n", testkit::ANNUAIRE_HEADER);
+    for i in 0..205 {
+        let (uai, name) = (format!("0621{i:03}A"), format!("École {i:03} du réseau"));
+        let row = testkit::Row {
+            uai: &uai,
+            name: &name,
+            kind: "Ecole",
+            public: true,
+            commune_code: "62041",
+            commune: "Arras",
+            departement: "62",
+            ep: "",
+            coordinates: None,
+            circonscription: None,
+            bassin: None,
+            open: true,
+        };
+        csv.push_str(&row.csv());
+        csv.push('\n');
+    }
+    app.import(&csv).await?;
+    let ids: Vec<i64> = store::directory::ids_by_uai(&app.db)
+        .await?
+        .into_values()
+        .collect();
+    let territory = store::territories::create(
+        &app.db,
+        &domain::territories::NewTerritory::parse("Grand réseau", "")?,
+    )
+    .await?;
+    store::territories::add_establishments(&app.db, territory, &ids).await?;
+    let page = app
+        .client
+        .get(app.url("/territoires/grand-reseau"))
+        .send()
+        .await?
+        .text()
+        .await?;
+    assert!(page.contains("205 établissement(s)"));
+    assert!(page.contains("Les 200 premiers, par ordre alphabétique"));
+    assert!(page.contains("École 199 du réseau") && !page.contains("École 200 du réseau"));
+    Ok(())
+}

@@ -31,12 +31,6 @@ CREATE INDEX establishments_sort ON establishments(sort_name, id);
 CREATE INDEX establishments_departement ON establishments(departement_code, sort_name);
 CREATE INDEX establishments_circonscription ON establishments(circonscription_code);
 CREATE INDEX establishments_bassin ON establishments(bassin_code);
-CREATE TABLE establishment_terms (
-    term TEXT COLLATE "C" NOT NULL,
-    establishment_id BIGINT NOT NULL REFERENCES establishments(id) ON DELETE CASCADE,
-    PRIMARY KEY (term, establishment_id)
-);
-CREATE INDEX establishment_terms_owner ON establishment_terms(establishment_id);
 
 -- People and accounts
 CREATE TABLE people (

@@ -111,7 +111,7 @@ pub async fn search(
             Some(error),
         ),
     };
-    let (results, total) = directory::search(&state.db, &search).await?;
+    let (results, total) = state.directory.search(&state.db, &search).await?;
     let departements = directory::departements(&state.db).await?;
     let (circonscriptions, bassins) = match &search.departement {
         Some(dep) => (

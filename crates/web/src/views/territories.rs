@@ -33,6 +33,8 @@ pub struct TerritoryPage {
     pub description: String,
     pub members: String,
     pub establishment_count: String,
+    /// Said when the list shows only the first establishments.
+    pub partial_list: Option<String>,
     pub establishments: Vec<Row>,
     pub partners: Vec<(String, &'static str)>,
     pub coordinators: Vec<(String, &'static str)>,
@@ -46,6 +48,9 @@ impl TerritoryPage {
             description: t.summary.description,
             members: thousands(t.summary.members),
             establishment_count: thousands(t.summary.establishments),
+            partial_list: (t.summary.establishments > t.establishments.len() as i64).then(|| {
+                format!("Les {} premiers, par ordre alphabétique ; l'annuaire permet de chercher parmi tous.", t.establishments.len())
+            }),
             establishments: t
                 .establishments
                 .into_iter()

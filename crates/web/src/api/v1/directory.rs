@@ -87,7 +87,7 @@ pub async fn list(
     Query(query): Query<DirectoryQuery>,
 ) -> Result<Json<EstablishmentPage>, ApiError> {
     let search = query.to_search().map_err(AppError::BadRequest)?;
-    let (items, total) = directory::search(&state.db, &search).await?;
+    let (items, total) = state.directory.search(&state.db, &search).await?;
     Ok(Json(EstablishmentPage {
         items: items.into_iter().map(EstablishmentJson::from).collect(),
         total,

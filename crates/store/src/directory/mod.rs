@@ -1,5 +1,9 @@
 //! The directory: geography, circonscriptions, bassins and establishments.
 
+mod index;
+
+pub use index::{DirectoryIndex, Search};
+
 use std::collections::HashMap;
 
 use domain::directory::annuaire::Entry;
@@ -54,123 +58,6 @@ const SELECT_ESTABLISHMENT: &str = "SELECT e.id, e.uai, e.name, e.kind, e.public
     JOIN academies a ON a.code = e.academie_code \
     LEFT JOIN circonscriptions c ON c.code = e.circonscription_code \
     LEFT JOIN bassins b ON b.code = e.bassin_code";
-
-/// A search of the directory. Text matches words of the name or the commune, or the UAI, by
-/// prefix, accents and case ignored; every word must match.
-#[derive(Debug, Clone, Default)]
-pub struct Search {
-    pub text: String,
-    pub departement: Option<String>,
-    pub kind: Option<EstablishmentKind>,
-    pub public: Option<bool>,
-    pub circonscription: Option<String>,
-    pub bassin: Option<String>,
-    pub education_prioritaire: Option<String>,
-    pub page: u32,
-    pub per_page: u32,
-}
-
-#[derive(Debug, Clone)]
-enum Bind {
-    Text(String),
-    Int(i64),
-    Bool(bool),
-}
-
-/// Conditions with `$n` placeholders, valid on both dialects.
-#[derive(Default)]
-struct Where {
-    sql: String,
-    binds: Vec<Bind>,
-}
-
-impl Where {
-    fn push(&mut self, condition: &str, values: Vec<Bind>) {
-        let mut condition = condition.to_owned();
-        for (i, value) in values.into_iter().enumerate() {
-            self.binds.push(value);
-            condition =
-                condition.replace(&format!("?{}", i + 1), &format!("${}", self.binds.len()));
-        }
-        self.sql.push_str(if self.sql.is_empty() {
-            " WHERE "
-        } else {
-            " AND "
-        });
-        self.sql.push_str(&condition);
-    }
-
-    fn placeholder(&mut self, value: Bind) -> String {
-        self.binds.push(value);
-        format!("${}", self.binds.len())
-    }
-}
-
-macro_rules! bind_all {
-    ($query:expr, $binds:expr) => {{
-        let mut query = $query;
-        for bind in $binds {
-            query = match bind {
-                Bind::Text(v) => query.bind(v.clone()),
-                Bind::Int(v) => query.bind(*v),
-                Bind::Bool(v) => query.bind(*v),
-            };
-        }
-        query
-    }};
-}
-
-/// At most this many words of a query are used.
-const MAX_TERMS: usize = 6;
-
-pub async fn search(db: &Db, search: &Search) -> Result<(Vec<Establishment>, i64)> {
-    let mut filter = Where::default();
-    let mut terms = text::terms(&search.text);
-    terms.sort_by_key(|t| std::cmp::Reverse(t.len()));
-    for term in terms.into_iter().take(MAX_TERMS) {
-        let upper = text::prefix_upper_bound(&term);
-        filter.push(
-            "e.id IN (SELECT establishment_id FROM establishment_terms WHERE term >= ?1 AND term < ?2)",
-            vec![Bind::Text(term), Bind::Text(upper)],
-        );
-    }
-    if let Some(dep) = &search.departement {
-        filter.push("e.departement_code = ?1", vec![Bind::Text(dep.clone())]);
-    }
-    if let Some(kind) = search.kind {
-        filter.push("e.kind = ?1", vec![Bind::Text(kind.code().to_owned())]);
-    }
-    if let Some(public) = search.public {
-        filter.push("e.public = ?1", vec![Bind::Bool(public)]);
-    }
-    if let Some(circo) = &search.circonscription {
-        filter.push(
-            "e.circonscription_code = ?1",
-            vec![Bind::Text(circo.clone())],
-        );
-    }
-    if let Some(bassin) = &search.bassin {
-        filter.push("e.bassin_code = ?1", vec![Bind::Text(bassin.clone())]);
-    }
-    if let Some(ep) = &search.education_prioritaire {
-        filter.push("e.education_prioritaire = ?1", vec![Bind::Text(ep.clone())]);
-    }
-    let count_sql = format!("SELECT COUNT(*) FROM establishments e{}", filter.sql);
-    let per_page = i64::from(search.per_page.clamp(1, 100));
-    let offset = i64::from(search.page.saturating_sub(1)) * per_page;
-    let count_binds = filter.binds.clone();
-    let limit = filter.placeholder(Bind::Int(per_page));
-    let skip = filter.placeholder(Bind::Int(offset));
-    let list_sql = format!(
-        "{SELECT_ESTABLISHMENT}{} ORDER BY e.sort_name, e.id LIMIT {limit} OFFSET {skip}",
-        filter.sql
-    );
-    on!(db, pool => {
-        let total: i64 = bind_all!(sqlx::query_scalar(&count_sql), &count_binds).fetch_one(pool).await?;
-        let items = bind_all!(sqlx::query_as::<_, Establishment>(&list_sql), &filter.binds).fetch_all(pool).await?;
-        Ok((items, total))
-    })
-}
 
 pub async fn by_uai(db: &Db, uai: &Uai) -> Result<Establishment> {
     let sql = format!("{SELECT_ESTABLISHMENT} WHERE e.uai = $1");
@@ -326,19 +213,6 @@ impl Record {
             open: entry.open,
         })
     }
-
-    fn terms(&self) -> Vec<String> {
-        let mut terms = text::terms(&format!("{} {} {}", self.name, self.commune_name, self.uai));
-        if let Some(postal) = &self.postal_code {
-            terms.extend(
-                text::terms(postal)
-                    .into_iter()
-                    .filter(|t| !terms.contains(t))
-                    .collect::<Vec<_>>(),
-            );
-        }
-        terms
-    }
 }
 
 macro_rules! bind_record {
@@ -368,23 +242,6 @@ macro_rules! bind_record {
     };
 }
 
-/// Writes the pending `(term, establishment id)` rows.
-macro_rules! flush_terms {
-    ($pending:expr, $tx:expr) => {
-        if !$pending.is_empty() {
-            let mut insert =
-                QueryBuilder::new("INSERT INTO establishment_terms (term, establishment_id) ");
-            insert.push_values($pending.drain(..), |mut row, (term, id)| {
-                row.push_bind(term).push_bind(id);
-            });
-            insert.build().execute(&mut *$tx).await?;
-        }
-    };
-}
-
-/// Rows of `establishment_terms` are written by batches of this many.
-const TERMS_BATCH: usize = 4000;
-
 /// Creates or updates establishments by UAI, in one transaction: either every entry is
 /// written, or nothing is. Entries identical to what is stored count as unchanged.
 pub async fn import(db: &Db, entries: &[Entry]) -> Result<ImportReport> {
@@ -410,7 +267,7 @@ pub async fn import(db: &Db, entries: &[Entry]) -> Result<ImportReport> {
         .collect::<Vec<_>>()
         .join(", ");
     let insert_sql = format!(
-        "INSERT INTO establishments ({RECORD_COLUMNS}, sort_name, updated_at) VALUES ({placeholders}, $20, $21) RETURNING id"
+        "INSERT INTO establishments ({RECORD_COLUMNS}, sort_name, updated_at) VALUES ({placeholders}, $20, $21)"
     );
     let update_sql = format!(
         "UPDATE establishments SET ({RECORD_COLUMNS}, sort_name, updated_at) = ({placeholders}, $20, $21) WHERE id = $22"
@@ -440,31 +297,25 @@ pub async fn import(db: &Db, entries: &[Entry]) -> Result<ImportReport> {
         let existing: HashMap<&str, (i64, &Record)> =
             existing.iter().map(|(id, r)| (r.uai.as_str(), (*id, r))).collect();
         let mut report = ImportReport::default();
-        let mut pending_terms: Vec<(String, i64)> = Vec::new();
         for record in &records {
-            let id = match existing.get(record.uai.as_str()) {
+            match existing.get(record.uai.as_str()) {
                 Some((_, stored)) if *stored == record => {
                     report.unchanged += 1;
                     continue;
                 }
                 Some((id, _)) => {
                     bind_record!(sqlx::query(&update_sql), record, updated_at).bind(*id).execute(&mut *tx).await?;
-                    sqlx::query("DELETE FROM establishment_terms WHERE establishment_id = $1")
-                        .bind(*id).execute(&mut *tx).await?;
                     report.updated += 1;
-                    *id
                 }
                 None => {
                     report.created += 1;
-                    bind_record!(sqlx::query_scalar::<_, i64>(&insert_sql), record, updated_at).fetch_one(&mut *tx).await?
+                    bind_record!(sqlx::query(&insert_sql), record, updated_at).execute(&mut *tx).await?;
                 }
-            };
-            pending_terms.extend(record.terms().into_iter().map(|t| (t, id)));
-            if pending_terms.len() >= TERMS_BATCH {
-                flush_terms!(pending_terms, tx);
             }
         }
-        flush_terms!(pending_terms, tx);
+        if report.created + report.updated > 0 {
+            sqlx::query("UPDATE directory_state SET version = version + 1").execute(&mut *tx).await?;
+        }
         tx.commit().await?;
         Ok(report)
     })
