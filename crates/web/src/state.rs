@@ -1,7 +1,7 @@
 use std::sync::Arc;
 
 use store::Db;
-use store::directory::DirectoryIndex;
+use store::directory::{DirectoryIndex, Labels};
 
 use crate::mail::Mailer;
 
@@ -43,6 +43,8 @@ pub struct AppState {
     pub db: Db,
     /// The directory's search index (in memory, kept at the database's version).
     pub directory: Arc<DirectoryIndex>,
+    /// The départements (reference data, loaded once and never changed by the platform).
+    pub departements: Arc<tokio::sync::OnceCell<Labels>>,
     pub settings: Arc<WebSettings>,
     pub mailer: Mailer,
 }
@@ -52,6 +54,7 @@ impl AppState {
         Self {
             db,
             directory: Arc::default(),
+            departements: Arc::default(),
             settings: Arc::new(settings),
             mailer,
         }

@@ -8,6 +8,7 @@ use std::sync::{Arc, RwLock};
 
 use domain::directory::EstablishmentKind;
 use domain::text;
+use memchr::memmem::Finder;
 
 use super::Establishment;
 use crate::db::on;
@@ -47,10 +48,9 @@ struct Loaded {
     sort_name: String,
 }
 
+/// The filter fields of one establishment.
 struct Row {
     id: i64,
-    /// Folded words, each preceded by a space: `" ecole primaire jean jaures arras 0620001a"`.
-    words: Box<str>,
     departement: Box<str>,
     kind: Option<EstablishmentKind>,
     public: bool,
@@ -60,7 +60,7 @@ struct Row {
 }
 
 impl Row {
-    fn matches(&self, search: &Search, words: &[String]) -> bool {
+    fn passes_filters(&self, search: &Search) -> bool {
         fn same(filter: &Option<String>, value: Option<&str>) -> bool {
             filter.as_deref().is_none_or(|f| value == Some(f))
         }
@@ -73,7 +73,6 @@ impl Row {
                 &search.education_prioritaire,
                 self.education_prioritaire.as_deref(),
             )
-            && words.iter().all(|w| self.words.contains(w.as_str()))
     }
 }
 
@@ -81,6 +80,32 @@ struct Snapshot {
     version: i64,
     /// Ordered by folded name, then id, as pages list them.
     rows: Vec<Row>,
+    /// Every row's folded words, each word preceded by a space, rows ended by a newline:
+    /// one buffer, so that a word is looked for in all rows by one fast scan.
+    words: Vec<u8>,
+    /// Where each row's words start in `words` (and, last, the buffer's length).
+    starts: Vec<usize>,
+}
+
+impl Snapshot {
+    fn row_words(&self, row: usize) -> &[u8] {
+        &self.words[self.starts[row]..self.starts[row + 1]]
+    }
+
+    /// The rows (in order) whose words contain `finder`'s needle.
+    fn rows_with(&self, finder: &Finder<'_>) -> Vec<usize> {
+        let mut rows = Vec::new();
+        let mut row = 0;
+        for position in finder.find_iter(&self.words) {
+            while self.starts[row + 1] <= position {
+                row += 1;
+            }
+            if rows.last() != Some(&row) {
+                rows.push(row);
+            }
+        }
+        rows
+    }
 }
 
 #[derive(Default)]
@@ -98,15 +123,31 @@ impl DirectoryIndex {
             .take(MAX_TERMS)
             .map(|t| format!(" {t}"))
             .collect();
+        let mut finders: Vec<Finder<'_>> =
+            words.iter().map(|w| Finder::new(w.as_bytes())).collect();
+        // The longest word is likely the rarest: its rows are found by one scan of the
+        // buffer, and only those rows are checked for the other words and the filters.
+        finders.sort_by_key(|f| std::cmp::Reverse(f.needle().len()));
+        let candidates: Vec<usize> = match finders.first() {
+            Some(first) => snapshot.rows_with(first),
+            None => (0..snapshot.rows.len()).collect(),
+        };
         let per_page = search.per_page.clamp(1, 100) as usize;
         let offset = search.page.saturating_sub(1) as usize * per_page;
         let mut total = 0usize;
         let mut page = Vec::with_capacity(per_page);
-        for row in snapshot.rows.iter().filter(|r| r.matches(search, &words)) {
-            if total >= offset && page.len() < per_page {
-                page.push(row.id);
+        for row in candidates {
+            let matches = snapshot.rows[row].passes_filters(search)
+                && finders
+                    .iter()
+                    .skip(1)
+                    .all(|f| f.find(snapshot.row_words(row)).is_some());
+            if matches {
+                if total >= offset && page.len() < per_page {
+                    page.push(snapshot.rows[row].id);
+                }
+                total += 1;
             }
-            total += 1;
         }
         let items = super::by_ids(db, &page).await?;
         Ok((items, total as i64))
@@ -144,31 +185,32 @@ async fn load(db: &Db) -> Result<Snapshot> {
         Ok::<_, crate::StoreError>((version, loaded))
     })?;
     loaded.sort_unstable_by(|a, b| a.sort_name.cmp(&b.sort_name).then(a.id.cmp(&b.id)));
-    let rows = loaded
-        .into_iter()
-        .map(|e| {
-            let mut words = String::new();
-            for term in text::terms(&format!(
-                "{} {} {} {}",
-                e.name,
-                e.commune_name,
-                e.uai,
-                e.postal_code.unwrap_or_default()
-            )) {
-                words.push(' ');
-                words.push_str(&term);
-            }
-            Row {
-                id: e.id,
-                words: words.into(),
-                departement: e.departement_code.into(),
-                kind: EstablishmentKind::from_code(&e.kind),
-                public: e.public,
-                circonscription: e.circonscription_code.map(Into::into),
-                bassin: e.bassin_code.map(Into::into),
-                education_prioritaire: e.education_prioritaire.map(Into::into),
-            }
-        })
-        .collect();
-    Ok(Snapshot { version, rows })
+    let mut words = Vec::with_capacity(loaded.len() * 64);
+    let mut starts = Vec::with_capacity(loaded.len() + 1);
+    let mut rows = Vec::with_capacity(loaded.len());
+    for e in loaded {
+        starts.push(words.len());
+        let postal = e.postal_code.unwrap_or_default();
+        for term in text::terms(&format!("{} {} {} {postal}", e.name, e.commune_name, e.uai)) {
+            words.push(b' ');
+            words.extend_from_slice(term.as_bytes());
+        }
+        words.push(b'\n');
+        rows.push(Row {
+            id: e.id,
+            departement: e.departement_code.into(),
+            kind: EstablishmentKind::from_code(&e.kind),
+            public: e.public,
+            circonscription: e.circonscription_code.map(Into::into),
+            bassin: e.bassin_code.map(Into::into),
+            education_prioritaire: e.education_prioritaire.map(Into::into),
+        });
+    }
+    starts.push(words.len());
+    Ok(Snapshot {
+        version,
+        rows,
+        words,
+        starts,
+    })
 }

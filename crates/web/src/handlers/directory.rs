@@ -112,7 +112,11 @@ pub async fn search(
         ),
     };
     let (results, total) = state.directory.search(&state.db, &search).await?;
-    let departements = directory::departements(&state.db).await?;
+    let departements = state
+        .departements
+        .get_or_try_init(|| directory::departements(&state.db))
+        .await?
+        .clone();
     let (circonscriptions, bassins) = match &search.departement {
         Some(dep) => (
             directory::circonscriptions(&state.db, dep).await?,
