@@ -5,7 +5,6 @@ use domain::policy::TerritoryRole;
 use domain::territories::NewTerritory;
 
 use crate::db::{BeginWrite, on};
-use crate::directory::Establishment;
 use crate::{Db, Result, StoreError, now};
 
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
@@ -33,6 +32,15 @@ pub struct Member {
     pub role: String,
 }
 
+/// What a territory's page shows of each of its establishments.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct ListedEstablishment {
+    pub uai: String,
+    pub name: String,
+    pub kind: String,
+    pub commune_name: String,
+}
+
 /// A territory's page lists at most this many establishments (by name); the count is whole.
 pub const LISTED_ESTABLISHMENTS: i64 = 200;
 
@@ -40,7 +48,7 @@ pub const LISTED_ESTABLISHMENTS: i64 = 200;
 pub struct Territory {
     pub summary: TerritorySummary,
     /// The first `LISTED_ESTABLISHMENTS`, by name.
-    pub establishments: Vec<Establishment>,
+    pub establishments: Vec<ListedEstablishment>,
     pub partners: Vec<Partner>,
     pub coordinators: Vec<Member>,
 }
@@ -69,11 +77,11 @@ pub async fn list(db: &Db) -> Result<Vec<TerritorySummary>> {
 pub async fn by_slug(db: &Db, slug: &str) -> Result<Territory> {
     let sql = format!("{SUMMARY} WHERE t.slug = $1");
     let summary = on!(db, pool => sqlx::query_as::<_, TerritorySummary>(&sql).bind(slug).fetch_one(pool).await)?;
-    let ids: Vec<i64> = on!(db, pool => sqlx::query_scalar(
-        "SELECT te.establishment_id FROM territory_establishments te JOIN establishments e ON e.id = te.establishment_id \
+    let establishments = on!(db, pool => sqlx::query_as::<_, ListedEstablishment>(
+        "SELECT e.uai, e.name, e.kind, e.commune_name FROM territory_establishments te \
+         JOIN establishments e ON e.id = te.establishment_id \
          WHERE te.territory_id = $1 ORDER BY e.sort_name, e.id LIMIT $2"
     ).bind(summary.id).bind(LISTED_ESTABLISHMENTS).fetch_all(pool).await)?;
-    let establishments = crate::directory::by_ids(db, &ids).await?;
     let partners = on!(db, pool => sqlx::query_as::<_, Partner>(
         "SELECT id, name, kind FROM territory_partners WHERE territory_id = $1 ORDER BY name"
     ).bind(summary.id).fetch_all(pool).await)?;

@@ -1,5 +1,6 @@
 use askama::Template;
 use domain::accounts::Function;
+use domain::directory::EstablishmentKind;
 use domain::territories::partner_kind_label;
 use store::territories::{Territory, TerritorySummary};
 
@@ -55,7 +56,7 @@ impl TerritoryPage {
                 .establishments
                 .into_iter()
                 .map(|e| Row {
-                    kind: e.kind().label(),
+                    kind: EstablishmentKind::from_code(&e.kind).map_or("Autre", EstablishmentKind::label),
                     uai: e.uai,
                     name: e.name,
                     commune: e.commune_name,
