@@ -34,6 +34,18 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
+/// Imports the sample annuaire into the fresh database.
+fn import_sample(fresh: &FreshDatabase) -> anyhow::Result<()> {
+    let file = write_file(fresh.dir.path(), "echantillon.csv", &sample_annuaire())?;
+    let out = run(
+        fresh,
+        &["import", "annuaire", &file.display().to_string()],
+        "",
+    )?;
+    anyhow::ensure!(out.status.success(), "{}", text(&out.stderr));
+    Ok(())
+}
+
 async fn count(fresh: &FreshDatabase) -> anyhow::Result<i64> {
     let db = store::Db::connect(&fresh.url, 1).await?;
     let n = store::directory::count_establishments(&db).await?;
@@ -133,12 +145,7 @@ async fn import_annuaire_upserts_and_refuses_bad_files_whole() -> anyhow::Result
 #[tokio::test]
 async fn user_add_and_token() -> anyhow::Result<()> {
     let fresh = FreshDatabase::new().await?;
-    let good = write_file(fresh.dir.path(), "annuaire.csv", &sample_annuaire())?;
-    run(
-        &fresh,
-        &["import", "annuaire", &good.display().to_string()],
-        "",
-    )?;
+    import_sample(&fresh)?;
 
     let out = run(
         &fresh,
@@ -360,12 +367,7 @@ async fn demo_fills_an_empty_database_only() -> anyhow::Result<()> {
 #[tokio::test]
 async fn backup_and_restore() -> anyhow::Result<()> {
     let fresh = FreshDatabase::new().await?;
-    let good = write_file(fresh.dir.path(), "annuaire.csv", &sample_annuaire())?;
-    run(
-        &fresh,
-        &["import", "annuaire", &good.display().to_string()],
-        "",
-    )?;
+    import_sample(&fresh)?;
     let backup = fresh.dir.path().join("sauvegarde.bak");
     let out = run(&fresh, &["backup", &backup.display().to_string()], "")?;
     assert!(

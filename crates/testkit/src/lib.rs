@@ -347,6 +347,32 @@ pub fn sample_annuaire() -> String {
     csv
 }
 
+/// An annuaire of `count` open public écoles in Arras: UAI `06` + 5 digits (from `first`) +
+/// `A`, named by `name(i)`.
+pub fn numbered_ecoles(count: usize, first: usize, name: impl Fn(usize) -> String) -> String {
+    let mut csv = format!("{ANNUAIRE_HEADER}\n");
+    for i in 0..count {
+        let (uai, name) = (format!("06{:05}A", first + i), name(i));
+        let row = Row {
+            uai: &uai,
+            name: &name,
+            kind: "Ecole",
+            public: true,
+            commune_code: "62041",
+            commune: "Arras",
+            departement: "62",
+            ep: "",
+            coordinates: None,
+            circonscription: None,
+            bassin: None,
+            open: true,
+        };
+        csv.push_str(&row.csv());
+        csv.push('\n');
+    }
+    csv
+}
+
 /// Writes a file in a folder and returns its path.
 pub fn write_file(dir: &Path, name: &str, contents: &str) -> anyhow::Result<PathBuf> {
     let path = dir.join(name);

@@ -100,28 +100,10 @@ async fn bad_search_parameters_are_explained_in_french() -> anyhow::Result<()> {
 #[tokio::test]
 async fn pagination_links_keep_the_search() -> anyhow::Result<()> {
     let app = TestApp::spawn().await?;
-    let mut csv = format!("{}\n", testkit::ANNUAIRE_HEADER);
-    for i in 0..45 {
-        let uai = format!("06200{i:02}A");
-        let name = format!("École {i:02} des Lilas");
-        let row = testkit::Row {
-            uai: &uai,
-            name: &name,
-            kind: "Ecole",
-            public: true,
-            commune_code: "62041",
-            commune: "Arras",
-            departement: "62",
-            ep: "",
-            coordinates: None,
-            circonscription: None,
-            bassin: None,
-            open: true,
-        };
-        csv.push_str(&row.csv());
-        csv.push('\n');
-    }
-    app.import(&csv).await?;
+    app.import(&testkit::numbered_ecoles(45, 20000, |i| {
+        format!("École {i:02} des Lilas")
+    }))
+    .await?;
     let html = app
         .client
         .get(app.url("/annuaire?q=lilas"))

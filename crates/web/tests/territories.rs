@@ -156,27 +156,10 @@ async fn territory_pages_show_establishments_partners_and_coordination() -> anyh
 #[tokio::test]
 async fn a_large_territory_lists_its_first_establishments_and_counts_all() -> anyhow::Result<()> {
     let app = TestApp::spawn().await?;
-    let mut csv = format!("{}\n", testkit::ANNUAIRE_HEADER);
-    for i in 0..205 {
-        let (uai, name) = (format!("0621{i:03}A"), format!("École {i:03} du réseau"));
-        let row = testkit::Row {
-            uai: &uai,
-            name: &name,
-            kind: "Ecole",
-            public: true,
-            commune_code: "62041",
-            commune: "Arras",
-            departement: "62",
-            ep: "",
-            coordinates: None,
-            circonscription: None,
-            bassin: None,
-            open: true,
-        };
-        csv.push_str(&row.csv());
-        csv.push('\n');
-    }
-    app.import(&csv).await?;
+    app.import(&testkit::numbered_ecoles(205, 21000, |i| {
+        format!("École {i:03} du réseau")
+    }))
+    .await?;
     let ids: Vec<i64> = store::directory::ids_by_uai(&app.db)
         .await?
         .into_values()
