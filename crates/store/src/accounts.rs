@@ -203,10 +203,11 @@ fn token_hash(raw: &str) -> String {
         .collect()
 }
 
-/// Opens a session; returns the token to put in the cookie.
+/// Opens a session (and forgets expired ones); returns the token to put in the cookie.
 pub async fn create_session(db: &Db, person: PersonId, ttl_secs: i64) -> Result<String> {
     let (raw, hash) = new_token();
     let created = now();
+    on!(db, pool => sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(created).execute(pool).await.map(|r| r.rows_affected()))?;
     on!(db, pool => sqlx::query("INSERT INTO sessions (token_hash, person_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
         .bind(&hash).bind(person.0).bind(created).bind(created + ttl_secs).execute(pool).await.map(|r| r.rows_affected()))?;
     Ok(raw)

@@ -302,6 +302,24 @@ async fn sessions_tokens_and_resets() -> anyhow::Result<()> {
             .await?
             .is_none()
     );
+    let before = store::accounts::create_session(&db, person, 3600).await?;
+    let stored: i64 = match &db {
+        store::Db::Sqlite(pool) => {
+            sqlx::query_scalar("SELECT COUNT(*) FROM sessions")
+                .fetch_one(pool)
+                .await?
+        }
+        store::Db::Postgres(pool) => {
+            sqlx::query_scalar("SELECT COUNT(*) FROM sessions")
+                .fetch_one(pool)
+                .await?
+        }
+    };
+    assert_eq!(
+        stored, 2,
+        "the expired session was forgotten when the next one opened"
+    );
+    store::accounts::delete_session(&db, &before).await?;
     store::accounts::delete_session(&db, &session).await?;
     assert!(
         store::accounts::session_person(&db, &session)

@@ -67,6 +67,7 @@ CREATE TABLE sessions (
     expires_at BIGINT NOT NULL
 );
 CREATE INDEX sessions_person ON sessions(person_id);
+CREATE INDEX sessions_expiry ON sessions(expires_at);
 CREATE TABLE api_tokens (
     token_hash TEXT PRIMARY KEY,
     person_id BIGINT NOT NULL REFERENCES people(id) ON DELETE CASCADE,
