@@ -455,7 +455,8 @@ fn start_server(fresh: &FreshDatabase) -> anyhow::Result<(Server, String)> {
 /// Writes through HTTP, kills the server with SIGKILL in the middle, restarts it: every
 /// write that was acknowledged is there.
 #[tokio::test]
-async fn acknowledged_writes_survive_kill_9() -> anyhow::Result<()> {
+async fn acknowledged_writes_survive_kill_9_and_an_online_backup_is_consistent()
+-> anyhow::Result<()> {
     let fresh = FreshDatabase::new().await?;
     let out = run(
         &fresh,
@@ -508,8 +509,28 @@ async fn acknowledged_writes_survive_kill_9() -> anyhow::Result<()> {
             }
         }));
     }
+    let written = || acknowledged.lock().map(|l| l.len()).unwrap_or(0);
     let deadline = Instant::now() + Duration::from_secs(60);
-    while acknowledged.lock().map(|l| l.len()).unwrap_or(0) < 300 && Instant::now() < deadline {
+    while written() < 100 && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    // An online backup, taken while the writes go on.
+    let before_backup = written();
+    let backup = fresh.dir.path().join("en-cours.bak");
+    let backup_arg = backup.display().to_string();
+    let fresh_url = fresh.url.clone();
+    let data = fresh.dir.path().join("data");
+    let saved = tokio::task::spawn_blocking(move || {
+        Command::new(env!("CARGO_BIN_EXE_territoire"))
+            .arg("--data")
+            .arg(data)
+            .args(["backup", &backup_arg])
+            .env("TERRITOIRE_DATABASE_URL", fresh_url)
+            .output()
+    })
+    .await??;
+    assert!(saved.status.success(), "{}", text(&saved.stderr));
+    while written() < before_backup + 200 && Instant::now() < deadline {
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
     server.0.kill()?;
@@ -543,5 +564,23 @@ async fn acknowledged_writes_survive_kill_9() -> anyhow::Result<()> {
         lost.len(),
         lost.first()
     );
+    if !fresh.is_postgres() {
+        store::backup::check_backup(&backup).await?;
+        let copy = store::Db::connect(&format!("sqlite://{}", backup.display()), 1).await?;
+        let saved = store::territories::list(&copy).await?.len();
+        assert!(
+            saved >= before_backup,
+            "the backup holds {saved} territories, {before_backup} were acknowledged before it"
+        );
+        assert!(
+            saved < acknowledged.len(),
+            "the backup is a snapshot, not the final state"
+        );
+    } else {
+        assert!(
+            std::fs::metadata(&backup)?.len() > 0,
+            "pg_dump wrote the backup"
+        );
+    }
     Ok(())
 }
