@@ -1,5 +1,6 @@
 //! Territoires apprenants: their establishments, partners, coordinators and members.
 
+use domain::accounts::Function;
 use domain::ids::{PersonId, TerritoryId};
 use domain::policy::TerritoryRole;
 use domain::territories::NewTerritory;
@@ -152,4 +153,24 @@ pub async fn of_person(db: &Db, person: PersonId) -> Result<Vec<(String, String,
         "SELECT t.slug, t.name, m.role FROM territory_members m JOIN territories t ON t.id = m.territory_id \
          WHERE m.person_id = $1 ORDER BY t.name"
     ).bind(person.0).fetch_all(pool).await)?)
+}
+
+/// Makes members of a territory the people of these functions who work in its
+/// establishments (those already members keep their role); returns how many joined.
+pub async fn add_staff_as_members(
+    db: &Db,
+    territory: TerritoryId,
+    functions: &[Function],
+) -> Result<u64> {
+    let sql = "INSERT INTO territory_members (territory_id, person_id, role) \
+         SELECT DISTINCT te.territory_id, pe.person_id, 'member' FROM territory_establishments te \
+         JOIN person_establishments pe ON pe.establishment_id = te.establishment_id \
+         JOIN people p ON p.id = pe.person_id \
+         WHERE te.territory_id = $1 AND p.function = $2 \
+         ON CONFLICT (territory_id, person_id) DO NOTHING";
+    let mut joined = 0;
+    for function in functions {
+        joined += on!(db, pool => sqlx::query(sql).bind(territory.0).bind(function.code()).execute(pool).await.map(|r| r.rows_affected()))?;
+    }
+    Ok(joined)
 }

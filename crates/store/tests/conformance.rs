@@ -420,6 +420,54 @@ async fn territories_members_partners() -> anyhow::Result<()> {
         None
     );
     assert_eq!(store::territories::of_person(&db, member).await?.len(), 1);
+    // The heads of its establishments join; a teacher elsewhere does not; the coordinator keeps the role.
+    let ecole = ids["0620001A"];
+    let director =
+        create_person(&db, "d@ac-lille.fr", Function::DirecteurEcole, None, false).await?;
+    let other = create_person(&db, "o@ac-lille.fr", Function::DirecteurEcole, None, false).await?;
+    for (person, establishment) in [
+        (director, ecole),
+        (other, ids["0630001F"]),
+        (coordinator, ids["0620100C"]),
+    ] {
+        match &db {
+            store::Db::Sqlite(pool) => {
+                sqlx::query("INSERT INTO person_establishments VALUES ($1, $2)")
+                    .bind(person.0)
+                    .bind(establishment)
+                    .execute(pool)
+                    .await
+                    .map(|_| ())?
+            }
+            store::Db::Postgres(pool) => {
+                sqlx::query("INSERT INTO person_establishments VALUES ($1, $2)")
+                    .bind(person.0)
+                    .bind(establishment)
+                    .execute(pool)
+                    .await
+                    .map(|_| ())?
+            }
+        }
+    }
+    let joined = store::territories::add_staff_as_members(
+        &db,
+        territory,
+        &[Function::Perdir, Function::DirecteurEcole],
+    )
+    .await?;
+    assert_eq!(joined, 1);
+    assert_eq!(
+        store::territories::role_of(&db, territory, director).await?,
+        Some(TerritoryRole::Member)
+    );
+    assert_eq!(
+        store::territories::role_of(&db, territory, other).await?,
+        None
+    );
+    assert_eq!(
+        store::territories::role_of(&db, territory, coordinator).await?,
+        Some(TerritoryRole::Coordinator)
+    );
     assert!(matches!(
         store::territories::by_slug(&db, "nulle-part").await,
         Err(StoreError::NotFound)

@@ -852,6 +852,13 @@ async fn territories(
                 store::territories::set_member(db, territory, *person, role).await?;
             }
         }
+        // The school heads of its establishments take part in every territory.
+        store::territories::add_staff_as_members(
+            db,
+            territory,
+            &[Function::Perdir, Function::DirecteurEcole],
+        )
+        .await?;
     }
     Ok(())
 }
