@@ -79,6 +79,11 @@ async fn bad_search_parameters_are_explained_in_french() -> anyhow::Result<()> {
             || html.contains("type d'établissement « usine » inconnu"),
         "{html}"
     );
+    assert!(html.contains("value=\"arras\""), "the words typed are kept");
+    assert!(
+        html.contains("3 établissements trouvés"),
+        "and searched: {html}"
+    );
     let api = app
         .client
         .get(app.url("/api/v1/establishments?page=0"))

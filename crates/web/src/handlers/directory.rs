@@ -102,8 +102,16 @@ pub async fn search(
 ) -> Result<Response, AppError> {
     let (search, error) = match query.to_search() {
         Ok(search) => (search, None),
+        // A bad filter is explained; the words typed are kept and searched.
         Err(error) => (
             Search {
+                text: query
+                    .q
+                    .clone()
+                    .unwrap_or_default()
+                    .chars()
+                    .take(200)
+                    .collect(),
                 per_page: PER_PAGE,
                 page: 1,
                 ..Search::default()
