@@ -92,6 +92,11 @@ impl AppError {
     }
 }
 
+/// A message as a French sentence: capital first letter and final full stop.
+pub fn sentence(text: &str) -> String {
+    format!("{}.", capitalize(text))
+}
+
 fn capitalize(text: &str) -> String {
     let mut chars = text.chars();
     chars

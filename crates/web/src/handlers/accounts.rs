@@ -7,12 +7,12 @@ use domain::accounts::{Email, check_new_password, password};
 use domain::policy::{Action, Resource, can};
 use store::{StoreError, accounts};
 
-use crate::error::AppError;
+use crate::error::{AppError, sentence};
 use crate::extractors::{CsrfForm, PageContext, RequireUser};
 use crate::security::{SESSION_COOKIE, cookie, set_cookie};
 use crate::state::AppState;
 use crate::views::accounts::{AccountPage, ForgotPage, LoginPage, ResetPage};
-use crate::views::{Layout, render};
+use crate::views::{Layout, render, render_status};
 
 #[derive(serde::Deserialize, Default)]
 pub struct LoginQuery {
@@ -90,9 +90,7 @@ pub async fn login(
                 error: Some("Adresse électronique ou mot de passe incorrect.".to_owned()),
                 reset_done: false,
             };
-            let mut response = render(&page)?;
-            *response.status_mut() = StatusCode::UNAUTHORIZED;
-            return Ok(response);
+            return render_status(StatusCode::UNAUTHORIZED, &page);
         }
     };
     accounts::clear_login_failures(&state.db, &key, window_start).await?;
@@ -178,11 +176,9 @@ pub async fn forgot(
                 layout,
                 email: form.email,
                 sent: false,
-                error: Some(capitalized(&e.to_string())),
+                error: Some(sentence(&e.to_string())),
             };
-            let mut response = render(&page)?;
-            *response.status_mut() = StatusCode::BAD_REQUEST;
-            return Ok(response);
+            return render_status(StatusCode::BAD_REQUEST, &page);
         }
     };
     if let Some((person, _)) = accounts::by_email(&state.db, &email).await? {
@@ -218,16 +214,18 @@ pub async fn reset_form(
     Path(token): Path<String>,
 ) -> Result<Response, AppError> {
     let valid = accounts::password_reset_valid(&state.db, &token).await?;
-    let mut response = render(&ResetPage {
+    let status = if valid {
+        StatusCode::OK
+    } else {
+        StatusCode::GONE
+    };
+    let page = ResetPage {
         layout: Layout::new(&ctx, "Nouveau mot de passe"),
         token,
         valid,
         error: None,
-    })?;
-    if !valid {
-        *response.status_mut() = StatusCode::GONE;
-    }
-    Ok(response)
+    };
+    render_status(status, &page)
 }
 
 #[derive(serde::Deserialize)]
@@ -245,7 +243,7 @@ pub async fn reset(
     CsrfForm(form): CsrfForm<ResetForm>,
 ) -> Result<Response, AppError> {
     let problem = match check_new_password(&form.password) {
-        Err(e) => Some(capitalized(&e.to_string())),
+        Err(e) => Some(sentence(&e.to_string())),
         Ok(()) if form.password != form.confirmation => {
             Some("Les deux mots de passe saisis sont différents.".to_owned())
         }
@@ -258,9 +256,7 @@ pub async fn reset(
             valid: true,
             error: Some(error),
         };
-        let mut response = render(&page)?;
-        *response.status_mut() = StatusCode::BAD_REQUEST;
-        return Ok(response);
+        return render_status(StatusCode::BAD_REQUEST, &page);
     }
     let password = form.password;
     let hash = tokio::task::spawn_blocking(move || password::hash(&password))
@@ -276,19 +272,8 @@ pub async fn reset(
                 valid: false,
                 error: None,
             };
-            let mut response = render(&page)?;
-            *response.status_mut() = StatusCode::GONE;
-            Ok(response)
+            render_status(StatusCode::GONE, &page)
         }
         Err(e) => Err(e.into()),
     }
-}
-
-fn capitalized(text: &str) -> String {
-    let mut chars = text.chars();
-    let first: String = chars
-        .next()
-        .map(|c| c.to_uppercase().collect())
-        .unwrap_or_default();
-    format!("{first}{}.", chars.as_str())
 }

@@ -45,7 +45,12 @@ impl Layout {
 
 /// Renders a page, or a logged server error.
 pub fn render(page: &impl Template) -> Result<Response, AppError> {
-    Ok(Html(page.render()?).into_response())
+    render_status(StatusCode::OK, page)
+}
+
+/// Renders a page with another status (a form shown again with its error, an expired link).
+pub fn render_status(status: StatusCode, page: &impl Template) -> Result<Response, AppError> {
+    Ok((status, Html(page.render()?)).into_response())
 }
 
 #[derive(Template)]
