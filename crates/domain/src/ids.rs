@@ -14,4 +14,11 @@ macro_rules! typed_id {
     )*};
 }
 
-typed_id!(PersonId, EstablishmentId, TerritoryId, PartnerId);
+typed_id!(
+    PersonId,
+    EstablishmentId,
+    TerritoryId,
+    PartnerId,
+    PracticeId,
+    MediaId,
+);

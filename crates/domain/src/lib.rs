@@ -4,5 +4,6 @@ pub mod accounts;
 pub mod directory;
 pub mod ids;
 pub mod policy;
+pub mod practices;
 pub mod territories;
 pub mod text;

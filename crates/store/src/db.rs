@@ -58,6 +58,27 @@ macro_rules! on {
 }
 pub(crate) use on;
 
+/// Records, as the last statement of a write transaction, that a searchable document changed.
+/// On PostgreSQL the change log stays locked until the commit, so that its sequence numbers
+/// become visible in order and every node can follow it with a plain `seq > last` read;
+/// SQLite has one writer at a time anyway.
+macro_rules! record_change {
+    ($db:expr, $tx:ident, $kind:expr, $id:expr) => {{
+        if $db.backend() == $crate::Backend::Postgres {
+            sqlx::query("LOCK TABLE search_changes IN SHARE ROW EXCLUSIVE MODE")
+                .execute(&mut *$tx)
+                .await?;
+        }
+        sqlx::query("INSERT INTO search_changes (kind, document_id, at) VALUES ($1, $2, $3)")
+            .bind($kind)
+            .bind($id)
+            .bind($crate::now())
+            .execute(&mut *$tx)
+            .await?;
+    }};
+}
+pub(crate) use record_change;
+
 /// Opens a write transaction. On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`),
 /// so that two writers wait for each other instead of failing on a lock upgrade.
 pub(crate) trait BeginWrite {

@@ -6,6 +6,8 @@ pub mod accounts;
 pub mod backup;
 mod db;
 pub mod directory;
+pub mod practices;
+pub mod search_feed;
 pub mod territories;
 
 pub use db::{Backend, Db, StoreError, now};

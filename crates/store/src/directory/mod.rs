@@ -326,3 +326,11 @@ pub async fn ids_by_uai(db: &Db) -> Result<HashMap<String, i64>> {
     let rows: Vec<(String, i64)> = on!(db, pool => sqlx::query_as("SELECT uai, id FROM establishments").fetch_all(pool).await)?;
     Ok(rows.into_iter().collect())
 }
+
+/// The id of the establishment with this UAI, if there is one.
+pub async fn id_of(db: &Db, uai: &Uai) -> Result<Option<i64>> {
+    Ok(
+        on!(db, pool => sqlx::query_scalar("SELECT id FROM establishments WHERE uai = $1")
+        .bind(uai.as_str()).fetch_optional(pool).await)?,
+    )
+}
