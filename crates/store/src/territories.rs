@@ -174,3 +174,11 @@ pub async fn add_staff_as_members(
     }
     Ok(joined)
 }
+
+/// The territories a person belongs to, as `(id, name)`.
+pub async fn of_person_ids(db: &Db, person: PersonId) -> Result<Vec<(i64, String)>> {
+    Ok(on!(db, pool => sqlx::query_as(
+        "SELECT t.id, t.name FROM territory_members m JOIN territories t ON t.id = m.territory_id \
+         WHERE m.person_id = $1 ORDER BY t.name"
+    ).bind(person.0).fetch_all(pool).await)?)
+}

@@ -117,7 +117,18 @@ async fn serve(mut settings: Settings, bind: Option<String>, demo: bool) -> anyh
     if demo {
         demo::print_accounts(&settings.data_dir);
     }
-    let state = AppState::new(db.clone(), web_settings, mailer);
+    let search = search::SearchIndex::open(Some(&settings.data_dir.join("search")))?;
+    {
+        // A node that starts with an empty index builds it in the background; searches
+        // answer from what is there meanwhile.
+        let (search, db) = (search.clone(), db.clone());
+        tokio::spawn(async move {
+            if let Err(error) = search.catch_up(&db).await {
+                eprintln!("Index de recherche : {error}");
+            }
+        });
+    }
+    let state = AppState::new(db.clone(), web_settings, mailer, search);
     web::launch(state, listener, shutdown_signal()).await?;
     db.close().await;
     Ok(())

@@ -90,7 +90,8 @@ impl TestApp {
             fresh.dir.path().join("outbox"),
             "Territoire <ne-pas-repondre@territoire.test>",
         )?;
-        let state = AppState::new(db.clone(), settings, mailer);
+        let search = search::SearchIndex::open(None)?;
+        let state = AppState::new(db.clone(), settings, mailer, search);
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         tokio::spawn(web::launch(state, listener, async {
             let _ = rx.await;

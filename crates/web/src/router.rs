@@ -14,7 +14,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::handlers::{accounts, directory, home, system, territories};
+use crate::handlers::{accounts, directory, home, practices, system, territories};
 use crate::state::AppState;
 use crate::{api, metrics, security};
 
@@ -28,6 +28,25 @@ pub fn router(state: AppState) -> Router {
         .route("/", get(home::home))
         .route("/annuaire", get(directory::search))
         .route("/etablissements/{uai}", get(directory::establishment))
+        .route("/pratiques", get(practices::search).post(practices::create))
+        .route("/pratiques/nouvelle", get(practices::new_form))
+        .route("/pratiques/flux.atom", get(practices::feed))
+        .route("/pratiques/{id}", get(practices::show))
+        .route(
+            "/pratiques/{id}/modifier",
+            get(practices::edit_form).post(practices::update),
+        )
+        .route("/pratiques/{id}/publier", post(practices::publish))
+        .route("/pratiques/{id}/depublier", post(practices::unpublish))
+        .route("/pratiques/{id}/supprimer", post(practices::delete))
+        .route("/pratiques/{id}/versions", get(practices::versions))
+        .route("/pratiques/{id}/commentaires", post(practices::comment))
+        .route("/pratiques/{id}/essais", post(practices::trial))
+        .route("/pratiques/{id}/favori", post(practices::bookmark))
+        .route("/suivre", post(practices::follow))
+        .route("/notifications", get(practices::notifications))
+        .route("/notifications/resume", post(practices::set_digest))
+        .route("/mes-pratiques", get(practices::mine))
         .route("/territoires", get(territories::list))
         .route("/territoires/{slug}", get(territories::show))
         .route(

@@ -1,5 +1,6 @@
 use std::sync::Arc;
 
+use search::SearchIndex;
 use store::Db;
 use store::directory::{DirectoryIndex, Labels};
 
@@ -47,11 +48,14 @@ pub struct AppState {
     pub departements: Arc<tokio::sync::OnceCell<Labels>>,
     pub settings: Arc<WebSettings>,
     pub mailer: Mailer,
+    /// This node's full-text index, following the database's change log.
+    pub search: Arc<SearchIndex>,
 }
 
 impl AppState {
-    pub fn new(db: Db, settings: WebSettings, mailer: Mailer) -> Self {
+    pub fn new(db: Db, settings: WebSettings, mailer: Mailer, search: Arc<SearchIndex>) -> Self {
         Self {
+            search,
             db,
             directory: Arc::default(),
             departements: Arc::default(),

@@ -3,6 +3,7 @@
 //! their videos.
 
 pub mod consent;
+pub mod diff;
 pub mod markdown;
 pub mod vocab;
 

@@ -415,3 +415,10 @@ pub async fn versions(db: &Db, id: PracticeId) -> Result<Vec<Version>> {
          FROM practice_versions v LEFT JOIN people pe ON pe.id = v.published_by WHERE v.practice_id = $1 ORDER BY v.version DESC"
     ).bind(id.0).fetch_all(pool).await)?)
 }
+
+/// The e-mail addresses of the authors, first author first.
+pub async fn author_emails(db: &Db, id: PracticeId) -> Result<Vec<String>> {
+    Ok(on!(db, pool => sqlx::query_scalar(
+        "SELECT pe.email FROM practice_authors a JOIN people pe ON pe.id = a.person_id WHERE a.practice_id = $1 ORDER BY a.position"
+    ).bind(id.0).fetch_all(pool).await)?)
+}

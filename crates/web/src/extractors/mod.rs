@@ -3,5 +3,5 @@
 mod auth;
 mod form;
 
-pub use auth::{ApiUser, PageContext, RequireUser, actor};
-pub use form::CsrfForm;
+pub use auth::{ApiCaller, ApiUser, PageContext, RequireUser, actor};
+pub use form::{CsrfForm, NoFields};

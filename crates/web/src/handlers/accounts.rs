@@ -8,7 +8,7 @@ use domain::policy::{Action, Resource, can};
 use store::{StoreError, accounts};
 
 use crate::error::{AppError, sentence};
-use crate::extractors::{CsrfForm, PageContext, RequireUser};
+use crate::extractors::{CsrfForm, NoFields, PageContext, RequireUser};
 use crate::security::{SESSION_COOKIE, cookie, set_cookie};
 use crate::state::AppState;
 use crate::views::accounts::{AccountPage, ForgotPage, LoginPage, ResetPage};
@@ -106,13 +106,10 @@ pub async fn login(
     Ok(response)
 }
 
-#[derive(serde::Deserialize)]
-pub struct Empty {}
-
 pub async fn logout(
     State(state): State<AppState>,
     headers: axum::http::HeaderMap,
-    CsrfForm(_): CsrfForm<Empty>,
+    CsrfForm(NoFields {}): CsrfForm<NoFields>,
 ) -> Result<Response, AppError> {
     if let Some(token) = cookie(&headers, SESSION_COOKIE) {
         accounts::delete_session(&state.db, &token).await?;

@@ -3,5 +3,6 @@
 pub mod accounts;
 pub mod directory;
 pub mod home;
+pub mod practices;
 pub mod system;
 pub mod territories;

@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod directory;
 pub mod home;
+pub mod practices;
 pub mod territories;
 
 use askama::Template;
@@ -90,6 +91,24 @@ impl ErrorPage {
             )
         }))
     }
+}
+
+/// A date the French way, `22 novembre 2026`, from seconds since the epoch.
+pub fn date_fr(timestamp: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp(timestamp)
+        .map(|t| domain::practices::consent::french_date(t.date()))
+        .unwrap_or_default()
+}
+
+/// A time as RFC 3339, for feeds.
+pub fn rfc3339(timestamp: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp(timestamp)
+        .ok()
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
+        .unwrap_or_default()
 }
 
 /// Formats a count the French way: `66 000`.

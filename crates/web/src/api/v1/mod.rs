@@ -2,6 +2,7 @@
 
 mod accounts;
 mod directory;
+mod practices;
 mod territories;
 
 use axum::extract::{FromRequest, Request};
@@ -26,6 +27,12 @@ use crate::state::AppState;
         accounts::me,
         territories::list,
         territories::create,
+        practices::list,
+        practices::create,
+        practices::get_one,
+        practices::update,
+        practices::delete,
+        practices::search,
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&BearerAuth)
@@ -54,6 +61,14 @@ pub fn router() -> Router<AppState> {
             "/territories",
             get(territories::list).post(territories::create),
         )
+        .route("/practices", get(practices::list).post(practices::create))
+        .route(
+            "/practices/{id}",
+            get(practices::get_one)
+                .patch(practices::update)
+                .delete(practices::delete),
+        )
+        .route("/search", get(practices::search))
         .route("/openapi.json", get(openapi))
         .fallback(|| async { ApiError(AppError::NotFound) })
 }

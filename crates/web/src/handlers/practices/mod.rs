@@ -1,0 +1,152 @@
+//! The practice library's pages: search, a practice, writing and editing, versions, and what
+//! people do around a practice.
+
+mod edit;
+mod social;
+
+pub use edit::*;
+pub use social::*;
+
+use axum::extract::{Path, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use domain::ids::PracticeId;
+use domain::policy::{Action, Actor, Resource, can};
+use store::practices::PracticeDetail;
+
+use crate::error::AppError;
+use crate::extractors::PageContext;
+use crate::state::AppState;
+use crate::views::practices::{FeedEntry, FeedPage, PracticePage, SearchPage};
+use crate::views::{Layout, render};
+
+/// The practice `id` if `actor` may do `action` on it. What the actor may not even see answers
+/// 404, as if it did not exist; what they may see but not change answers 403.
+pub(crate) async fn practice_for(
+    state: &AppState,
+    actor: Actor,
+    id: i64,
+    action: Action,
+) -> Result<PracticeDetail, AppError> {
+    let detail = store::practices::get(&state.db, PracticeId(id)).await?;
+    let resource = resource_of(state, &detail, actor).await?;
+    if can(actor, action, resource) {
+        Ok(detail)
+    } else if can(actor, Action::View, resource) {
+        Err(AppError::Forbidden)
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+pub(crate) async fn resource_of(
+    state: &AppState,
+    detail: &PracticeDetail,
+    actor: Actor,
+) -> Result<Resource, AppError> {
+    let p = &detail.practice;
+    Ok(Resource::Practice {
+        author: detail.is_author(actor.person),
+        published: p.status() == domain::practices::Status::Published,
+        visibility: p.visibility(),
+        member_of_territory: store::practices::is_member(&state.db, p.territory_id, actor.person)
+            .await?,
+    })
+}
+
+/// Who is searching, for the index's visibility filter.
+pub(crate) async fn viewer(state: &AppState, actor: Actor) -> Result<search::Viewer, AppError> {
+    let territories = match actor.person {
+        Some(person) => store::search_feed::territories_of(&state.db, person).await?,
+        None => Vec::new(),
+    };
+    Ok(search::Viewer {
+        person: actor.person.map(|p| p.0),
+        admin: actor.admin,
+        territories,
+    })
+}
+
+pub(crate) fn search_error(error: search::SearchError) -> AppError {
+    match error {
+        search::SearchError::Store(e) => e.into(),
+        other => AppError::Internal(other.to_string()),
+    }
+}
+
+pub async fn search(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    axum::extract::RawQuery(raw): axum::extract::RawQuery,
+) -> Result<Response, AppError> {
+    let query = crate::views::practices::SearchParams::parse(raw.as_deref().unwrap_or(""));
+    let viewer = viewer(&state, ctx.actor()).await?;
+    let results = state
+        .search
+        .search(&state.db, query.to_query(), viewer)
+        .await
+        .map_err(search_error)?;
+    let territories = store::territories::list(&state.db).await?;
+    render(&SearchPage::new(
+        Layout::new(&ctx, "Bibliothèque des pratiques"),
+        query,
+        results,
+        &territories,
+        ctx.user.is_some(),
+    ))
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let actor = ctx.actor();
+    let detail = practice_for(&state, actor, id, Action::View).await?;
+    let resource = resource_of(&state, &detail, actor).await?;
+    let practice = detail.practice.id();
+    let comments = store::practices::comments(&state.db, practice).await?;
+    let trials = store::practices::trials(&state.db, practice).await?;
+    let (bookmarked, following) = match actor.person {
+        Some(person) => (
+            store::practices::is_bookmarked(&state.db, person, practice).await?,
+            social::followed_targets(&state, person, &detail).await?,
+        ),
+        None => (false, Vec::new()),
+    };
+    let title = detail.practice.title.clone();
+    render(&PracticePage::new(
+        Layout::new(&ctx, title),
+        &state.settings.public_url,
+        detail,
+        comments,
+        trials,
+        bookmarked,
+        following,
+        can(actor, Action::Edit, resource),
+        can(actor, Action::Contribute, resource),
+    ))
+}
+
+/// The Atom feed of the newest public practices.
+pub async fn feed(State(state): State<AppState>) -> Result<Response, AppError> {
+    let practices = store::practices::latest_public(&state.db, 50).await?;
+    let base = state.settings.public_url.trim_end_matches('/').to_owned();
+    let page = FeedPage {
+        updated: practices.first().map_or_else(
+            || crate::views::rfc3339(store::now()),
+            |p| crate::views::rfc3339(p.updated_at),
+        ),
+        entries: practices
+            .into_iter()
+            .map(|p| FeedEntry::new(&base, p))
+            .collect(),
+        base,
+    };
+    let xml = askama::Template::render(&page)?;
+    Ok((
+        [(header::CONTENT_TYPE, "application/atom+xml; charset=utf-8")],
+        xml,
+    )
+        .into_response())
+}
