@@ -42,6 +42,10 @@ pub struct SearchIndex {
     parser: QueryParser,
     /// The last change of the log this index contains; -1 when it was never built.
     applied: AtomicI64,
+    /// The database the index was built from (its `search_state.instance`), if known.
+    built_from: Mutex<Option<String>>,
+    /// Whether `built_from` was checked against the database.
+    checked: AtomicBool,
     /// One feeder at a time.
     feeding: tokio::sync::Mutex<()>,
     /// A full rebuild is running: searches answer from what is there instead of waiting.
@@ -72,11 +76,12 @@ impl SearchIndex {
         index
             .tokenizers()
             .register(crate::french::ANALYZER, crate::french::analyzer());
-        let applied = index
-            .load_metas()?
-            .payload
-            .and_then(|p| p.parse::<i64>().ok())
-            .unwrap_or(-1);
+        // The payload of each commit is `INSTANCE:SEQ`: which database, and how far in its log.
+        let payload = index.load_metas()?.payload.unwrap_or_default();
+        let (built_from, applied) = match payload.split_once(':') {
+            Some((instance, seq)) => (Some(instance.to_owned()), seq.parse().unwrap_or(-1)),
+            None => (None, -1),
+        };
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
@@ -103,6 +108,8 @@ impl SearchIndex {
             fields,
             parser,
             applied: AtomicI64::new(applied),
+            built_from: Mutex::new(built_from),
+            checked: AtomicBool::new(false),
             feeding: tokio::sync::Mutex::new(()),
             rebuilding: AtomicBool::new(false),
         }))
@@ -125,6 +132,20 @@ impl SearchIndex {
     /// Brings the index up to the database: a full rebuild if it was never built, else the
     /// changes logged since its last commit. Cheap when nothing changed (one indexed query).
     pub async fn catch_up(self: &Arc<Self>, db: &Db) -> Result<()> {
+        if !self.checked.load(Ordering::Acquire) {
+            let instance = store::search_feed::instance(db).await?;
+            let same = self
+                .built_from
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .as_deref()
+                == Some(instance.as_str());
+            if !same {
+                self.applied.store(-1, Ordering::Release);
+                *self.built_from.lock().unwrap_or_else(|e| e.into_inner()) = Some(instance);
+            }
+            self.checked.store(true, Ordering::Release);
+        }
         if self.applied() < 0 {
             self.rebuild(db, |_| {}).await?;
             return Ok(());
@@ -172,8 +193,14 @@ impl SearchIndex {
     }
 
     fn commit(&self, writer: &mut IndexWriter<TantivyDocument>, upto: i64) -> Result<()> {
+        let instance = self
+            .built_from
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+            .unwrap_or_default();
         let mut commit = writer.prepare_commit()?;
-        commit.set_payload(&upto.to_string());
+        commit.set_payload(&format!("{instance}:{upto}"));
         commit.commit()?;
         self.reader.reload()?;
         self.applied.store(upto, Ordering::Release);
@@ -191,6 +218,9 @@ impl SearchIndex {
     }
 
     async fn rebuild_locked(self: &Arc<Self>, db: &Db, progress: impl Fn(u64)) -> Result<u64> {
+        let instance = store::search_feed::instance(db).await?;
+        *self.built_from.lock().unwrap_or_else(|e| e.into_inner()) = Some(instance);
+        self.checked.store(true, Ordering::Release);
         // Changes logged from here on are applied after, so none is missed.
         let start = store::search_feed::last_change(db).await?;
         {

@@ -357,3 +357,11 @@ pub async fn insert_people_bulk(db: &Db, people: &[BulkPerson]) -> Result<()> {
         Ok(())
     })
 }
+
+/// The teachers (1er and 2nd degré) with one of their establishments, if any.
+pub async fn teachers_with_establishment(db: &Db) -> Result<Vec<(i64, Option<i64>)>> {
+    Ok(on!(db, pool => sqlx::query_as(
+        "SELECT p.id, (SELECT MIN(pe.establishment_id) FROM person_establishments pe WHERE pe.person_id = p.id) \
+         FROM people p WHERE p.function IN ('enseignant-1d', 'enseignant-2d') ORDER BY p.id"
+    ).fetch_all(pool).await)?)
+}

@@ -145,3 +145,11 @@ pub async fn territories_of(db: &Db, person: domain::ids::PersonId) -> Result<Ve
         .bind(person.0).fetch_all(pool).await)?,
     )
 }
+
+/// The random identity of this database, drawn when it was created.
+pub async fn instance(db: &Db) -> Result<String> {
+    Ok(
+        on!(db, pool => sqlx::query_scalar("SELECT instance FROM search_state WHERE id = 1")
+        .fetch_one(pool).await)?,
+    )
+}

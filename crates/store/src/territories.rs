@@ -182,3 +182,10 @@ pub async fn of_person_ids(db: &Db, person: PersonId) -> Result<Vec<(i64, String
          WHERE m.person_id = $1 ORDER BY t.name"
     ).bind(person.0).fetch_all(pool).await)?)
 }
+
+/// Every `(territory, person)` membership.
+pub async fn members(db: &Db) -> Result<Vec<(i64, i64)>> {
+    Ok(on!(db, pool => sqlx::query_as(
+        "SELECT territory_id, person_id FROM territory_members ORDER BY territory_id, person_id"
+    ).fetch_all(pool).await)?)
+}

@@ -41,8 +41,37 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::User { action } => user(&settings, action).await,
         Command::Backup { file } => backup(&settings, &file).await,
         Command::Restore { file } => restore(&settings, &file).await,
+        Command::Reindex => reindex(&settings).await,
         Command::DefaultConfig => Ok(()),
     }
+}
+
+/// The search index of this node, in the data folder.
+fn search_index(settings: &Settings) -> anyhow::Result<std::sync::Arc<search::SearchIndex>> {
+    let folder = settings.data_dir.join("search");
+    search::SearchIndex::open(Some(&folder))
+        .with_context(|| format!("index de recherche illisible dans {}", folder.display()))
+}
+
+async fn reindex(settings: &Settings) -> anyhow::Result<()> {
+    let db = open(settings).await?;
+    let index = search_index(settings)?;
+    let started = std::time::Instant::now();
+    let last_told = std::sync::atomic::AtomicU64::new(0);
+    let indexed = index
+        .rebuild(&db, |n| {
+            if n >= last_told.load(std::sync::atomic::Ordering::Relaxed) + 100_000 {
+                last_told.store(n, std::sync::atomic::Ordering::Relaxed);
+                eprintln!("  {n} documents indexés…");
+            }
+        })
+        .await?;
+    let seconds = started.elapsed().as_secs_f64();
+    println!(
+        "Index de recherche reconstruit : {indexed} documents en {seconds:.1} s ({:.0} documents/s).",
+        indexed as f64 / seconds.max(0.001)
+    );
+    Ok(())
 }
 
 fn describe(settings: &Settings) -> String {
@@ -117,7 +146,7 @@ async fn serve(mut settings: Settings, bind: Option<String>, demo: bool) -> anyh
     if demo {
         demo::print_accounts(&settings.data_dir);
     }
-    let search = search::SearchIndex::open(Some(&settings.data_dir.join("search")))?;
+    let search = search_index(&settings)?;
     {
         // A node that starts with an empty index builds it in the background; searches
         // answer from what is there meanwhile.

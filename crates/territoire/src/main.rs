@@ -61,6 +61,8 @@ enum Command {
     Backup { file: PathBuf },
     /// Restaure une sauvegarde (serveur arrêté).
     Restore { file: PathBuf },
+    /// Reconstruit l'index de recherche de ce nœud à partir de la base de données.
+    Reindex,
     /// Affiche la configuration par défaut (territoire.toml commenté).
     DefaultConfig,
 }

@@ -356,6 +356,33 @@ async fn demo_fills_an_empty_database_only() -> anyhow::Result<()> {
     assert!(!domain::directory::hierarchy::is_superior(
         &director, &teacher
     ));
+    // Demo practices, found by the search once `reindex` has built this node's index.
+    let practices = store::search_feed::practice_ids_after(&db, 0, 10_000).await?;
+    assert_eq!(practices.len(), 402);
+    db.close().await;
+    let reindex = run(&fresh, &["reindex"], "")?;
+    assert!(reindex.status.success(), "{}", text(&reindex.stderr));
+    assert!(
+        text(&reindex.stdout).contains("Index de recherche reconstruit : 402 documents"),
+        "{}",
+        text(&reindex.stdout)
+    );
+    let db = store::Db::connect(&fresh.url, 1).await?;
+    let index = search::SearchIndex::open(Some(&fresh.dir.path().join("data/search")))?;
+    assert_eq!(index.len(), 402);
+    let found = index
+        .search(
+            &db,
+            search::SearchQuery {
+                text: "calcul mental".into(),
+                filters: vec![],
+                offset: 0,
+                limit: 5,
+            },
+            search::Viewer::default(),
+        )
+        .await?;
+    assert!(found.total > 0 && found.total < 402, "{}", found.total);
     db.close().await;
 
     let again = run(&fresh, &["demo"], "")?;

@@ -155,3 +155,7 @@ CREATE TABLE search_changes (
     document_id INTEGER NOT NULL,
     at INTEGER NOT NULL
 );
+
+-- Which database this is: a node's search index built on another database is rebuilt.
+CREATE TABLE search_state (id INTEGER PRIMARY KEY CHECK (id = 1), instance TEXT NOT NULL);
+INSERT INTO search_state (id, instance) VALUES (1, lower(hex(randomblob(16))));

@@ -8,7 +8,7 @@ pub use social::*;
 use domain::accounts::Email;
 use domain::directory::Uai;
 use domain::ids::{PersonId, PracticeId, TerritoryId};
-use domain::practices::{PracticeContent, Status, Tag, Visibility};
+use domain::practices::{Licence, PracticeContent, Status, Tag, Visibility};
 
 use crate::db::{BeginWrite, on, record_change};
 use crate::{Db, Result, StoreError, now};
@@ -421,4 +421,81 @@ pub async fn author_emails(db: &Db, id: PracticeId) -> Result<Vec<String>> {
     Ok(on!(db, pool => sqlx::query_scalar(
         "SELECT pe.email FROM practice_authors a JOIN people pe ON pe.id = a.person_id WHERE a.practice_id = $1 ORDER BY a.position"
     ).bind(id.0).fetch_all(pool).await)?)
+}
+
+/// A published practice of the demo data, written in bulk.
+#[derive(Debug, Clone)]
+pub struct BulkPractice {
+    pub title: String,
+    pub summary: String,
+    pub body_markdown: String,
+    pub objectives: String,
+    pub class_size: Option<i64>,
+    pub licence: Licence,
+    pub visibility: Visibility,
+    pub territory: Option<i64>,
+    pub author: i64,
+    pub establishment: Option<i64>,
+    pub published_at: i64,
+    pub tags: Vec<Tag>,
+}
+
+/// Writes published practices in bulk, each with its first version (demo data). The search
+/// index learns of them by a rebuild (`territoire reindex`, or at the start of a node whose
+/// index was built on another database), not through the change log.
+pub async fn insert_bulk(db: &Db, practices: &[BulkPractice]) -> Result<()> {
+    use sqlx::QueryBuilder;
+    on!(db, pool => {
+        let mut tx = pool.begin_write().await?;
+        let first: i64 = sqlx::query_scalar::<_, Option<i64>>("SELECT MAX(id) FROM practices").fetch_one(&mut *tx).await?.unwrap_or(0) + 1;
+        let numbered: Vec<(i64, &BulkPractice)> = practices.iter().enumerate().map(|(i, p)| (first + i as i64, p)).collect();
+        for chunk in numbered.chunks(1000) {
+            let mut insert = QueryBuilder::new(
+                "INSERT INTO practices (id, title, summary, body_markdown, objectives, class_size, licence, status, visibility, \
+                 territory_id, created_by, created_at, updated_at, published_at, version) ",
+            );
+            insert.push_values(chunk, |mut row, (id, p)| {
+                row.push_bind(*id).push_bind(&p.title).push_bind(&p.summary).push_bind(&p.body_markdown)
+                    .push_bind(&p.objectives).push_bind(p.class_size).push_bind(p.licence.code()).push_bind("published")
+                    .push_bind(p.visibility.code()).push_bind(p.territory).push_bind(p.author)
+                    .push_bind(p.published_at).push_bind(p.published_at).push_bind(p.published_at).push_bind(1_i64);
+            });
+            insert.build().execute(&mut *tx).await?;
+            let mut insert = QueryBuilder::new(
+                "INSERT INTO practice_versions (practice_id, version, title, summary, body_markdown, objectives, published_at, published_by) ",
+            );
+            insert.push_values(chunk, |mut row, (id, p)| {
+                row.push_bind(*id).push_bind(1_i64).push_bind(&p.title).push_bind(&p.summary).push_bind(&p.body_markdown)
+                    .push_bind(&p.objectives).push_bind(p.published_at).push_bind(p.author);
+            });
+            insert.build().execute(&mut *tx).await?;
+            let mut insert = QueryBuilder::new("INSERT INTO practice_authors (practice_id, person_id, position) ");
+            insert.push_values(chunk, |mut row, (id, p)| {
+                row.push_bind(*id).push_bind(p.author).push_bind(0_i64);
+            });
+            insert.build().execute(&mut *tx).await?;
+            let tags: Vec<(i64, &Tag)> = chunk.iter().flat_map(|(id, p)| p.tags.iter().map(move |t| (*id, t))).collect();
+            for tags in tags.chunks(3000) {
+                let mut insert = QueryBuilder::new("INSERT INTO practice_tags (practice_id, vocabulary, code) ");
+                insert.push_values(tags, |mut row, (id, t)| {
+                    row.push_bind(*id).push_bind(t.vocabulary.code()).push_bind(&t.code);
+                });
+                insert.build().execute(&mut *tx).await?;
+            }
+            let places: Vec<(i64, i64)> = chunk.iter().filter_map(|(id, p)| Some((*id, p.establishment?))).collect();
+            if !places.is_empty() {
+                let mut insert = QueryBuilder::new("INSERT INTO practice_establishments (practice_id, establishment_id) ");
+                insert.push_values(places, |mut row, (id, e)| {
+                    row.push_bind(id).push_bind(e);
+                });
+                insert.build().execute(&mut *tx).await?;
+            }
+        }
+        if db.backend() == crate::Backend::Postgres {
+            sqlx::query("SELECT setval(pg_get_serial_sequence('practices', 'id'), (SELECT MAX(id) FROM practices))")
+                .execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    })
 }

@@ -21,6 +21,8 @@ use store::accounts::{BulkPerson, NewPerson};
 
 use crate::Scale;
 
+mod practices;
+
 /// About one establishment per this many inhabitants (66,000 for 68 million).
 const INHABITANTS_PER_ESTABLISHMENT: f64 = 1030.0;
 const PILOT_DEPARTEMENTS: [&str; 5] = ["62", "03", "15", "43", "63"];
@@ -700,14 +702,79 @@ pub async fn generate(db: &Db, scale: Scale, seed: u64, data_dir: &Path) -> anyh
     let password = generate_password();
     let accounts = demo_accounts(db, &entries, &circonscriptions, &password).await?;
     territories(db, &entries, &ids, &accounts, vdr_lat, vdr_lon).await?;
+    let practice_count = match scale {
+        Scale::Departement => 400,
+        Scale::National => 1_000_000,
+    };
+    eprintln!("Écriture de {practice_count} pratiques…");
+    practices::generate(db, &mut rng, practice_count).await?;
+    demo_teacher_practices(db, &accounts).await?;
     std::fs::write(data_dir.join(PASSWORD_FILE), format!("{password}\n"))
         .with_context(|| format!("écriture impossible dans {}", data_dir.display()))?;
     println!(
-        "Données de démonstration créées en {:.1} s : {} établissements, {} personnes, 3 territoires.",
+        "Données de démonstration créées en {:.1} s : {} établissements, {} personnes, 3 territoires, {} pratiques.",
         started.elapsed().as_secs_f64(),
         entries.len(),
-        people.len() + accounts.len()
+        people.len() + accounts.len(),
+        practice_count + 2
     );
+    Ok(())
+}
+
+/// The demo teacher (1er degré) has a published practice and a draft, to show their page.
+async fn demo_teacher_practices(
+    db: &Db,
+    accounts: &[(Option<Function>, domain::ids::PersonId)],
+) -> anyhow::Result<()> {
+    use domain::practices::{PracticeContent, PracticeInput};
+    let Some((_, teacher)) = accounts
+        .iter()
+        .find(|(f, _)| *f == Some(Function::Enseignant1d))
+    else {
+        return Ok(());
+    };
+    let sheets = [
+        (
+            "Les ceintures de calcul mental en CM1",
+            "Chaque élève progresse à son rythme dans des ceintures de couleur, comme au judo ; l'évaluation devient un encouragement.",
+            "## Contexte\n\nUne classe de CM1 très hétérogène en calcul.\n\n## Déroulé\n\n- un rituel de dix minutes chaque matin ;\n- un test court par ceinture, repassé quand l'élève se sent prêt ;\n- un carnet de réussites montré aux familles.\n\n## Ce que nous avons observé\n\nLes élèves les plus fragiles osent se lancer : ils ne sont plus comparés aux autres.",
+            "public",
+            true,
+        ),
+        (
+            "Un conseil d'élèves pour la cour de récréation",
+            "Brouillon : un conseil coopératif hebdomadaire pour régler les conflits de la cour.",
+            "À compléter après la première période.",
+            "platform",
+            false,
+        ),
+    ];
+    for (title, summary, body, visibility, publish) in sheets {
+        let content = PracticeContent::parse(&PracticeInput {
+            title: title.to_owned(),
+            summary: summary.to_owned(),
+            body_markdown: body.to_owned(),
+            licence: "CC-BY-SA".to_owned(),
+            visibility: visibility.to_owned(),
+            tags: vec![
+                ("level".to_owned(), "cycle-3".to_owned()),
+                ("subject".to_owned(), "mathematiques".to_owned()),
+            ],
+            ..PracticeInput::default()
+        })
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+        let id = store::practices::create(
+            db,
+            *teacher,
+            false,
+            &content,
+            &store::practices::Context::default(),
+        )
+        .await?;
+        if publish {
+            store::practices::publish(db, id, *teacher).await?;
+        }
+    }
     Ok(())
 }
 
