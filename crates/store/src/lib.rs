@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod backup;
 mod db;
 pub mod directory;
+pub mod jobs;
 pub mod practices;
 pub mod search_feed;
 pub mod territories;

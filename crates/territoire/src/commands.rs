@@ -157,7 +157,13 @@ async fn serve(mut settings: Settings, bind: Option<String>, demo: bool) -> anyh
             }
         });
     }
-    let state = AppState::new(db.clone(), web_settings, mailer, search);
+    let blobs = media::BlobStore::local(&settings.data_dir.join("blobs")).with_context(|| {
+        format!(
+            "dossier des fichiers illisible dans {}",
+            settings.data_dir.display()
+        )
+    })?;
+    let state = AppState::new(db.clone(), web_settings, mailer, search, blobs);
     web::launch(state, listener, shutdown_signal()).await?;
     db.close().await;
     Ok(())

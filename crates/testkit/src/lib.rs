@@ -91,7 +91,8 @@ impl TestApp {
             "Territoire <ne-pas-repondre@territoire.test>",
         )?;
         let search = search::SearchIndex::open(None)?;
-        let state = AppState::new(db.clone(), settings, mailer, search);
+        let blobs = media::BlobStore::local(&fresh.dir.path().join("blobs"))?;
+        let state = AppState::new(db.clone(), settings, mailer, search, blobs);
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         tokio::spawn(web::launch(state, listener, async {
             let _ = rx.await;

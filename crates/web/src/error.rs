@@ -22,6 +22,10 @@ pub enum AppError {
     Conflict(String),
     #[error("trop de tentatives")]
     TooManyRequests,
+    #[error("{0}")]
+    TooLarge(String),
+    #[error("{0}")]
+    UnsupportedType(String),
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -52,6 +56,8 @@ impl AppError {
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+            Self::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::UnsupportedType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -65,6 +71,8 @@ impl AppError {
             Self::BadRequest(_) => "bad_request",
             Self::Conflict(_) => "conflict",
             Self::TooManyRequests => "too_many_requests",
+            Self::TooLarge(_) => "payload_too_large",
+            Self::UnsupportedType(_) => "unsupported_media_type",
             Self::Internal(_) => "internal",
         }
     }
@@ -76,6 +84,7 @@ impl AppError {
             Self::Unauthorized => "Vous devez vous connecter pour accéder à cette page.".to_owned(),
             Self::Forbidden => "Vous n'avez pas les droits nécessaires pour cette action.".to_owned(),
             Self::BadRequest(m) | Self::Conflict(m) => capitalize(m),
+            Self::TooLarge(m) | Self::UnsupportedType(m) => sentence(m),
             Self::TooManyRequests => {
                 "Trop de tentatives de connexion. Patientez quelques minutes avant de réessayer.".to_owned()
             }

@@ -6,6 +6,7 @@ mod assets;
 mod error;
 mod extractors;
 mod handlers;
+mod jobs;
 pub mod mail;
 mod metrics;
 mod router;
@@ -24,11 +25,14 @@ pub async fn launch(
     listener: tokio::net::TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let workers = jobs::spawn(state.clone());
     let app = router::router(state);
-    axum::serve(
+    let served = axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown)
-    .await
+    .await;
+    workers.abort();
+    served
 }

@@ -4,14 +4,14 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
+use axum::extract::Request;
 use axum::http::StatusCode;
-use axum::middleware::from_fn;
-use axum::response::IntoResponse;
+use axum::middleware::{Next, from_fn};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
-use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::handlers::{accounts, directory, home, practices, system, territories};
@@ -43,6 +43,18 @@ pub fn router(state: AppState) -> Router {
         .route("/pratiques/{id}/commentaires", post(practices::comment))
         .route("/pratiques/{id}/essais", post(practices::trial))
         .route("/pratiques/{id}/favori", post(practices::bookmark))
+        .route(
+            "/pratiques/{id}/medias",
+            post(practices::upload).layer(DefaultBodyLimit::disable()),
+        )
+        .route("/medias/{id}", get(practices::serve))
+        .route("/medias/{id}/affiche", get(practices::poster))
+        .route(
+            "/medias/{id}/sous-titres",
+            post(practices::add_caption).layer(DefaultBodyLimit::max(2 * 1024 * 1024)),
+        )
+        .route("/medias/{id}/sous-titres/{lang}", get(practices::caption))
+        .route("/medias/{id}/consentement", post(practices::consent))
         .route("/suivre", post(practices::follow))
         .route("/notifications", get(practices::notifications))
         .route("/notifications/resume", post(practices::set_digest))
@@ -84,12 +96,27 @@ pub fn router(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(from_fn(metrics::track))
         .layer(CompressionLayer::new())
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::REQUEST_TIMEOUT,
-            Duration::from_secs(30),
-        ))
+        .layer(from_fn(time_limit))
         .layer(TraceLayer::new_for_http())
         .layer(CatchPanicLayer::custom(|_| {
             crate::error::AppError::Internal("panic".to_owned()).into_response()
         }))
+}
+
+/// How long a request may take to be answered.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Answers 408 to requests that take longer than `REQUEST_TIMEOUT`, except uploads, which
+/// stream as long as the file takes on a slow connection.
+async fn time_limit(request: Request, next: Next) -> Response {
+    let path = request.uri().path();
+    let upload = request.method() == axum::http::Method::POST
+        && (path.ends_with("/medias") || path.ends_with("/media"));
+    if upload {
+        return next.run(request).await;
+    }
+    match tokio::time::timeout(REQUEST_TIMEOUT, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => StatusCode::REQUEST_TIMEOUT.into_response(),
+    }
 }

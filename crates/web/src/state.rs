@@ -1,5 +1,6 @@
 use std::sync::Arc;
 
+use media::BlobStore;
 use search::SearchIndex;
 use store::Db;
 use store::directory::{DirectoryIndex, Labels};
@@ -18,6 +19,8 @@ pub struct WebSettings {
     /// Failed logins allowed per address (and ten times that per IP) in `login_window_secs`.
     pub login_max_failures: i64,
     pub login_window_secs: i64,
+    /// Size limits of uploads.
+    pub upload_limits: media::Limits,
 }
 
 impl Default for WebSettings {
@@ -28,6 +31,7 @@ impl Default for WebSettings {
             session_ttl_secs: 14 * 24 * 3600,
             login_max_failures: 5,
             login_window_secs: 15 * 60,
+            upload_limits: media::Limits::default(),
         }
     }
 }
@@ -50,12 +54,24 @@ pub struct AppState {
     pub mailer: Mailer,
     /// This node's full-text index, following the database's change log.
     pub search: Arc<SearchIndex>,
+    /// Where uploaded files live.
+    pub blobs: BlobStore,
+    /// Wakes the job workers when a job is queued.
+    pub jobs_wakeup: Arc<tokio::sync::Notify>,
 }
 
 impl AppState {
-    pub fn new(db: Db, settings: WebSettings, mailer: Mailer, search: Arc<SearchIndex>) -> Self {
+    pub fn new(
+        db: Db,
+        settings: WebSettings,
+        mailer: Mailer,
+        search: Arc<SearchIndex>,
+        blobs: BlobStore,
+    ) -> Self {
         Self {
             search,
+            blobs,
+            jobs_wakeup: Arc::default(),
             db,
             directory: Arc::default(),
             departements: Arc::default(),

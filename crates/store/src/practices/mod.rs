@@ -1,6 +1,7 @@
 //! The practice library: sheets, their authors, tags, establishments and published versions.
 //! Every write records a change in `search_changes`, which the search index follows.
 
+pub mod media;
 mod social;
 
 pub use social::*;
@@ -228,6 +229,9 @@ pub async fn update(
     if !authors.contains(&writer.0) && !admin {
         authors.push(writer.0);
     }
+    if current.practice.status() == Status::Published {
+        media::check_cap(db, id, content.visibility).await?;
+    }
     let at = now();
     on!(db, pool => {
         let mut tx = pool.begin_write().await?;
@@ -257,6 +261,7 @@ pub async fn publish(db: &Db, id: PracticeId, by: PersonId) -> Result<()> {
     if current.practice.status() == Status::Published {
         return Ok(());
     }
+    media::check_cap(db, id, current.practice.visibility()).await?;
     let message = format!("Nouvelle pratique publiée : « {} »", current.practice.title);
     let link = format!("/pratiques/{}", id.0);
     on!(db, pool => {

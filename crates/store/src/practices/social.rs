@@ -252,3 +252,56 @@ pub async fn digest(db: &Db, person: PersonId) -> Result<bool> {
         .bind(person.0).fetch_one(pool).await)?,
     )
 }
+
+/// A person to send the daily digest to, with their unread notifications not yet mailed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Digest {
+    pub person: i64,
+    pub email: String,
+    pub name: String,
+    pub notifications: Vec<Notification>,
+}
+
+/// The digests due: people who asked for one and have unread notifications not yet mailed.
+pub async fn digests_due(db: &Db) -> Result<Vec<Digest>> {
+    let rows: Vec<(i64, String, String, i64, String, String, i64)> = on!(db, pool => sqlx::query_as(
+        "SELECT p.id, p.email, p.name, n.id, n.message, n.link, n.created_at FROM notifications n \
+         JOIN people p ON p.id = n.person_id WHERE p.digest = $1 AND n.read_at IS NULL AND n.mailed_at IS NULL \
+         ORDER BY p.id, n.id"
+    ).bind(true).fetch_all(pool).await)?;
+    let mut digests: Vec<Digest> = Vec::new();
+    for (person, email, name, id, message, link, created_at) in rows {
+        if digests.last().is_none_or(|d| d.person != person) {
+            digests.push(Digest {
+                person,
+                email,
+                name,
+                notifications: Vec::new(),
+            });
+        }
+        if let Some(d) = digests.last_mut() {
+            d.notifications.push(Notification {
+                id,
+                message,
+                link,
+                created_at,
+                read_at: None,
+            });
+        }
+    }
+    Ok(digests)
+}
+
+/// Marks these notifications as sent by mail.
+pub async fn mark_mailed(db: &Db, ids: &[i64]) -> Result<()> {
+    for chunk in ids.chunks(500) {
+        let list = chunk
+            .iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(",");
+        on!(db, pool => sqlx::query(&format!("UPDATE notifications SET mailed_at = $1 WHERE id IN ({list})"))
+            .bind(now()).execute(pool).await.map(|r| r.rows_affected()))?;
+    }
+    Ok(())
+}

@@ -71,6 +71,8 @@ impl ErrorPage {
             StatusCode::FORBIDDEN => "Accès refusé",
             StatusCode::BAD_REQUEST | StatusCode::CONFLICT => "Demande impossible à traiter",
             StatusCode::TOO_MANY_REQUESTS => "Trop de tentatives",
+            StatusCode::PAYLOAD_TOO_LARGE => "Fichier trop volumineux",
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => "Type de fichier refusé",
             _ => "Erreur inattendue",
         };
         let page = Self {

@@ -2,11 +2,13 @@
 
 use askama::Template;
 use domain::accounts::Function;
+use domain::practices::consent::{Appearance, french_date};
 use domain::practices::diff::{self, LineChange};
 use domain::practices::{
     LICENCES, Licence, Status, VISIBILITIES, VOCABULARIES, Visibility, Vocabulary,
 };
 use search::{FacetKind, Filter, Results, SearchQuery};
+use store::practices::media::MediaDetail;
 use store::practices::{
     Comment, Notification, Practice, PracticeDetail, PracticeSummary, Trial, Version,
 };
@@ -257,6 +259,75 @@ pub struct AuthorView {
     pub followed: bool,
 }
 
+pub struct MediaView {
+    pub id: i64,
+    pub name: String,
+    pub size: String,
+    pub video: bool,
+    pub image: bool,
+    pub poster: bool,
+    pub captions: Vec<(String, String)>,
+    /// Where the video or file is at, when it is not simply ready.
+    pub note: Option<String>,
+    pub appearance: &'static str,
+    pub pupils: bool,
+    /// The consent, summed up, for a video showing pupils.
+    pub consent: Option<String>,
+    pub withdrawn: bool,
+    pub duration: Option<String>,
+}
+
+impl MediaView {
+    pub fn new(d: MediaDetail) -> Self {
+        let m = d.media;
+        let note = match m.state.as_str() {
+            "queued" | "processing" => Some(
+                "Conversion de la vidéo en cours : la version d'origine est diffusée en attendant."
+                    .to_owned(),
+            ),
+            "original" | "failed" => Some(m.state_message.clone()),
+            _ => None,
+        };
+        let appearance = m.appearance();
+        Self {
+            id: m.id,
+            size: file_size(m.size),
+            video: m.kind == "video",
+            image: m.kind == "image",
+            poster: m.poster_key.is_some(),
+            captions: d.captions.into_iter().map(|c| (c.lang, c.label)).collect(),
+            note,
+            appearance: appearance.map_or("", Appearance::label),
+            pupils: appearance == Some(Appearance::Pupils),
+            consent: d.consent.map(|c| {
+                format!(
+                    "{} élève(s), autorisations conservées par {}, recueillies le {}, portée « {} », valables jusqu'au {}",
+                    c.pupils,
+                    c.keeper,
+                    french_date(c.collected_on),
+                    c.scope.short_label(),
+                    french_date(c.expires_on)
+                )
+            }),
+            withdrawn: m.withdrawn_at.is_some(),
+            duration: m.duration_ms.map(|ms| {
+                let s = ms / 1000;
+                format!("{} min {:02} s", s / 60, s % 60)
+            }),
+            name: m.name,
+        }
+    }
+}
+
+fn file_size(bytes: i64) -> String {
+    match bytes {
+        b if b >= 1024 * 1024 * 1024 => format!("{:.1} Go", b as f64 / (1024.0 * 1024.0 * 1024.0)),
+        b if b >= 1024 * 1024 => format!("{:.1} Mo", b as f64 / (1024.0 * 1024.0)),
+        b => format!("{} ko", (b + 1023) / 1024),
+    }
+    .replace('.', ",")
+}
+
 pub struct CommentView {
     pub author: String,
     pub body: String,
@@ -307,6 +378,7 @@ pub struct PracticePage {
     pub trials: Vec<TrialView>,
     pub og: Option<OpenGraph>,
     pub today: String,
+    pub media: Vec<MediaView>,
 }
 
 impl PracticePage {
@@ -321,6 +393,7 @@ impl PracticePage {
         followed: Vec<String>,
         can_edit: bool,
         can_contribute: bool,
+        media: Vec<MediaDetail>,
     ) -> Self {
         let p = detail.practice;
         let licence = Licence::from_code(&p.licence).unwrap_or(Licence::AllRightsReserved);
@@ -412,6 +485,11 @@ impl PracticePage {
                 .collect(),
             og,
             today: domain::practices::consent::format_date(time::OffsetDateTime::now_utc().date()),
+            media: media
+                .into_iter()
+                .filter(|m| can_edit || m.media.withdrawn_at.is_none())
+                .map(MediaView::new)
+                .collect(),
         }
     }
 }

@@ -33,6 +33,7 @@ use crate::state::AppState;
         practices::update,
         practices::delete,
         practices::search,
+        practices::upload,
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&BearerAuth)
@@ -67,6 +68,11 @@ pub fn router() -> Router<AppState> {
             get(practices::get_one)
                 .patch(practices::update)
                 .delete(practices::delete),
+        )
+        .route(
+            "/practices/{id}/media",
+            axum::routing::post(practices::upload)
+                .layer(axum::extract::DefaultBodyLimit::disable()),
         )
         .route("/search", get(practices::search))
         .route("/openapi.json", get(openapi))

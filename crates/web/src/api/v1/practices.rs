@@ -11,7 +11,7 @@ use store::practices::PracticeDetail;
 use super::ApiJson;
 use crate::error::{ApiError, AppError, ErrorBody};
 use crate::extractors::{ApiCaller, ApiUser, actor};
-use crate::handlers::practices::{parse_context, practice_for, search_error, viewer};
+use crate::handlers::practices::{parse_context, practice_for, receive, search_error, viewer};
 use crate::state::AppState;
 use crate::views::practices::SearchParams;
 
@@ -50,7 +50,7 @@ pub struct PracticeJson {
     pub authors: Vec<AuthorJson>,
     /// UAI codes.
     pub establishments: Vec<String>,
-    pub media: Vec<serde_json::Value>,
+    pub media: Vec<MediaJson>,
     pub version: i64,
     pub published_at: Option<i64>,
     pub updated_at: i64,
@@ -293,7 +293,10 @@ pub async fn create(
         store::practices::create(&state.db, person.id(), person.admin, &content, &context).await?;
     change_status(&state, id, &person, status).await?;
     let detail = store::practices::get(&state.db, id).await?;
-    Ok((StatusCode::CREATED, Json(detail.into())))
+    Ok((
+        StatusCode::CREATED,
+        Json(practice_json(&state, detail, Some(&person)).await?),
+    ))
 }
 
 /// One practice; 404 for whoever may not read it.
@@ -304,7 +307,7 @@ pub async fn get_one(
     Path(id): Path<i64>,
 ) -> Result<Json<PracticeJson>, ApiError> {
     let detail = practice_for(&state, actor(person.as_ref()), id, Action::View).await?;
-    Ok(Json(detail.into()))
+    Ok(Json(practice_json(&state, detail, person.as_ref()).await?))
 }
 
 /// Changes the fields given (authors and administrators).
@@ -326,7 +329,8 @@ pub async fn update(
     let id = current.practice.id();
     store::practices::update(&state.db, id, person.id(), person.admin, &content, &context).await?;
     change_status(&state, id, &person, status).await?;
-    Ok(Json(store::practices::get(&state.db, id).await?.into()))
+    let detail = store::practices::get(&state.db, id).await?;
+    Ok(Json(practice_json(&state, detail, Some(&person)).await?))
 }
 
 /// Deletes a practice (authors and administrators).
@@ -340,4 +344,96 @@ pub async fn delete(
     practice_for(&state, actor(Some(&person)), id, Action::Delete).await?;
     store::practices::delete(&state.db, PracticeId(id)).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct MediaJson {
+    pub id: i64,
+    /// `video`, `image`, `pdf` or `document`.
+    pub kind: String,
+    pub mime: String,
+    pub name: String,
+    pub size: i64,
+    /// `ready`, `queued`, `processing`, `failed` or `original` (served untranscoded).
+    pub state: String,
+    pub url: String,
+    pub poster_url: Option<String>,
+    pub duration_ms: Option<i64>,
+    /// `nobody`, `adults` or `pupils` (videos).
+    pub appearance: Option<String>,
+    pub consent_expires_on: Option<String>,
+    pub captions: Vec<String>,
+}
+
+impl From<store::practices::media::MediaDetail> for MediaJson {
+    fn from(d: store::practices::media::MediaDetail) -> Self {
+        let m = d.media;
+        Self {
+            url: format!("/medias/{}", m.id),
+            poster_url: m
+                .poster_key
+                .as_ref()
+                .map(|_| format!("/medias/{}/affiche", m.id)),
+            id: m.id,
+            kind: m.kind,
+            mime: m.mime,
+            name: m.name,
+            size: m.size,
+            state: m.state,
+            duration_ms: m.duration_ms,
+            appearance: m.appearance,
+            consent_expires_on: d
+                .consent
+                .map(|c| domain::practices::consent::format_date(c.expires_on)),
+            captions: d.captions.into_iter().map(|c| c.lang).collect(),
+        }
+    }
+}
+
+/// The practice in JSON, with its media (withdrawn videos shown to its authors only).
+async fn practice_json(
+    state: &AppState,
+    detail: PracticeDetail,
+    caller: Option<&store::accounts::Person>,
+) -> Result<PracticeJson, ApiError> {
+    let author = detail.is_author(caller.map(|p| p.id())) || caller.is_some_and(|p| p.admin);
+    let media = store::practices::media::of_practice(&state.db, detail.practice.id()).await?;
+    let mut json = PracticeJson::from(detail);
+    json.media = media
+        .into_iter()
+        .filter(|m| author || m.media.withdrawn_at.is_none())
+        .map(MediaJson::from)
+        .collect();
+    Ok(json)
+}
+
+/// Attaches a file to a practice (authors): `multipart/form-data` with `file`, and for a
+/// video `appearance` (`nobody`, `adults`, `pupils`). The type is decided by the content;
+/// 413 over the size limit, 415 for a refused or disguised type; nothing is kept then.
+#[utoipa::path(post, path = "/api/v1/practices/{id}/media", tag = "pratiques", security(("jeton" = [])),
+    responses((status = 201, body = MediaJson), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody)))]
+pub async fn upload(
+    State(state): State<AppState>,
+    ApiUser(person): ApiUser,
+    Path(id): Path<i64>,
+    headers: axum::http::HeaderMap,
+    multipart: axum::extract::Multipart,
+) -> Result<(StatusCode, Json<MediaJson>), ApiError> {
+    practice_for(&state, actor(Some(&person)), id, Action::Edit).await?;
+    let media = receive(
+        &state,
+        PracticeId(id),
+        person.id(),
+        &headers,
+        multipart,
+        None,
+    )
+    .await?;
+    let detail = store::practices::media::of_practice(&state.db, PracticeId(id))
+        .await?
+        .into_iter()
+        .find(|m| m.media.id == media.0)
+        .ok_or(AppError::NotFound)?;
+    Ok((StatusCode::CREATED, Json(detail.into())))
 }

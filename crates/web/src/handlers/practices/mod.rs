@@ -2,9 +2,12 @@
 //! people do around a practice.
 
 mod edit;
+mod media;
 mod social;
 
 pub use edit::*;
+pub(crate) use media::receive;
+pub use media::{add_caption, caption, consent, poster, serve, upload};
 pub use social::*;
 
 use axum::extract::{Path, State};
@@ -114,6 +117,7 @@ pub async fn show(
         ),
         None => (false, Vec::new()),
     };
+    let media = store::practices::media::of_practice(&state.db, practice).await?;
     let title = detail.practice.title.clone();
     render(&PracticePage::new(
         Layout::new(&ctx, title),
@@ -125,6 +129,7 @@ pub async fn show(
         following,
         can(actor, Action::Edit, resource),
         can(actor, Action::Contribute, resource),
+        media,
     ))
 }
 

@@ -1,0 +1,182 @@
+//! The workers of a node: they take jobs from the database queue (video transcoding) and run
+//! the daily tasks (withdrawing videos whose image-rights consent expired, mail digests).
+//! Every node runs them; the database makes sure each job and each daily run happens once.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use domain::ids::MediaId;
+use store::jobs::{self, Job};
+use store::practices::media::{self as practice_media, TRANSCODE_JOB};
+
+use crate::state::AppState;
+
+const DAY: i64 = 24 * 3600;
+
+/// Runs the workers until the process ends.
+pub fn spawn(state: AppState) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        loop {
+            if let Err(error) = daily(&state).await {
+                tracing::error!(%error, "daily tasks");
+            }
+            match jobs::claim(&state.db, 3600).await {
+                Ok(Some(job)) => run(&state, job).await,
+                Ok(None) => {
+                    let _ =
+                        tokio::time::timeout(Duration::from_secs(2), state.jobs_wakeup.notified())
+                            .await;
+                }
+                Err(error) => {
+                    tracing::error!(%error, "job queue");
+                    tokio::time::sleep(Duration::from_secs(5)).await;
+                }
+            }
+        }
+    })
+}
+
+async fn run(state: &AppState, job: Job) {
+    let outcome = match job.kind.as_str() {
+        TRANSCODE_JOB => transcode(state, &job).await,
+        other => Err(format!("unknown job kind {other}")),
+    };
+    let result = match outcome {
+        Ok(()) => jobs::complete(&state.db, job.id).await,
+        Err(error) => {
+            tracing::warn!(job = job.id, %error, "job failed");
+            match jobs::fail(&state.db, &job, &error).await {
+                Ok(true) => Ok(()),
+                Ok(false) => given_up(state, &job, &error).await,
+                Err(e) => Err(e),
+            }
+        }
+    };
+    if let Err(error) = result {
+        tracing::error!(%error, "job bookkeeping");
+    }
+}
+
+/// A job that failed for good: a video is then served as uploaded.
+async fn given_up(state: &AppState, job: &Job, error: &str) -> store::Result<()> {
+    if job.kind == TRANSCODE_JOB
+        && let Ok(id) = job.payload.parse()
+    {
+        let message =
+            format!("La conversion a échoué ({error}) : la vidéo est diffusée telle qu'envoyée.");
+        practice_media::set_state(&state.db, MediaId(id), "failed", &message).await?;
+    }
+    Ok(())
+}
+
+async fn transcode(state: &AppState, job: &Job) -> Result<(), String> {
+    let id = MediaId(job.payload.parse().map_err(|_| "bad payload".to_owned())?);
+    let media = practice_media::get(&state.db, id)
+        .await
+        .map_err(|e| e.to_string())?;
+    if !media::transcode::available() {
+        return practice_media::set_state(
+            &state.db,
+            id,
+            "original",
+            "Le serveur ne dispose pas de ffmpeg : la vidéo est diffusée telle qu'envoyée, sans conversion.",
+        )
+        .await
+        .map_err(|e| e.to_string());
+    }
+    practice_media::set_state(&state.db, id, "processing", "")
+        .await
+        .map_err(|e| e.to_string())?;
+    let scratch = Scratch::new(job.id).map_err(|e| e.to_string())?;
+    let input = state
+        .blobs
+        .local_copy(&media.blob_key, &scratch.0)
+        .await
+        .map_err(|e| e.to_string())?;
+    let done = media::transcode::transcode(&input, &scratch.0)
+        .await
+        .map_err(|e| e.to_string())?;
+    let base = media
+        .blob_key
+        .rsplit_once('/')
+        .map_or("", |(dir, _)| dir)
+        .to_owned();
+    let video_key = format!("{base}/video.mp4");
+    let poster_key = format!("{base}/poster.jpg");
+    state
+        .blobs
+        .put_file(&video_key, &done.video)
+        .await
+        .map_err(|e| e.to_string())?;
+    state
+        .blobs
+        .put_file(&poster_key, &done.poster)
+        .await
+        .map_err(|e| e.to_string())?;
+    practice_media::set_transcoded(&state.db, id, &video_key, &poster_key, done.duration_ms)
+        .await
+        .map_err(|e| e.to_string())
+}
+
+/// A folder for one job's files, removed afterwards.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(job: i64) -> std::io::Result<Self> {
+        let path =
+            std::env::temp_dir().join(format!("territoire-job-{}-{job}", std::process::id()));
+        std::fs::create_dir_all(&path)?;
+        Ok(Self(path))
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+async fn daily(state: &AppState) -> store::Result<()> {
+    if jobs::take_recurring(&state.db, "consent-expiry", DAY).await? {
+        let today = time::OffsetDateTime::now_utc().date();
+        let withdrawn = practice_media::withdraw_expired(&state.db, today).await?;
+        if !withdrawn.is_empty() {
+            tracing::info!(
+                count = withdrawn.len(),
+                "videos withdrawn: image-rights consent expired"
+            );
+        }
+    }
+    if jobs::take_recurring(&state.db, "digest", DAY).await? {
+        send_digests(state).await?;
+    }
+    Ok(())
+}
+
+/// Mails each person who asked for it the notifications they have not read yet.
+pub async fn send_digests(state: &AppState) -> store::Result<usize> {
+    let base = state.settings.public_url.trim_end_matches('/').to_owned();
+    let mut sent = 0;
+    for digest in store::practices::digests_due(&state.db).await? {
+        let mut body = format!(
+            "Bonjour {},\n\nVoici ce qui s'est passé sur Territoire depuis votre dernière visite :\n\n",
+            digest.name
+        );
+        for n in &digest.notifications {
+            body.push_str(&format!("- {} : {base}{}\n", n.message, n.link));
+        }
+        body.push_str(&format!(
+            "\nPour ne plus recevoir ce résumé : {base}/notifications\n"
+        ));
+        let subject = format!("Territoire : {} nouveauté(s)", digest.notifications.len());
+        match state.mailer.send(&digest.email, &subject, body).await {
+            Ok(()) => {
+                let ids: Vec<i64> = digest.notifications.iter().map(|n| n.id).collect();
+                store::practices::mark_mailed(&state.db, &ids).await?;
+                sent += 1;
+            }
+            Err(error) => tracing::warn!(%error, "digest not sent"),
+        }
+    }
+    Ok(sent)
+}

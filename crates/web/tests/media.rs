@@ -1,0 +1,432 @@
+//! Media through HTTP: uploads checked by content and size (nothing kept when refused),
+//! transcoding by the job workers, playback with range requests, captions, and the
+//! image-rights consent that gates publication.
+
+use std::process::Command;
+use std::time::Duration;
+
+use domain::accounts::Function;
+use reqwest::StatusCode;
+use reqwest::multipart::{Form, Part};
+use serde_json::{Value, json};
+use testkit::TestApp;
+
+const PASSWORD: &str = "une phrase de passe";
+
+/// A two-second test video made by ffmpeg.
+fn clip(dir: &std::path::Path) -> anyhow::Result<Vec<u8>> {
+    let path = dir.join("clip.mp4");
+    let status = Command::new("ffmpeg")
+        .args([
+            "-v",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc=size=640x360:rate=25:duration=2",
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=frequency=440:duration=2",
+            "-c:v",
+            "libx264",
+            "-pix_fmt",
+            "yuv420p",
+            "-c:a",
+            "aac",
+            "-shortest",
+        ])
+        .arg(&path)
+        .status()?;
+    anyhow::ensure!(status.success(), "ffmpeg could not make the test clip");
+    Ok(std::fs::read(path)?)
+}
+
+fn file(name: &str, bytes: Vec<u8>) -> Part {
+    Part::bytes(bytes).file_name(name.to_owned())
+}
+
+async fn practice(app: &TestApp, token: &str, visibility: &str) -> anyhow::Result<i64> {
+    let created: Value = app
+        .client
+        .post(app.url("/api/v1/practices"))
+        .bearer_auth(token)
+        .json(
+            &json!({"title": "Atelier vidéo", "summary": "Une capsule.", "visibility": visibility}),
+        )
+        .send()
+        .await?
+        .json()
+        .await?;
+    created["id"]
+        .as_i64()
+        .ok_or_else(|| anyhow::anyhow!("{created}"))
+}
+
+async fn wait_ready(app: &TestApp, token: &str, practice: i64) -> anyhow::Result<Value> {
+    for _ in 0..300 {
+        let json: Value = app
+            .client
+            .get(app.url(&format!("/api/v1/practices/{practice}")))
+            .bearer_auth(token)
+            .send()
+            .await?
+            .json()
+            .await?;
+        let state = json["media"][0]["state"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        if state == "ready" || state == "failed" || state == "original" {
+            return Ok(json["media"][0].clone());
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    anyhow::bail!("the video was not transcoded in 30 s")
+}
+
+#[tokio::test]
+async fn videos_are_transcoded_played_by_ranges_and_gated_by_consent() -> anyhow::Result<()> {
+    let app = TestApp::spawn().await?;
+    let author = app
+        .create_person(
+            "auteur@ac-lille.fr",
+            Function::Enseignant1d,
+            PASSWORD,
+            false,
+        )
+        .await?;
+    let token = store::accounts::create_api_token(&app.db, author).await?;
+    let id = practice(&app, &token, "public").await?;
+    let video = clip(app.fresh.dir.path())?;
+
+    // A video must say who appears in it.
+    let unsaid = app
+        .client
+        .post(app.url(&format!("/api/v1/practices/{id}/media")))
+        .bearer_auth(&token)
+        .multipart(Form::new().part("file", file("classe.mp4", video.clone())))
+        .send()
+        .await?;
+    assert_eq!(unsaid.status(), StatusCode::BAD_REQUEST);
+
+    let uploaded = app
+        .client
+        .post(app.url(&format!("/api/v1/practices/{id}/media")))
+        .bearer_auth(&token)
+        .multipart(
+            Form::new()
+                .text("appearance", "pupils")
+                .part("file", file("classe.mp4", video.clone())),
+        )
+        .send()
+        .await?;
+    assert_eq!(uploaded.status(), StatusCode::CREATED);
+    let media: Value = uploaded.json().await?;
+    assert_eq!(media["kind"], "video");
+    assert_eq!(media["size"], video.len());
+
+    let ready = wait_ready(&app, &token, id).await?;
+    assert_eq!(ready["state"], "ready", "{ready}");
+    assert!(
+        ready["duration_ms"]
+            .as_i64()
+            .is_some_and(|d| (1900..2200).contains(&d)),
+        "{ready}"
+    );
+    let media_id = ready["id"].as_i64().unwrap_or_default();
+
+    // Pupils are visible and no consent is recorded: publishing is refused, in French.
+    let refused = app
+        .client
+        .patch(app.url(&format!("/api/v1/practices/{id}")))
+        .bearer_auth(&token)
+        .json(&json!({"status": "published"}))
+        .send()
+        .await?;
+    assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+    let body: Value = refused.json().await?;
+    assert!(
+        body["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("droit à l'image")),
+        "{body}"
+    );
+
+    // A consent for the territory only: the public practice still cannot be published…
+    let consent = store::practices::media::Consent::parse(
+        &domain::practices::consent::ConsentInput {
+            pupils: "20".into(),
+            authorised: "20".into(),
+            keeper: "Secrétariat de l'école".into(),
+            collected_on: "2026-09-10".into(),
+            scope: "platform".into(),
+            expires_on: "2030-08-31".into(),
+        },
+        time::macros::date!(2026 - 11 - 22),
+    )
+    .map_err(anyhow::Error::msg)?;
+    store::practices::media::record_consent(
+        &app.db,
+        domain::ids::MediaId(media_id),
+        author,
+        &consent,
+    )
+    .await?;
+    let refused = app
+        .client
+        .patch(app.url(&format!("/api/v1/practices/{id}")))
+        .bearer_auth(&token)
+        .json(&json!({"status": "published"}))
+        .send()
+        .await?;
+    assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+    assert!(refused.text().await?.contains("Plateforme"));
+    // …but it can at the visibility the families agreed to.
+    let published = app
+        .client
+        .patch(app.url(&format!("/api/v1/practices/{id}")))
+        .bearer_auth(&token)
+        .json(&json!({"status": "published", "visibility": "platform"}))
+        .send()
+        .await?;
+    assert_eq!(published.status(), StatusCode::OK);
+
+    // Playback: whole, and by ranges (seeking).
+    let whole = app
+        .client
+        .get(app.url(&format!("/medias/{media_id}")))
+        .bearer_auth(&token)
+        .send()
+        .await;
+    assert_eq!(
+        whole?.status(),
+        StatusCode::NOT_FOUND,
+        "the bearer token is for the API; pages use the session"
+    );
+    let reader = testkit::client()?;
+    app.create_person(
+        "lecteur@ac-lille.fr",
+        Function::Enseignant1d,
+        PASSWORD,
+        false,
+    )
+    .await?;
+    app.login(&reader, "lecteur@ac-lille.fr", PASSWORD).await?;
+    let whole = reader
+        .get(app.url(&format!("/medias/{media_id}")))
+        .send()
+        .await?;
+    assert_eq!(whole.status(), StatusCode::OK);
+    assert_eq!(whole.headers()["content-type"], "video/mp4");
+    assert_eq!(whole.headers()["accept-ranges"], "bytes");
+    let total = whole.bytes().await?.len();
+    assert!(total > 1000);
+    let part = reader
+        .get(app.url(&format!("/medias/{media_id}")))
+        .header("range", "bytes=100-199")
+        .send()
+        .await?;
+    assert_eq!(part.status(), StatusCode::PARTIAL_CONTENT);
+    assert_eq!(
+        part.headers()["content-range"],
+        format!("bytes 100-199/{total}")
+    );
+    assert_eq!(part.bytes().await?.len(), 100);
+    let tail = reader
+        .get(app.url(&format!("/medias/{media_id}")))
+        .header("range", "bytes=-10")
+        .send()
+        .await?;
+    assert_eq!(tail.status(), StatusCode::PARTIAL_CONTENT);
+    assert_eq!(tail.bytes().await?.len(), 10);
+    let beyond = reader
+        .get(app.url(&format!("/medias/{media_id}")))
+        .header("range", format!("bytes={}-", total + 5))
+        .send()
+        .await?;
+    assert_eq!(beyond.status(), StatusCode::RANGE_NOT_SATISFIABLE);
+    let poster = reader
+        .get(app.url(&format!("/medias/{media_id}/affiche")))
+        .send()
+        .await?;
+    assert_eq!(poster.status(), StatusCode::OK);
+    assert_eq!(
+        &poster.bytes().await?[..2],
+        &[0xFF, 0xD8],
+        "the poster is a JPEG"
+    );
+    // Anonymous visitors may not see a platform practice's video.
+    assert_eq!(
+        app.client
+            .get(app.url(&format!("/medias/{media_id}")))
+            .send()
+            .await?
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+
+    // The transcoded file is H.264/AAC, fast start, at most 720 lines.
+    let bytes = reader
+        .get(app.url(&format!("/medias/{media_id}")))
+        .send()
+        .await?
+        .bytes()
+        .await?;
+    let moov = bytes.windows(4).position(|w| w == b"moov");
+    let mdat = bytes.windows(4).position(|w| w == b"mdat");
+    assert!(moov < mdat, "fast start: the index comes before the data");
+    assert!(bytes.windows(4).any(|w| w == b"avc1") && bytes.windows(4).any(|w| w == b"mp4a"));
+
+    // Expired consents withdraw the video and tell the authors.
+    let withdrawn =
+        store::practices::media::withdraw_expired(&app.db, time::macros::date!(2030 - 09 - 01))
+            .await?;
+    assert_eq!(withdrawn, vec![media_id]);
+    assert_eq!(
+        reader
+            .get(app.url(&format!("/medias/{media_id}")))
+            .send()
+            .await?
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    let notices = store::practices::notifications(&app.db, author, 10).await?;
+    assert!(
+        notices[0].message.contains("ont expiré"),
+        "{:?}",
+        notices[0]
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn disguised_and_oversized_files_are_refused_and_nothing_is_kept() -> anyhow::Result<()> {
+    let settings = web::WebSettings {
+        upload_limits: media::Limits {
+            video: 5 * 1024 * 1024,
+            other: 64 * 1024,
+        },
+        ..web::WebSettings::default()
+    };
+    let app = TestApp::spawn_with(settings).await?;
+    let author = app
+        .create_person(
+            "auteur@ac-lille.fr",
+            Function::Enseignant1d,
+            PASSWORD,
+            false,
+        )
+        .await?;
+    let other = app
+        .create_person("autre@ac-lille.fr", Function::Enseignant1d, PASSWORD, false)
+        .await?;
+    let token = store::accounts::create_api_token(&app.db, author).await?;
+    let other_token = store::accounts::create_api_token(&app.db, other).await?;
+    let id = practice(&app, &token, "platform").await?;
+    let url = app.url(&format!("/api/v1/practices/{id}/media"));
+    let blobs = app.fresh.dir.path().join("blobs");
+    let files = || walk(&blobs);
+
+    let script = app
+        .client
+        .post(&url)
+        .bearer_auth(&token)
+        .multipart(Form::new().text("appearance", "nobody").part(
+            "file",
+            file("capsule.mp4", b"<script>alert(1)</script>".to_vec()),
+        ))
+        .send()
+        .await?;
+    assert_eq!(script.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    let body: Value = script.json().await?;
+    assert_eq!(body["error"], "unsupported_media_type");
+    let mut pdf = b"%PDF-1.7\n".to_vec();
+    pdf.resize(10_000, b' ');
+    let disguised = app
+        .client
+        .post(&url)
+        .bearer_auth(&token)
+        .multipart(Form::new().part("file", file("photo.png", pdf.clone())))
+        .send()
+        .await?;
+    assert_eq!(disguised.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    let mut big = b"%PDF-1.7\n".to_vec();
+    big.resize(200_000, b' ');
+    let oversized = app
+        .client
+        .post(&url)
+        .bearer_auth(&token)
+        .multipart(Form::new().part("file", file("gros.pdf", big)))
+        .send()
+        .await?;
+    assert_eq!(oversized.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let body: Value = oversized.json().await?;
+    assert!(
+        body["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("taille autorisée")),
+        "{body}"
+    );
+    assert!(files()?.is_empty(), "nothing stored: {:?}", files()?);
+    let json: Value = app
+        .client
+        .get(app.url(&format!("/api/v1/practices/{id}")))
+        .bearer_auth(&token)
+        .send()
+        .await?
+        .json()
+        .await?;
+    assert_eq!(json["media"].as_array().map(Vec::len), Some(0));
+
+    // Someone who is not an author may read the published practice but not attach files.
+    let published = app
+        .client
+        .patch(app.url(&format!("/api/v1/practices/{id}")))
+        .bearer_auth(&token)
+        .json(&json!({"status": "published"}))
+        .send()
+        .await?;
+    assert_eq!(published.status(), StatusCode::OK);
+    let intruder = app
+        .client
+        .post(&url)
+        .bearer_auth(&other_token)
+        .multipart(Form::new().part("file", file("fiche.pdf", pdf.clone())))
+        .send()
+        .await?;
+    assert_eq!(intruder.status(), StatusCode::FORBIDDEN);
+
+    let accepted = app
+        .client
+        .post(&url)
+        .bearer_auth(&token)
+        .multipart(Form::new().part("file", file("fiche.pdf", pdf)))
+        .send()
+        .await?;
+    assert_eq!(accepted.status(), StatusCode::CREATED);
+    let media: Value = accepted.json().await?;
+    assert_eq!(
+        (media["kind"].as_str(), media["state"].as_str()),
+        (Some("pdf"), Some("ready"))
+    );
+    assert_eq!(files()?.len(), 1);
+    Ok(())
+}
+
+fn walk(dir: &std::path::Path) -> anyhow::Result<Vec<std::path::PathBuf>> {
+    let mut found = Vec::new();
+    if !dir.exists() {
+        return Ok(found);
+    }
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            found.extend(walk(&path)?);
+        } else {
+            found.push(path);
+        }
+    }
+    Ok(found)
+}
