@@ -2,7 +2,7 @@
 // binary on demo data; axe-core checks every page for serious or critical violations.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -112,5 +112,83 @@ test('keyboard users reach the content first', async () => {
   await checkAccessibility(page);
   await page.getByRole('link', { name: /Pas-de-Calais/ }).click();
   await checkAccessibility(page);
+  await page.close();
+});
+
+test('share a practice with a video capsule, publish it, play it and find it', { timeout: 120_000 }, async () => {
+  // A short capsule made by ffmpeg, nobody identifiable in it.
+  const clip = join(data, 'capsule.mp4');
+  const made = spawnSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=size=640x360:rate=25:duration=3',
+    '-f', 'lavfi', '-i', 'sine=frequency=440:duration=3', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-c:a', 'aac',
+    '-shortest', clip]);
+  assert.equal(made.status, 0, String(made.stderr));
+
+  const page = await newPage();
+  await page.goto(base + '/connexion');
+  await page.getByLabel('Adresse électronique').fill('enseignant-2d@demo.territoire.fr');
+  await page.getByLabel('Mot de passe', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Se connecter' }).click();
+  await page.waitForURL('**/compte');
+
+  await page.goto(base + '/pratiques');
+  await checkAccessibility(page);
+  await page.getByRole('link', { name: 'Partager une pratique' }).click();
+  await page.waitForURL('**/pratiques/nouvelle');
+  await checkAccessibility(page);
+  await page.locator('#title').fill('Capsule : la démarche d\'investigation en physique');
+  await page.locator('#summary').fill('Les élèves formulent des hypothèses et les testent en petits groupes.');
+  await page.locator('#body_markdown').fill('## Déroulé\n\n- une **situation problème** ;\n- des hypothèses ;\n- une expérience.');
+  await page.getByLabel('Cycle 4 (5e, 4e, 3e)').check({ force: true }); // DSFR draws its own box over the input
+  await page.getByLabel('Physique-chimie').check({ force: true }); // DSFR draws its own box over the input
+  await page.getByLabel('Publique : tout le monde, sur le web').check({ force: true }); // DSFR draws its own box over the input
+  await page.getByRole('button', { name: 'Prévisualiser le récit' }).click();
+  await assert.doesNotReject(page.locator('.tt-prose strong', { hasText: 'situation problème' }).waitFor());
+  await checkAccessibility(page);
+  await page.getByRole('button', { name: 'Enregistrer' }).click();
+  await page.waitForURL(/\/pratiques\/\d+$/);
+  const practiceUrl = page.url();
+  await assert.doesNotReject(page.getByText('Brouillon').first().waitFor());
+
+  // The capsule is uploaded with a progress bar, then transcoded by the server.
+  await page.locator('#file').setInputFiles(clip);
+  await page.getByLabel("Personne d'identifiable").check({ force: true }); // DSFR draws its own box over the input
+  await page.getByRole('button', { name: 'Envoyer le fichier' }).click();
+  await page.locator('video.tt-video').waitFor({ timeout: 30_000 });
+  for (let i = 0; i < 60 && await page.getByText('Conversion de la vidéo en cours').count() > 0; i++) {
+    await page.waitForTimeout(500);
+    await page.reload();
+  }
+  await checkAccessibility(page);
+
+  await page.getByRole('button', { name: 'Publier' }).click();
+  await assert.doesNotReject(page.getByText('Publiée', { exact: true }).waitFor());
+
+  // Anyone can play it: the browser reads the metadata and seeks with range requests.
+  const visitor = await newPage();
+  await visitor.goto(practiceUrl);
+  const video = visitor.locator('video.tt-video');
+  await video.waitFor();
+  const duration = await video.evaluate((v) => new Promise((resolve, reject) => {
+    const fail = () => reject(new Error('the video does not play'));
+    v.addEventListener('error', fail, { once: true });
+    v.querySelector('source')?.addEventListener('error', fail, { once: true });
+    const seek = () => {
+      v.addEventListener('seeked', () => resolve(v.duration), { once: true });
+      v.currentTime = 2;
+    };
+    if (v.readyState >= 1) seek();
+    else v.addEventListener('loadedmetadata', seek, { once: true });
+  }));
+  assert.ok(duration > 2.5 && duration < 3.5, `duration ${duration}`);
+  await checkAccessibility(visitor);
+
+  // And find it by search, without the accents and with another form of the words.
+  await visitor.goto(base + '/pratiques');
+  await visitor.getByRole('searchbox', { name: 'Rechercher une pratique' }).fill('demarches investigations');
+  await visitor.getByRole('button', { name: 'Rechercher' }).click();
+  await assert.doesNotReject(visitor.getByRole('link', { name: /la démarche d'investigation en physique/ }).waitFor());
+  assert.ok(await visitor.locator('mark').count() > 0, 'the words found are highlighted');
+  await checkAccessibility(visitor);
+  await visitor.close();
   await page.close();
 });
