@@ -231,6 +231,22 @@ async fn followers_are_told_only_of_what_they_may_read() -> anyhow::Result<()> {
     // The member was told of both publications, not of their own comment and trial.
     assert_eq!(practices::unread_notifications(&db, member).await?, 2);
 
+    // The mail digest gathers the unread notifications of those who asked for it, once.
+    assert!(
+        practices::digests_due(&db).await?.is_empty(),
+        "nobody asked for a digest"
+    );
+    practices::set_digest(&db, author, true).await?;
+    let due = practices::digests_due(&db).await?;
+    assert_eq!(due.len(), 1);
+    assert_eq!((due[0].person, due[0].notifications.len()), (author.0, 2));
+    let ids: Vec<i64> = due[0].notifications.iter().map(|n| n.id).collect();
+    practices::mark_mailed(&db, &ids).await?;
+    assert!(
+        practices::digests_due(&db).await?.is_empty(),
+        "nothing is mailed twice"
+    );
+
     assert!(practices::toggle_bookmark(&db, member, open).await?);
     assert!(practices::is_bookmarked(&db, member, open).await?);
     assert_eq!(practices::bookmarks(&db, member).await?, vec![open.0]);

@@ -46,6 +46,24 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
+/// Where uploaded files are kept: S3-compatible storage when a bucket is set, else the data folder.
+fn blob_store(settings: &Settings) -> anyhow::Result<media::BlobStore> {
+    let files = &settings.files;
+    if files.s3_bucket.is_empty() {
+        let folder = settings.data_dir.join("blobs");
+        return media::BlobStore::local(&folder)
+            .with_context(|| format!("dossier des fichiers illisible : {}", folder.display()));
+    }
+    media::BlobStore::s3(&media::blob::S3Settings {
+        bucket: files.s3_bucket.clone(),
+        endpoint: (!files.s3_endpoint.is_empty()).then(|| files.s3_endpoint.clone()),
+        region: files.s3_region.clone(),
+        access_key_id: files.s3_access_key_id.clone(),
+        secret_access_key: files.s3_secret_access_key.0.clone(),
+    })
+    .context("stockage S3 mal configuré")
+}
+
 /// The search index of this node, in the data folder.
 fn search_index(settings: &Settings) -> anyhow::Result<std::sync::Arc<search::SearchIndex>> {
     let folder = settings.data_dir.join("search");
@@ -137,6 +155,7 @@ async fn serve(mut settings: Settings, bind: Option<String>, demo: bool) -> anyh
         public_url: public_url.clone(),
         demo,
         session_ttl_secs: settings.session_hours * 3600,
+        upload_limits: settings.files.limits(),
         ..WebSettings::default()
     };
     println!(

@@ -34,6 +34,47 @@ pub struct Settings {
     /// Session length, in hours.
     pub session_hours: i64,
     pub mail: MailSettings,
+    pub files: FileSettings,
+}
+
+/// Uploaded files: size limits, and where they are kept.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct FileSettings {
+    /// Largest video accepted, in Mio.
+    pub video_max_mib: u64,
+    /// Largest image, PDF or office document accepted, in Mio.
+    pub other_max_mib: u64,
+    /// S3-compatible bucket; empty: files are kept in `<data_dir>/blobs`.
+    pub s3_bucket: String,
+    /// Endpoint of the S3-compatible service (e.g. `https://s3.fr-par.scw.cloud`).
+    pub s3_endpoint: String,
+    pub s3_region: String,
+    pub s3_access_key_id: String,
+    pub s3_secret_access_key: Secret,
+}
+
+impl Default for FileSettings {
+    fn default() -> Self {
+        Self {
+            video_max_mib: 2048,
+            other_max_mib: 50,
+            s3_bucket: String::new(),
+            s3_endpoint: String::new(),
+            s3_region: "fr-par".to_owned(),
+            s3_access_key_id: String::new(),
+            s3_secret_access_key: Secret::default(),
+        }
+    }
+}
+
+impl FileSettings {
+    pub fn limits(&self) -> media::Limits {
+        media::Limits {
+            video: self.video_max_mib * 1024 * 1024,
+            other: self.other_max_mib * 1024 * 1024,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -56,6 +97,7 @@ impl Default for Settings {
             public_url: String::new(),
             session_hours: 24 * 14,
             mail: MailSettings::default(),
+            files: FileSettings::default(),
         }
     }
 }
@@ -133,12 +175,25 @@ impl Settings {
              [mail]\n\
              from = \"{}\"\n\
              # smtp://utilisateur:motdepasse@serveur:587 ; vide : courriels écrits dans data_dir/outbox\n\
-             smtp_url = \"\"\n",
+             smtp_url = \"\"\n\n\
+             [files]\n\
+             # Tailles maximales des fichiers envoyés, en Mio.\n\
+             video_max_mib = {}\n\
+             other_max_mib = {}\n\
+             # Stockage objet compatible S3 ; vide : fichiers dans data_dir/blobs\n\
+             s3_bucket = \"\"\n\
+             s3_endpoint = \"\"\n\
+             s3_region = \"{}\"\n\
+             s3_access_key_id = \"\"\n\
+             s3_secret_access_key = \"\"\n",
             d.data_dir.display(),
             d.max_connections,
             d.bind,
             d.session_hours,
-            d.mail.from
+            d.mail.from,
+            d.files.video_max_mib,
+            d.files.other_max_mib,
+            d.files.s3_region
         )
     }
 }
@@ -154,6 +209,7 @@ mod tests {
             ..Settings::default()
         };
         settings.mail.smtp_url = Secret("smtp://u:motdepasse@h".to_owned());
+        settings.files.s3_secret_access_key = Secret("motdepasse".to_owned());
         let debug = format!("{settings:?}");
         assert!(!debug.contains("motdepasse"), "{debug}");
     }

@@ -279,6 +279,58 @@ async fn videos_are_transcoded_played_by_ranges_and_gated_by_consent() -> anyhow
     assert!(moov < mdat, "fast start: the index comes before the data");
     assert!(bytes.windows(4).any(|w| w == b"avc1") && bytes.windows(4).any(|w| w == b"mp4a"));
 
+    // Captions: WebVTT only, shown by the player.
+    let author_page = testkit::client()?;
+    app.login(&author_page, "auteur@ac-lille.fr", PASSWORD)
+        .await?;
+    let csrf = app.csrf(&author_page, &format!("/pratiques/{id}")).await?;
+    let captions = app.url(&format!("/medias/{media_id}/sous-titres"));
+    let vtt = "WEBVTT\n\n00:00.000 --> 00:01.500\nBonjour la classe\n";
+    let form = |name: &str, body: &str| {
+        Form::new()
+            .text("csrf", csrf.clone())
+            .text("lang", "fr")
+            .part("file", file(name, body.as_bytes().to_vec()))
+    };
+    let srt = author_page
+        .post(&captions)
+        .multipart(form(
+            "st.srt",
+            "1\n00:00:00,000 --> 00:00:01,500\nBonjour\n",
+        ))
+        .send()
+        .await?;
+    assert_eq!(srt.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    let stranger = reader
+        .post(&captions)
+        .multipart(form("st.vtt", vtt))
+        .send()
+        .await?;
+    assert_eq!(
+        stranger.status(),
+        StatusCode::FORBIDDEN,
+        "a reader may not add captions"
+    );
+    let added = author_page
+        .post(&captions)
+        .multipart(form("st.vtt", vtt))
+        .send()
+        .await?;
+    assert_eq!(added.status(), StatusCode::SEE_OTHER);
+    let track = reader
+        .get(app.url(&format!("/medias/{media_id}/sous-titres/fr")))
+        .send()
+        .await?;
+    assert_eq!(track.headers()["content-type"], "text/vtt; charset=utf-8");
+    assert!(track.text().await?.contains("Bonjour la classe"));
+    let page = reader
+        .get(app.url(&format!("/pratiques/{id}")))
+        .send()
+        .await?
+        .text()
+        .await?;
+    assert!(page.contains(&format!("<track kind=\"captions\" srclang=\"fr\" label=\"Français\" src=\"/medias/{media_id}/sous-titres/fr\" default>")), "{page}");
+
     // Expired consents withdraw the video and tell the authors.
     let withdrawn =
         store::practices::media::withdraw_expired(&app.db, time::macros::date!(2030 - 09 - 01))

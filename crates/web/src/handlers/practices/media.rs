@@ -317,6 +317,11 @@ pub async fn add_caption(
     mut multipart: Multipart,
 ) -> Result<Response, AppError> {
     let media = media_for(&state, ctx.actor(), id, Action::Edit).await?;
+    if media.kind != "video" {
+        return Err(AppError::BadRequest(
+            "seules les vidéos ont des sous-titres".to_owned(),
+        ));
+    }
     let expected = cookie(&headers, CSRF_COOKIE).unwrap_or_default();
     let (mut csrf, mut lang, mut text) = (String::new(), String::from("fr"), None);
     while let Some(field) = multipart.next_field().await.map_err(multipart_error)? {
