@@ -176,12 +176,7 @@ async fn serve(mut settings: Settings, bind: Option<String>, demo: bool) -> anyh
             }
         });
     }
-    let blobs = media::BlobStore::local(&settings.data_dir.join("blobs")).with_context(|| {
-        format!(
-            "dossier des fichiers illisible dans {}",
-            settings.data_dir.display()
-        )
-    })?;
+    let blobs = blob_store(&settings)?;
     let state = AppState::new(db.clone(), web_settings, mailer, search, blobs);
     web::launch(state, listener, shutdown_signal()).await?;
     db.close().await;
