@@ -57,7 +57,7 @@ impl SearchIndex {
     /// from another version), or one in memory when `folder` is `None`.
     pub fn open(folder: Option<&Path>) -> Result<Arc<Self>> {
         let (schema, fields) = practices::schema();
-        let index = match folder {
+        let mut index = match folder {
             None => Index::create_in_ram(schema),
             Some(folder) => {
                 std::fs::create_dir_all(folder)?;
@@ -76,6 +76,8 @@ impl SearchIndex {
         index
             .tokenizers()
             .register(crate::french::ANALYZER, crate::french::analyzer());
+        // A query reads the index's segments on all cores at once.
+        index.set_default_multithread_executor()?;
         // The payload of each commit is `INSTANCE:SEQ`: which database, and how far in its log.
         let payload = index.load_metas()?.payload.unwrap_or_default();
         let (built_from, applied) = match payload.split_once(':') {

@@ -156,6 +156,7 @@ async fn serve(mut settings: Settings, bind: Option<String>, demo: bool) -> anyh
         demo,
         session_ttl_secs: settings.session_hours * 3600,
         upload_limits: settings.files.limits(),
+        transcode: settings.files.transcode,
         ..WebSettings::default()
     };
     println!(

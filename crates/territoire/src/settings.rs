@@ -45,6 +45,8 @@ pub struct FileSettings {
     pub video_max_mib: u64,
     /// Largest image, PDF or office document accepted, in Mio.
     pub other_max_mib: u64,
+    /// Transcode videos with ffmpeg (when it is installed); off: originals are served.
+    pub transcode: bool,
     /// S3-compatible bucket; empty: files are kept in `<data_dir>/blobs`.
     pub s3_bucket: String,
     /// Endpoint of the S3-compatible service (e.g. `https://s3.fr-par.scw.cloud`).
@@ -59,6 +61,7 @@ impl Default for FileSettings {
         Self {
             video_max_mib: 2048,
             other_max_mib: 50,
+            transcode: true,
             s3_bucket: String::new(),
             s3_endpoint: String::new(),
             s3_region: "fr-par".to_owned(),
@@ -180,6 +183,8 @@ impl Settings {
              # Tailles maximales des fichiers envoyés, en Mio.\n\
              video_max_mib = {}\n\
              other_max_mib = {}\n\
+             # Conversion des vidéos avec ffmpeg (s'il est installé) ; false : originaux diffusés tels quels.\n\
+             transcode = true\n\
              # Stockage objet compatible S3 ; vide : fichiers dans data_dir/blobs\n\
              s3_bucket = \"\"\n\
              s3_endpoint = \"\"\n\

@@ -74,12 +74,13 @@ async fn transcode(state: &AppState, job: &Job) -> Result<(), String> {
     let media = practice_media::get(&state.db, id)
         .await
         .map_err(|e| e.to_string())?;
-    if !media::transcode::available() {
+    if !(state.settings.transcode && media::transcode::available()) {
         return practice_media::set_state(
             &state.db,
             id,
             "original",
-            "Le serveur ne dispose pas de ffmpeg : la vidéo est diffusée telle qu'envoyée, sans conversion.",
+            "La conversion des vidéos n'est pas disponible sur ce serveur (ffmpeg absent ou désactivé) : \
+             la vidéo est diffusée telle qu'envoyée.",
         )
         .await
         .map_err(|e| e.to_string());

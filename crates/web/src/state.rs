@@ -21,6 +21,8 @@ pub struct WebSettings {
     pub login_window_secs: i64,
     /// Size limits of uploads.
     pub upload_limits: media::Limits,
+    /// Whether videos are transcoded (when ffmpeg is there); off, originals are served.
+    pub transcode: bool,
 }
 
 impl Default for WebSettings {
@@ -32,6 +34,7 @@ impl Default for WebSettings {
             login_max_failures: 5,
             login_window_secs: 15 * 60,
             upload_limits: media::Limits::default(),
+            transcode: true,
         }
     }
 }

@@ -482,3 +482,62 @@ fn walk(dir: &std::path::Path) -> anyhow::Result<Vec<std::path::PathBuf>> {
     }
     Ok(found)
 }
+
+#[tokio::test]
+async fn without_ffmpeg_the_original_is_served_and_the_page_says_so() -> anyhow::Result<()> {
+    let app = TestApp::spawn_with(web::WebSettings {
+        transcode: false,
+        ..web::WebSettings::default()
+    })
+    .await?;
+    let author = app
+        .create_person(
+            "auteur@ac-lille.fr",
+            Function::Enseignant1d,
+            PASSWORD,
+            false,
+        )
+        .await?;
+    let token = store::accounts::create_api_token(&app.db, author).await?;
+    let id = practice(&app, &token, "public").await?;
+    let video = clip(app.fresh.dir.path())?;
+    let uploaded = app
+        .client
+        .post(app.url(&format!("/api/v1/practices/{id}/media")))
+        .bearer_auth(&token)
+        .multipart(
+            Form::new()
+                .text("appearance", "nobody")
+                .part("file", file("classe.mp4", video.clone())),
+        )
+        .send()
+        .await?;
+    assert_eq!(uploaded.status(), StatusCode::CREATED);
+    let media = wait_ready(&app, &token, id).await?;
+    assert_eq!(media["state"], "original");
+    let published = app
+        .client
+        .patch(app.url(&format!("/api/v1/practices/{id}")))
+        .bearer_auth(&token)
+        .json(&json!({"status": "published"}))
+        .send()
+        .await?;
+    assert_eq!(published.status(), StatusCode::OK);
+    let page = app
+        .client
+        .get(app.url(&format!("/pratiques/{id}")))
+        .send()
+        .await?
+        .text()
+        .await?;
+    assert!(page.contains("ffmpeg absent ou désactivé"), "{page}");
+    let served = app
+        .client
+        .get(app.url(&format!("/medias/{}", media["id"])))
+        .send()
+        .await?
+        .bytes()
+        .await?;
+    assert_eq!(served.len(), video.len(), "the original, as uploaded");
+    Ok(())
+}
