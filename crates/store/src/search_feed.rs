@@ -138,14 +138,6 @@ pub async fn practice_ids_after(db: &Db, after: i64, limit: i64) -> Result<Vec<i
     )
 }
 
-/// The ids of the territories a person belongs to (what the search filter needs).
-pub async fn territories_of(db: &Db, person: domain::ids::PersonId) -> Result<Vec<i64>> {
-    Ok(
-        on!(db, pool => sqlx::query_scalar("SELECT territory_id FROM territory_members WHERE person_id = $1")
-        .bind(person.0).fetch_all(pool).await)?,
-    )
-}
-
 /// The random identity of this database, drawn when it was created.
 pub async fn instance(db: &Db) -> Result<String> {
     Ok(

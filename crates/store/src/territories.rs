@@ -147,10 +147,19 @@ pub async fn role_of(
     Ok(role.as_deref().and_then(TerritoryRole::from_code))
 }
 
-/// The territories a person belongs to, with their role.
-pub async fn of_person(db: &Db, person: PersonId) -> Result<Vec<(String, String, String)>> {
-    Ok(on!(db, pool => sqlx::query_as(
-        "SELECT t.slug, t.name, m.role FROM territory_members m JOIN territories t ON t.id = m.territory_id \
+/// A territory a person belongs to, with their role in it.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct Membership {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+    pub role: String,
+}
+
+/// The territories a person belongs to, by name.
+pub async fn of_person(db: &Db, person: PersonId) -> Result<Vec<Membership>> {
+    Ok(on!(db, pool => sqlx::query_as::<_, Membership>(
+        "SELECT t.id, t.slug, t.name, m.role FROM territory_members m JOIN territories t ON t.id = m.territory_id \
          WHERE m.person_id = $1 ORDER BY t.name"
     ).bind(person.0).fetch_all(pool).await)?)
 }
@@ -173,14 +182,6 @@ pub async fn add_staff_as_members(
         joined += on!(db, pool => sqlx::query(sql).bind(territory.0).bind(function.code()).execute(pool).await.map(|r| r.rows_affected()))?;
     }
     Ok(joined)
-}
-
-/// The territories a person belongs to, as `(id, name)`.
-pub async fn of_person_ids(db: &Db, person: PersonId) -> Result<Vec<(i64, String)>> {
-    Ok(on!(db, pool => sqlx::query_as(
-        "SELECT t.id, t.name FROM territory_members m JOIN territories t ON t.id = m.territory_id \
-         WHERE m.person_id = $1 ORDER BY t.name"
-    ).bind(person.0).fetch_all(pool).await)?)
 }
 
 /// Every `(territory, person)` membership.

@@ -4,14 +4,14 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::extract::Request;
 use axum::http::StatusCode;
-use axum::middleware::{Next, from_fn};
-use axum::response::{IntoResponse, Response};
+use axum::middleware::from_fn;
+use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::handlers::{accounts, directory, home, practices, system, territories};
@@ -43,10 +43,6 @@ pub fn router(state: AppState) -> Router {
         .route("/pratiques/{id}/commentaires", post(practices::comment))
         .route("/pratiques/{id}/essais", post(practices::trial))
         .route("/pratiques/{id}/favori", post(practices::bookmark))
-        .route(
-            "/pratiques/{id}/medias",
-            post(practices::upload).layer(DefaultBodyLimit::disable()),
-        )
         .route("/medias/{id}", get(practices::serve))
         .route("/medias/{id}/affiche", get(practices::poster))
         .route(
@@ -80,23 +76,33 @@ pub fn router(state: AppState) -> Router {
             security::csrf_cookie(secure, req, next)
         }));
 
-    let mut app = Router::new()
+    // Every request but uploads is answered within a time and a body size limit.
+    let bounded = Router::new()
         .merge(pages)
         .nest("/api/v1", api::v1::router())
         .route("/static/{*path}", get(system::asset))
         .route("/healthz", get(system::healthz))
         .route("/readyz", get(system::readyz))
         .route("/metrics", get(system::metrics))
-        .with_state(state);
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            REQUEST_TIMEOUT,
+        ));
+    // Uploads stream as long as the file takes on a slow connection; the media layer counts
+    // their size against the upload limits as they come.
+    let uploads = Router::new()
+        .route("/pratiques/{id}/medias", post(practices::upload))
+        .route("/api/v1/practices/{id}/media", post(api::v1::upload_media))
+        .layer(DefaultBodyLimit::disable());
+    let mut app = bounded.merge(uploads).with_state(state);
 
     for (name, value) in security::security_headers() {
         app = app.layer(SetResponseHeaderLayer::if_not_present(name, value));
     }
     app.layer(from_fn(security::same_origin))
-        .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(from_fn(metrics::track))
         .layer(CompressionLayer::new())
-        .layer(from_fn(time_limit))
         .layer(TraceLayer::new_for_http())
         .layer(CatchPanicLayer::custom(|_| {
             crate::error::AppError::Internal("panic".to_owned()).into_response()
@@ -105,18 +111,3 @@ pub fn router(state: AppState) -> Router {
 
 /// How long a request may take to be answered.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
-
-/// Answers 408 to requests that take longer than `REQUEST_TIMEOUT`, except uploads, which
-/// stream as long as the file takes on a slow connection.
-async fn time_limit(request: Request, next: Next) -> Response {
-    let path = request.uri().path();
-    let upload = request.method() == axum::http::Method::POST
-        && (path.ends_with("/medias") || path.ends_with("/media"));
-    if upload {
-        return next.run(request).await;
-    }
-    match tokio::time::timeout(REQUEST_TIMEOUT, next.run(request)).await {
-        Ok(response) => response,
-        Err(_) => StatusCode::REQUEST_TIMEOUT.into_response(),
-    }
-}

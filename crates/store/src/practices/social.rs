@@ -201,13 +201,11 @@ pub async fn toggle_follow(db: &Db, person: PersonId, target: &FollowTarget) -> 
     Ok(true)
 }
 
-pub async fn follows(db: &Db, person: PersonId, target: &FollowTarget) -> Result<bool> {
-    let (kind, key) = target.key();
-    Ok(
-        on!(db, pool => sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM follows WHERE person_id = $1 AND target_kind = $2 AND target = $3")
-        .bind(person.0).bind(kind).bind(&key).fetch_one(pool).await)?
-            > 0,
-    )
+/// Everything a person follows, as `kind:key` (`person:12`, `tag:level:cycle-3`, `territory:3`).
+pub async fn followed(db: &Db, person: PersonId) -> Result<Vec<String>> {
+    Ok(on!(db, pool => sqlx::query_scalar(
+        "SELECT target_kind || ':' || target FROM follows WHERE person_id = $1"
+    ).bind(person.0).fetch_all(pool).await)?)
 }
 
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]

@@ -52,7 +52,7 @@ impl AccountPage {
     pub fn new(
         layout: Layout,
         profile: Profile,
-        territories: Vec<(String, String, String)>,
+        territories: Vec<store::territories::Membership>,
     ) -> Self {
         let function = profile
             .person
@@ -60,10 +60,10 @@ impl AccountPage {
             .map_or("Fonction inconnue", Function::label);
         let territories = territories
             .into_iter()
-            .map(|(slug, name, role)| Membership {
-                slug,
-                name,
-                role: TerritoryRole::from_code(&role).map_or("Membre", TerritoryRole::label),
+            .map(|m| Membership {
+                role: TerritoryRole::from_code(&m.role).map_or("Membre", TerritoryRole::label),
+                slug: m.slug,
+                name: m.name,
             })
             .collect();
         Self {

@@ -68,7 +68,11 @@ pub async fn me(
         levels: profile.levels,
         territories: territories
             .into_iter()
-            .map(|(slug, name, role)| Membership { slug, name, role })
+            .map(|m| Membership {
+                slug: m.slug,
+                name: m.name,
+                role: m.role,
+            })
             .collect(),
     }))
 }

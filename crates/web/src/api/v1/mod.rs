@@ -3,6 +3,9 @@
 mod accounts;
 mod directory;
 mod practices;
+
+/// Uploads are routed outside the time and body limits of the other requests (`router.rs`).
+pub(crate) use practices::upload as upload_media;
 mod territories;
 
 use axum::extract::{FromRequest, Request};
@@ -68,11 +71,6 @@ pub fn router() -> Router<AppState> {
             get(practices::get_one)
                 .patch(practices::update)
                 .delete(practices::delete),
-        )
-        .route(
-            "/practices/{id}/media",
-            axum::routing::post(practices::upload)
-                .layer(axum::extract::DefaultBodyLimit::disable()),
         )
         .route("/search", get(practices::search))
         .route("/openapi.json", get(openapi))

@@ -153,7 +153,11 @@ async fn form_page(
     error: Option<FieldError>,
     preview: Option<String>,
 ) -> Result<PracticeFormPage, AppError> {
-    let territories = store::territories::of_person_ids(&state.db, person.id()).await?;
+    let territories = store::territories::of_person(&state.db, person.id())
+        .await?
+        .into_iter()
+        .map(|m| (m.id, m.name))
+        .collect();
     let title = if editing.is_some() {
         "Modifier la pratique"
     } else {

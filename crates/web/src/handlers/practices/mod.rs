@@ -31,10 +31,21 @@ pub(crate) async fn practice_for(
     id: i64,
     action: Action,
 ) -> Result<PracticeDetail, AppError> {
+    Ok(access(state, actor, id, action).await?.0)
+}
+
+/// `practice_for`, with what the policy knew of the practice (for the other actions a page
+/// offers).
+async fn access(
+    state: &AppState,
+    actor: Actor,
+    id: i64,
+    action: Action,
+) -> Result<(PracticeDetail, Resource), AppError> {
     let detail = store::practices::get(&state.db, PracticeId(id)).await?;
     let resource = resource_of(state, &detail, actor).await?;
     if can(actor, action, resource) {
-        Ok(detail)
+        Ok((detail, resource))
     } else if can(actor, Action::View, resource) {
         Err(AppError::Forbidden)
     } else {
@@ -42,7 +53,7 @@ pub(crate) async fn practice_for(
     }
 }
 
-pub(crate) async fn resource_of(
+async fn resource_of(
     state: &AppState,
     detail: &PracticeDetail,
     actor: Actor,
@@ -60,7 +71,11 @@ pub(crate) async fn resource_of(
 /// Who is searching, for the index's visibility filter.
 pub(crate) async fn viewer(state: &AppState, actor: Actor) -> Result<search::Viewer, AppError> {
     let territories = match actor.person {
-        Some(person) => store::search_feed::territories_of(&state.db, person).await?,
+        Some(person) => store::territories::of_person(&state.db, person)
+            .await?
+            .into_iter()
+            .map(|m| m.id)
+            .collect(),
         None => Vec::new(),
     };
     Ok(search::Viewer {
@@ -105,15 +120,14 @@ pub async fn show(
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
     let actor = ctx.actor();
-    let detail = practice_for(&state, actor, id, Action::View).await?;
-    let resource = resource_of(&state, &detail, actor).await?;
+    let (detail, resource) = access(&state, actor, id, Action::View).await?;
     let practice = detail.practice.id();
     let comments = store::practices::comments(&state.db, practice).await?;
     let trials = store::practices::trials(&state.db, practice).await?;
     let (bookmarked, following) = match actor.person {
         Some(person) => (
             store::practices::is_bookmarked(&state.db, person, practice).await?,
-            social::followed_targets(&state, person, &detail).await?,
+            store::practices::followed(&state.db, person).await?,
         ),
         None => (false, Vec::new()),
     };

@@ -7,7 +7,7 @@ use domain::ids::{PersonId, PracticeId, TerritoryId};
 use domain::policy::Action;
 use domain::practices::Tag;
 use domain::practices::consent::parse_date;
-use store::practices::{FollowTarget, NewTrial, PracticeDetail};
+use store::practices::{FollowTarget, NewTrial};
 
 use super::practice_for;
 use crate::error::AppError;
@@ -94,7 +94,7 @@ pub struct FollowForm {
     back: String,
 }
 
-pub(crate) fn parse_target(text: &str) -> Option<FollowTarget> {
+fn parse_target(text: &str) -> Option<FollowTarget> {
     let (kind, rest) = text.split_once(':')?;
     match kind {
         "person" => rest
@@ -113,14 +113,6 @@ pub(crate) fn parse_target(text: &str) -> Option<FollowTarget> {
     }
 }
 
-pub(crate) fn target_key(target: &FollowTarget) -> String {
-    match target {
-        FollowTarget::Person(p) => format!("person:{}", p.0),
-        FollowTarget::Territory(t) => format!("territory:{}", t.0),
-        FollowTarget::Tag(t) => format!("tag:{}:{}", t.vocabulary.code(), t.code),
-    }
-}
-
 pub async fn follow(
     State(state): State<AppState>,
     RequireUser(person): RequireUser,
@@ -135,31 +127,6 @@ pub async fn follow(
         "/pratiques".to_owned()
     };
     Ok(Redirect::to(&back).into_response())
-}
-
-/// The follow keys, among those of this practice's authors, tags and territory, that
-/// `person` follows.
-pub(crate) async fn followed_targets(
-    state: &AppState,
-    person: PersonId,
-    detail: &PracticeDetail,
-) -> Result<Vec<String>, AppError> {
-    let mut targets: Vec<FollowTarget> = detail
-        .authors
-        .iter()
-        .map(|a| FollowTarget::Person(PersonId(a.id)))
-        .collect();
-    targets.extend(detail.tags.iter().cloned().map(FollowTarget::Tag));
-    if let Some(t) = &detail.territory {
-        targets.push(FollowTarget::Territory(TerritoryId(t.id)));
-    }
-    let mut followed = Vec::new();
-    for target in targets {
-        if store::practices::follows(&state.db, person, &target).await? {
-            followed.push(target_key(&target));
-        }
-    }
-    Ok(followed)
 }
 
 pub async fn notifications(
