@@ -8,7 +8,7 @@ pub use social::*;
 
 use domain::accounts::Email;
 use domain::directory::Uai;
-use domain::ids::{PersonId, PracticeId, TerritoryId};
+use domain::ids::{PersonId, PracticeId};
 use domain::practices::{Licence, PracticeContent, Status, Tag, Visibility};
 
 use crate::db::{BeginWrite, on, record_change};
@@ -363,14 +363,30 @@ pub async fn get(db: &Db, id: PracticeId) -> Result<PracticeDetail> {
     })
 }
 
-/// Whether a person may read practices shared with this territory.
-pub async fn is_member(db: &Db, territory: Option<i64>, person: Option<PersonId>) -> Result<bool> {
-    match (territory, person) {
-        (Some(t), Some(p)) => Ok(crate::territories::role_of(db, TerritoryId(t), p)
-            .await?
-            .is_some()),
-        _ => Ok(false),
-    }
+/// What the visibility policy needs to know of a practice for one person, in one query.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Access {
+    pub published: bool,
+    pub visibility: Visibility,
+    pub author: bool,
+    /// The person is a member of the territory the practice is shared with.
+    pub member_of_territory: bool,
+}
+
+pub async fn access(db: &Db, id: PracticeId, person: Option<PersonId>) -> Result<Access> {
+    let person = person.map_or(-1, |p| p.0);
+    let (status, visibility, author, member): (String, String, bool, bool) = on!(db, pool => sqlx::query_as(
+        "SELECT p.status, p.visibility, \
+         EXISTS (SELECT 1 FROM practice_authors a WHERE a.practice_id = p.id AND a.person_id = $2), \
+         EXISTS (SELECT 1 FROM territory_members m WHERE m.territory_id = p.territory_id AND m.person_id = $2) \
+         FROM practices p WHERE p.id = $1"
+    ).bind(id.0).bind(person).fetch_one(pool).await)?;
+    Ok(Access {
+        published: Status::from_code(&status) == Some(Status::Published),
+        visibility: Visibility::from_code(&visibility).unwrap_or(Visibility::Private),
+        author,
+        member_of_territory: member,
+    })
 }
 
 /// A practice in a list.

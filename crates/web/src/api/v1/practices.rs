@@ -11,7 +11,9 @@ use store::practices::PracticeDetail;
 use super::ApiJson;
 use crate::error::{ApiError, AppError, ErrorBody};
 use crate::extractors::{ApiCaller, ApiUser, actor};
-use crate::handlers::practices::{parse_context, practice_for, receive, search_error, viewer};
+use crate::handlers::practices::{
+    allowed, parse_context, practice_for, receive, search_error, viewer,
+};
 use crate::state::AppState;
 use crate::views::practices::SearchParams;
 
@@ -341,7 +343,7 @@ pub async fn delete(
     ApiUser(person): ApiUser,
     Path(id): Path<i64>,
 ) -> Result<StatusCode, ApiError> {
-    practice_for(&state, actor(Some(&person)), id, Action::Delete).await?;
+    allowed(&state, actor(Some(&person)), PracticeId(id), Action::Delete).await?;
     store::practices::delete(&state.db, PracticeId(id)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -420,7 +422,7 @@ pub async fn upload(
     headers: axum::http::HeaderMap,
     multipart: axum::extract::Multipart,
 ) -> Result<(StatusCode, Json<MediaJson>), ApiError> {
-    practice_for(&state, actor(Some(&person)), id, Action::Edit).await?;
+    allowed(&state, actor(Some(&person)), PracticeId(id), Action::Edit).await?;
     let media = receive(
         &state,
         PracticeId(id),

@@ -12,7 +12,7 @@ use domain::practices::{FieldError, PracticeContent, PracticeInput, Vocabulary, 
 use store::accounts::Person;
 use store::practices::{Context, PracticeDetail};
 
-use super::practice_for;
+use super::{allowed, practice_for};
 use crate::error::AppError;
 use crate::extractors::{CsrfForm, NoFields, PageContext, RequireUser};
 use crate::state::AppState;
@@ -304,7 +304,7 @@ pub async fn update(
     Path(id): Path<i64>,
     CsrfForm(form): CsrfForm<PracticeForm>,
 ) -> Result<Response, AppError> {
-    practice_for(&state, ctx.actor(), id, Action::Edit).await?;
+    allowed(&state, ctx.actor(), PracticeId(id), Action::Edit).await?;
     let (content, context) = match form.parse() {
         Ok(parsed) => parsed,
         Err(error) => return again(&state, &ctx, &person, Some(id), &form, Err(error)).await,
@@ -338,7 +338,7 @@ pub async fn publish(
     Path(id): Path<i64>,
     CsrfForm(NoFields {}): CsrfForm<NoFields>,
 ) -> Result<Response, AppError> {
-    practice_for(&state, ctx.actor(), id, Action::Edit).await?;
+    allowed(&state, ctx.actor(), PracticeId(id), Action::Edit).await?;
     store::practices::publish(&state.db, PracticeId(id), person.id()).await?;
     Ok(Redirect::to(&format!("/pratiques/{id}")).into_response())
 }
@@ -349,7 +349,7 @@ pub async fn unpublish(
     Path(id): Path<i64>,
     CsrfForm(NoFields {}): CsrfForm<NoFields>,
 ) -> Result<Response, AppError> {
-    practice_for(&state, ctx.actor(), id, Action::Edit).await?;
+    allowed(&state, ctx.actor(), PracticeId(id), Action::Edit).await?;
     store::practices::unpublish(&state.db, PracticeId(id)).await?;
     Ok(Redirect::to(&format!("/pratiques/{id}")).into_response())
 }
@@ -360,7 +360,7 @@ pub async fn delete(
     Path(id): Path<i64>,
     CsrfForm(NoFields {}): CsrfForm<NoFields>,
 ) -> Result<Response, AppError> {
-    practice_for(&state, ctx.actor(), id, Action::Delete).await?;
+    allowed(&state, ctx.actor(), PracticeId(id), Action::Delete).await?;
     store::practices::delete(&state.db, PracticeId(id)).await?;
     Ok(Redirect::to("/mes-pratiques").into_response())
 }

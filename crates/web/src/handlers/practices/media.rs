@@ -7,13 +7,13 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::ids::{MediaId, PersonId, PracticeId};
-use domain::policy::{Action, Actor};
+use domain::policy::{Action, Actor, Resource};
 use domain::practices::consent::{Appearance, Consent, ConsentInput};
 use futures::TryStreamExt;
 use media::{BlobError, IngestError};
 use store::practices::media::{self as practice_media, Media, NewMedia};
 
-use super::practice_for;
+use super::allowed;
 use crate::error::AppError;
 use crate::extractors::{CsrfForm, PageContext, RequireUser};
 use crate::security::{CSRF_COOKIE, cookie};
@@ -154,7 +154,7 @@ pub async fn upload(
     headers: HeaderMap,
     multipart: Multipart,
 ) -> Result<Response, AppError> {
-    practice_for(&state, ctx.actor(), id, Action::Edit).await?;
+    allowed(&state, ctx.actor(), PracticeId(id), Action::Edit).await?;
     let expected = cookie(&headers, CSRF_COOKIE).unwrap_or_default();
     receive(
         &state,
@@ -176,8 +176,9 @@ pub(crate) async fn media_for(
     action: Action,
 ) -> Result<Media, AppError> {
     let media = practice_media::get(&state.db, MediaId(id)).await?;
-    let detail = practice_for(state, actor, media.practice_id, action).await?;
-    if media.withdrawn_at.is_some() && !detail.is_author(actor.person) && !actor.admin {
+    let resource = allowed(state, actor, PracticeId(media.practice_id), action).await?;
+    let author = matches!(resource, Resource::Practice { author: true, .. });
+    if media.withdrawn_at.is_some() && !author && !actor.admin {
         return Err(AppError::NotFound);
     }
     Ok(media)

@@ -42,30 +42,35 @@ async fn access(
     id: i64,
     action: Action,
 ) -> Result<(PracticeDetail, Resource), AppError> {
-    let detail = store::practices::get(&state.db, PracticeId(id)).await?;
-    let resource = resource_of(state, &detail, actor).await?;
+    let resource = allowed(state, actor, PracticeId(id), action).await?;
+    Ok((
+        store::practices::get(&state.db, PracticeId(id)).await?,
+        resource,
+    ))
+}
+
+/// Whether `actor` may do `action` on a practice (one query): 404 for what they may not even
+/// see, 403 for what they may see but not change.
+pub(crate) async fn allowed(
+    state: &AppState,
+    actor: Actor,
+    id: PracticeId,
+    action: Action,
+) -> Result<Resource, AppError> {
+    let a = store::practices::access(&state.db, id, actor.person).await?;
+    let resource = Resource::Practice {
+        author: a.author,
+        published: a.published,
+        visibility: a.visibility,
+        member_of_territory: a.member_of_territory,
+    };
     if can(actor, action, resource) {
-        Ok((detail, resource))
+        Ok(resource)
     } else if can(actor, Action::View, resource) {
         Err(AppError::Forbidden)
     } else {
         Err(AppError::NotFound)
     }
-}
-
-async fn resource_of(
-    state: &AppState,
-    detail: &PracticeDetail,
-    actor: Actor,
-) -> Result<Resource, AppError> {
-    let p = &detail.practice;
-    Ok(Resource::Practice {
-        author: detail.is_author(actor.person),
-        published: p.status() == domain::practices::Status::Published,
-        visibility: p.visibility(),
-        member_of_territory: store::practices::is_member(&state.db, p.territory_id, actor.person)
-            .await?,
-    })
 }
 
 /// Who is searching, for the index's visibility filter.

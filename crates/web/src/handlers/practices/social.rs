@@ -9,7 +9,7 @@ use domain::practices::Tag;
 use domain::practices::consent::parse_date;
 use store::practices::{FollowTarget, NewTrial};
 
-use super::practice_for;
+use super::{allowed, practice_for};
 use crate::error::AppError;
 use crate::extractors::{CsrfForm, NoFields, PageContext, RequireUser};
 use crate::state::AppState;
@@ -29,7 +29,7 @@ pub async fn comment(
     Path(id): Path<i64>,
     CsrfForm(form): CsrfForm<CommentForm>,
 ) -> Result<Response, AppError> {
-    practice_for(&state, ctx.actor(), id, Action::Contribute).await?;
+    allowed(&state, ctx.actor(), PracticeId(id), Action::Contribute).await?;
     store::practices::add_comment(&state.db, PracticeId(id), person.id(), &form.body).await?;
     Ok(Redirect::to(&format!("/pratiques/{id}#commentaires")).into_response())
 }
@@ -53,7 +53,7 @@ pub async fn trial(
     Path(id): Path<i64>,
     CsrfForm(form): CsrfForm<TrialForm>,
 ) -> Result<Response, AppError> {
-    practice_for(&state, ctx.actor(), id, Action::Contribute).await?;
+    allowed(&state, ctx.actor(), PracticeId(id), Action::Contribute).await?;
     let tried_on =
         parse_date(&form.tried_on, "la date de l'essai").map_err(AppError::BadRequest)?;
     let establishment = match form.establishment.trim() {
@@ -79,7 +79,7 @@ pub async fn bookmark(
     Path(id): Path<i64>,
     CsrfForm(NoFields {}): CsrfForm<NoFields>,
 ) -> Result<Response, AppError> {
-    practice_for(&state, ctx.actor(), id, Action::Contribute).await?;
+    allowed(&state, ctx.actor(), PracticeId(id), Action::Contribute).await?;
     store::practices::toggle_bookmark(&state.db, person.id(), PracticeId(id)).await?;
     Ok(Redirect::to(&format!("/pratiques/{id}")).into_response())
 }
