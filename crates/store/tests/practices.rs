@@ -162,6 +162,22 @@ async fn followers_are_told_only_of_what_they_may_read() -> anyhow::Result<()> {
     // Toggling twice unfollows.
     assert!(!practices::toggle_follow(&db, outsider, &FollowTarget::Tag(cycle3.clone())).await?);
     assert!(practices::toggle_follow(&db, outsider, &FollowTarget::Tag(cycle3)).await?);
+    // A neighbour follows only the territory; an outsider following it is not a member.
+    let neighbour = create_person(
+        &db,
+        "voisine@ac-lille.fr",
+        Function::Enseignant1d,
+        None,
+        false,
+    )
+    .await?;
+    store::territories::set_member(&db, territory, neighbour, TerritoryRole::Member).await?;
+    assert!(practices::toggle_follow(&db, neighbour, &FollowTarget::Territory(territory)).await?);
+    assert!(practices::toggle_follow(&db, outsider, &FollowTarget::Territory(territory)).await?);
+    assert_eq!(
+        practices::followed(&db, neighbour).await?,
+        vec![format!("territory:{}", territory.0)]
+    );
 
     let local = practices::create(
         &db,
@@ -173,6 +189,11 @@ async fn followers_are_told_only_of_what_they_may_read() -> anyhow::Result<()> {
     .await?;
     practices::publish(&db, local, author).await?;
     assert_eq!(practices::notifications(&db, member, 10).await?.len(), 1);
+    assert_eq!(
+        practices::notifications(&db, neighbour, 10).await?.len(),
+        1,
+        "told through the territory"
+    );
     assert!(
         practices::notifications(&db, outsider, 10)
             .await?
