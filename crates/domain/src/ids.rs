@@ -21,4 +21,11 @@ typed_id!(
     PartnerId,
     PracticeId,
     MediaId,
+    SpaceId,
+    PostId,
+    TopicId,
+    MessageId,
+    CategoryId,
+    EntryId,
+    VersionId,
 );

@@ -3,7 +3,9 @@
 pub mod accounts;
 pub mod directory;
 pub mod ids;
+pub mod markdown;
 pub mod policy;
 pub mod practices;
+pub mod spaces;
 pub mod territories;
 pub mod text;

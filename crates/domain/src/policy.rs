@@ -2,6 +2,7 @@
 
 use crate::ids::PersonId;
 use crate::practices::Visibility;
+use crate::spaces::{SpaceRole, SpaceVisibility};
 
 /// The caller: anonymous, or a signed-in person, possibly a platform administrator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,8 +64,20 @@ pub enum Action {
     Edit,
     Delete,
     ManageMembers,
-    /// Comment, report a trial ("j'ai essayé"), bookmark.
+    /// Comment, report a trial ("j'ai essayé"), bookmark; in a space: write (posts, topics,
+    /// replies, files).
     Contribute,
+    /// Hide, move, lock, pin; handle reports.
+    Moderate,
+}
+
+/// What the rules need to know of a space: the caller's role in it, who else may read it, and
+/// whether the caller is a member of the space's territory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SpaceAccess {
+    pub role: Option<SpaceRole>,
+    pub visibility: SpaceVisibility,
+    pub member_of_territory: bool,
 }
 
 /// What is acted upon, with what the rule needs to know of it.
@@ -88,6 +101,12 @@ pub enum Resource {
         visibility: Visibility,
         member_of_territory: bool,
     },
+    /// The spaces (creating one).
+    Spaces,
+    /// One space: its page, blog, forum and folders.
+    Space(SpaceAccess),
+    /// A post, topic, message, comment or file of a space: is the caller its author.
+    SpaceItem { space: SpaceAccess, author: bool },
 }
 
 pub fn can(actor: Actor, action: Action, resource: Resource) -> bool {
@@ -99,7 +118,7 @@ pub fn can(actor: Actor, action: Action, resource: Resource) -> bool {
         Resource::Territory { role } => match action {
             Action::View => true,
             Action::Edit | Action::ManageMembers => role == Some(TerritoryRole::Coordinator),
-            Action::Create | Action::Delete | Action::Contribute => false,
+            Action::Create | Action::Delete | Action::Contribute | Action::Moderate => false,
         },
         Resource::Person { id } => {
             actor.person == Some(id)
@@ -129,10 +148,46 @@ pub fn can(actor: Actor, action: Action, resource: Resource) -> bool {
                 Action::View => readable,
                 Action::Contribute => readable && signed_in,
                 Action::Edit | Action::Delete => author && signed_in,
+                Action::Create | Action::ManageMembers | Action::Moderate => false,
+            }
+        }
+        Resource::Spaces => {
+            matches!(action, Action::View | Action::Create) && actor.person.is_some()
+        }
+        Resource::Space(space) => {
+            let role = space.role;
+            match action {
+                Action::View => space_readable(actor, space),
+                Action::Create | Action::Contribute => role.is_some_and(SpaceRole::writes),
+                Action::Moderate => role.is_some_and(SpaceRole::moderates),
+                Action::Edit | Action::Delete | Action::ManageMembers => {
+                    role == Some(SpaceRole::Owner)
+                }
+            }
+        }
+        Resource::SpaceItem { space, author } => {
+            let writes = space.role.is_some_and(SpaceRole::writes);
+            let moderates = space.role.is_some_and(SpaceRole::moderates);
+            match action {
+                Action::View => space_readable(actor, space),
+                Action::Contribute => writes,
+                Action::Edit | Action::Delete => (author && writes) || moderates,
+                Action::Moderate => moderates,
                 Action::Create | Action::ManageMembers => false,
             }
         }
     }
+}
+
+/// Members read their space; others read it when its visibility lets them.
+fn space_readable(actor: Actor, space: SpaceAccess) -> bool {
+    space.role.is_some()
+        || (actor.person.is_some()
+            && match space.visibility {
+                SpaceVisibility::Platform => true,
+                SpaceVisibility::Territory => space.member_of_territory,
+                SpaceVisibility::Members => false,
+            })
 }
 
 #[cfg(test)]
@@ -358,6 +413,145 @@ mod tests {
                 .zip(expected)
             {
                 assert_eq!(can(*actor, action, *resource), *want, "{name} {action:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn spaces() {
+        use Action::*;
+        use SpaceVisibility::*;
+        let anonymous = Actor::ANONYMOUS;
+        let person = Actor::person(ME, false);
+        let admin = Actor::person(OTHER, true);
+        let space = |role, visibility, member_of_territory| {
+            Resource::Space(SpaceAccess {
+                role,
+                visibility,
+                member_of_territory,
+            })
+        };
+        let owner = Some(SpaceRole::Owner);
+        let moderator = Some(SpaceRole::Moderator);
+        let member = Some(SpaceRole::Member);
+        let reader = Some(SpaceRole::Reader);
+        // (name, actor, resource, [View, Contribute, Moderate, Edit, ManageMembers])
+        let rows: &[(&str, Actor, Resource, [bool; 5])] = &[
+            ("owner", person, space(owner, Members, false), [true; 5]),
+            (
+                "moderator",
+                person,
+                space(moderator, Members, false),
+                [true, true, true, false, false],
+            ),
+            (
+                "member",
+                person,
+                space(member, Members, false),
+                [true, true, false, false, false],
+            ),
+            (
+                "reader",
+                person,
+                space(reader, Members, false),
+                [true, false, false, false, false],
+            ),
+            (
+                "non-member/members",
+                person,
+                space(None, Members, true),
+                [false; 5],
+            ),
+            (
+                "territory member/territory",
+                person,
+                space(None, Territory, true),
+                [true, false, false, false, false],
+            ),
+            (
+                "outsider/territory",
+                person,
+                space(None, Territory, false),
+                [false; 5],
+            ),
+            (
+                "non-member/platform",
+                person,
+                space(None, Platform, false),
+                [true, false, false, false, false],
+            ),
+            (
+                "anonymous/platform",
+                anonymous,
+                space(None, Platform, true),
+                [false; 5],
+            ),
+            (
+                "admin/members",
+                admin,
+                space(None, Members, false),
+                [true; 5],
+            ),
+        ];
+        for (name, actor, resource, expected) in rows {
+            for (action, want) in [View, Contribute, Moderate, Edit, ManageMembers]
+                .into_iter()
+                .zip(expected)
+            {
+                assert_eq!(can(*actor, action, *resource), *want, "{name} {action:?}");
+            }
+        }
+        assert!(can(person, Create, Resource::Spaces));
+        assert!(!can(anonymous, Create, Resource::Spaces));
+    }
+
+    #[test]
+    fn items_of_a_space() {
+        use Action::*;
+        let person = Actor::person(ME, false);
+        let item = |role, author| Resource::SpaceItem {
+            space: SpaceAccess {
+                role,
+                visibility: SpaceVisibility::Platform,
+                member_of_territory: false,
+            },
+            author,
+        };
+        // (name, resource, [View, Contribute, Edit, Delete, Moderate])
+        let rows: &[(&str, Resource, [bool; 5])] = &[
+            (
+                "author member",
+                item(Some(SpaceRole::Member), true),
+                [true, true, true, true, false],
+            ),
+            (
+                "other member",
+                item(Some(SpaceRole::Member), false),
+                [true, true, false, false, false],
+            ),
+            (
+                "moderator",
+                item(Some(SpaceRole::Moderator), false),
+                [true; 5],
+            ),
+            // A member made reader keeps reading what they wrote, and no more.
+            (
+                "author reader",
+                item(Some(SpaceRole::Reader), true),
+                [true, false, false, false, false],
+            ),
+            (
+                "non-member",
+                item(None, false),
+                [true, false, false, false, false],
+            ),
+        ];
+        for (name, resource, expected) in rows {
+            for (action, want) in [View, Contribute, Edit, Delete, Moderate]
+                .into_iter()
+                .zip(expected)
+            {
+                assert_eq!(can(person, action, *resource), *want, "{name} {action:?}");
             }
         }
     }

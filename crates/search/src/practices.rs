@@ -1,6 +1,6 @@
 //! Practices in the index: the schema, the document made of a practice, and the search.
 
-use domain::practices::markdown;
+use domain::markdown;
 use store::search_feed::PracticeDocument;
 use tantivy::collector::{Count, FacetCollector, TopDocs};
 use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, QueryParser, TermQuery};

@@ -27,6 +27,9 @@ pub enum StoreError {
     Conflict(String),
     #[error("{0}")]
     Invalid(String),
+    /// A space has no room left for a file.
+    #[error("{0}")]
+    QuotaExceeded(String),
     #[error("database error: {0}")]
     Database(sqlx::Error),
     #[error("migration error: {0}")]

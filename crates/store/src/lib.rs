@@ -9,6 +9,7 @@ pub mod directory;
 pub mod jobs;
 pub mod practices;
 pub mod search_feed;
+pub mod spaces;
 pub mod territories;
 
 pub use db::{Backend, Db, StoreError, now};

@@ -26,6 +26,9 @@ pub enum AppError {
     TooLarge(String),
     #[error("{0}")]
     UnsupportedType(String),
+    /// A space has no room left (507 Insufficient Storage).
+    #[error("{0}")]
+    QuotaExceeded(String),
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -36,6 +39,7 @@ impl From<StoreError> for AppError {
             StoreError::NotFound => Self::NotFound,
             StoreError::Conflict(message) => Self::Conflict(message),
             StoreError::Invalid(message) => Self::BadRequest(message),
+            StoreError::QuotaExceeded(message) => Self::QuotaExceeded(message),
             other => Self::Internal(other.to_string()),
         }
     }
@@ -58,6 +62,7 @@ impl AppError {
             Self::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             Self::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::QuotaExceeded(_) => StatusCode::INSUFFICIENT_STORAGE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -73,6 +78,7 @@ impl AppError {
             Self::TooManyRequests => "too_many_requests",
             Self::TooLarge(_) => "payload_too_large",
             Self::UnsupportedType(_) => "unsupported_media_type",
+            Self::QuotaExceeded(_) => "quota_exceeded",
             Self::Internal(_) => "internal",
         }
     }
@@ -85,6 +91,7 @@ impl AppError {
             Self::Forbidden => "Vous n'avez pas les droits nécessaires pour cette action.".to_owned(),
             Self::BadRequest(m) | Self::Conflict(m) => capitalize(m),
             Self::TooLarge(m) | Self::UnsupportedType(m) => sentence(m),
+            Self::QuotaExceeded(m) => capitalize(m),
             Self::TooManyRequests => {
                 "Trop de tentatives de connexion. Patientez quelques minutes avant de réessayer.".to_owned()
             }

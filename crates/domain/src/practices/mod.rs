@@ -4,7 +4,6 @@
 
 pub mod consent;
 pub mod diff;
-pub mod markdown;
 pub mod vocab;
 
 pub use vocab::{Tag, VOCABULARIES, Vocabulary};
@@ -321,7 +320,7 @@ impl PracticeContent {
     }
 
     pub fn body_html(&self) -> String {
-        markdown::to_html(&self.body_markdown)
+        crate::markdown::to_html(&self.body_markdown)
     }
 }
 

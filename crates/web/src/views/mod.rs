@@ -73,6 +73,7 @@ impl ErrorPage {
             StatusCode::TOO_MANY_REQUESTS => "Trop de tentatives",
             StatusCode::PAYLOAD_TOO_LARGE => "Fichier trop volumineux",
             StatusCode::UNSUPPORTED_MEDIA_TYPE => "Type de fichier refusé",
+            StatusCode::INSUFFICIENT_STORAGE => "Espace plein",
             _ => "Erreur inattendue",
         };
         let page = Self {

@@ -409,7 +409,7 @@ impl PracticePage {
         Self {
             layout,
             id: p.id,
-            body_html: domain::practices::markdown::to_html(&p.body_markdown),
+            body_html: domain::markdown::to_html(&p.body_markdown),
             title: p.title,
             summary: p.summary,
             objectives: p.objectives,

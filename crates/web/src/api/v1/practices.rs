@@ -63,7 +63,7 @@ impl From<PracticeDetail> for PracticeJson {
         let p = d.practice;
         Self {
             id: p.id,
-            body_html: domain::practices::markdown::to_html(&p.body_markdown),
+            body_html: domain::markdown::to_html(&p.body_markdown),
             title: p.title,
             summary: p.summary,
             body_markdown: p.body_markdown,

@@ -1,5 +1,6 @@
-//! Markdown of practices, rendered to HTML and sanitised on the server: what the authors
-//! write can never carry a script, an event handler or a `javascript:` link.
+//! Markdown written by people (practices, blog posts, forum messages), rendered to HTML and
+//! sanitised on the server: what they write can never carry a script, an event handler or a
+//! `javascript:` link.
 
 use std::collections::HashSet;
 use std::sync::LazyLock;
@@ -13,16 +14,46 @@ static CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     builder
 });
 
-/// The HTML of a Markdown text, safe to insert in a page.
-pub fn to_html(markdown: &str) -> String {
+/// The same, with images and videos kept when they come from the platform itself (a path such
+/// as `/espaces/3/fichiers/12/contenu`): never a request to another site from a reader's page.
+static MEDIA_CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+    let mut builder = ammonia::Builder::default();
+    builder
+        .url_schemes(HashSet::from(["http", "https", "mailto"]))
+        .link_rel(Some("noopener noreferrer nofollow"))
+        .add_tags(&["video"])
+        .add_tag_attributes("video", &["src", "controls", "preload", "title"])
+        .attribute_filter(|element, attribute, value| match (element, attribute) {
+            ("img" | "video", "src") if !is_local(value) => None,
+            _ => Some(value.into()),
+        });
+    builder
+});
+
+/// A path on this platform (`/…` but not `//host/…`).
+fn is_local(url: &str) -> bool {
+    url.starts_with('/') && !url.starts_with("//") && !url.contains('\\')
+}
+
+fn unsafe_html(markdown: &str) -> String {
     use pulldown_cmark::{Options, Parser, html};
     let options = Options::ENABLE_TABLES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_FOOTNOTES;
-    let mut unsafe_html = String::with_capacity(markdown.len() * 3 / 2);
-    html::push_html(&mut unsafe_html, Parser::new_ext(markdown, options));
-    CLEANER.clean(&unsafe_html).to_string()
+    let mut out = String::with_capacity(markdown.len() * 3 / 2);
+    html::push_html(&mut out, Parser::new_ext(markdown, options));
+    out
+}
+
+/// The HTML of a Markdown text, safe to insert in a page (no image at all).
+pub fn to_html(markdown: &str) -> String {
+    CLEANER.clean(&unsafe_html(markdown)).to_string()
+}
+
+/// The HTML of a Markdown text with its images and videos from the platform's own files.
+pub fn to_html_with_media(markdown: &str) -> String {
+    MEDIA_CLEANER.clean(&unsafe_html(markdown)).to_string()
 }
 
 /// The text of a Markdown document without its markup, for search and summaries.
@@ -73,6 +104,24 @@ mod tests {
             "{html}"
         );
         assert!(html.contains("rel=\"noopener noreferrer nofollow\""));
+    }
+
+    #[test]
+    fn keeps_local_media_only() {
+        let html = to_html_with_media(
+            "![plan](/espaces/1/fichiers/2/contenu) ![pisteur](https://evil.example/p.gif) ![x](//evil.example/p.gif)\n\n<video controls src=\"/espaces/1/fichiers/3/contenu\" onplay=\"steal()\"></video>",
+        );
+        assert!(
+            html.contains("src=\"/espaces/1/fichiers/2/contenu\""),
+            "{html}"
+        );
+        assert!(!html.contains("evil.example"), "{html}");
+        assert!(
+            html.contains("<video controls=\"\" src=\"/espaces/1/fichiers/3/contenu\">"),
+            "{html}"
+        );
+        assert!(!html.contains("onplay"), "{html}");
+        assert!(!to_html("![plan](/espaces/1/fichiers/2/contenu)").contains("<img"));
     }
 
     #[test]
