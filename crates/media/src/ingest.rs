@@ -5,6 +5,8 @@
 use bytes::{Bytes, BytesMut};
 use futures::{Stream, StreamExt};
 
+use object_store::WriteMultipart;
+
 use crate::blob::{BlobError, BlobStore};
 
 /// What kind of medium a file is.
@@ -15,6 +17,10 @@ pub enum Kind {
     Pdf,
     /// ODF first, also OOXML.
     Document,
+    /// Audio recordings (shared folders only).
+    Audio,
+    /// Plain UTF-8 text (shared folders only): notes, CSV, Markdown.
+    Text,
 }
 
 impl Kind {
@@ -24,6 +30,8 @@ impl Kind {
             Self::Image => "image",
             Self::Pdf => "pdf",
             Self::Document => "document",
+            Self::Audio => "audio",
+            Self::Text => "text",
         }
     }
 
@@ -33,6 +41,8 @@ impl Kind {
             Self::Image => "image",
             Self::Pdf => "PDF",
             Self::Document => "document bureautique",
+            Self::Audio => "enregistrement audio",
+            Self::Text => "texte",
         }
     }
 
@@ -51,6 +61,8 @@ impl Kind {
             | "application/vnd.openxmlformats-officedocument.presentationml.presentation" => {
                 Some(Self::Document)
             }
+            "audio/mpeg" | "audio/ogg" | "audio/x-wav" | "audio/wav" | "audio/mp4"
+            | "audio/m4a" | "audio/x-flac" | "audio/flac" | "audio/webm" => Some(Self::Audio),
             _ => None,
         }
     }
@@ -65,7 +77,35 @@ impl Kind {
             "jpg" | "jpeg" | "png" | "gif" | "webp" => Some(Self::Image),
             "pdf" => Some(Self::Pdf),
             "odt" | "ods" | "odp" | "docx" | "xlsx" | "pptx" => Some(Self::Document),
+            "mp3" | "oga" | "opus" | "wav" | "m4a" | "flac" => Some(Self::Audio),
+            "txt" | "md" | "csv" | "tsv" => Some(Self::Text),
             _ => None,
+        }
+    }
+}
+
+/// Which files a place accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Accept {
+    /// The practice library: video, image, PDF, office documents.
+    Library,
+    /// Shared folders: the same, plus audio, plain text and empty files (which file managers
+    /// create before writing).
+    Folders,
+}
+
+impl Accept {
+    fn allows(self, kind: Kind) -> bool {
+        match self {
+            Self::Library => !matches!(kind, Kind::Audio | Kind::Text),
+            Self::Folders => true,
+        }
+    }
+
+    fn unsupported(self) -> IngestError {
+        match self {
+            Self::Library => IngestError::Unsupported,
+            Self::Folders => IngestError::UnsupportedInFolders,
         }
     }
 }
@@ -117,6 +157,10 @@ pub enum IngestError {
         "ce type de fichier n'est pas accepté : vidéo, image, PDF ou document bureautique (ODF, OOXML) seulement"
     )]
     Unsupported,
+    #[error(
+        "ce type de fichier n'est pas accepté : vidéo, image, son, PDF, document bureautique (ODF, OOXML) ou texte seulement"
+    )]
+    UnsupportedInFolders,
     #[error("le contenu du fichier ({found}) ne correspond pas à son nom « {name} »")]
     Disguised { found: &'static str, name: String },
     #[error("l'envoi a été interrompu : {0}")]
@@ -138,9 +182,31 @@ const SNIFF: usize = 64 * 1024;
 
 /// Decides the kind of a file from its first bytes, checked against its name.
 pub fn sniff(head: &[u8], name: &str) -> Result<(Kind, &'static str), IngestError> {
-    let detected = infer::get(head).ok_or(IngestError::Unsupported)?;
-    let mime = detected.mime_type();
-    let kind = Kind::of_mime(mime).ok_or(IngestError::Unsupported)?;
+    sniff_for(head, name, Accept::Library)
+}
+
+/// Whether the first bytes of a file are plain text: UTF-8 (possibly cut in the middle of a
+/// character at the end) without NUL.
+fn is_text(head: &[u8]) -> bool {
+    !head.contains(&0)
+        && match std::str::from_utf8(head) {
+            Ok(_) => true,
+            Err(e) => e.error_len().is_none(),
+        }
+}
+
+fn sniff_for(head: &[u8], name: &str, accept: Accept) -> Result<(Kind, &'static str), IngestError> {
+    let (kind, mime) = match infer::get(head) {
+        Some(detected) => {
+            let mime = detected.mime_type();
+            (Kind::of_mime(mime).ok_or(accept.unsupported())?, mime)
+        }
+        None if is_text(head) => (Kind::Text, "text/plain; charset=utf-8"),
+        None => return Err(accept.unsupported()),
+    };
+    if !accept.allows(kind) {
+        return Err(accept.unsupported());
+    }
     match Kind::of_name(name) {
         Some(claimed) if claimed != kind => Err(IngestError::Disguised {
             found: kind.label(),
@@ -150,75 +216,170 @@ pub fn sniff(head: &[u8], name: &str) -> Result<(Kind, &'static str), IngestErro
     }
 }
 
-/// Streams `body` into the blob store under `key`. The type is decided on the first 64 KiB;
-/// the size is counted all along; on any refusal the partial upload is aborted.
+/// An upload on its way into the blob store, fed chunk by chunk. The type is decided on the
+/// first 64 KiB, the size counted all along; on any refusal the partial upload is aborted and
+/// nothing of it is kept.
+pub struct Ingest {
+    store: BlobStore,
+    key: String,
+    name: String,
+    limits: Limits,
+    accept: Accept,
+    head: BytesMut,
+    decided: Option<(Kind, &'static str)>,
+    writer: Option<WriteMultipart>,
+    size: u64,
+}
+
+impl std::fmt::Debug for Ingest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Ingest")
+            .field("key", &self.key)
+            .field("size", &self.size)
+            .finish()
+    }
+}
+
+impl Ingest {
+    pub fn new(store: &BlobStore, key: &str, name: &str, limits: Limits, accept: Accept) -> Self {
+        Self {
+            store: store.clone(),
+            key: key.to_owned(),
+            name: name.to_owned(),
+            limits,
+            accept,
+            head: BytesMut::new(),
+            decided: None,
+            writer: None,
+            size: 0,
+        }
+    }
+
+    /// The bytes received so far.
+    pub fn size(&self) -> u64 {
+        self.size
+    }
+
+    /// Takes the next chunk.
+    pub async fn push(&mut self, chunk: Bytes) -> Result<(), IngestError> {
+        let result = self.take(chunk).await;
+        if result.is_err() {
+            self.abort().await;
+        }
+        result
+    }
+
+    async fn take(&mut self, chunk: Bytes) -> Result<(), IngestError> {
+        self.size += chunk.len() as u64;
+        if self.writer.is_none() {
+            self.head.extend_from_slice(&chunk);
+            if self.head.len() >= SNIFF {
+                self.start().await?;
+            }
+            return Ok(());
+        }
+        self.check_size()?;
+        if let Some(writer) = self.writer.as_mut() {
+            writer
+                .wait_for_capacity(2)
+                .await
+                .map_err(|e| IngestError::Store(e.into()))?;
+            writer.put(chunk);
+        }
+        Ok(())
+    }
+
+    fn check_size(&self) -> Result<(), IngestError> {
+        if let Some((kind, _)) = self.decided {
+            let limit = self.limits.of(kind);
+            if self.size > limit {
+                return Err(IngestError::TooLarge {
+                    kind: kind.label(),
+                    limit,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Decides the type on the bytes at hand and starts writing.
+    async fn start(&mut self) -> Result<(), IngestError> {
+        self.decided = Some(sniff_for(&self.head, &self.name, self.accept)?);
+        self.check_size()?;
+        let mut writer = self.store.writer(&self.key).await?;
+        writer.write(&self.head);
+        self.head = BytesMut::new();
+        self.writer = Some(writer);
+        Ok(())
+    }
+
+    /// Ends the upload: the file becomes visible in the store.
+    pub async fn finish(mut self) -> Result<Ingested, IngestError> {
+        if self.writer.is_none() {
+            if self.head.is_empty() {
+                if self.accept == Accept::Library {
+                    return Err(IngestError::Empty);
+                }
+                self.store.put(&self.key, Bytes::new()).await?;
+                return Ok(Ingested {
+                    kind: Kind::Text,
+                    mime: "application/octet-stream",
+                    size: 0,
+                    key: self.key,
+                });
+            }
+            if let Err(e) = self.start().await {
+                self.abort().await;
+                return Err(e);
+            }
+        }
+        let (kind, mime) = self.decided.ok_or(IngestError::Empty)?;
+        if let Some(writer) = self.writer.take() {
+            writer.finish().await.map_err(BlobError::from)?;
+        }
+        Ok(Ingested {
+            kind,
+            mime,
+            size: self.size,
+            key: self.key,
+        })
+    }
+
+    /// Gives up: nothing of the file stays in the store.
+    pub async fn abort(&mut self) {
+        if let Some(writer) = self.writer.take()
+            && let Err(e) = writer.abort().await
+        {
+            tracing::warn!(key = %self.key, error = %e, "could not abort an upload");
+        }
+        self.head = BytesMut::new();
+    }
+}
+
+/// Streams `body` into the blob store under `key`, as `Ingest` does.
 pub async fn ingest<S, E>(
     store: &BlobStore,
     key: &str,
     name: &str,
     mut body: S,
     limits: &Limits,
+    accept: Accept,
 ) -> Result<Ingested, IngestError>
 where
     S: Stream<Item = Result<Bytes, E>> + Unpin,
     E: std::fmt::Display,
 {
-    let mut head = BytesMut::new();
-    let mut ended = false;
-    while head.len() < SNIFF {
-        match body.next().await {
-            Some(chunk) => {
-                head.extend_from_slice(&chunk.map_err(|e| IngestError::Body(e.to_string()))?)
-            }
-            None => {
-                ended = true;
-                break;
+    let mut upload = Ingest::new(store, key, name, *limits, accept);
+    while let Some(chunk) = body.next().await {
+        match chunk {
+            Ok(chunk) => upload.push(chunk).await?,
+            Err(e) => {
+                upload.abort().await;
+                return Err(IngestError::Body(e.to_string()));
             }
         }
     }
-    if head.is_empty() {
-        return Err(IngestError::Empty);
-    }
-    let (kind, mime) = sniff(&head, name)?;
-    let limit = limits.of(kind);
-    let too_large = || IngestError::TooLarge {
-        kind: kind.label(),
-        limit,
-    };
-    let mut size = head.len() as u64;
-    if size > limit {
-        return Err(too_large());
-    }
-    let mut writer = store.writer(key).await?;
-    writer.write(&head);
-    drop(head);
-    if !ended {
-        while let Some(chunk) = body.next().await {
-            let chunk = match chunk {
-                Ok(chunk) => chunk,
-                Err(e) => {
-                    writer.abort().await.map_err(BlobError::from)?;
-                    return Err(IngestError::Body(e.to_string()));
-                }
-            };
-            size += chunk.len() as u64;
-            if size > limit {
-                writer.abort().await.map_err(BlobError::from)?;
-                return Err(too_large());
-            }
-            if let Err(e) = writer.wait_for_capacity(2).await {
-                return Err(IngestError::Store(e.into()));
-            }
-            writer.put(chunk);
-        }
-    }
-    writer.finish().await.map_err(BlobError::from)?;
-    Ok(Ingested {
-        kind,
-        mime,
-        size,
-        key: key.to_owned(),
-    })
+    upload.finish().await
 }
 
 #[cfg(test)]
@@ -272,13 +433,29 @@ mod tests {
         };
         let mut pdf = b"%PDF-1.7\n".to_vec();
         pdf.resize(90_000, b' ');
-        let ok = ingest(&store, "a/fiche.pdf", "fiche.pdf", chunks(pdf), &limits).await?;
+        let ok = ingest(
+            &store,
+            "a/fiche.pdf",
+            "fiche.pdf",
+            chunks(pdf),
+            &limits,
+            Accept::Library,
+        )
+        .await?;
         assert_eq!((ok.kind, ok.size), (Kind::Pdf, 90_000));
         assert!(store.exists("a/fiche.pdf").await?);
 
         let mut big = b"%PDF-1.7\n".to_vec();
         big.resize(150_000, b' ');
-        let refused = ingest(&store, "a/gros.pdf", "gros.pdf", chunks(big), &limits).await;
+        let refused = ingest(
+            &store,
+            "a/gros.pdf",
+            "gros.pdf",
+            chunks(big),
+            &limits,
+            Accept::Library,
+        )
+        .await;
         assert!(matches!(
             refused,
             Err(IngestError::TooLarge { limit: 100_000, .. })
@@ -294,11 +471,20 @@ mod tests {
             "x.mp4",
             chunks(b"#!/bin/sh\nrm -rf /".to_vec()),
             &limits,
+            Accept::Library,
         )
         .await;
         assert!(matches!(disguised, Err(IngestError::Unsupported)));
         assert!(!store.exists("a/x.mp4").await?);
-        let empty = ingest(&store, "a/e.pdf", "e.pdf", chunks(Vec::new()), &limits).await;
+        let empty = ingest(
+            &store,
+            "a/e.pdf",
+            "e.pdf",
+            chunks(Vec::new()),
+            &limits,
+            Accept::Library,
+        )
+        .await;
         assert!(matches!(empty, Err(IngestError::Empty)));
 
         let part = store.read("a/fiche.pdf", Some((2, Some(6)))).await?;
@@ -315,6 +501,90 @@ mod tests {
         assert!(matches!(
             store.read("a/fiche.pdf", Some((90_000, None))).await,
             Err(BlobError::BadRange)
+        ));
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn folders_take_text_audio_and_empty_files() -> anyhow::Result<()> {
+        let dir = tempfile::tempdir()?;
+        let store = BlobStore::local(dir.path())?;
+        let limits = Limits {
+            video: 1_000_000,
+            other: 100_000,
+        };
+        // Text longer than the sniffed head, cut by the chunks in the middle of « é ».
+        let text = "Compte rendu de la réunion — élèves et équipes.\n".repeat(1_500);
+        let ok = ingest(
+            &store,
+            "f/cr.txt",
+            "cr.txt",
+            chunks(text.clone().into_bytes()),
+            &limits,
+            Accept::Folders,
+        )
+        .await?;
+        assert_eq!((ok.kind, ok.size), (Kind::Text, text.len() as u64));
+        let too_long = "a".repeat(150_000);
+        assert!(matches!(
+            ingest(
+                &store,
+                "f/long.txt",
+                "long.txt",
+                chunks(too_long.into_bytes()),
+                &limits,
+                Accept::Folders
+            )
+            .await,
+            Err(IngestError::TooLarge { .. })
+        ));
+        assert!(!store.exists("f/long.txt").await?);
+        let empty = ingest(
+            &store,
+            "f/vide",
+            "Nouveau document.txt",
+            chunks(Vec::new()),
+            &limits,
+            Accept::Folders,
+        )
+        .await?;
+        assert_eq!(empty.size, 0);
+        assert!(store.exists("f/vide").await?);
+        assert!(matches!(
+            ingest(
+                &store,
+                "f/x.pdf",
+                "x.pdf",
+                chunks(b"pas un PDF".to_vec()),
+                &limits,
+                Accept::Folders
+            )
+            .await,
+            Err(IngestError::Disguised { .. })
+        ));
+        assert!(matches!(
+            ingest(
+                &store,
+                "f/x.exe",
+                "x.exe",
+                chunks(b"MZ\x90\x00\x03\x00\x00\x00\x04\x00".to_vec()),
+                &limits,
+                Accept::Folders
+            )
+            .await,
+            Err(IngestError::UnsupportedInFolders)
+        ));
+        assert!(matches!(
+            ingest(
+                &store,
+                "f/notes.txt",
+                "notes.txt",
+                chunks(b"notes".to_vec()),
+                &limits,
+                Accept::Library
+            )
+            .await,
+            Err(IngestError::Unsupported)
         ));
         Ok(())
     }

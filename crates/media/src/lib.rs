@@ -7,4 +7,4 @@ pub mod ingest;
 pub mod transcode;
 
 pub use blob::{BlobError, BlobStore, Ranged};
-pub use ingest::{IngestError, Ingested, Kind, Limits, ingest};
+pub use ingest::{Accept, Ingest, IngestError, Ingested, Kind, Limits, ingest};

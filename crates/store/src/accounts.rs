@@ -244,6 +244,64 @@ pub async fn api_token_person(db: &Db, token: &str) -> Result<Option<Person>> {
     )
 }
 
+/// An application password (WebDAV, API): what the person named it, when it was made and last
+/// used. `id` is the digest of the password, never the password itself.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct AppPassword {
+    pub id: String,
+    pub label: String,
+    pub created_at: i64,
+    pub last_used_at: Option<i64>,
+}
+
+/// Creates an application password; returns it, shown once.
+pub async fn create_app_password(db: &Db, person: PersonId, label: &str) -> Result<String> {
+    let label = label.trim();
+    if label.is_empty() || label.chars().count() > 80 {
+        return Err(StoreError::Invalid(
+            "nommez le mot de passe d'application (1 à 80 caractères), par exemple « Ordinateur du collège »".to_owned(),
+        ));
+    }
+    let (raw, hash) = new_token();
+    on!(db, pool => sqlx::query("INSERT INTO api_tokens (token_hash, person_id, created_at, label) VALUES ($1, $2, $3, $4)")
+        .bind(&hash).bind(person.0).bind(now()).bind(label).execute(pool).await.map(|r| r.rows_affected()))?;
+    Ok(raw)
+}
+
+/// A person's application passwords (and command-line tokens), newest first.
+pub async fn app_passwords(db: &Db, person: PersonId) -> Result<Vec<AppPassword>> {
+    Ok(on!(db, pool => sqlx::query_as::<_, AppPassword>(
+        "SELECT token_hash AS id, label, created_at, last_used_at FROM api_tokens WHERE person_id = $1 ORDER BY created_at DESC",
+    ).bind(person.0).fetch_all(pool).await)?)
+}
+
+pub async fn revoke_app_password(db: &Db, person: PersonId, id: &str) -> Result<()> {
+    let removed = on!(db, pool => sqlx::query("DELETE FROM api_tokens WHERE person_id = $1 AND token_hash = $2")
+        .bind(person.0).bind(id).execute(pool).await.map(|r| r.rows_affected()))?;
+    if removed == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}
+
+/// The person of an e-mail address and one of their application passwords (HTTP Basic).
+pub async fn app_password_person(db: &Db, email: &str, password: &str) -> Result<Option<Person>> {
+    let sql = format!(
+        "SELECT {PERSON_COLUMNS} FROM api_tokens t JOIN people p ON p.id = t.person_id \
+         WHERE t.token_hash = $1 AND p.email = $2"
+    );
+    let hash = token_hash(password.trim());
+    let person = on!(db, pool => sqlx::query_as::<_, Person>(&sql)
+        .bind(&hash).bind(email.trim().to_lowercase()).fetch_optional(pool).await)?;
+    if person.is_some() {
+        let at = now();
+        on!(db, pool => sqlx::query(
+            "UPDATE api_tokens SET last_used_at = $1 WHERE token_hash = $2 AND (last_used_at IS NULL OR last_used_at < $3)",
+        ).bind(at).bind(&hash).bind(at - 60).execute(pool).await.map(|r| r.rows_affected()))?;
+    }
+    Ok(person)
+}
+
 pub async fn create_password_reset(db: &Db, person: PersonId, ttl_secs: i64) -> Result<String> {
     let (raw, hash) = new_token();
     on!(db, pool => sqlx::query("INSERT INTO password_resets (token_hash, person_id, expires_at) VALUES ($1, $2, $3)")

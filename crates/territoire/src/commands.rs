@@ -157,6 +157,7 @@ async fn serve(mut settings: Settings, bind: Option<String>, demo: bool) -> anyh
         session_ttl_secs: settings.session_hours * 3600,
         upload_limits: settings.files.limits(),
         transcode: settings.files.transcode,
+        space_quota: (settings.files.space_quota_gib as i64).saturating_mul(1024 * 1024 * 1024),
         ..WebSettings::default()
     };
     println!(

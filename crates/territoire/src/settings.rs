@@ -47,6 +47,8 @@ pub struct FileSettings {
     pub other_max_mib: u64,
     /// Transcode videos with ffmpeg (when it is installed); off: originals are served.
     pub transcode: bool,
+    /// Storage of a new exchange space (its shared folders, every version counted), in Gio.
+    pub space_quota_gib: u64,
     /// S3-compatible bucket; empty: files are kept in `<data_dir>/blobs`.
     pub s3_bucket: String,
     /// Endpoint of the S3-compatible service (e.g. `https://s3.fr-par.scw.cloud`).
@@ -62,6 +64,7 @@ impl Default for FileSettings {
             video_max_mib: 2048,
             other_max_mib: 50,
             transcode: true,
+            space_quota_gib: 5,
             s3_bucket: String::new(),
             s3_endpoint: String::new(),
             s3_region: "fr-par".to_owned(),
@@ -185,6 +188,8 @@ impl Settings {
              other_max_mib = {}\n\
              # Conversion des vidéos avec ffmpeg (s'il est installé) ; false : originaux diffusés tels quels.\n\
              transcode = true\n\
+             # Place de chaque nouvel espace d'échange (dossiers partagés, toutes versions comprises), en Gio.\n\
+             space_quota_gib = 5\n\
              # Stockage objet compatible S3 ; vide : fichiers dans data_dir/blobs\n\
              s3_bucket = \"\"\n\
              s3_endpoint = \"\"\n\

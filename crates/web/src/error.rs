@@ -45,6 +45,20 @@ impl From<StoreError> for AppError {
     }
 }
 
+impl From<media::IngestError> for AppError {
+    fn from(error: media::IngestError) -> Self {
+        use media::IngestError;
+        match error {
+            IngestError::TooLarge { .. } => Self::TooLarge(error.to_string()),
+            IngestError::Unsupported
+            | IngestError::UnsupportedInFolders
+            | IngestError::Disguised { .. } => Self::UnsupportedType(error.to_string()),
+            IngestError::Empty | IngestError::Body(_) => Self::BadRequest(error.to_string()),
+            IngestError::Store(e) => Self::Internal(e.to_string()),
+        }
+    }
+}
+
 impl From<askama::Error> for AppError {
     fn from(error: askama::Error) -> Self {
         Self::Internal(format!("template: {error}"))

@@ -7,14 +7,14 @@ use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
 use axum::middleware::from_fn;
 use axum::response::IntoResponse;
-use axum::routing::{get, post};
+use axum::routing::{any, get, post};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::handlers::{accounts, directory, home, practices, system, territories};
+use crate::handlers::{accounts, directory, home, practices, spaces, system, territories};
 use crate::state::AppState;
 use crate::{api, metrics, security};
 
@@ -55,6 +55,94 @@ pub fn router(state: AppState) -> Router {
         .route("/notifications", get(practices::notifications))
         .route("/notifications/resume", post(practices::set_digest))
         .route("/mes-pratiques", get(practices::mine))
+        .route("/espaces", get(spaces::list).post(spaces::create))
+        .route("/espaces/{id}", get(spaces::show))
+        .route(
+            "/espaces/{id}/membres",
+            get(spaces::members).post(spaces::set_member),
+        )
+        .route(
+            "/espaces/{id}/dossiers",
+            get(spaces::root).post(spaces::new_folder),
+        )
+        .route("/espaces/{id}/dossiers/{entry}", get(spaces::folder))
+        .route(
+            "/espaces/{id}/blog",
+            get(spaces::blog).post(spaces::create_post),
+        )
+        .route("/espaces/{id}/blog/nouveau", get(spaces::new_post))
+        .route("/espaces/{id}/blog.atom", get(spaces::feed))
+        .route("/espaces/{id}/blog/{post}", get(spaces::post))
+        .route(
+            "/espaces/{id}/blog/{post}/modifier",
+            get(spaces::edit_post).post(spaces::update_post),
+        )
+        .route(
+            "/espaces/{id}/blog/{post}/supprimer",
+            post(spaces::delete_post),
+        )
+        .route(
+            "/espaces/{id}/blog/{post}/commentaires",
+            post(spaces::comment_post),
+        )
+        .route(
+            "/espaces/{id}/blog/{post}/commentaires/{comment}/supprimer",
+            post(spaces::delete_comment),
+        )
+        .route(
+            "/espaces/{id}/forum",
+            get(spaces::forum).post(spaces::create_topic),
+        )
+        .route(
+            "/espaces/{id}/forum/categories",
+            post(spaces::create_category),
+        )
+        .route("/espaces/{id}/forum/{topic}", get(spaces::topic))
+        .route("/espaces/{id}/forum/{topic}/reponses", post(spaces::reply))
+        .route(
+            "/espaces/{id}/forum/{topic}/suivre",
+            post(spaces::subscribe),
+        )
+        .route(
+            "/espaces/{id}/forum/{topic}/moderation",
+            post(spaces::moderate_topic),
+        )
+        .route(
+            "/espaces/{id}/forum/messages/{message}/signaler",
+            post(spaces::report),
+        )
+        .route(
+            "/espaces/{id}/forum/messages/{message}/masquer",
+            post(spaces::hide_message),
+        )
+        .route("/espaces/{id}/moderation", get(spaces::moderation))
+        .route("/espaces/{id}/moderation/{report}", post(spaces::resolve))
+        .route("/espaces/{id}/corbeille", get(spaces::trash_page))
+        .route("/espaces/{id}/fichiers/{entry}", get(spaces::file))
+        .route(
+            "/espaces/{id}/fichiers/{entry}/contenu",
+            get(spaces::content),
+        )
+        .route(
+            "/espaces/{id}/fichiers/{entry}/renommer",
+            post(spaces::rename),
+        )
+        .route(
+            "/espaces/{id}/fichiers/{entry}/corbeille",
+            post(spaces::trash),
+        )
+        .route(
+            "/espaces/{id}/fichiers/{entry}/restaurer",
+            post(spaces::restore),
+        )
+        .route(
+            "/espaces/{id}/fichiers/{entry}/supprimer",
+            post(spaces::purge),
+        )
+        .route(
+            "/espaces/{id}/fichiers/{entry}/versions/{version}/restaurer",
+            post(spaces::restore_version),
+        )
         .route("/territoires", get(territories::list))
         .route("/territoires/{slug}", get(territories::show))
         .route(
@@ -63,6 +151,11 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/deconnexion", post(accounts::logout))
         .route("/compte", get(accounts::account))
+        .route("/compte/mots-de-passe", post(accounts::create_app_password))
+        .route(
+            "/compte/mots-de-passe/{id}/revoquer",
+            post(accounts::revoke_app_password),
+        )
         .route(
             "/mot-de-passe-oublie",
             get(accounts::forgot_form).post(accounts::forgot),
@@ -94,6 +187,11 @@ pub fn router(state: AppState) -> Router {
     let uploads = Router::new()
         .route("/pratiques/{id}/medias", post(practices::upload))
         .route("/api/v1/practices/{id}/media", post(api::v1::upload_media))
+        .route("/espaces/{id}/fichiers", post(spaces::upload))
+        // WebDAV: file managers send files of any size, at their pace.
+        .route("/dav/spaces/{id}", any(spaces::dav::space_root))
+        .route("/dav/spaces/{id}/", any(spaces::dav::space_root))
+        .route("/dav/spaces/{id}/{*path}", any(spaces::dav::space_path))
         .layer(DefaultBodyLimit::disable());
     let mut app = bounded.merge(uploads).with_state(state);
 

@@ -23,6 +23,8 @@ pub struct WebSettings {
     pub upload_limits: media::Limits,
     /// Whether videos are transcoded (when ffmpeg is there); off, originals are served.
     pub transcode: bool,
+    /// The storage a new space gets, in bytes.
+    pub space_quota: i64,
 }
 
 impl Default for WebSettings {
@@ -35,6 +37,7 @@ impl Default for WebSettings {
             login_window_secs: 15 * 60,
             upload_limits: media::Limits::default(),
             transcode: true,
+            space_quota: domain::spaces::DEFAULT_QUOTA,
         }
     }
 }

@@ -369,6 +369,15 @@ pub fn parse_datetime(text: &str) -> Option<i64> {
     Some(local.assume_utc().unix_timestamp() - paris_offset(local) as i64)
 }
 
+/// The time of Paris at a moment (seconds since the epoch).
+pub fn paris_time(timestamp: i64) -> Option<time::PrimitiveDateTime> {
+    let utc = time::OffsetDateTime::from_unix_timestamp(timestamp).ok()?;
+    let naive = time::PrimitiveDateTime::new(utc.date(), utc.time());
+    // The offset is decided on the time shifted by winter time, close enough to the change.
+    let offset = paris_offset(naive + time::Duration::hours(1));
+    Some(naive + time::Duration::seconds(offset as i64))
+}
+
 /// The offset of Paris from UTC, in seconds, at a local time (summer time from the last Sunday
 /// of March to the last Sunday of October).
 fn paris_offset(local: time::PrimitiveDateTime) -> i32 {
@@ -562,6 +571,14 @@ mod tests {
             PostContent::parse(&input("bientot", ""), now).map_err(|e| e.field),
             Err("publication")
         );
+    }
+
+    #[test]
+    fn paris_times() {
+        let t = paris_time(1_796_110_200).map(|t| (t.hour(), t.minute()));
+        assert_eq!(t, Some((8, 30)));
+        let t = paris_time(1_814_423_400).map(|t| (t.hour(), t.minute()));
+        assert_eq!(t, Some((8, 30)));
     }
 
     #[test]

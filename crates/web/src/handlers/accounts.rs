@@ -134,13 +134,52 @@ pub async fn account(
     ) {
         return Err(AppError::Forbidden);
     }
+    account_page(&state, &ctx, &person, None).await
+}
+
+async fn account_page(
+    state: &AppState,
+    ctx: &PageContext,
+    person: &accounts::Person,
+    new_password: Option<String>,
+) -> Result<Response, AppError> {
     let profile = accounts::profile(&state.db, person.id()).await?;
     let territories = store::territories::of_person(&state.db, person.id()).await?;
+    let passwords = accounts::app_passwords(&state.db, person.id()).await?;
     render(&AccountPage::new(
-        Layout::new(&ctx, "Mon compte"),
+        Layout::new(ctx, "Mon compte"),
         profile,
         territories,
+        passwords,
+        new_password,
     ))
+}
+
+#[derive(serde::Deserialize)]
+pub struct AppPasswordForm {
+    #[serde(default)]
+    label: String,
+}
+
+/// Creates an application password (WebDAV, API, feeds); it is shown once.
+pub async fn create_app_password(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    RequireUser(person): RequireUser,
+    CsrfForm(form): CsrfForm<AppPasswordForm>,
+) -> Result<Response, AppError> {
+    let password = accounts::create_app_password(&state.db, person.id(), &form.label).await?;
+    account_page(&state, &ctx, &person, Some(password)).await
+}
+
+pub async fn revoke_app_password(
+    State(state): State<AppState>,
+    RequireUser(person): RequireUser,
+    Path(id): Path<String>,
+    CsrfForm(_): CsrfForm<crate::extractors::NoFields>,
+) -> Result<Response, AppError> {
+    accounts::revoke_app_password(&state.db, person.id(), &id).await?;
+    Ok(Redirect::to("/compte#mots-de-passe-application").into_response())
 }
 
 pub async fn forgot_form(ctx: PageContext) -> Result<Response, AppError> {

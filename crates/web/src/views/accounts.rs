@@ -46,6 +46,16 @@ pub struct AccountPage {
     pub profile: Profile,
     pub function: &'static str,
     pub territories: Vec<Membership>,
+    pub app_passwords: Vec<AppPasswordRow>,
+    /// A password just created, shown once.
+    pub new_password: Option<String>,
+}
+
+pub struct AppPasswordRow {
+    pub id: String,
+    pub label: String,
+    pub created: String,
+    pub last_used: String,
 }
 
 impl AccountPage {
@@ -53,6 +63,8 @@ impl AccountPage {
         layout: Layout,
         profile: Profile,
         territories: Vec<store::territories::Membership>,
+        app_passwords: Vec<store::accounts::AppPassword>,
+        new_password: Option<String>,
     ) -> Self {
         let function = profile
             .person
@@ -71,6 +83,22 @@ impl AccountPage {
             profile,
             function,
             territories,
+            app_passwords: app_passwords
+                .into_iter()
+                .map(|p| AppPasswordRow {
+                    id: p.id,
+                    label: if p.label.is_empty() {
+                        "Jeton créé en ligne de commande".to_owned()
+                    } else {
+                        p.label
+                    },
+                    created: super::date_fr(p.created_at),
+                    last_used: p
+                        .last_used_at
+                        .map_or_else(|| "jamais".to_owned(), super::date_fr),
+                })
+                .collect(),
+            new_password,
         }
     }
 }

@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod directory;
 pub mod home;
 pub mod practices;
+pub mod spaces;
 pub mod territories;
 
 use askama::Template;
@@ -100,6 +101,20 @@ impl ErrorPage {
 pub fn date_fr(timestamp: i64) -> String {
     time::OffsetDateTime::from_unix_timestamp(timestamp)
         .map(|t| domain::practices::consent::french_date(t.date()))
+        .unwrap_or_default()
+}
+
+/// A date and time of Paris, `22 novembre 2026 à 14 h 05`.
+pub fn date_time_fr(timestamp: i64) -> String {
+    domain::spaces::paris_time(timestamp)
+        .map(|t| {
+            format!(
+                "{} à {} h {:02}",
+                domain::practices::consent::french_date(t.date()),
+                t.hour(),
+                t.minute()
+            )
+        })
         .unwrap_or_default()
 }
 

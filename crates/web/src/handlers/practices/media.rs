@@ -1,21 +1,21 @@
 //! Media of a practice: uploads (streamed, checked by content and size), playback with range
 //! requests, posters, captions, and the image-rights consent of videos.
 
-use axum::body::Body;
 use axum::extract::multipart::{Field, Multipart, MultipartError};
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::ids::{MediaId, PersonId, PracticeId};
 use domain::policy::{Action, Actor, Resource};
 use domain::practices::consent::{Appearance, Consent, ConsentInput};
 use futures::TryStreamExt;
-use media::{BlobError, IngestError};
+use media::IngestError;
 use store::practices::media::{self as practice_media, Media, NewMedia};
 
 use super::allowed;
 use crate::error::AppError;
 use crate::extractors::{CsrfForm, PageContext, RequireUser};
+use crate::handlers::blobs::stream_blob;
 use crate::security::{CSRF_COOKIE, cookie};
 use crate::state::AppState;
 
@@ -24,17 +24,6 @@ fn random_key() -> String {
     let mut bytes = [0u8; 12];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
     bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn ingest_error(error: IngestError) -> AppError {
-    match error {
-        IngestError::TooLarge { .. } => AppError::TooLarge(error.to_string()),
-        IngestError::Unsupported | IngestError::Disguised { .. } => {
-            AppError::UnsupportedType(error.to_string())
-        }
-        IngestError::Empty | IngestError::Body(_) => AppError::BadRequest(error.to_string()),
-        IngestError::Store(e) => AppError::Internal(e.to_string()),
-    }
 }
 
 fn multipart_error(error: MultipartError) -> AppError {
@@ -61,7 +50,7 @@ pub(crate) async fn receive(
         .and_then(|v| v.parse::<u64>().ok())
         && length > limits.largest() + 64 * 1024
     {
-        return Err(ingest_error(IngestError::TooLarge {
+        return Err(AppError::from(IngestError::TooLarge {
             kind: "vidéo",
             limit: limits.largest(),
         }));
@@ -139,9 +128,10 @@ async fn store_file(
         &name,
         Box::pin(body),
         &state.settings.upload_limits,
+        media::Accept::Library,
     )
     .await
-    .map_err(ingest_error)?;
+    .map_err(AppError::from)?;
     Ok((name, ingested))
 }
 
@@ -182,74 +172,6 @@ pub(crate) async fn media_for(
         return Err(AppError::NotFound);
     }
     Ok(media)
-}
-
-/// Parses `Range: bytes=START-END` (one range; `START-` and `-SUFFIX` too).
-fn range_of(headers: &HeaderMap, total: u64) -> Option<(u64, Option<u64>)> {
-    let value = headers.get(header::RANGE)?.to_str().ok()?;
-    let spec = value.strip_prefix("bytes=")?;
-    if spec.contains(',') {
-        return None;
-    }
-    let (start, end) = spec.split_once('-')?;
-    if start.is_empty() {
-        let suffix: u64 = end.parse().ok()?;
-        return Some((total.saturating_sub(suffix), None));
-    }
-    let start: u64 = start.parse().ok()?;
-    let end = if end.is_empty() {
-        None
-    } else {
-        Some(end.parse::<u64>().ok()?.saturating_add(1))
-    };
-    Some((start, end))
-}
-
-async fn stream_blob(
-    state: &AppState,
-    key: &str,
-    content_type: &str,
-    headers: &HeaderMap,
-) -> Result<Response, AppError> {
-    let blob_error = |e: BlobError| match e {
-        BlobError::NotFound => AppError::NotFound,
-        other => AppError::Internal(other.to_string()),
-    };
-    let total = state.blobs.size(key).await.map_err(blob_error)?;
-    let range = range_of(headers, total);
-    let ranged = match state.blobs.read(key, range).await {
-        Ok(r) => r,
-        Err(BlobError::BadRange) => {
-            return Ok((
-                StatusCode::RANGE_NOT_SATISFIABLE,
-                [(header::CONTENT_RANGE, format!("bytes */{total}"))],
-            )
-                .into_response());
-        }
-        Err(e) => return Err(blob_error(e)),
-    };
-    let length = ranged.range.end - ranged.range.start;
-    let mut response = Response::builder()
-        .header(header::CONTENT_TYPE, content_type)
-        .header(header::ACCEPT_RANGES, "bytes")
-        .header(header::CONTENT_LENGTH, length)
-        .header(header::CACHE_CONTROL, "private, max-age=3600");
-    response = if range.is_some() {
-        response.status(StatusCode::PARTIAL_CONTENT).header(
-            header::CONTENT_RANGE,
-            format!(
-                "bytes {}-{}/{}",
-                ranged.range.start,
-                ranged.range.end.saturating_sub(1),
-                ranged.total
-            ),
-        )
-    } else {
-        response.status(StatusCode::OK)
-    };
-    response
-        .body(Body::from_stream(ranged.stream))
-        .map_err(|e| AppError::Internal(e.to_string()))
 }
 
 /// The medium itself: the transcoded video when ready, else the file as uploaded.
