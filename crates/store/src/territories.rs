@@ -135,6 +135,14 @@ pub async fn add_partner(db: &Db, territory: TerritoryId, name: &str, kind: &str
     Ok(())
 }
 
+/// Whether a territory exists.
+pub async fn exists(db: &Db, territory: TerritoryId) -> Result<bool> {
+    Ok(
+        on!(db, pool => sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM territories WHERE id = $1)")
+        .bind(territory.0).fetch_one(pool).await)?,
+    )
+}
+
 /// The person's role in the territory, if any.
 pub async fn role_of(
     db: &Db,

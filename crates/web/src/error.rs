@@ -59,6 +59,22 @@ impl From<media::IngestError> for AppError {
     }
 }
 
+impl From<axum::extract::multipart::MultipartError> for AppError {
+    fn from(error: axum::extract::multipart::MultipartError) -> Self {
+        Self::BadRequest(format!(
+            "l'envoi du fichier a échoué ({})",
+            error.body_text()
+        ))
+    }
+}
+
+impl AppError {
+    /// A form whose CSRF token does not match the visitor's cookie.
+    pub fn expired_form() -> Self {
+        Self::BadRequest("le formulaire a expiré ; rechargez la page et recommencez".to_owned())
+    }
+}
+
 impl From<askama::Error> for AppError {
     fn from(error: askama::Error) -> Self {
         Self::Internal(format!("template: {error}"))

@@ -3,7 +3,7 @@
 use domain::ids::{PersonId, PostId, SpaceId};
 use domain::spaces::{PostContent, Publication};
 
-use super::record_activity;
+use super::{notify, record_activity};
 use crate::db::{BeginWrite, on};
 use crate::{Db, Result, StoreError, now};
 
@@ -177,11 +177,8 @@ pub async fn comment(db: &Db, post: PostId, person: PersonId, body: &str) -> Res
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO blog_comments (post_id, person_id, body, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
         ).bind(post.0).bind(person.0).bind(body).bind(now()).fetch_one(&mut *tx).await?;
-        if let Some(author) = current.author_id.filter(|a| *a != person.0) {
-            sqlx::query("INSERT INTO notifications (person_id, message, link, created_at) VALUES ($1, $2, $3, $4)")
-                .bind(author).bind(format!("Nouveau commentaire sur votre billet « {} »", current.title))
-                .bind(&link).bind(now()).execute(&mut *tx).await?;
-        }
+        notify!(tx, current.author_id.filter(|a| *a != person.0).iter(),
+            format!("Nouveau commentaire sur votre billet « {} »", current.title), link);
         record_activity!(tx, current.space_id, person.0, format!("Commentaire sur « {} »", current.title), &link);
         tx.commit().await?;
         Ok(id)

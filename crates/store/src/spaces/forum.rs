@@ -4,7 +4,7 @@
 
 use domain::ids::{CategoryId, MessageId, PersonId, SpaceId, TopicId};
 
-use super::record_activity;
+use super::{notify, record_activity};
 use crate::db::{BeginWrite, on, record_change};
 use crate::{Db, Result, StoreError, now};
 
@@ -100,23 +100,6 @@ async fn mentioned(db: &Db, space: i64, body: &str, writer: PersonId) -> Result<
         .filter(|m| m.person_id != writer.0 && handles.contains(&m.handle()))
         .map(|m| m.person_id)
         .collect())
-}
-
-/// Notifies people inside a write transaction.
-macro_rules! notify {
-    ($tx:ident, $people:expr, $message:expr, $link:expr) => {
-        for person in $people {
-            sqlx::query(
-                "INSERT INTO notifications (person_id, message, link, created_at) VALUES ($1, $2, $3, $4)",
-            )
-            .bind(person)
-            .bind(&$message)
-            .bind(&$link)
-            .bind(now())
-            .execute(&mut *$tx)
-            .await?;
-        }
-    };
 }
 
 /// Opens a topic with its first message; its author follows it. Returns the topic.

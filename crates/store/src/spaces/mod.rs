@@ -30,6 +30,24 @@ macro_rules! record_activity {
 }
 pub(crate) use record_activity;
 
+/// Notifies people (ids) inside a write transaction.
+macro_rules! notify {
+    ($tx:ident, $people:expr, $message:expr, $link:expr) => {
+        for person in $people {
+            sqlx::query(
+                "INSERT INTO notifications (person_id, message, link, created_at) VALUES ($1, $2, $3, $4)",
+            )
+            .bind(person)
+            .bind(&$message)
+            .bind(&$link)
+            .bind($crate::now())
+            .execute(&mut *$tx)
+            .await?;
+        }
+    };
+}
+pub(crate) use notify;
+
 /// Refuses, inside a write transaction, a change that leaves a space without an owner.
 macro_rules! keeps_an_owner {
     ($tx:ident, $space:expr) => {{

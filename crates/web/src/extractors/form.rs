@@ -32,9 +32,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for CsrfForm<T> {
                     .map(Self)
                     .map_err(|_| malformed())
             }
-            _ => Err(AppError::BadRequest(
-                "le formulaire a expiré ; rechargez la page et recommencez".to_owned(),
-            )),
+            _ => Err(AppError::expired_form()),
         }
     }
 }

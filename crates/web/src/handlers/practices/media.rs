@@ -1,7 +1,7 @@
 //! Media of a practice: uploads (streamed, checked by content and size), playback with range
 //! requests, posters, captions, and the image-rights consent of videos.
 
-use axum::extract::multipart::{Field, Multipart, MultipartError};
+use axum::extract::multipart::{Field, Multipart};
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -24,13 +24,6 @@ fn random_key() -> String {
     let mut bytes = [0u8; 12];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
     bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn multipart_error(error: MultipartError) -> AppError {
-    AppError::BadRequest(format!(
-        "l'envoi du fichier a échoué ({})",
-        error.body_text()
-    ))
 }
 
 /// Streams the `file` field of an upload into the blob store and attaches it to the practice.
@@ -58,23 +51,21 @@ pub(crate) async fn receive(
     let mut csrf_ok = expected_csrf.is_none();
     let mut appearance = None;
     let mut stored = None;
-    while let Some(field) = multipart.next_field().await.map_err(multipart_error)? {
+    while let Some(field) = multipart.next_field().await.map_err(AppError::from)? {
         match field.name().unwrap_or_default() {
             "csrf" => {
-                let value = field.text().await.map_err(multipart_error)?;
+                let value = field.text().await.map_err(AppError::from)?;
                 csrf_ok = expected_csrf
                     .as_deref()
                     .is_some_and(|e| !value.is_empty() && e == value);
             }
             "appearance" => {
-                let value = field.text().await.map_err(multipart_error)?;
+                let value = field.text().await.map_err(AppError::from)?;
                 appearance = Appearance::from_code(value.trim());
             }
             "file" => {
                 if !csrf_ok {
-                    return Err(AppError::BadRequest(
-                        "le formulaire a expiré ; rechargez la page et recommencez".to_owned(),
-                    ));
+                    return Err(AppError::expired_form());
                 }
                 stored = Some(store_file(state, practice, field).await?);
             }
@@ -247,19 +238,19 @@ pub async fn add_caption(
     }
     let expected = cookie(&headers, CSRF_COOKIE).unwrap_or_default();
     let (mut csrf, mut lang, mut text) = (String::new(), String::from("fr"), None);
-    while let Some(field) = multipart.next_field().await.map_err(multipart_error)? {
+    while let Some(field) = multipart.next_field().await.map_err(AppError::from)? {
         match field.name().unwrap_or_default() {
-            "csrf" => csrf = field.text().await.map_err(multipart_error)?,
+            "csrf" => csrf = field.text().await.map_err(AppError::from)?,
             "lang" => {
                 lang = field
                     .text()
                     .await
-                    .map_err(multipart_error)?
+                    .map_err(AppError::from)?
                     .trim()
                     .to_lowercase()
             }
             "file" => {
-                let bytes = field.bytes().await.map_err(multipart_error)?;
+                let bytes = field.bytes().await.map_err(AppError::from)?;
                 if bytes.len() > 1024 * 1024 {
                     return Err(AppError::TooLarge(
                         "un fichier de sous-titres ne dépasse pas 1 Mio".to_owned(),
@@ -271,9 +262,7 @@ pub async fn add_caption(
         }
     }
     if expected.is_empty() || csrf != expected {
-        return Err(AppError::BadRequest(
-            "le formulaire a expiré ; rechargez la page et recommencez".to_owned(),
-        ));
+        return Err(AppError::expired_form());
     }
     let text = text
         .ok_or_else(|| AppError::BadRequest("choisissez un fichier de sous-titres".to_owned()))?;

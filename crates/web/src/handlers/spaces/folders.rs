@@ -1,7 +1,7 @@
 //! The shared folders of a space, on the web: browse, upload (streamed, checked like the
 //! library's files), download, new folder, rename and move, versions, trash.
 
-use axum::extract::multipart::{Multipart, MultipartError};
+use axum::extract::multipart::Multipart;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -28,7 +28,7 @@ fn name_of(text: &str) -> Result<EntryName, AppError> {
     EntryName::parse(text.trim()).map_err(|e| AppError::BadRequest(e.to_string()))
 }
 
-/// A folder of the space (`0`: its top) that `actor` may `action` on.
+/// A live folder of the space (`0`: its top).
 async fn folder_of(
     state: &AppState,
     space: SpaceId,
@@ -111,13 +111,6 @@ pub async fn new_folder(
     Ok(Redirect::to(&format!("/espaces/{id}/dossiers/{}", created.0)).into_response())
 }
 
-fn multipart_error(error: MultipartError) -> AppError {
-    AppError::BadRequest(format!(
-        "l'envoi du fichier a échoué ({})",
-        error.body_text()
-    ))
-}
-
 /// Streams one file into the blob store (checked as it comes) and records it as a new file or
 /// a new version in `parent`. The blob is removed again when the record is refused.
 pub(crate) async fn save_stream<S, E>(
@@ -196,24 +189,22 @@ pub async fn upload(
     let mut csrf_ok = false;
     let mut parent: Option<Entry> = None;
     let mut last = None;
-    while let Some(field) = multipart.next_field().await.map_err(multipart_error)? {
+    while let Some(field) = multipart.next_field().await.map_err(AppError::from)? {
         match field.name().unwrap_or_default() {
             "csrf" => {
-                let value = field.text().await.map_err(multipart_error)?;
+                let value = field.text().await.map_err(AppError::from)?;
                 csrf_ok = expected
                     .as_deref()
                     .is_some_and(|e| !value.is_empty() && e == value);
             }
             "parent" => {
-                let value = field.text().await.map_err(multipart_error)?;
+                let value = field.text().await.map_err(AppError::from)?;
                 let folder = value.trim().parse().unwrap_or(0);
                 parent = folder_of(&state, space.id(), folder).await?;
             }
             "file" => {
                 if !csrf_ok {
-                    return Err(AppError::BadRequest(
-                        "le formulaire a expiré ; rechargez la page et recommencez".to_owned(),
-                    ));
+                    return Err(AppError::expired_form());
                 }
                 let name = name_of(field.file_name().unwrap_or_default())?;
                 use futures::TryStreamExt;

@@ -148,11 +148,7 @@ pub(crate) async fn create_space(
     let person = actor.person.ok_or(AppError::Unauthorized)?;
     allow(actor, Action::Create, Resource::Spaces)?;
     if let Some(territory) = territory {
-        let exists = store::territories::list(&state.db)
-            .await?
-            .iter()
-            .any(|t| t.id == territory.0);
-        if !exists {
+        if !store::territories::exists(&state.db, territory).await? {
             return Err(AppError::BadRequest("territoire inconnu".to_owned()));
         }
         let role = store::territories::role_of(&state.db, territory, person).await?;
