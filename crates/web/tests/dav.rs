@@ -316,3 +316,70 @@ fn urlencode(text: &str) -> String {
         })
         .collect()
 }
+
+#[tokio::test]
+async fn application_passwords_from_the_account_page() -> anyhow::Result<()> {
+    let app = TestApp::spawn().await?;
+    let owner = app
+        .create_person(
+            "compte@ac-lille.fr",
+            Function::Enseignant2d,
+            "une phrase de passe",
+            false,
+        )
+        .await?;
+    let id = space(&app, owner, "members").await?;
+    let browser = testkit::client()?;
+    app.login(&browser, "compte@ac-lille.fr", "une phrase de passe")
+        .await?;
+    let csrf = app.csrf(&browser, "/compte").await?;
+    let page = browser
+        .post(app.url("/compte/mots-de-passe"))
+        .form(&[("csrf", csrf.as_str()), ("label", "Ordinateur du collège")])
+        .send()
+        .await?
+        .text()
+        .await?;
+    let start = page
+        .find("<code class=\"tt-secret\">")
+        .ok_or_else(|| anyhow::anyhow!("password not shown"))?
+        + 24;
+    let password = page[start..]
+        .split('<')
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(page.contains("Ordinateur du collège"));
+    let client = reqwest::Client::new();
+    let propfind = || {
+        basic(
+            &client,
+            Method::from_bytes(b"PROPFIND").unwrap_or(Method::GET),
+            app.url(&format!("/dav/spaces/{}/", id.0)),
+            "compte@ac-lille.fr",
+            &password,
+        )
+        .header("Depth", "1")
+    };
+    assert_eq!(propfind().send().await?.status(), StatusCode::MULTI_STATUS);
+    // Shown once: the account page lists it by name, never the password again.
+    let listed = browser.get(app.url("/compte")).send().await?.text().await?;
+    assert!(!listed.contains(&password));
+    let passwords = store::accounts::app_passwords(&app.db, owner).await?;
+    let csrf = app.csrf(&browser, "/compte").await?;
+    let answer = browser
+        .post(app.url(&format!(
+            "/compte/mots-de-passe/{}/revoquer",
+            passwords[0].id
+        )))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await?;
+    assert_eq!(answer.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        propfind().send().await?.status(),
+        StatusCode::UNAUTHORIZED,
+        "revoked"
+    );
+    Ok(())
+}
