@@ -55,11 +55,13 @@ async fn main() -> anyhow::Result<()> {
             person: Some(1_000),
             admin: false,
             territories: vec![],
+            spaces: vec![],
         },
         Viewer {
             person: Some(2_000),
             admin: false,
             territories: vec![1, 2],
+            spaces: vec![],
         },
     ];
     let mut queries = Vec::new();
@@ -86,6 +88,7 @@ async fn main() -> anyhow::Result<()> {
             filters,
             offset: 0,
             limit: 20,
+            scope: search::Scope::Practices,
         });
     }
     queries.push(SearchQuery {
@@ -93,6 +96,7 @@ async fn main() -> anyhow::Result<()> {
         filters: vec![],
         offset: 0,
         limit: 20,
+        scope: search::Scope::Practices,
     });
     queries.push(SearchQuery {
         text: String::new(),
@@ -102,6 +106,7 @@ async fn main() -> anyhow::Result<()> {
         }],
         offset: 20,
         limit: 20,
+        scope: search::Scope::Practices,
     });
     // Warm-up.
     for q in &queries {
@@ -157,6 +162,7 @@ async fn main() -> anyhow::Result<()> {
                     filters: vec![],
                     offset: 0,
                     limit: 100,
+                    scope: search::Scope::Practices,
                 },
                 Viewer::default(),
             )
@@ -171,6 +177,7 @@ async fn main() -> anyhow::Result<()> {
                         filters: vec![],
                         offset: 0,
                         limit: 100,
+                        scope: search::Scope::Practices,
                     },
                     Viewer::default(),
                 )

@@ -6,12 +6,13 @@ use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use store::Db;
-use store::practices::DOCUMENT_KIND;
+use store::search_feed::{PracticeDocument, TopicDocument};
 use tantivy::directory::MmapDirectory;
 use tantivy::query::QueryParser;
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
-use crate::practices::{self, Fields, Results, SearchQuery, Viewer};
+use crate::practices::{self, Fields, PRACTICE, Results, SearchQuery, TOPIC, Viewer, key};
+use crate::topics;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SearchError {
@@ -163,35 +164,53 @@ impl SearchIndex {
             let Some(upto) = changes.last().map(|c| c.seq) else {
                 break;
             };
-            let mut ids: Vec<i64> = changes
-                .iter()
-                .filter(|c| c.kind == DOCUMENT_KIND)
-                .map(|c| c.document_id)
-                .collect();
-            ids.sort_unstable();
-            ids.dedup();
-            let documents = store::search_feed::practice_documents(db, &ids).await?;
+            let ids_of = |kind: &str| {
+                let mut ids: Vec<i64> = changes
+                    .iter()
+                    .filter(|c| c.kind == kind)
+                    .map(|c| c.document_id)
+                    .collect();
+                ids.sort_unstable();
+                ids.dedup();
+                ids
+            };
+            let batch = Batch {
+                practices: store::search_feed::practice_documents(db, &ids_of(PRACTICE)).await?,
+                topics: store::search_feed::topic_documents(db, &ids_of(TOPIC)).await?,
+                changed: [PRACTICE, TOPIC]
+                    .into_iter()
+                    .flat_map(|kind| ids_of(kind).into_iter().map(move |id| key(kind, id)))
+                    .collect(),
+            };
             let this = Arc::clone(self);
-            tokio::task::spawn_blocking(move || this.apply(&ids, &documents, upto)).await??;
+            tokio::task::spawn_blocking(move || this.apply(&batch, upto)).await??;
         }
         Ok(())
     }
 
-    /// Replaces these documents (deleting those that are gone) and commits up to `upto`.
-    fn apply(
-        &self,
-        ids: &[i64],
-        documents: &[store::search_feed::PracticeDocument],
-        upto: i64,
-    ) -> Result<()> {
+    /// Replaces the changed documents (deleting those that are gone) and commits up to `upto`.
+    fn apply(&self, batch: &Batch, upto: i64) -> Result<()> {
         let mut writer = self.writer.lock().unwrap_or_else(|e| e.into_inner());
-        for id in ids {
-            writer.delete_term(Term::from_field_u64(self.fields.id, *id as u64));
+        for key in &batch.changed {
+            writer.delete_term(Term::from_field_text(self.fields.key, key));
         }
-        for document in documents {
+        self.add(&writer, batch)?;
+        self.commit(&mut writer, upto)
+    }
+
+    /// Adds the documents of a batch; returns how many.
+    fn add(&self, writer: &IndexWriter<TantivyDocument>, batch: &Batch) -> Result<u64> {
+        for document in &batch.practices {
             writer.add_document(practices::document(&self.fields, document))?;
         }
-        self.commit(&mut writer, upto)
+        let mut added = batch.practices.len() as u64;
+        for document in &batch.topics {
+            if let Some(document) = topics::document(&self.fields, document) {
+                writer.add_document(document)?;
+                added += 1;
+            }
+        }
+        Ok(added)
     }
 
     fn commit(&self, writer: &mut IndexWriter<TantivyDocument>, upto: i64) -> Result<()> {
@@ -229,25 +248,43 @@ impl SearchIndex {
             let writer = self.writer.lock().unwrap_or_else(|e| e.into_inner());
             writer.delete_all_documents()?;
         }
-        let mut after = 0;
         let mut indexed = 0;
-        loop {
-            let ids = store::search_feed::practice_ids_after(db, after, 2_000).await?;
-            let Some(last) = ids.last().copied() else {
-                break;
-            };
-            after = last;
-            let documents = store::search_feed::practice_documents(db, &ids).await?;
-            let this = Arc::clone(self);
-            indexed += tokio::task::spawn_blocking(move || -> Result<u64> {
-                let writer = this.writer.lock().unwrap_or_else(|e| e.into_inner());
-                for document in &documents {
-                    writer.add_document(practices::document(&this.fields, document))?;
-                }
-                Ok(documents.len() as u64)
-            })
-            .await??;
-            progress(indexed);
+        for kind in [PRACTICE, TOPIC] {
+            let mut after = 0;
+            loop {
+                let (ids, batch) = if kind == PRACTICE {
+                    let ids = store::search_feed::practice_ids_after(db, after, 2_000).await?;
+                    let practices = store::search_feed::practice_documents(db, &ids).await?;
+                    (
+                        ids,
+                        Batch {
+                            practices,
+                            ..Batch::default()
+                        },
+                    )
+                } else {
+                    let ids = store::search_feed::topic_ids_after(db, after, 500).await?;
+                    let topics = store::search_feed::topic_documents(db, &ids).await?;
+                    (
+                        ids,
+                        Batch {
+                            topics,
+                            ..Batch::default()
+                        },
+                    )
+                };
+                let Some(last) = ids.last().copied() else {
+                    break;
+                };
+                after = last;
+                let this = Arc::clone(self);
+                indexed += tokio::task::spawn_blocking(move || {
+                    let writer = this.writer.lock().unwrap_or_else(|e| e.into_inner());
+                    this.add(&writer, &batch)
+                })
+                .await??;
+                progress(indexed);
+            }
         }
         let this = Arc::clone(self);
         tokio::task::spawn_blocking(move || {
@@ -284,4 +321,12 @@ impl SearchIndex {
     pub fn index(&self) -> &Index {
         &self.index
     }
+}
+
+/// Documents to write into the index, and the keys of those they replace.
+#[derive(Default)]
+struct Batch {
+    practices: Vec<PracticeDocument>,
+    topics: Vec<TopicDocument>,
+    changed: Vec<String>,
 }

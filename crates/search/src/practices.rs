@@ -1,4 +1,5 @@
-//! Practices in the index: the schema, the document made of a practice, and the search.
+//! The index's schema, the document made of a practice, and the search (over practices,
+//! forum topics, or both: see `Scope`).
 
 use domain::markdown;
 use store::search_feed::PracticeDocument;
@@ -16,13 +17,20 @@ use crate::french::ANALYZER;
 #[derive(Clone, Copy)]
 pub(crate) struct Fields {
     pub id: Field,
+    /// `practice:ID` or `topic:ID`: what a change replaces.
+    pub key: Field,
+    /// `practice` or `topic`.
+    pub kind: Field,
+    /// The space of a topic.
+    pub space: Field,
     pub title: Field,
     pub summary: Field,
     pub body: Field,
     pub people: Field,
     pub tags: Field,
     pub facets: Field,
-    /// Who may find the document: `public`, `platform`, `territory:ID`, `author:ID`.
+    /// Who may find the document: `public`, `platform`, `territory:ID`, `author:ID`,
+    /// `space:ID`.
     pub access: Field,
     pub date: Field,
 }
@@ -43,6 +51,9 @@ pub(crate) fn schema() -> (Schema, Fields) {
     };
     let fields = Fields {
         id: builder.add_u64_field("id", INDEXED | STORED | FAST),
+        key: builder.add_text_field("key", STRING),
+        kind: builder.add_text_field("kind", STRING | STORED),
+        space: builder.add_u64_field("space", INDEXED | STORED),
         title: builder.add_text_field("title", text(true)),
         summary: builder.add_text_field("summary", text(true)),
         body: builder.add_text_field("body", text(true)),
@@ -92,7 +103,7 @@ impl FacetKind {
         FACET_KINDS.into_iter().find(|k| k.code() == code)
     }
 
-    fn facet(self, value: &str) -> Facet {
+    pub(crate) fn facet(self, value: &str) -> Facet {
         Facet::from_path([self.code(), value])
     }
 }
@@ -110,6 +121,20 @@ pub struct Viewer {
     pub person: Option<i64>,
     pub admin: bool,
     pub territories: Vec<i64>,
+    /// The spaces they are a member of.
+    pub spaces: Vec<i64>,
+}
+
+/// What kind of document is searched.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Scope {
+    /// The practice library.
+    #[default]
+    Practices,
+    /// Forum topics, of one space or of all.
+    Topics { space: Option<i64> },
+    /// Practices and topics together.
+    All,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -118,10 +143,41 @@ pub struct SearchQuery {
     pub filters: Vec<Filter>,
     pub offset: usize,
     pub limit: usize,
+    pub scope: Scope,
+}
+
+/// What a hit is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocumentKind {
+    Practice,
+    /// A forum topic of the space `space`.
+    Topic {
+        space: i64,
+    },
+}
+
+impl DocumentKind {
+    /// `practice` or `topic`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Practice => PRACTICE,
+            Self::Topic { .. } => TOPIC,
+        }
+    }
+}
+
+/// The kinds of documents, as the change log names them.
+pub(crate) const PRACTICE: &str = store::practices::DOCUMENT_KIND;
+pub(crate) const TOPIC: &str = store::spaces::forum::DOCUMENT_KIND;
+
+/// The index key of a document.
+pub(crate) fn key(kind: &str, id: i64) -> String {
+    format!("{kind}:{id}")
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Hit {
+    pub kind: DocumentKind,
     pub id: i64,
     pub title: String,
     pub summary: String,
@@ -151,6 +207,8 @@ pub struct Results {
 pub(crate) fn document(f: &Fields, p: &PracticeDocument) -> TantivyDocument {
     let mut doc = TantivyDocument::default();
     doc.add_u64(f.id, p.id as u64);
+    doc.add_text(f.key, key(PRACTICE, p.id));
+    doc.add_text(f.kind, PRACTICE);
     doc.add_text(f.title, &p.title);
     doc.add_text(f.summary, &p.summary);
     let mut body = markdown::to_text(&p.body_markdown);
@@ -200,7 +258,7 @@ pub(crate) fn document(f: &Fields, p: &PracticeDocument) -> TantivyDocument {
     doc
 }
 
-fn year_of(timestamp: i64) -> Option<i32> {
+pub(crate) fn year_of(timestamp: i64) -> Option<i32> {
     time::OffsetDateTime::from_unix_timestamp(timestamp)
         .ok()
         .map(|d| d.year())
@@ -216,6 +274,7 @@ fn access_query(f: &Fields, viewer: &Viewer) -> Option<Box<dyn Query>> {
         keys.push("platform".to_owned());
         keys.push(format!("author:{person}"));
         keys.extend(viewer.territories.iter().map(|t| format!("territory:{t}")));
+        keys.extend(viewer.spaces.iter().map(|s| format!("space:{s}")));
     }
     let clauses = keys
         .into_iter()
@@ -249,6 +308,28 @@ pub(crate) fn search(
     }
     if let Some(access) = access_query(f, viewer) {
         clauses.push((Occur::Must, access));
+    }
+    let term = |field, text: &str| -> Box<dyn Query> {
+        Box::new(TermQuery::new(
+            Term::from_field_text(field, text),
+            IndexRecordOption::Basic,
+        ))
+    };
+    match query.scope {
+        Scope::Practices => clauses.push((Occur::Must, term(f.kind, PRACTICE))),
+        Scope::Topics { space } => {
+            clauses.push((Occur::Must, term(f.kind, TOPIC)));
+            if let Some(space) = space {
+                clauses.push((
+                    Occur::Must,
+                    Box::new(TermQuery::new(
+                        Term::from_field_u64(f.space, space as u64),
+                        IndexRecordOption::Basic,
+                    )),
+                ));
+            }
+        }
+        Scope::All => {}
     }
     for kind in FACET_KINDS {
         let values: Vec<Box<dyn Query>> = query
@@ -330,7 +411,17 @@ pub(crate) fn search(
             ),
             None => (None, None),
         };
+        let kind = match doc.get_first(f.kind).and_then(|v| v.as_str()) {
+            Some(TOPIC) => DocumentKind::Topic {
+                space: doc
+                    .get_first(f.space)
+                    .and_then(|v| v.as_u64())
+                    .unwrap_or_default() as i64,
+            },
+            _ => DocumentKind::Practice,
+        };
         hits.push(Hit {
+            kind,
             id: doc
                 .get_first(f.id)
                 .and_then(|v| v.as_u64())

@@ -55,6 +55,7 @@ fn query(text: &str) -> SearchQuery {
         filters: vec![],
         offset: 0,
         limit: 20,
+        scope: search::Scope::Practices,
     }
 }
 
@@ -63,6 +64,7 @@ fn viewer(person: Option<PersonId>, territories: &[i64]) -> Viewer {
         person: person.map(|p| p.0),
         admin: false,
         territories: territories.to_vec(),
+        spaces: vec![],
     }
 }
 
@@ -409,6 +411,192 @@ async fn two_nodes_converge_and_reindex_rebuilds() -> anyhow::Result<()> {
     assert_eq!(
         ids(&reopened, &db, query("forêt"), anyone).await?,
         vec![first.0]
+    );
+    Ok(())
+}
+
+async fn space(
+    db: &Db,
+    owner: PersonId,
+    name: &str,
+    visibility: &str,
+) -> anyhow::Result<domain::ids::SpaceId> {
+    let content = domain::spaces::SpaceContent::parse(
+        &domain::spaces::SpaceInput {
+            name: name.to_owned(),
+            visibility: visibility.to_owned(),
+            ..domain::spaces::SpaceInput::default()
+        },
+        false,
+    )?;
+    Ok(store::spaces::create(db, &content, None, owner, 1 << 30).await?)
+}
+
+#[tokio::test]
+async fn forum_topics_are_found_by_whoever_may_read_them() -> anyhow::Result<()> {
+    use store::spaces::forum;
+    let (db, _fresh) = fresh_db().await?;
+    let owner = create_person(
+        &db,
+        "owner@ac-lille.fr",
+        Function::Enseignant1d,
+        None,
+        false,
+    )
+    .await?;
+    let outsider = create_person(
+        &db,
+        "dehors@ac-lille.fr",
+        Function::Enseignant1d,
+        None,
+        false,
+    )
+    .await?;
+    let closed = space(&db, owner, "Conseil école-collège", "members").await?;
+    let open = space(&db, owner, "Réseau des bibliothèques", "platform").await?;
+    let secret = forum::create_topic(
+        &db,
+        closed,
+        None,
+        owner,
+        "Évaluations de CM2",
+        "Les résultats des élèves arrivent vendredi.",
+    )
+    .await?;
+    let shared = forum::create_topic(
+        &db,
+        open,
+        None,
+        owner,
+        "Prêt de livres",
+        "Les bibliothèques prêtent des livres aux écoles.",
+    )
+    .await?;
+    let practice = published(
+        &db,
+        owner,
+        &content(
+            "Livres en réseau",
+            "Des livres circulent entre écoles.",
+            "public",
+            None,
+            &[],
+        ),
+    )
+    .await?;
+    let index = SearchIndex::open(None)?;
+    let topics = |text: &str, space: Option<i64>| SearchQuery {
+        scope: search::Scope::Topics { space },
+        ..query(text)
+    };
+    let member = Viewer {
+        spaces: vec![closed.0, open.0],
+        ..viewer(Some(owner), &[])
+    };
+
+    // Words of a reply, accents folded and stemmed; the members only find members' topics.
+    let reply = forum::reply(
+        &db,
+        secret,
+        owner,
+        "Je prépare les évaluations.",
+        None,
+        false,
+    )
+    .await?;
+    assert_eq!(
+        ids(&index, &db, topics("evaluation", None), member.clone()).await?,
+        [secret.0]
+    );
+    assert!(
+        ids(
+            &index,
+            &db,
+            topics("evaluation", None),
+            viewer(Some(outsider), &[])
+        )
+        .await?
+        .is_empty()
+    );
+    assert!(
+        ids(&index, &db, topics("evaluation", None), viewer(None, &[]))
+            .await?
+            .is_empty()
+    );
+    // A platform space's topics: any signed-in person, never the anonymous.
+    assert_eq!(
+        ids(
+            &index,
+            &db,
+            topics("livre", None),
+            viewer(Some(outsider), &[])
+        )
+        .await?,
+        [shared.0]
+    );
+    assert!(
+        ids(&index, &db, topics("livre", None), viewer(None, &[]))
+            .await?
+            .is_empty()
+    );
+    // The scopes: the library has no topics, a forum only its own, `All` both.
+    assert_eq!(
+        ids(&index, &db, query("livres"), member.clone()).await?,
+        [practice.0]
+    );
+    assert!(
+        ids(
+            &index,
+            &db,
+            topics("livres", Some(closed.0)),
+            member.clone()
+        )
+        .await?
+        .is_empty()
+    );
+    let all = index
+        .search(
+            &db,
+            SearchQuery {
+                scope: search::Scope::All,
+                ..query("livres")
+            },
+            member.clone(),
+        )
+        .await?;
+    let mut kinds: Vec<(&str, i64)> = all.hits.iter().map(|h| (h.kind.code(), h.id)).collect();
+    kinds.sort_unstable();
+    assert_eq!(kinds, [("practice", practice.0), ("topic", shared.0)]);
+    assert!(
+        all.hits
+            .iter()
+            .any(|h| h.kind == search::DocumentKind::Topic { space: open.0 })
+    );
+
+    // A hidden message is no longer found; a hidden topic not at all.
+    forum::hide_message(&db, reply.message, true).await?;
+    assert!(
+        ids(&index, &db, topics("prépare", None), member.clone())
+            .await?
+            .is_empty()
+    );
+    forum::moderate_topic(&db, shared, forum::TopicChange::Hide(true), owner).await?;
+    assert!(
+        ids(&index, &db, topics("livre", None), member.clone())
+            .await?
+            .is_empty()
+    );
+
+    // A rebuild from the database finds the same.
+    let rebuilt = SearchIndex::open(None)?;
+    assert_eq!(
+        ids(&rebuilt, &db, topics("evaluation", None), member.clone()).await?,
+        [secret.0]
+    );
+    assert!(
+        ids(&rebuilt, &db, topics("livre", None), member)
+            .await?
+            .is_empty()
     );
     Ok(())
 }

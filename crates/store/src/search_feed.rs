@@ -145,3 +145,91 @@ pub async fn instance(db: &Db) -> Result<String> {
         .fetch_one(pool).await)?,
     )
 }
+
+/// A forum topic as the index sees it: its visible messages, and who may read it.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TopicDocument {
+    pub id: i64,
+    pub space_id: i64,
+    pub space_name: String,
+    /// The space's visibility: `members`, `territory` or `platform`.
+    pub visibility: String,
+    pub territory_id: Option<i64>,
+    pub title: String,
+    pub hidden: bool,
+    pub last_post_at: i64,
+    pub author_names: Vec<String>,
+    /// The Markdown of the messages not hidden, in order.
+    pub messages: Vec<String>,
+}
+
+#[derive(sqlx::FromRow)]
+struct TopicRow {
+    id: i64,
+    space_id: i64,
+    space_name: String,
+    visibility: String,
+    territory_id: Option<i64>,
+    title: String,
+    hidden: bool,
+    last_post_at: i64,
+}
+
+/// The topics with these ids that still exist.
+pub async fn topic_documents(db: &Db, ids: &[i64]) -> Result<Vec<TopicDocument>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list = id_list(ids);
+    let sql = format!(
+        "SELECT t.id, t.space_id, s.name AS space_name, s.visibility, s.territory_id, t.title, t.hidden, t.last_post_at \
+         FROM forum_topics t JOIN spaces s ON s.id = t.space_id WHERE t.id IN ({list})"
+    );
+    let rows = on!(db, pool => sqlx::query_as::<_, TopicRow>(&sql).fetch_all(pool).await)?;
+    let sql = format!(
+        "SELECT p.topic_id, p.body_markdown, pe.name FROM forum_posts p LEFT JOIN people pe ON pe.id = p.author_id \
+         WHERE p.topic_id IN ({list}) AND NOT p.hidden ORDER BY p.topic_id, p.seq"
+    );
+    let messages: Vec<(i64, String, Option<String>)> =
+        on!(db, pool => sqlx::query_as(&sql).fetch_all(pool).await)?;
+    let mut documents: HashMap<i64, TopicDocument> = rows
+        .into_iter()
+        .map(|r| {
+            (
+                r.id,
+                TopicDocument {
+                    id: r.id,
+                    space_id: r.space_id,
+                    space_name: r.space_name,
+                    visibility: r.visibility,
+                    territory_id: r.territory_id,
+                    title: r.title,
+                    hidden: r.hidden,
+                    last_post_at: r.last_post_at,
+                    ..TopicDocument::default()
+                },
+            )
+        })
+        .collect();
+    for (topic, body, author) in messages {
+        if let Some(d) = documents.get_mut(&topic) {
+            d.messages.push(body);
+            if let Some(author) = author
+                && !d.author_names.contains(&author)
+            {
+                d.author_names.push(author);
+            }
+        }
+    }
+    let mut documents: Vec<TopicDocument> = documents.into_values().collect();
+    documents.sort_by_key(|d| d.id);
+    Ok(documents)
+}
+
+/// Topic ids after `after`, in order, for a full reindex.
+pub async fn topic_ids_after(db: &Db, after: i64, limit: i64) -> Result<Vec<i64>> {
+    Ok(
+        on!(db, pool => sqlx::query_scalar("SELECT id FROM forum_topics WHERE id > $1 ORDER BY id LIMIT $2")
+        .bind(after).bind(limit).fetch_all(pool).await)?,
+    )
+}

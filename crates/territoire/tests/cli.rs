@@ -378,6 +378,7 @@ async fn demo_fills_an_empty_database_only() -> anyhow::Result<()> {
                 filters: vec![],
                 offset: 0,
                 limit: 5,
+                scope: search::Scope::Practices,
             },
             search::Viewer::default(),
         )

@@ -188,6 +188,10 @@ pub fn router(state: AppState) -> Router {
         .route("/pratiques/{id}/medias", post(practices::upload))
         .route("/api/v1/practices/{id}/media", post(api::v1::upload_media))
         .route("/espaces/{id}/fichiers", post(spaces::upload))
+        .route(
+            "/api/v1/spaces/{id}/files",
+            post(api::v1::upload_space_files),
+        )
         // WebDAV: file managers send files of any size, at their pace.
         .route("/dav/spaces/{id}", any(spaces::dav::space_root))
         .route("/dav/spaces/{id}/", any(spaces::dav::space_root))

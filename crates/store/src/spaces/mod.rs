@@ -10,7 +10,7 @@ use domain::ids::{PersonId, SpaceId, TerritoryId};
 use domain::policy::SpaceAccess;
 use domain::spaces::{SpaceContent, SpaceKind, SpaceRole, SpaceVisibility};
 
-use crate::db::{BeginWrite, on};
+use crate::db::{BeginWrite, on, record_change};
 use crate::{Db, Result, StoreError, now};
 
 /// Adds a line to a space's recent activity, inside a write transaction.
@@ -124,16 +124,26 @@ pub async fn create(
     })
 }
 
-/// Changes the name, description and visibility of a space.
+/// Changes the name, description and visibility of a space; its topics are searched anew
+/// (who may find them changes with the visibility).
 pub async fn update(db: &Db, space: SpaceId, content: &SpaceContent) -> Result<()> {
-    let changed = on!(db, pool => sqlx::query(
-        "UPDATE spaces SET name = $1, description = $2, visibility = $3, kind = $4 WHERE id = $5",
-    ).bind(&content.name).bind(&content.description).bind(content.visibility.code())
-     .bind(content.kind.code()).bind(space.0).execute(pool).await.map(|r| r.rows_affected()))?;
-    if changed == 0 {
-        return Err(StoreError::NotFound);
-    }
-    Ok(())
+    on!(db, pool => {
+        let mut tx = pool.begin_write().await?;
+        let changed = sqlx::query(
+            "UPDATE spaces SET name = $1, description = $2, visibility = $3, kind = $4 WHERE id = $5",
+        ).bind(&content.name).bind(&content.description).bind(content.visibility.code())
+         .bind(content.kind.code()).bind(space.0).execute(&mut *tx).await?.rows_affected();
+        if changed == 0 {
+            return Err(StoreError::NotFound);
+        }
+        let topics: Vec<i64> = sqlx::query_scalar("SELECT id FROM forum_topics WHERE space_id = $1")
+            .bind(space.0).fetch_all(&mut *tx).await?;
+        for topic in topics {
+            record_change!(db, tx, forum::DOCUMENT_KIND, topic);
+        }
+        tx.commit().await?;
+        Ok(())
+    })
 }
 
 pub async fn get(db: &Db, space: SpaceId) -> Result<Space> {

@@ -82,6 +82,7 @@ impl SearchParams {
             filters,
             offset: (self.page() - 1) * PER_PAGE,
             limit: PER_PAGE,
+            scope: search::Scope::Practices,
         }
     }
 

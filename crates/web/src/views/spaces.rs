@@ -643,6 +643,44 @@ pub struct ForumPage {
     pub reports: usize,
     pub form: TopicForm,
     pub error: Option<String>,
+    /// The words searched in this forum, and what was found.
+    pub search: Option<ForumSearch>,
+}
+
+pub struct ForumSearch {
+    pub q: String,
+    pub total: usize,
+    pub hits: Vec<ForumHit>,
+}
+
+pub struct ForumHit {
+    pub id: i64,
+    pub title: String,
+    /// HTML, escaped, with the words found in `<mark>`.
+    pub title_html: Option<String>,
+    /// HTML, escaped, with the words found in `<mark>`.
+    pub snippet_html: Option<String>,
+    pub date: String,
+}
+
+impl ForumSearch {
+    pub fn new(q: String, results: search::Results) -> Self {
+        Self {
+            q,
+            total: results.total,
+            hits: results
+                .hits
+                .into_iter()
+                .map(|h| ForumHit {
+                    id: h.id,
+                    title: h.title,
+                    title_html: h.title_html,
+                    snippet_html: h.snippet_html,
+                    date: date_fr(h.date),
+                })
+                .collect(),
+        }
+    }
 }
 
 impl ForumPage {
@@ -659,8 +697,10 @@ impl ForumPage {
         form: TopicForm,
         error: Option<String>,
         signed_in: bool,
+        search: Option<ForumSearch>,
     ) -> Self {
         Self {
+            search,
             layout,
             header: SpaceHeader::new(space, "forum"),
             categories: categories

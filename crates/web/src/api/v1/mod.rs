@@ -3,13 +3,15 @@
 mod accounts;
 mod directory;
 mod practices;
+mod spaces;
+mod territories;
 
 /// Uploads are routed outside the time and body limits of the other requests (`router.rs`).
 pub(crate) use practices::upload as upload_media;
-mod territories;
+pub(crate) use spaces::upload as upload_space_files;
 
 use axum::extract::{FromRequest, Request};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::de::DeserializeOwned;
 use utoipa::OpenApi;
@@ -37,6 +39,29 @@ use crate::state::AppState;
         practices::delete,
         practices::search,
         practices::upload,
+        spaces::list,
+        spaces::create,
+        spaces::get_one,
+        spaces::add_member,
+        spaces::remove_member,
+        spaces::posts,
+        spaces::create_post,
+        spaces::post,
+        spaces::delete_post,
+        spaces::comment,
+        spaces::topics,
+        spaces::create_topic,
+        spaces::topic,
+        spaces::reply,
+        spaces::report,
+        spaces::files,
+        spaces::upload,
+        spaces::create_folder,
+        spaces::file,
+        spaces::content,
+        spaces::trash,
+        spaces::restore,
+        spaces::restore_version,
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&BearerAuth)
@@ -73,6 +98,43 @@ pub fn router() -> Router<AppState> {
                 .delete(practices::delete),
         )
         .route("/search", get(practices::search))
+        .route("/spaces", get(spaces::list).post(spaces::create))
+        .route("/spaces/{id}", get(spaces::get_one))
+        .route(
+            "/spaces/{id}/members",
+            post(spaces::add_member).delete(spaces::remove_member),
+        )
+        .route(
+            "/spaces/{id}/posts",
+            get(spaces::posts).post(spaces::create_post),
+        )
+        .route(
+            "/spaces/{id}/posts/{post}",
+            get(spaces::post).delete(spaces::delete_post),
+        )
+        .route("/spaces/{id}/posts/{post}/comments", post(spaces::comment))
+        .route(
+            "/spaces/{id}/topics",
+            get(spaces::topics).post(spaces::create_topic),
+        )
+        .route("/spaces/{id}/topics/{topic}", get(spaces::topic))
+        .route("/spaces/{id}/topics/{topic}/messages", post(spaces::reply))
+        .route(
+            "/spaces/{id}/messages/{message}/reports",
+            post(spaces::report),
+        )
+        .route("/spaces/{id}/files", get(spaces::files))
+        .route("/spaces/{id}/folders", post(spaces::create_folder))
+        .route(
+            "/spaces/{id}/files/{entry}",
+            get(spaces::file).delete(spaces::trash),
+        )
+        .route("/spaces/{id}/files/{entry}/content", get(spaces::content))
+        .route("/spaces/{id}/files/{entry}/restore", post(spaces::restore))
+        .route(
+            "/spaces/{id}/files/{entry}/versions/{version}/restore",
+            post(spaces::restore_version),
+        )
         .route("/openapi.json", get(openapi))
         .fallback(|| async { ApiError(AppError::NotFound) })
 }

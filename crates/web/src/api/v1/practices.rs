@@ -6,6 +6,7 @@ use axum::http::StatusCode;
 use domain::ids::PracticeId;
 use domain::policy::{Action, Resource, can};
 use domain::practices::{PracticeContent, PracticeInput, Status};
+use search::{DocumentKind, Scope};
 use store::practices::PracticeDetail;
 
 use super::ApiJson;
@@ -202,7 +203,11 @@ async fn change_status(
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
 pub struct HitJson {
+    /// `practice` or `topic` (a forum topic).
+    pub kind: &'static str,
     pub id: i64,
+    /// The page of the practice or of the topic.
+    pub url: String,
     pub title: String,
     pub summary: String,
     /// The title with the words found in `<mark>` (HTML, escaped).
@@ -227,20 +232,44 @@ pub struct SearchJson {
     pub facets: Vec<FacetJson>,
 }
 
-/// Full-text search over what the caller may read. Parameters: `q`, and facet filters
-/// `level`, `subject`, `skill`, `territory`, `video=oui`, `year` (repeatable), `page`.
-#[utoipa::path(get, path = "/api/v1/search", tag = "pratiques", params(("q" = Option<String>, Query, description = "Mots cherchés")),
+#[derive(serde::Deserialize)]
+struct KindOnly {
+    #[serde(default)]
+    kind: String,
+}
+
+/// Full-text search over what the caller may read. Parameters: `q`, `kind` (`practice` by
+/// default, `topic` for the forums' topics, `all`), facet filters `level`, `subject`,
+/// `skill`, `territory`, `video=oui`, `year` (repeatable), `page`.
+#[utoipa::path(get, path = "/api/v1/search", tag = "pratiques", params(("q" = Option<String>, Query, description = "Mots cherchés"),
+    ("kind" = Option<String>, Query, description = "practice (par défaut), topic ou all")),
     responses((status = 200, body = SearchJson)))]
 pub async fn search(
     State(state): State<AppState>,
     ApiCaller(person): ApiCaller,
     RawQuery(raw): RawQuery,
 ) -> Result<Json<SearchJson>, ApiError> {
-    let params = SearchParams::parse(raw.as_deref().unwrap_or(""));
+    let raw = raw.as_deref().unwrap_or("");
+    let params = SearchParams::parse(raw);
+    let mut query = params.to_query();
+    query.scope = match serde_html_form::from_str::<KindOnly>(raw)
+        .map(|k| k.kind)
+        .unwrap_or_default()
+        .as_str()
+    {
+        "" | "practice" => Scope::Practices,
+        "topic" => Scope::Topics { space: None },
+        "all" => Scope::All,
+        other => {
+            return Err(bad(format!(
+                "genre inconnu : « {other} » (practice, topic ou all)"
+            )));
+        }
+    };
     let viewer = viewer(&state, actor(person.as_ref())).await?;
     let results = state
         .search
-        .search(&state.db, params.to_query(), viewer)
+        .search(&state.db, query, viewer)
         .await
         .map_err(search_error)?;
     Ok(Json(SearchJson {
@@ -249,6 +278,11 @@ pub async fn search(
             .hits
             .into_iter()
             .map(|h| HitJson {
+                kind: h.kind.code(),
+                url: match h.kind {
+                    DocumentKind::Practice => format!("/pratiques/{}", h.id),
+                    DocumentKind::Topic { space } => format!("/espaces/{space}/forum/{}", h.id),
+                },
                 id: h.id,
                 title: h.title,
                 summary: h.summary,

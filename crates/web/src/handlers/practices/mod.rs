@@ -75,18 +75,22 @@ pub(crate) async fn allowed(
 
 /// Who is searching, for the index's visibility filter.
 pub(crate) async fn viewer(state: &AppState, actor: Actor) -> Result<search::Viewer, AppError> {
-    let territories = match actor.person {
-        Some(person) => store::territories::of_person(&state.db, person)
-            .await?
-            .into_iter()
-            .map(|m| m.id)
-            .collect(),
-        None => Vec::new(),
+    let (territories, spaces) = match actor.person {
+        Some(person) => (
+            store::territories::of_person(&state.db, person)
+                .await?
+                .into_iter()
+                .map(|m| m.id)
+                .collect(),
+            store::spaces::ids_of_person(&state.db, person).await?,
+        ),
+        None => (Vec::new(), Vec::new()),
     };
     Ok(search::Viewer {
         person: actor.person.map(|p| p.0),
         admin: actor.admin,
         territories,
+        spaces,
     })
 }
 

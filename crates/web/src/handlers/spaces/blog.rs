@@ -18,7 +18,7 @@ use crate::views::spaces::{BlogFeed, BlogPage, PostFormPage, PostPage};
 use crate::views::{Layout, render, render_status};
 
 /// What of the blog `actor` sees besides the published posts.
-fn unpublished(actor: Actor, access: SpaceAccess) -> Unpublished {
+pub(crate) fn unpublished(actor: Actor, access: SpaceAccess) -> Unpublished {
     if can(actor, Action::Moderate, Resource::Space(access)) {
         Unpublished::All
     } else {
@@ -45,7 +45,7 @@ pub async fn blog(
 
 /// A post of the space that `actor` may `action` on: drafts and scheduled posts are their
 /// author's and the moderators' only.
-async fn post_for(
+pub(crate) async fn post_for(
     state: &AppState,
     actor: Actor,
     id: i64,

@@ -24,12 +24,12 @@ pub(crate) fn blob_key(space: SpaceId) -> String {
     format!("spaces/{}/{}", space.0, crate::security::random_token())
 }
 
-fn name_of(text: &str) -> Result<EntryName, AppError> {
+pub(crate) fn name_of(text: &str) -> Result<EntryName, AppError> {
     EntryName::parse(text.trim()).map_err(|e| AppError::BadRequest(e.to_string()))
 }
 
 /// A live folder of the space (`0`: its top).
-async fn folder_of(
+pub(crate) async fn folder_of(
     state: &AppState,
     space: SpaceId,
     folder: i64,
@@ -181,26 +181,45 @@ pub async fn upload(
     RequireUser(person): RequireUser,
     Path(id): Path<i64>,
     headers: HeaderMap,
-    mut multipart: Multipart,
+    multipart: Multipart,
 ) -> Result<Response, AppError> {
     let (space, _) = space_for(&state, ctx.actor(), id, Action::Contribute).await?;
-    check_room(&state, space.id(), &headers).await?;
-    let expected = cookie(&headers, CSRF_COOKIE);
-    let mut csrf_ok = false;
+    let csrf = cookie(&headers, CSRF_COOKIE).unwrap_or_default();
+    let (parent, _) = receive(&state, &space, person.id(), &headers, multipart, Some(csrf)).await?;
+    let back = match parent {
+        Some(folder) => format!("/espaces/{id}/dossiers/{}", folder.id),
+        None => format!("/espaces/{id}/dossiers"),
+    };
+    Ok(Redirect::to(&back).into_response())
+}
+
+/// Streams the files of an upload (`file`, repeatable) into the folder `parent` (a number,
+/// given before the files; the top when absent). `csrf`, when expected, must match and come
+/// before the files. Returns the folder and what was saved, in order.
+pub(crate) async fn receive(
+    state: &AppState,
+    space: &store::spaces::Space,
+    person: PersonId,
+    headers: &HeaderMap,
+    mut multipart: Multipart,
+    expected_csrf: Option<String>,
+) -> Result<(Option<Entry>, Vec<Saved>), AppError> {
+    check_room(state, space.id(), headers).await?;
+    let mut csrf_ok = expected_csrf.is_none();
     let mut parent: Option<Entry> = None;
-    let mut last = None;
+    let mut saved = Vec::new();
     while let Some(field) = multipart.next_field().await.map_err(AppError::from)? {
         match field.name().unwrap_or_default() {
             "csrf" => {
                 let value = field.text().await.map_err(AppError::from)?;
-                csrf_ok = expected
+                csrf_ok = expected_csrf
                     .as_deref()
                     .is_some_and(|e| !value.is_empty() && e == value);
             }
             "parent" => {
                 let value = field.text().await.map_err(AppError::from)?;
                 let folder = value.trim().parse().unwrap_or(0);
-                parent = folder_of(&state, space.id(), folder).await?;
+                parent = folder_of(state, space.id(), folder).await?;
             }
             "file" => {
                 if !csrf_ok {
@@ -209,14 +228,14 @@ pub async fn upload(
                 let name = name_of(field.file_name().unwrap_or_default())?;
                 use futures::TryStreamExt;
                 let body = field.map_err(|e| e.body_text());
-                last = Some(
+                saved.push(
                     save_stream(
-                        &state,
+                        state,
                         space.id(),
                         parent.as_ref().map(Entry::id),
                         &name,
                         Box::pin(body),
-                        person.id(),
+                        person,
                         Saving::CreateOrReplace,
                     )
                     .await?,
@@ -225,20 +244,16 @@ pub async fn upload(
             _ => {}
         }
     }
-    if last.is_none() {
+    if saved.is_empty() {
         return Err(AppError::BadRequest(
             "choisissez un fichier à envoyer".to_owned(),
         ));
     }
-    let back = match parent {
-        Some(folder) => format!("/espaces/{id}/dossiers/{}", folder.id),
-        None => format!("/espaces/{id}/dossiers"),
-    };
-    Ok(Redirect::to(&back).into_response())
+    Ok((parent, saved))
 }
 
 /// A file or folder of the space, with the rights of `actor` on it.
-async fn entry_for(
+pub(crate) async fn entry_for(
     state: &AppState,
     actor: Actor,
     id: i64,
@@ -290,13 +305,25 @@ pub async fn content(
     Query(query): Query<VersionQuery>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    let (_, _, entry) = entry_for(&state, ctx.actor(), id, entry, Action::View).await?;
+    file_content(&state, ctx.actor(), id, entry, query.version, &headers).await
+}
+
+/// The bytes of a file of the space for `actor` (pages and API).
+pub(crate) async fn file_content(
+    state: &AppState,
+    actor: Actor,
+    id: i64,
+    entry: i64,
+    version: Option<i64>,
+    headers: &HeaderMap,
+) -> Result<Response, AppError> {
+    let (_, _, entry) = entry_for(state, actor, id, entry, Action::View).await?;
     if entry.is_folder {
         return Err(AppError::NotFound);
     }
-    let version = folders::version(&state.db, entry.id(), query.version.map(VersionId)).await?;
+    let version = folders::version(&state.db, entry.id(), version.map(VersionId)).await?;
     let mut response =
-        stream_blob(&state, &version.blob_key, &version.content_type, &headers).await?;
+        stream_blob(state, &version.blob_key, &version.content_type, headers).await?;
     let inline = ["image/", "video/", "audio/", "application/pdf"]
         .iter()
         .any(|p| version.content_type.starts_with(p));

@@ -13,8 +13,9 @@ use store::spaces::forum::{self, Topic, TopicChange};
 use super::{allow, item, space_for};
 use crate::error::AppError;
 use crate::extractors::{CsrfForm, PageContext, RequireUser};
+use crate::handlers::practices::{search_error, viewer};
 use crate::state::AppState;
-use crate::views::spaces::{ForumPage, ModerationPage, TopicForm, TopicPage};
+use crate::views::spaces::{ForumPage, ForumSearch, ModerationPage, TopicForm, TopicPage};
 use crate::views::{Layout, render, render_status};
 
 /// Messages shown per page of a topic.
@@ -23,6 +24,8 @@ pub const MESSAGES_PER_PAGE: i64 = 50;
 #[derive(Debug, Default, serde::Deserialize)]
 pub struct ForumQuery {
     categorie: Option<i64>,
+    /// Words searched in the forum.
+    q: Option<String>,
 }
 
 pub async fn forum(
@@ -31,6 +34,7 @@ pub async fn forum(
     Path(id): Path<i64>,
     Query(query): Query<ForumQuery>,
 ) -> Result<Response, AppError> {
+    let q = query.q.filter(|q| !q.trim().is_empty());
     forum_page(
         &state,
         &ctx,
@@ -38,6 +42,7 @@ pub async fn forum(
         query.categorie,
         TopicForm::default(),
         None,
+        q,
     )
     .await
 }
@@ -49,9 +54,31 @@ async fn forum_page(
     category: Option<i64>,
     form: TopicForm,
     error: Option<String>,
+    q: Option<String>,
 ) -> Result<Response, AppError> {
     let actor = ctx.actor();
     let (space, access) = space_for(state, actor, id, Action::View).await?;
+    let search = match q {
+        Some(q) => {
+            let query = search::SearchQuery {
+                text: q.clone(),
+                filters: Vec::new(),
+                offset: 0,
+                limit: 50,
+                scope: search::Scope::Topics {
+                    space: Some(space.id),
+                },
+            };
+            let viewer = viewer(state, actor).await?;
+            let results = state
+                .search
+                .search(&state.db, query, viewer)
+                .await
+                .map_err(search_error)?;
+            Some(ForumSearch::new(q, results))
+        }
+        None => None,
+    };
     let moderates = can(actor, Action::Moderate, Resource::Space(access));
     let categories = forum::categories(&state.db, space.id()).await?;
     let topics = forum::topics(
@@ -81,6 +108,7 @@ async fn forum_page(
         form,
         error.clone(),
         actor.person.is_some(),
+        search,
     );
     match error {
         Some(_) => render_status(StatusCode::BAD_REQUEST, &page),
@@ -100,7 +128,7 @@ pub async fn create_topic(
         parse_title(&form.title).and_then(|t| Ok((t, parse_message(&form.body_markdown)?)));
     let (title, body) = match checked {
         Ok(ok) => ok,
-        Err(e) => return forum_page(&state, &ctx, id, None, form, Some(e.message)).await,
+        Err(e) => return forum_page(&state, &ctx, id, None, form, Some(e.message), None).await,
     };
     let category = match form.category.trim() {
         "" => None,
@@ -133,7 +161,7 @@ pub async fn create_category(
 }
 
 /// A topic of the space `actor` may `action` on: hidden topics are the moderators' only.
-async fn topic_for(
+pub(crate) async fn topic_for(
     state: &AppState,
     actor: Actor,
     id: i64,
@@ -346,7 +374,7 @@ pub async fn moderate_topic(
 }
 
 /// A message of the space, with the rights of `actor` on it.
-async fn message_for(
+pub(crate) async fn message_for(
     state: &AppState,
     actor: Actor,
     id: i64,

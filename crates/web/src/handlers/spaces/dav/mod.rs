@@ -7,7 +7,7 @@ mod locks;
 
 use axum::body::Body;
 use axum::extract::{Path, Request, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use dav_server::{DavConfig, DavHandler, DavMethodSet};
@@ -113,6 +113,14 @@ async fn serve(State(state): State<AppState>, id: String, request: Request) -> R
         .principal(person.email.clone())
         .autoindex(false);
     if !can(actor, Action::Contribute, space) {
+        // Readers: a write is forbidden (403, as on the web), not an unknown method.
+        let reads = [Method::GET, Method::HEAD, Method::OPTIONS];
+        if !reads.contains(request.method()) && request.method().as_str() != "PROPFIND" {
+            return status(
+                StatusCode::FORBIDDEN,
+                "Vous lisez cet espace sans pouvoir y écrire.",
+            );
+        }
         config = config.methods(DavMethodSet::WEBDAV_RO);
     }
     let response = DavHandler::new().handle_with(config, request).await;
