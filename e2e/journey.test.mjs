@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -190,5 +190,75 @@ test('share a practice with a video capsule, publish it, play it and find it', {
   assert.ok(await visitor.locator('mark').count() > 0, 'the words found are highlighted');
   await checkAccessibility(visitor);
   await visitor.close();
+  await page.close();
+});
+
+async function signIn(email) {
+  const page = await newPage();
+  await page.goto(base + '/connexion');
+  await page.getByLabel('Adresse électronique').fill(email);
+  await page.getByLabel('Mot de passe', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Se connecter' }).click();
+  await page.waitForURL('**/compte');
+  return page;
+}
+
+test('a space: write a post, reply with a mention, upload a file and restore a version', { timeout: 90_000 }, async () => {
+  const page = await signIn('enseignant-1d@demo.territoire.fr');
+  await page.goto(base + '/espaces');
+  await checkAccessibility(page);
+  await page.getByRole('link', { name: "Échanges de l'observatoire OTA62" }).click();
+  await page.waitForURL(/\/espaces\/\d+$/);
+  const space = page.url();
+  await checkAccessibility(page);
+
+  // A blog post, published now.
+  await page.goto(space + '/blog/nouveau');
+  await checkAccessibility(page);
+  await page.getByLabel('Titre').fill('Retour sur la visite croisée');
+  await page.locator('#body_markdown').fill('Une séance **très riche** : merci à toute l\'équipe.');
+  await page.getByLabel('Publier maintenant').check({ force: true }); // DSFR draws its own box over the input
+  await page.getByRole('button', { name: 'Enregistrer' }).click();
+  await page.waitForURL(/\/blog\/\d+$/);
+  await assert.doesNotReject(page.locator('strong', { hasText: 'très riche' }).waitFor());
+  await checkAccessibility(page);
+
+  // A reply that mentions a colleague, who is told.
+  await page.goto(space + '/forum');
+  await checkAccessibility(page);
+  await page.getByRole('link', { name: /Observer une séance de calcul mental/ }).click();
+  await page.waitForURL(/\/forum\/\d+/);
+  await checkAccessibility(page);
+  await page.getByLabel(/Votre réponse/).fill('Merci ! @professeur-de-college-ou-de-lycee-demo, je viens jeudi avec la grille.');
+  await page.getByRole('button', { name: 'Répondre' }).click();
+  await page.waitForURL(/#message-3$/);
+  await assert.doesNotReject(page.locator('#message-3', { hasText: 'je viens jeudi' }).waitFor());
+  await checkAccessibility(page);
+  const colleague = await signIn('enseignant-2d@demo.territoire.fr');
+  await colleague.goto(base + '/notifications');
+  await assert.doesNotReject(colleague.getByText(/vous a mentionné\(e\) dans « Observer une séance de calcul mental/).first().waitFor());
+  await checkAccessibility(colleague);
+  await colleague.close();
+
+  // A file uploaded twice becomes two versions; the first one is restored.
+  const notes = join(data, 'Grille d\'observation — CM1.txt');
+  await page.goto(space + '/dossiers');
+  await checkAccessibility(page);
+  for (const text of ['Version du lundi : 5 critères.\n', 'Version du mardi : 7 critères.\n']) {
+    writeFileSync(notes, text);
+    await page.locator('#file').setInputFiles(notes);
+    const reloaded = page.waitForEvent('load'); // the page reloads once the file is in
+    await page.getByRole('button', { name: 'Déposer' }).click();
+    await reloaded;
+    await assert.doesNotReject(page.getByRole('link', { name: 'Grille d\'observation — CM1.txt' }).waitFor());
+  }
+  await page.getByRole('link', { name: 'Grille d\'observation — CM1.txt' }).click();
+  await page.waitForURL(/\/fichiers\/\d+$/);
+  await checkAccessibility(page);
+  await page.getByRole('button', { name: 'Restaurer la version 1' }).click();
+  await assert.doesNotReject(page.getByText('n° 3 (actuelle)').waitFor());
+  const current = await page.evaluate(async (url) => (await fetch(url)).text(), page.url() + '/contenu');
+  assert.equal(current, 'Version du lundi : 5 critères.\n');
+  await checkAccessibility(page);
   await page.close();
 });

@@ -356,20 +356,37 @@ async fn demo_fills_an_empty_database_only() -> anyhow::Result<()> {
     assert!(!domain::directory::hierarchy::is_superior(
         &director, &teacher
     ));
-    // Demo practices, found by the search once `reindex` has built this node's index.
+    // The observatory's exchange space, with every demo account and a forum topic.
+    let observatory = territories
+        .iter()
+        .find(|t| t.name.starts_with("OTA62"))
+        .ok_or_else(|| anyhow::anyhow!("OTA62"))?;
+    let spaces = store::spaces::of_territory(&db, domain::ids::TerritoryId(observatory.id)).await?;
+    let [(space, _)] = spaces.as_slice() else {
+        anyhow::bail!("one demo space expected: {spaces:?}");
+    };
+    let space = domain::ids::SpaceId(*space);
+    assert_eq!(
+        store::spaces::members(&db, space).await?.len(),
+        domain::accounts::Function::ALL.len() + 1
+    );
+    let topics = store::search_feed::topic_ids_after(&db, 0, 10).await?;
+    assert_eq!(topics.len(), 1);
+    // Demo practices and the topic, found by the search once `reindex` has built this
+    // node's index.
     let practices = store::search_feed::practice_ids_after(&db, 0, 10_000).await?;
     assert_eq!(practices.len(), 402);
     db.close().await;
     let reindex = run(&fresh, &["reindex"], "")?;
     assert!(reindex.status.success(), "{}", text(&reindex.stderr));
     assert!(
-        text(&reindex.stdout).contains("Index de recherche reconstruit : 402 documents"),
+        text(&reindex.stdout).contains("Index de recherche reconstruit : 403 documents"),
         "{}",
         text(&reindex.stdout)
     );
     let db = store::Db::connect(&fresh.url, 1).await?;
     let index = search::SearchIndex::open(Some(&fresh.dir.path().join("data/search")))?;
-    assert_eq!(index.len(), 402);
+    assert_eq!(index.len(), 403);
     let found = index
         .search(
             &db,

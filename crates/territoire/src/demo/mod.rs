@@ -1,6 +1,7 @@
 //! Demo data: establishments placed on real communes in numbers weighted by real population,
 //! circonscriptions and bassins drawn around the largest communes, staff of every function,
-//! the three pilot territories of the seeds, and one demo account per function.
+//! the three pilot territories of the seeds, one demo account per function, and an exchange
+//! space.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -22,6 +23,7 @@ use store::accounts::{BulkPerson, NewPerson};
 use crate::Scale;
 
 mod practices;
+mod spaces;
 
 /// About one establishment per this many inhabitants (66,000 for 68 million).
 const INHABITANTS_PER_ESTABLISHMENT: f64 = 1030.0;
@@ -701,7 +703,10 @@ pub async fn generate(db: &Db, scale: Scale, seed: u64, data_dir: &Path) -> anyh
 
     let password = generate_password();
     let accounts = demo_accounts(db, &entries, &circonscriptions, &password).await?;
-    territories(db, &entries, &ids, &accounts, vdr_lat, vdr_lon).await?;
+    let territories = territories(db, &entries, &ids, &accounts, vdr_lat, vdr_lon).await?;
+    if let Some(first) = territories.first() {
+        spaces::generate(db, *first, &accounts).await?;
+    }
     let practice_count = match scale {
         Scale::Departement => 400,
         Scale::National => 1_000_000,
@@ -712,7 +717,7 @@ pub async fn generate(db: &Db, scale: Scale, seed: u64, data_dir: &Path) -> anyh
     std::fs::write(data_dir.join(PASSWORD_FILE), format!("{password}\n"))
         .with_context(|| format!("écriture impossible dans {}", data_dir.display()))?;
     println!(
-        "Données de démonstration créées en {:.1} s : {} établissements, {} personnes, 3 territoires, {} pratiques.",
+        "Données de démonstration créées en {:.1} s : {} établissements, {} personnes, 3 territoires, {} pratiques, 1 espace d'échange.",
         started.elapsed().as_secs_f64(),
         entries.len(),
         people.len() + accounts.len(),
@@ -849,7 +854,7 @@ async fn territories(
     accounts: &[(Option<Function>, domain::ids::PersonId)],
     vdr_lat: f64,
     vdr_lon: f64,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<Vec<domain::ids::TerritoryId>> {
     let pick = |filter: &dyn Fn(&Entry) -> bool| -> Vec<i64> {
         entries
             .iter()
@@ -901,9 +906,11 @@ async fn territories(
             ],
         ),
     ];
+    let mut created = Vec::new();
     for (i, (name, description, establishments, partners)) in definitions.into_iter().enumerate() {
         let new = NewTerritory::parse(name, description)?;
         let territory = store::territories::create(db, &new).await?;
+        created.push(territory);
         store::territories::add_establishments(db, territory, &establishments).await?;
         for (partner, kind) in partners {
             store::territories::add_partner(db, territory, partner, kind).await?;
@@ -927,5 +934,5 @@ async fn territories(
         )
         .await?;
     }
-    Ok(())
+    Ok(created)
 }
