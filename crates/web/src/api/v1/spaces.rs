@@ -18,7 +18,7 @@ use super::ApiJson;
 use crate::error::{ApiError, AppError, ErrorBody};
 use crate::extractors::{ApiCaller, ApiUser, actor};
 use crate::handlers::spaces::{
-    change_member, create_space, entry_for, file_content, folder_of, message_for, name_of,
+    change_member, create_space, entry_for, file_content, folder_of, make_folder, message_for,
     post_for, receive, space_for, topic_for, unpublished,
 };
 use crate::state::AppState;
@@ -795,18 +795,9 @@ pub async fn create_folder(
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<FolderBody>,
 ) -> Result<(StatusCode, Json<EntryJson>), ApiError> {
-    let (space, _) = space_for(&state, actor(Some(&person)), id, Action::Contribute).await?;
-    let parent = folder_of(&state, space.id(), body.parent_id.unwrap_or(0)).await?;
-    let name = name_of(&body.name)?;
-    let created = folders::create_folder(
-        &state.db,
-        space.id(),
-        parent.as_ref().map(Entry::id),
-        &name,
-        person.id(),
-    )
-    .await?;
-    let entry = folders::get(&state.db, space.id(), created).await?;
+    let parent = body.parent_id.unwrap_or(0);
+    let created = make_folder(&state, actor(Some(&person)), id, parent, &body.name).await?;
+    let entry = folders::get(&state.db, SpaceId(id), created).await?;
     Ok((StatusCode::CREATED, Json(entry.into())))
 }
 

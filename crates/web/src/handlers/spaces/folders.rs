@@ -24,7 +24,7 @@ pub(crate) fn blob_key(space: SpaceId) -> String {
     format!("spaces/{}/{}", space.0, crate::security::random_token())
 }
 
-pub(crate) fn name_of(text: &str) -> Result<EntryName, AppError> {
+fn name_of(text: &str) -> Result<EntryName, AppError> {
     EntryName::parse(text.trim()).map_err(|e| AppError::BadRequest(e.to_string()))
 }
 
@@ -97,18 +97,30 @@ pub async fn new_folder(
     Path(id): Path<i64>,
     CsrfForm(form): CsrfForm<NewFolderForm>,
 ) -> Result<Response, AppError> {
-    let (space, _) = space_for(&state, ctx.actor(), id, Action::Contribute).await?;
-    let parent = folder_of(&state, space.id(), form.parent).await?;
-    let name = name_of(&form.name)?;
-    let created = folders::create_folder(
+    let created = make_folder(&state, ctx.actor(), id, form.parent, &form.name).await?;
+    Ok(Redirect::to(&format!("/espaces/{id}/dossiers/{}", created.0)).into_response())
+}
+
+/// Creates the folder `name` in the folder `parent` (`0`: the top) of the space (pages and API).
+pub(crate) async fn make_folder(
+    state: &AppState,
+    actor: Actor,
+    id: i64,
+    parent: i64,
+    name: &str,
+) -> Result<EntryId, AppError> {
+    let person = actor.person.ok_or(AppError::Unauthorized)?;
+    let (space, _) = space_for(state, actor, id, Action::Contribute).await?;
+    let parent = folder_of(state, space.id(), parent).await?;
+    let name = name_of(name)?;
+    Ok(folders::create_folder(
         &state.db,
         space.id(),
         parent.as_ref().map(Entry::id),
         &name,
-        person.id(),
+        person,
     )
-    .await?;
-    Ok(Redirect::to(&format!("/espaces/{id}/dossiers/{}", created.0)).into_response())
+    .await?)
 }
 
 /// Streams one file into the blob store (checked as it comes) and records it as a new file or

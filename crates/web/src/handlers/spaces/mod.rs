@@ -11,7 +11,7 @@ pub use folders::{
     content, file, folder, new_folder, purge, rename, restore, restore_version, root, trash,
     trash_page, upload,
 };
-pub(crate) use folders::{entry_for, file_content, folder_of, name_of, receive};
+pub(crate) use folders::{entry_for, file_content, folder_of, make_folder, receive};
 pub use forum::*;
 
 use axum::extract::{Path, State};
