@@ -93,7 +93,7 @@ pub struct NewFolderForm {
 pub async fn new_folder(
     State(state): State<AppState>,
     ctx: PageContext,
-    RequireUser(person): RequireUser,
+    RequireUser(_): RequireUser,
     Path(id): Path<i64>,
     CsrfForm(form): CsrfForm<NewFolderForm>,
 ) -> Result<Response, AppError> {
