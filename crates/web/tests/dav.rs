@@ -159,6 +159,39 @@ async fn rights_and_paths() -> anyhow::Result<()> {
         "kept as typed"
     );
 
+    // A property set on the file shows in the listing of its folder (read with the listing).
+    let answer = basic(
+        &client,
+        Method::from_bytes(b"PROPPATCH")?,
+        base(&encoded),
+        "owner@ac-lille.fr",
+        &owner_pw,
+    )
+    .body(
+        r#"<?xml version="1.0"?><D:propertyupdate xmlns:D="DAV:" xmlns:Z="urn:territoire:essai"><D:set><D:prop><Z:couleur>bleu ciel</Z:couleur></D:prop></D:set></D:propertyupdate>"#,
+    )
+    .send()
+    .await?;
+    assert_eq!(answer.status(), StatusCode::MULTI_STATUS);
+    let listing = basic(
+        &client,
+        Method::from_bytes(b"PROPFIND")?,
+        base("/"),
+        "owner@ac-lille.fr",
+        &owner_pw,
+    )
+    .header("Depth", "1")
+    .body(r#"<?xml version="1.0"?><D:propfind xmlns:D="DAV:"><D:allprop/></D:propfind>"#)
+    .send()
+    .await?
+    .text()
+    .await?;
+    assert!(
+        listing.contains("bleu ciel")
+            && listing.contains("<D:getcontentlength>35</D:getcontentlength>"),
+        "{listing}"
+    );
+
     // A reader reads but cannot write; a non-member sees nothing.
     let answer = basic(
         &client,

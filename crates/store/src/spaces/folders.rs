@@ -563,6 +563,28 @@ pub async fn properties(db: &Db, entry: EntryId) -> Result<Vec<DeadProperty>> {
     ).bind(entry.0).fetch_all(pool).await)?)
 }
 
+/// The dead properties of every live entry of a folder (`None`: the top), by entry, in one
+/// query: a WebDAV listing of a large folder asks for them all.
+pub async fn properties_of_children(
+    db: &Db,
+    space: SpaceId,
+    parent: Option<EntryId>,
+) -> Result<Vec<(i64, DeadProperty)>> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        entry_id: i64,
+        #[sqlx(flatten)]
+        property: DeadProperty,
+    }
+    let rows = on!(db, pool => sqlx::query_as::<_, Row>(
+        "SELECT p.entry_id, p.namespace, p.name, p.prefix, p.xml FROM dav_properties p \
+         JOIN folder_entries e ON e.id = p.entry_id \
+         WHERE e.space_id = $1 AND COALESCE(e.parent_id, 0) = $2 AND e.deleted_at IS NULL \
+         ORDER BY p.entry_id, p.namespace, p.name",
+    ).bind(space.0).bind(parent.map_or(0, |p| p.0)).fetch_all(pool).await)?;
+    Ok(rows.into_iter().map(|r| (r.entry_id, r.property)).collect())
+}
+
 /// Sets (`Some`) and removes (`None`) dead properties of an entry, all at once.
 pub async fn patch_properties(
     db: &Db,

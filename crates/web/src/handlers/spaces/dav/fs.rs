@@ -1,8 +1,9 @@
 //! A space's shared folders as a WebDAV file system: the same entries, versions, trash, quota
 //! and type checks as on the web. One instance serves one request of one person.
 
+use std::collections::HashMap;
 use std::io::SeekFrom;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use bytes::{Buf, Bytes, BytesMut};
@@ -31,16 +32,42 @@ pub struct SpaceFs {
     /// Names this request's deletions, so that a folder deleted with its content goes to the
     /// trash as one.
     batch: String,
+    /// For a `PROPFIND` (which writes nothing): what listing a folder read, so that its
+    /// children's metadata and properties cost no query each.
+    listing: Option<Arc<Mutex<Listing>>>,
+}
+
+/// The children of the folders a `PROPFIND` listed, by path, with their dead properties.
+#[derive(Default)]
+struct Listing {
+    entries: HashMap<String, (Entry, Vec<DeadProperty>)>,
+}
+
+/// The key of a path in a `Listing`: its names joined by `/`.
+fn listing_key<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
+    names.into_iter().collect::<Vec<_>>().join("/")
 }
 
 impl SpaceFs {
-    pub fn new(state: AppState, space: SpaceId, person: PersonId) -> Self {
+    /// `listing`: the request only reads (a `PROPFIND`), so what it lists may be kept.
+    pub fn new(state: AppState, space: SpaceId, person: PersonId, listing: bool) -> Self {
         Self {
             state,
             space,
             person,
             batch: crate::security::random_token(),
+            listing: listing.then(Arc::default),
         }
+    }
+
+    /// The entry and properties at these names, if a listing of this request read them.
+    fn listed(&self, names: &[EntryName]) -> Option<(Entry, Vec<DeadProperty>)> {
+        let listing = self.listing.as_ref()?;
+        let listing = listing.lock().unwrap_or_else(|e| e.into_inner());
+        listing
+            .entries
+            .get(&listing_key(names.iter().map(EntryName::as_str)))
+            .cloned()
     }
 
     fn names(path: &DavPath) -> FsResult<Vec<EntryName>> {
@@ -53,6 +80,9 @@ impl SpaceFs {
         let names = Self::names(path)?;
         if names.is_empty() {
             return Ok(None);
+        }
+        if let Some((entry, _)) = self.listed(&names) {
+            return Ok(Some(entry));
         }
         match folders::resolve(&self.state.db, self.space, &names).await {
             Ok(Some(entry)) => Ok(Some(entry)),
@@ -255,6 +285,28 @@ impl DavFileSystem for SpaceFs {
             let entries = folders::children(&self.state.db, self.space, folder)
                 .await
                 .map_err(fs_error)?;
+            if let Some(listing) = &self.listing {
+                let mut properties: HashMap<i64, Vec<DeadProperty>> = HashMap::new();
+                for (entry, property) in
+                    folders::properties_of_children(&self.state.db, self.space, folder)
+                        .await
+                        .map_err(fs_error)?
+                {
+                    properties.entry(entry).or_default().push(property);
+                }
+                let names = Self::names(path)?;
+                let mut listing = listing.lock().unwrap_or_else(|e| e.into_inner());
+                for entry in &entries {
+                    let key = listing_key(
+                        names
+                            .iter()
+                            .map(EntryName::as_str)
+                            .chain([entry.name.as_str()]),
+                    );
+                    let props = properties.remove(&entry.id).unwrap_or_default();
+                    listing.entries.insert(key, (entry.clone(), props));
+                }
+            }
             let items: Vec<FsResult<Box<dyn DavDirEntry>>> = entries
                 .iter()
                 .map(|e| {
@@ -384,12 +436,17 @@ impl DavFileSystem for SpaceFs {
 
     fn get_props<'a>(&'a self, path: &'a DavPath, do_content: bool) -> FsFuture<'a, Vec<DavProp>> {
         Box::pin(async move {
-            let Some(entry) = self.entry(path).await? else {
-                return Ok(Vec::new());
+            let props = match self.listed(&Self::names(path)?) {
+                Some((_, props)) => props,
+                None => {
+                    let Some(entry) = self.entry(path).await? else {
+                        return Ok(Vec::new());
+                    };
+                    folders::properties(&self.state.db, entry.id())
+                        .await
+                        .map_err(fs_error)?
+                }
             };
-            let props = folders::properties(&self.state.db, entry.id())
-                .await
-                .map_err(fs_error)?;
             Ok(props
                 .into_iter()
                 .map(|p| DavProp {

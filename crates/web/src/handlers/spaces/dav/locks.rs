@@ -2,6 +2,7 @@
 //! locks. The conflict rules are those of dav-server's in-memory lock system, over the rows of
 //! `store::spaces::locks`.
 
+use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use dav_server::davpath::DavPath;
@@ -17,11 +18,19 @@ pub struct DbLocks {
     space: SpaceId,
     /// The URL prefix of the space (`/dav/spaces/3`), for the paths of the locks shown.
     prefix: String,
+    /// For a `PROPFIND` (which takes no lock): the locks read once for every entry listed.
+    listing: Option<Arc<tokio::sync::OnceCell<Vec<LockRow>>>>,
 }
 
 impl DbLocks {
-    pub fn new(db: Db, space: SpaceId, prefix: String) -> Self {
-        Self { db, space, prefix }
+    /// `listing`: the request only reads (a `PROPFIND`), so the locks may be read once.
+    pub fn new(db: Db, space: SpaceId, prefix: String, listing: bool) -> Self {
+        Self {
+            db,
+            space,
+            prefix,
+            listing: listing.then(Arc::default),
+        }
     }
 
     /// The lock of a row; its path is read back from the row, `near` being used should that
@@ -52,6 +61,13 @@ impl DbLocks {
     }
 
     async fn rows(&self) -> Vec<LockRow> {
+        match &self.listing {
+            Some(once) => once.get_or_init(|| self.read_rows()).await.clone(),
+            None => self.read_rows().await,
+        }
+    }
+
+    async fn read_rows(&self) -> Vec<LockRow> {
         match locks::all(&self.db, self.space).await {
             Ok(rows) => rows,
             Err(e) => {

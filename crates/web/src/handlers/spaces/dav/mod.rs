@@ -98,17 +98,20 @@ async fn serve(State(state): State<AppState>, id: String, request: Request) -> R
         return status(StatusCode::NOT_FOUND, "Espace introuvable.");
     }
     let prefix = format!("/dav/spaces/{id}");
+    let listing = request.method().as_str() == "PROPFIND";
     let mut config = DavConfig::new()
         .strip_prefix(prefix.clone())
         .filesystem(Box::new(fs::SpaceFs::new(
             state.clone(),
             SpaceId(id),
             person.id(),
+            listing,
         )))
         .locksystem(Box::new(locks::DbLocks::new(
             state.db.clone(),
             SpaceId(id),
             prefix,
+            listing,
         )))
         .principal(person.email.clone())
         .autoindex(false);
