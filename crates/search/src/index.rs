@@ -174,13 +174,14 @@ impl SearchIndex {
                 ids.dedup();
                 ids
             };
+            let (practice_ids, topic_ids) = (ids_of(PRACTICE), ids_of(TOPIC));
+            let changed = (practice_ids.iter().map(|id| key(PRACTICE, *id)))
+                .chain(topic_ids.iter().map(|id| key(TOPIC, *id)))
+                .collect();
             let batch = Batch {
-                practices: store::search_feed::practice_documents(db, &ids_of(PRACTICE)).await?,
-                topics: store::search_feed::topic_documents(db, &ids_of(TOPIC)).await?,
-                changed: [PRACTICE, TOPIC]
-                    .into_iter()
-                    .flat_map(|kind| ids_of(kind).into_iter().map(move |id| key(kind, id)))
-                    .collect(),
+                practices: store::search_feed::practice_documents(db, &practice_ids).await?,
+                topics: store::search_feed::topic_documents(db, &topic_ids).await?,
+                changed,
             };
             let this = Arc::clone(self);
             tokio::task::spawn_blocking(move || this.apply(&batch, upto)).await??;

@@ -266,7 +266,7 @@ pub async fn search(
             )));
         }
     };
-    let viewer = viewer(&state, actor(person.as_ref())).await?;
+    let viewer = viewer(&state, actor(person.as_ref()), query.scope).await?;
     let results = state
         .search
         .search(&state.db, query, viewer)

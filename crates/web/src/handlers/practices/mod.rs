@@ -73,8 +73,13 @@ pub(crate) async fn allowed(
     }
 }
 
-/// Who is searching, for the index's visibility filter.
-pub(crate) async fn viewer(state: &AppState, actor: Actor) -> Result<search::Viewer, AppError> {
+/// Who is searching, for the index's visibility filter; the spaces they belong to are read
+/// only when the search may find forum topics.
+pub(crate) async fn viewer(
+    state: &AppState,
+    actor: Actor,
+    scope: search::Scope,
+) -> Result<search::Viewer, AppError> {
     let (territories, spaces) = match actor.person {
         Some(person) => (
             store::territories::of_person(&state.db, person)
@@ -82,7 +87,11 @@ pub(crate) async fn viewer(state: &AppState, actor: Actor) -> Result<search::Vie
                 .into_iter()
                 .map(|m| m.id)
                 .collect(),
-            store::spaces::ids_of_person(&state.db, person).await?,
+            if scope == search::Scope::Practices {
+                Vec::new()
+            } else {
+                store::spaces::ids_of_person(&state.db, person).await?
+            },
         ),
         None => (Vec::new(), Vec::new()),
     };
@@ -107,7 +116,7 @@ pub async fn search(
     axum::extract::RawQuery(raw): axum::extract::RawQuery,
 ) -> Result<Response, AppError> {
     let query = crate::views::practices::SearchParams::parse(raw.as_deref().unwrap_or(""));
-    let viewer = viewer(&state, ctx.actor()).await?;
+    let viewer = viewer(&state, ctx.actor(), search::Scope::Practices).await?;
     let results = state
         .search
         .search(&state.db, query.to_query(), viewer)

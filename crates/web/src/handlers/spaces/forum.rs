@@ -69,7 +69,7 @@ async fn forum_page(
                     space: Some(space.id),
                 },
             };
-            let viewer = viewer(state, actor).await?;
+            let viewer = viewer(state, actor, query.scope).await?;
             let results = state
                 .search
                 .search(&state.db, query, viewer)
