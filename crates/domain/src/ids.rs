@@ -28,4 +28,8 @@ typed_id!(
     CategoryId,
     EntryId,
     VersionId,
+    RoomId,
+    ChatMessageId,
+    PadId,
+    SnapshotId,
 );

@@ -107,9 +107,24 @@ pub enum Resource {
     Space(SpaceAccess),
     /// A post, topic, message, comment or file of a space: is the caller its author.
     SpaceItem { space: SpaceAccess, author: bool },
+    /// A direct conversation, or one of its messages (`author`): for its participants only,
+    /// administrators included — nobody reads other people's private exchanges.
+    Conversation { participant: bool, author: bool },
 }
 
 pub fn can(actor: Actor, action: Action, resource: Resource) -> bool {
+    if let Resource::Conversation {
+        participant,
+        author,
+    } = resource
+    {
+        let participant = participant && actor.person.is_some();
+        return match action {
+            Action::View | Action::Contribute => participant,
+            Action::Edit | Action::Delete => participant && author,
+            Action::Create | Action::ManageMembers | Action::Moderate => false,
+        };
+    }
     if actor.admin {
         return true;
     }
@@ -165,6 +180,7 @@ pub fn can(actor: Actor, action: Action, resource: Resource) -> bool {
                 }
             }
         }
+        Resource::Conversation { .. } => false,
         Resource::SpaceItem { space, author } => {
             let writes = space.role.is_some_and(SpaceRole::writes);
             let moderates = space.role.is_some_and(SpaceRole::moderates);
@@ -552,6 +568,53 @@ mod tests {
                 .zip(expected)
             {
                 assert_eq!(can(person, action, *resource), *want, "{name} {action:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn conversations_are_for_their_participants_only() {
+        use Action::*;
+        let person = Actor::person(ME, false);
+        let admin = Actor::person(OTHER, true);
+        let conversation = |participant, author| Resource::Conversation {
+            participant,
+            author,
+        };
+        // (who, resource, [View, Contribute, Edit, Delete, Moderate])
+        let rows: &[(&str, Actor, Resource, [bool; 5])] = &[
+            (
+                "author",
+                person,
+                conversation(true, true),
+                [true, true, true, true, false],
+            ),
+            (
+                "participant",
+                person,
+                conversation(true, false),
+                [true, true, false, false, false],
+            ),
+            ("outsider", person, conversation(false, false), [false; 5]),
+            (
+                "administrator",
+                admin,
+                conversation(false, false),
+                [false; 5],
+            ),
+            (
+                "anonymous",
+                Actor::ANONYMOUS,
+                conversation(true, true),
+                [false; 5],
+            ),
+        ];
+        for (name, actor, resource, expected) in rows {
+            for (action, want) in [View, Contribute, Edit, Delete, Moderate]
+                .into_iter()
+                .zip(expected)
+            {
+                assert_eq!(can(*actor, action, *resource), *want, "{name} {action:?}");
             }
         }
     }

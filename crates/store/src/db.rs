@@ -19,6 +19,16 @@ pub enum Backend {
     Postgres,
 }
 
+impl Backend {
+    /// An aggregate joining a column's values with commas (`1,4,7`).
+    pub(crate) fn comma_list(self, column: &str) -> String {
+        match self {
+            Self::Sqlite => format!("GROUP_CONCAT({column}, ',')"),
+            Self::Postgres => format!("STRING_AGG(CAST({column} AS TEXT), ',')"),
+        }
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("introuvable")]

@@ -12,6 +12,9 @@ pub struct Job {
     pub attempts: i64,
 }
 
+/// A job that removes a file no longer referenced from the blob store (payload: its key).
+pub const REMOVE_BLOB: &str = "remove_blob";
+
 /// Jobs are tried this many times before they are left failed.
 pub const MAX_ATTEMPTS: i64 = 3;
 

@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod backup;
+pub mod bus;
 mod db;
 pub mod directory;
 pub mod jobs;

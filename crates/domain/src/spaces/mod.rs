@@ -1,7 +1,9 @@
 //! Exchange spaces: who is in a space and with what role, who else may read it, and the checked
 //! inputs of its blog, forum and shared folders.
 
+pub mod chat;
 mod names;
+pub mod pads;
 
 pub use names::{EntryName, NameError, parse_path};
 

@@ -2,9 +2,11 @@
 //! forum and the shared folders each have their module.
 
 pub mod blog;
+pub mod chat;
 pub mod folders;
 pub mod forum;
 pub mod locks;
+pub mod pads;
 
 use domain::ids::{PersonId, SpaceId, TerritoryId};
 use domain::policy::SpaceAccess;
