@@ -48,7 +48,7 @@ impl Member {
 }
 
 /// What someone may do in a room.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Rights {
     pub read: bool,
     pub write: bool,
@@ -108,7 +108,7 @@ impl ChatError {
 }
 
 /// A message as clients see it (frames and the JSON API).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct MessageView {
     pub id: i64,
     pub room: i64,
@@ -127,13 +127,13 @@ pub struct MessageView {
     pub reactions: Vec<ReactionView>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Author {
     pub id: i64,
     pub name: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct ReplyView {
     pub id: i64,
     pub author: Option<String>,
@@ -141,7 +141,7 @@ pub struct ReplyView {
     pub excerpt: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct FileView {
     pub name: String,
     pub content_type: String,
@@ -150,7 +150,7 @@ pub struct FileView {
     pub url: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct ReactionView {
     pub emoji: String,
     pub people: Vec<i64>,

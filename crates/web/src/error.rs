@@ -22,6 +22,9 @@ pub enum AppError {
     Conflict(String),
     #[error("trop de tentatives")]
     TooManyRequests,
+    /// A person sends too much too fast (chat, pads).
+    #[error("{0}")]
+    RateLimited(String),
     #[error("{0}")]
     TooLarge(String),
     #[error("{0}")]
@@ -41,6 +44,19 @@ impl From<StoreError> for AppError {
             StoreError::Invalid(message) => Self::BadRequest(message),
             StoreError::QuotaExceeded(message) => Self::QuotaExceeded(message),
             other => Self::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<realtime::ChatError> for AppError {
+    fn from(error: realtime::ChatError) -> Self {
+        use realtime::ChatError;
+        match error {
+            ChatError::NotFound => Self::NotFound,
+            ChatError::Forbidden => Self::Forbidden,
+            ChatError::Invalid { message, .. } => Self::BadRequest(message),
+            ChatError::RateLimited => Self::RateLimited(error.to_string()),
+            ChatError::Store(error) => error.into(),
         }
     }
 }
@@ -89,7 +105,7 @@ impl AppError {
             Self::Forbidden => StatusCode::FORBIDDEN,
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::Conflict(_) => StatusCode::CONFLICT,
-            Self::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+            Self::TooManyRequests | Self::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
             Self::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::QuotaExceeded(_) => StatusCode::INSUFFICIENT_STORAGE,
@@ -106,6 +122,7 @@ impl AppError {
             Self::BadRequest(_) => "bad_request",
             Self::Conflict(_) => "conflict",
             Self::TooManyRequests => "too_many_requests",
+            Self::RateLimited(_) => "rate_limited",
             Self::TooLarge(_) => "payload_too_large",
             Self::UnsupportedType(_) => "unsupported_media_type",
             Self::QuotaExceeded(_) => "quota_exceeded",
@@ -122,6 +139,7 @@ impl AppError {
             Self::BadRequest(m) | Self::Conflict(m) => capitalize(m),
             Self::TooLarge(m) | Self::UnsupportedType(m) => sentence(m),
             Self::QuotaExceeded(m) => capitalize(m),
+            Self::RateLimited(m) => sentence(m),
             Self::TooManyRequests => {
                 "Trop de tentatives de connexion. Patientez quelques minutes avant de réessayer.".to_owned()
             }

@@ -13,6 +13,7 @@ mod router;
 mod security;
 mod state;
 mod views;
+mod ws;
 
 pub use state::{AppState, WebSettings};
 
@@ -26,6 +27,8 @@ pub async fn launch(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let workers = jobs::spawn(state.clone());
+    let realtime = state.realtime.clone();
+    let linked = realtime.start();
     let app = router::router(state);
     let served = axum::serve(
         listener,
@@ -34,5 +37,7 @@ pub async fn launch(
     .with_graceful_shutdown(shutdown)
     .await;
     workers.abort();
+    linked.abort();
+    realtime.flush().await;
     served
 }

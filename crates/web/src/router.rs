@@ -143,6 +143,42 @@ pub fn router(state: AppState) -> Router {
             "/espaces/{id}/fichiers/{entry}/versions/{version}/restaurer",
             post(spaces::restore_version),
         )
+        .route(
+            "/espaces/{id}/salons",
+            get(spaces::chat::rooms).post(spaces::chat::create_room),
+        )
+        .route(
+            "/conversations",
+            get(spaces::chat::conversations).post(spaces::chat::start_conversation),
+        )
+        .route(
+            "/salons/{id}",
+            get(spaces::chat::room).post(spaces::chat::post),
+        )
+        .route(
+            "/salons/{id}/messages/{message}/modifier",
+            get(spaces::chat::edit_form).post(spaces::chat::edit),
+        )
+        .route(
+            "/salons/{id}/messages/{message}/supprimer",
+            post(spaces::chat::delete),
+        )
+        .route(
+            "/salons/{id}/messages/{message}/reactions",
+            post(spaces::chat::react),
+        )
+        .route("/salons/{id}/fichiers/{message}", get(spaces::chat::file))
+        .route(
+            "/espaces/{id}/pads",
+            get(spaces::pads::list).post(spaces::pads::create),
+        )
+        .route("/pads/{id}", get(spaces::pads::show))
+        .route("/pads/{id}/versions", post(spaces::pads::snapshot))
+        .route(
+            "/pads/{id}/versions/{snapshot}/restaurer",
+            post(spaces::pads::restore),
+        )
+        .route("/pads/{id}/export/{format}", get(spaces::pads::export))
         .route("/territoires", get(territories::list))
         .route("/territoires/{slug}", get(territories::show))
         .route(
@@ -188,6 +224,8 @@ pub fn router(state: AppState) -> Router {
         .route("/pratiques/{id}/medias", post(practices::upload))
         .route("/api/v1/practices/{id}/media", post(api::v1::upload_media))
         .route("/espaces/{id}/fichiers", post(spaces::upload))
+        .route("/salons/{id}/fichiers", post(spaces::chat::upload))
+        .route("/api/v1/rooms/{id}/files", post(api::v1::upload_room_file))
         .route(
             "/api/v1/spaces/{id}/files",
             post(api::v1::upload_space_files),

@@ -93,6 +93,19 @@ pub async fn csrf_cookie(secure: bool, mut request: Request, next: Next) -> Resp
 }
 
 /// Refuses a state-changing request whose Origin is another site.
+/// Whether a WebSocket handshake comes from one of our pages: its `Origin`, when it has one
+/// (browsers always send it; other programs authenticate with a token), names this host or the
+/// platform's public address.
+pub fn origin_allowed(headers: &header::HeaderMap, public_url: &str) -> bool {
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|h| h.to_str().ok()) else {
+        return true;
+    };
+    let origin_host = origin.split_once("://").map_or(origin, |(_, rest)| rest);
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+    let public = public_url.trim_end_matches('/');
+    host == Some(origin_host) || origin == public
+}
+
 pub async fn same_origin(request: Request, next: Next) -> Response {
     let unsafe_method = !matches!(
         *request.method(),

@@ -64,6 +64,8 @@ pub struct AppState {
     pub blobs: BlobStore,
     /// Wakes the job workers when a job is queued.
     pub jobs_wakeup: Arc<tokio::sync::Notify>,
+    /// Chat rooms and pads of this node, linked to the other nodes.
+    pub realtime: realtime::Realtime,
 }
 
 impl AppState {
@@ -75,6 +77,7 @@ impl AppState {
         blobs: BlobStore,
     ) -> Self {
         Self {
+            realtime: realtime::Realtime::new(db.clone(), realtime::Settings::default()),
             search,
             blobs,
             jobs_wakeup: Arc::default(),

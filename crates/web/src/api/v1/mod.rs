@@ -3,11 +3,13 @@
 mod accounts;
 mod directory;
 mod practices;
+mod realtime;
 mod spaces;
 mod territories;
 
 /// Uploads are routed outside the time and body limits of the other requests (`router.rs`).
 pub(crate) use practices::upload as upload_media;
+pub(crate) use realtime::upload as upload_room_file;
 pub(crate) use spaces::upload as upload_space_files;
 
 use axum::extract::{FromRequest, Request};
@@ -62,6 +64,28 @@ use crate::state::AppState;
         spaces::trash,
         spaces::restore,
         spaces::restore_version,
+        realtime::rooms,
+        realtime::create_room,
+        realtime::conversations,
+        realtime::start_conversation,
+        realtime::room,
+        realtime::messages,
+        realtime::post_message,
+        realtime::edit_message,
+        realtime::delete_message,
+        realtime::react,
+        realtime::upload,
+        realtime::file,
+        realtime::read,
+        crate::ws::room,
+        realtime::pads,
+        realtime::create,
+        realtime::pad,
+        realtime::export,
+        realtime::snapshots,
+        realtime::snapshot,
+        realtime::restore,
+        crate::ws::pad,
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&BearerAuth)
@@ -100,6 +124,45 @@ pub fn router() -> Router<AppState> {
         .route("/search", get(practices::search))
         .route("/spaces", get(spaces::list).post(spaces::create))
         .route("/spaces/{id}", get(spaces::get_one))
+        .route(
+            "/spaces/{id}/rooms",
+            get(realtime::rooms).post(realtime::create_room),
+        )
+        .route(
+            "/conversations",
+            get(realtime::conversations).post(realtime::start_conversation),
+        )
+        .route("/rooms/{id}", get(realtime::room))
+        .route(
+            "/rooms/{id}/messages",
+            get(realtime::messages).post(realtime::post_message),
+        )
+        .route(
+            "/rooms/{id}/messages/{message}",
+            axum::routing::patch(realtime::edit_message).delete(realtime::delete_message),
+        )
+        .route(
+            "/rooms/{id}/messages/{message}/reactions",
+            post(realtime::react),
+        )
+        .route("/rooms/{id}/files/{message}", get(realtime::file))
+        .route("/rooms/{id}/read", post(realtime::read))
+        .route("/rooms/{id}/ws", get(crate::ws::room))
+        .route(
+            "/spaces/{id}/pads",
+            get(realtime::pads).post(realtime::create),
+        )
+        .route("/pads/{id}", get(realtime::pad))
+        .route("/pads/{id}/export", get(realtime::export))
+        .route(
+            "/pads/{id}/snapshots",
+            get(realtime::snapshots).post(realtime::snapshot),
+        )
+        .route(
+            "/pads/{id}/snapshots/{snapshot}/restore",
+            post(realtime::restore),
+        )
+        .route("/pads/{id}/sync", get(crate::ws::pad))
         .route(
             "/spaces/{id}/members",
             post(spaces::add_member).delete(spaces::remove_member),

@@ -2,9 +2,11 @@
 //! the forum, the shared folders and their WebDAV access each have their module.
 
 mod blog;
+pub mod chat;
 pub mod dav;
 pub(crate) mod folders;
 mod forum;
+pub mod pads;
 
 pub use blog::*;
 pub use folders::{

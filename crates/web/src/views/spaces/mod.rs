@@ -1,6 +1,12 @@
 //! Pages of the exchange spaces: the list, a space, its members, its folders and trash (the
 //! blog and the forum have theirs below).
 
+mod chat;
+mod pads;
+
+pub use chat::{ConversationsPage, MessageEditPage, RoomPage, RoomsPage};
+pub use pads::{PadPage, PadsPage};
+
 use askama::Template;
 use domain::policy::{Action, Actor, Resource, SpaceAccess, can};
 use domain::spaces::PostInput;

@@ -1,0 +1,750 @@
+//! Chat rooms, direct conversations and pads through their sockets and the JSON API: delivery
+//! to every socket, resumption without loss or duplicate, rights (members, readers, outsiders,
+//! other sites), bad frames, pads edited by two clients speaking y-websocket, snapshots and
+//! exports.
+
+use std::time::Duration;
+
+use domain::accounts::Function;
+use futures::{SinkExt, StreamExt};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use testkit::TestApp;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+use tokio_tungstenite::tungstenite::{self, Message};
+use yrs::sync::{Message as YMessage, SyncMessage};
+use yrs::updates::decoder::Decode;
+use yrs::updates::encoder::Encode;
+use yrs::{GetString, ReadTxn, Text, Transact, Update};
+
+type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+struct Caller {
+    token: String,
+    id: i64,
+    email: String,
+}
+
+async fn caller(app: &TestApp, email: &str) -> anyhow::Result<Caller> {
+    let id = app
+        .create_person(email, Function::Enseignant1d, "une phrase de passe", false)
+        .await?;
+    Ok(Caller {
+        token: store::accounts::create_api_token(&app.db, id).await?,
+        id: id.0,
+        email: email.to_owned(),
+    })
+}
+
+async fn api(
+    app: &TestApp,
+    who: &Caller,
+    method: reqwest::Method,
+    path: &str,
+    body: Option<Value>,
+) -> anyhow::Result<(StatusCode, Value)> {
+    let mut request = app
+        .client
+        .request(method, app.url(path))
+        .bearer_auth(&who.token);
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let answer = request.send().await?;
+    let status = answer.status();
+    let text = answer.text().await?;
+    Ok((
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    ))
+}
+
+async fn connect(
+    app: &TestApp,
+    who: &Caller,
+    path: &str,
+    origin: Option<&str>,
+) -> Result<Socket, tungstenite::Error> {
+    let mut request = format!("ws://{}{path}", app.address).into_client_request()?;
+    let headers = request.headers_mut();
+    headers.insert(
+        "authorization",
+        format!("Bearer {}", who.token)
+            .parse()
+            .map_err(|_| tungstenite::Error::Utf8(String::new()))?,
+    );
+    if let Some(origin) = origin {
+        headers.insert(
+            "origin",
+            origin
+                .parse()
+                .map_err(|_| tungstenite::Error::Utf8(String::new()))?,
+        );
+    }
+    Ok(tokio_tungstenite::connect_async(request).await?.0)
+}
+
+/// The next JSON frame of a chat socket whose `type` is `kind` (others are skipped).
+async fn frame(socket: &mut Socket, kind: &str) -> anyhow::Result<Value> {
+    loop {
+        let next = tokio::time::timeout(Duration::from_secs(5), socket.next()).await?;
+        match next {
+            Some(Ok(Message::Text(text))) => {
+                let value: Value = serde_json::from_str(&text)?;
+                if value["type"] == kind {
+                    return Ok(value);
+                }
+            }
+            Some(Ok(Message::Close(close))) => anyhow::bail!("closed: {close:?}"),
+            Some(Ok(_)) => {}
+            Some(Err(e)) => return Err(e.into()),
+            None => anyhow::bail!("socket ended"),
+        }
+    }
+}
+
+/// The close frame that ends a socket.
+async fn closed(socket: &mut Socket) -> anyhow::Result<(CloseCode, String)> {
+    loop {
+        match tokio::time::timeout(Duration::from_secs(5), socket.next()).await? {
+            Some(Ok(Message::Close(Some(frame)))) => {
+                return Ok((frame.code, frame.reason.to_string()));
+            }
+            Some(Ok(_)) => {}
+            other => anyhow::bail!("no close frame: {other:?}"),
+        }
+    }
+}
+
+async fn send(socket: &mut Socket, value: Value) -> anyhow::Result<()> {
+    socket.send(Message::Text(value.to_string().into())).await?;
+    Ok(())
+}
+
+/// A space of `owner` with `member` (member) and `reader` (reader).
+async fn space(
+    app: &TestApp,
+    owner: &Caller,
+    member: &Caller,
+    reader: &Caller,
+) -> anyhow::Result<i64> {
+    let (status, space) = api(app, owner, reqwest::Method::POST, "/api/v1/spaces", Some(json!({
+        "name": "Réseau des écoles du Ternois", "description": "Échanges", "visibility": "members"
+    }))).await?;
+    assert_eq!(status, StatusCode::CREATED, "{space}");
+    let id = space["id"].as_i64().unwrap_or_default();
+    for (who, role) in [(member, "member"), (reader, "reader")] {
+        let (status, body) = api(
+            app,
+            owner,
+            reqwest::Method::POST,
+            &format!("/api/v1/spaces/{id}/members"),
+            Some(json!({"email": who.email, "role": role})),
+        )
+        .await?;
+        assert!(status.is_success(), "{body}");
+    }
+    Ok(id)
+}
+
+#[tokio::test]
+async fn a_chat_room_delivers_to_every_socket_and_resumes_without_loss() -> anyhow::Result<()> {
+    let app = TestApp::spawn().await?;
+    let owner = caller(&app, "owner@ac-lille.fr").await?;
+    let marie = caller(&app, "marie@ac-lille.fr").await?;
+    let reader = caller(&app, "lecteur@ac-lille.fr").await?;
+    let outsider = caller(&app, "dehors@ac-lille.fr").await?;
+    let space = space(&app, &owner, &marie, &reader).await?;
+
+    // A name too short is refused in French; a good one opens the room.
+    let (status, body) = api(
+        &app,
+        &owner,
+        reqwest::Method::POST,
+        &format!("/api/v1/spaces/{space}/rooms"),
+        Some(json!({"name": "x"})),
+    )
+    .await?;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("Le nom du salon")
+    );
+    let (status, room) = api(
+        &app,
+        &owner,
+        reqwest::Method::POST,
+        &format!("/api/v1/spaces/{space}/rooms"),
+        Some(json!({"name": "Cycle 3"})),
+    )
+    .await?;
+    assert_eq!(status, StatusCode::CREATED);
+    let room = room["id"].as_i64().unwrap_or_default();
+    let ws = format!("/api/v1/rooms/{room}/ws");
+
+    // Who may not read the space cannot open the socket; a page of another site cannot either.
+    match connect(&app, &outsider, &ws, None).await {
+        Err(tungstenite::Error::Http(answer)) => assert_eq!(answer.status(), StatusCode::NOT_FOUND),
+        other => panic!("outsider connected: {:?}", other.map(|_| ())),
+    }
+    match connect(&app, &marie, &ws, Some("https://evil.example")).await {
+        Err(tungstenite::Error::Http(answer)) => assert_eq!(answer.status(), StatusCode::FORBIDDEN),
+        other => panic!("foreign origin connected: {:?}", other.map(|_| ())),
+    }
+
+    let mut owner_socket =
+        connect(&app, &owner, &ws, Some(&format!("http://{}", app.address))).await?;
+    let hello = frame(&mut owner_socket, "hello").await?;
+    assert_eq!(hello["rights"]["moderate"], true);
+    let mut marie_socket = connect(&app, &marie, &ws, None).await?;
+    let hello = frame(&mut marie_socket, "hello").await?;
+    assert_eq!(hello["rights"]["write"], true);
+    // Presence frames come as people arrive: the owner alone, then with Marie.
+    let mut presence = frame(&mut owner_socket, "presence").await?;
+    if presence["online"].as_array().is_some_and(|o| o.len() < 2) {
+        presence = frame(&mut owner_socket, "presence").await?;
+    }
+    let online: Vec<&str> = presence["online"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|p| p["name"].as_str())
+        .collect();
+    assert!(
+        online.contains(&"Personne marie") && online.contains(&"Personne owner"),
+        "{presence}"
+    );
+
+    // Marie writes, mentioning the owner: both sockets get it, she gets her ack, the owner a
+    // notification; Markdown is rendered and sanitised.
+    send(&mut marie_socket, json!({"type": "send", "body": "Bonjour @personne-owner, **demain** <script>x</script>", "ref": "m1"})).await?;
+    let ack = frame(&mut marie_socket, "ack").await?;
+    assert_eq!(ack["ref"], "m1");
+    let message = frame(&mut owner_socket, "message").await?;
+    let first = message["message"]["id"].as_i64().unwrap_or_default();
+    assert_eq!(ack["id"].as_i64(), Some(first));
+    let html = message["message"]["html"].as_str().unwrap_or_default();
+    assert!(
+        html.contains("<strong>demain</strong>") && !html.contains("<script>"),
+        "{html}"
+    );
+    let notifications =
+        store::practices::notifications(&app.db, domain::ids::PersonId(owner.id), 10).await?;
+    assert!(
+        notifications.iter().any(|n| n
+            .message
+            .contains("Personne marie vous a mentionné(e) dans le salon « Cycle 3 »")),
+        "{notifications:?}"
+    );
+
+    // Typing is shown to others.
+    send(&mut marie_socket, json!({"type": "typing"})).await?;
+    let typing = frame(&mut owner_socket, "typing").await?;
+    assert_eq!(typing["person"]["name"], "Personne marie");
+
+    // Marie's socket gets her message too (after the ack), as everyone's.
+    let own = frame(&mut marie_socket, "message").await?;
+    assert_eq!(own["message"]["id"].as_i64(), Some(first));
+
+    // A reply, a reaction, an edit: each reaches the others as the message's new state.
+    send(
+        &mut owner_socket,
+        json!({"type": "send", "body": "Entendu", "reply_to": first}),
+    )
+    .await?;
+    let reply = frame(&mut marie_socket, "message").await?;
+    assert_eq!(reply["message"]["reply_to"]["id"].as_i64(), Some(first));
+    let rev_seen = reply["message"]["rev"].as_i64().unwrap_or_default();
+    send(
+        &mut owner_socket,
+        json!({"type": "react", "id": first, "emoji": "👍"}),
+    )
+    .await?;
+    let reacted = frame(&mut marie_socket, "message").await?;
+    assert_eq!(
+        reacted["message"]["reactions"],
+        json!([{"emoji": "👍", "people": [owner.id]}])
+    );
+    // The owner cannot edit Marie's message.
+    send(
+        &mut owner_socket,
+        json!({"type": "edit", "id": first, "body": "Piraté", "ref": "e1"}),
+    )
+    .await?;
+    let refused = frame(&mut owner_socket, "error").await?;
+    assert_eq!(
+        (refused["code"].as_str(), refused["ref"].as_str()),
+        (Some("forbidden"), Some("e1"))
+    );
+
+    // Marie drops; meanwhile her message is edited through the API and one is posted. Coming
+    // back with the last revision she saw, she gets the two changes, once each, in order.
+    drop(marie_socket);
+    let (status, _) = api(
+        &app,
+        &marie,
+        reqwest::Method::PATCH,
+        &format!("/api/v1/rooms/{room}/messages/{first}"),
+        Some(json!({"body": "Bonjour à tous"})),
+    )
+    .await?;
+    assert_eq!(status, StatusCode::OK);
+    let (status, posted) = api(
+        &app,
+        &owner,
+        reqwest::Method::POST,
+        &format!("/api/v1/rooms/{room}/messages"),
+        Some(json!({"body": "Réunion à 17 h"})),
+    )
+    .await?;
+    assert_eq!(status, StatusCode::CREATED, "{posted}");
+    let mut marie_socket = connect(&app, &marie, &format!("{ws}?since={rev_seen}"), None).await?;
+    frame(&mut marie_socket, "hello").await?;
+    // The reaction then the edit of her message: its latest state, once; then the new one.
+    let mut missed = Vec::new();
+    for _ in 0..2 {
+        let m = frame(&mut marie_socket, "message").await?;
+        missed.push((
+            m["message"]["body"].as_str().unwrap_or_default().to_owned(),
+            m["message"]["rev"].as_i64().unwrap_or_default(),
+        ));
+    }
+    let bodies: Vec<&str> = missed.iter().map(|(b, _)| b.as_str()).collect();
+    assert_eq!(bodies, ["Bonjour à tous", "Réunion à 17 h"]);
+    assert!(
+        missed[0].1 < missed[1].1,
+        "in the order of the changes: {missed:?}"
+    );
+    assert!(
+        tokio::time::timeout(
+            Duration::from_millis(300),
+            frame(&mut marie_socket, "message")
+        )
+        .await
+        .is_err(),
+        "nothing twice"
+    );
+
+    // The history through the API is the same.
+    let (status, history) = api(
+        &app,
+        &reader,
+        reqwest::Method::GET,
+        &format!("/api/v1/rooms/{room}/messages"),
+        None,
+    )
+    .await?;
+    assert_eq!(status, StatusCode::OK);
+    let bodies: Vec<&str> = history
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|m| m["body"].as_str())
+        .collect();
+    assert_eq!(bodies, ["Bonjour à tous", "Entendu", "Réunion à 17 h"]);
+
+    // A reader receives but cannot write; neither through the API.
+    let mut reader_socket = connect(&app, &reader, &ws, None).await?;
+    let hello = frame(&mut reader_socket, "hello").await?;
+    assert_eq!(hello["rights"]["write"], false);
+    send(
+        &mut reader_socket,
+        json!({"type": "send", "body": "Je peux ?", "ref": "r1"}),
+    )
+    .await?;
+    assert_eq!(
+        frame(&mut reader_socket, "error").await?["code"],
+        "forbidden"
+    );
+    let (status, _) = api(
+        &app,
+        &reader,
+        reqwest::Method::POST,
+        &format!("/api/v1/rooms/{room}/messages"),
+        Some(json!({"body": "Et ici ?"})),
+    )
+    .await?;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    // A moderator removes Marie's message: text gone for everyone.
+    send(&mut owner_socket, json!({"type": "delete", "id": first})).await?;
+    let removed = frame(&mut reader_socket, "message").await?;
+    assert_eq!(
+        (
+            removed["message"]["deleted"].as_str(),
+            removed["message"]["body"].as_str()
+        ),
+        (Some("moderator"), Some(""))
+    );
+
+    // A frame that is not JSON, or binary, closes the socket with a reason; nothing changes.
+    reader_socket
+        .send(Message::Text("{pas du json".into()))
+        .await?;
+    let (code, reason) = closed(&mut reader_socket).await?;
+    assert_eq!(
+        (u16::from(code), reason.as_str()),
+        (1007, "message illisible")
+    );
+    marie_socket
+        .send(Message::Binary(vec![1, 2, 3].into()))
+        .await?;
+    assert_eq!(u16::from(closed(&mut marie_socket).await?.0), 1003);
+    Ok(())
+}
+
+#[tokio::test]
+async fn direct_conversations_are_for_their_participants_only() -> anyhow::Result<()> {
+    let app = TestApp::spawn().await?;
+    let marie = caller(&app, "marie@ac-lille.fr").await?;
+    let paul = caller(&app, "paul@ac-lille.fr").await?;
+    let admin_id = app
+        .create_person(
+            "admin@ac-lille.fr",
+            Function::Enseignant1d,
+            "une phrase de passe",
+            true,
+        )
+        .await?;
+    let admin = Caller {
+        token: store::accounts::create_api_token(&app.db, admin_id).await?,
+        id: admin_id.0,
+        email: "admin@ac-lille.fr".to_owned(),
+    };
+    let (status, room) = api(
+        &app,
+        &marie,
+        reqwest::Method::POST,
+        "/api/v1/conversations",
+        Some(json!({"people": [paul.id]})),
+    )
+    .await?;
+    assert_eq!(status, StatusCode::CREATED, "{room}");
+    assert_eq!(room["name"], "Personne paul");
+    let id = room["id"].as_i64().unwrap_or_default();
+    // The same two people find the same conversation.
+    let (_, again) = api(
+        &app,
+        &paul,
+        reqwest::Method::POST,
+        "/api/v1/conversations",
+        Some(json!({"people": [marie.id]})),
+    )
+    .await?;
+    assert_eq!(again["id"].as_i64(), Some(id));
+    let (status, _) = api(
+        &app,
+        &paul,
+        reqwest::Method::POST,
+        &format!("/api/v1/rooms/{id}/messages"),
+        Some(json!({"body": "Salut Marie"})),
+    )
+    .await?;
+    assert_eq!(status, StatusCode::CREATED);
+    let (_, list) = api(
+        &app,
+        &marie,
+        reqwest::Method::GET,
+        "/api/v1/conversations",
+        None,
+    )
+    .await?;
+    assert_eq!(list[0]["unread"], 1);
+    // Not even an administrator reads it.
+    let (status, _) = api(
+        &app,
+        &admin,
+        reqwest::Method::GET,
+        &format!("/api/v1/rooms/{id}/messages"),
+        None,
+    )
+    .await?;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(matches!(
+        connect(&app, &admin, &format!("/api/v1/rooms/{id}/ws"), None).await,
+        Err(tungstenite::Error::Http(_))
+    ));
+    // Nobody unknown, and no conversation with oneself.
+    let (status, _) = api(
+        &app,
+        &marie,
+        reqwest::Method::POST,
+        "/api/v1/conversations",
+        Some(json!({"people": [marie.id]})),
+    )
+    .await?;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (status, _) = api(
+        &app,
+        &marie,
+        reqwest::Method::POST,
+        "/api/v1/conversations",
+        Some(json!({"people": [999_999]})),
+    )
+    .await?;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    Ok(())
+}
+
+/// A client of the pad socket holding its own yrs document, as a browser's Yjs does.
+struct PadClient {
+    socket: Socket,
+    doc: yrs::Doc,
+}
+
+impl PadClient {
+    async fn open(app: &TestApp, who: &Caller, pad: i64) -> anyhow::Result<Self> {
+        let socket = connect(app, who, &format!("/api/v1/pads/{pad}/sync"), None).await?;
+        let mut client = Self {
+            socket,
+            doc: yrs::Doc::new(),
+        };
+        let step1 = YMessage::Sync(SyncMessage::SyncStep1(client.doc.transact().state_vector()))
+            .encode_v1();
+        client.socket.send(Message::Binary(step1.into())).await?;
+        // Until the server's answer (its step 2) is applied.
+        loop {
+            if client.receive().await? == "step2" {
+                return Ok(client);
+            }
+        }
+    }
+
+    /// Handles one frame from the server; says what it was.
+    async fn receive(&mut self) -> anyhow::Result<&'static str> {
+        let next = tokio::time::timeout(Duration::from_secs(5), self.socket.next()).await?;
+        let Some(Ok(Message::Binary(bytes))) = next else {
+            anyhow::bail!("unexpected: {next:?}");
+        };
+        match YMessage::decode_v1(&bytes)? {
+            YMessage::Sync(SyncMessage::SyncStep1(vector)) => {
+                let diff = self.doc.transact().encode_diff_v1(&vector);
+                let answer = YMessage::Sync(SyncMessage::SyncStep2(diff)).encode_v1();
+                self.socket.send(Message::Binary(answer.into())).await?;
+                Ok("step1")
+            }
+            YMessage::Sync(SyncMessage::SyncStep2(update)) => {
+                self.doc
+                    .transact_mut()
+                    .apply_update(Update::decode_v1(&update)?)?;
+                Ok("step2")
+            }
+            YMessage::Sync(SyncMessage::Update(update)) => {
+                self.doc
+                    .transact_mut()
+                    .apply_update(Update::decode_v1(&update)?)?;
+                Ok("update")
+            }
+            YMessage::Awareness(_) => Ok("awareness"),
+            _ => Ok("other"),
+        }
+    }
+
+    fn text(&self) -> String {
+        let text = self.doc.get_or_insert_text("content");
+        text.get_string(&self.doc.transact())
+    }
+
+    /// Types `chunk` at the end of the text and sends the update.
+    async fn type_text(&mut self, chunk: &str) -> anyhow::Result<()> {
+        let text = self.doc.get_or_insert_text("content");
+        let update = {
+            let mut txn = self.doc.transact_mut();
+            let end = text.len(&txn);
+            text.insert(&mut txn, end, chunk);
+            txn.encode_update_v1()
+        };
+        let message = YMessage::Sync(SyncMessage::Update(update)).encode_v1();
+        self.socket.send(Message::Binary(message.into())).await?;
+        Ok(())
+    }
+
+    /// Receives until the text is `expected`.
+    async fn until(&mut self, expected: &str) -> anyhow::Result<()> {
+        while self.text() != expected {
+            self.receive().await?;
+        }
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn two_editors_converge_and_the_pad_keeps_its_versions() -> anyhow::Result<()> {
+    let app = TestApp::spawn().await?;
+    let owner = caller(&app, "owner@ac-lille.fr").await?;
+    let marie = caller(&app, "marie@ac-lille.fr").await?;
+    let reader = caller(&app, "lecteur@ac-lille.fr").await?;
+    let outsider = caller(&app, "dehors@ac-lille.fr").await?;
+    let space = space(&app, &owner, &marie, &reader).await?;
+    let (status, pad) = api(
+        &app,
+        &owner,
+        reqwest::Method::POST,
+        &format!("/api/v1/spaces/{space}/pads"),
+        Some(json!({"title": "Compte rendu du conseil"})),
+    )
+    .await?;
+    assert_eq!(status, StatusCode::CREATED, "{pad}");
+    let pad = pad["id"].as_i64().unwrap_or_default();
+
+    assert!(
+        matches!(connect(&app, &outsider, &format!("/api/v1/pads/{pad}/sync"), None).await, Err(tungstenite::Error::Http(a)) if a.status() == StatusCode::NOT_FOUND)
+    );
+
+    let mut a = PadClient::open(&app, &owner, pad).await?;
+    let mut b = PadClient::open(&app, &marie, pad).await?;
+    a.type_text("# Conseil\n").await?;
+    b.until("# Conseil\n").await?;
+    b.type_text("- lecture\n").await?;
+    a.type_text("- calcul\n").await?;
+    // Both end with the same text, whatever the order the server saw.
+    let mut texts = (String::new(), String::new());
+    for _ in 0..20 {
+        if a.text() == b.text() && a.text().len() > 20 {
+            break;
+        }
+        tokio::select! {
+            r = a.receive() => { r?; }
+            r = b.receive() => { r?; }
+        }
+        texts = (a.text(), b.text());
+    }
+    assert_eq!(a.text(), b.text(), "{texts:?}");
+    assert!(a.text().contains("- lecture\n") && a.text().contains("- calcul\n"));
+
+    // A reader gets the text but may not change it: their update closes their socket.
+    let mut r = PadClient::open(&app, &reader, pad).await?;
+    assert_eq!(r.text(), a.text());
+    r.type_text("vandalisme").await?;
+    let (code, reason) = closed(&mut r.socket).await?;
+    assert_eq!(u16::from(code), 1008);
+    assert!(reason.contains("lecture seule"), "{reason}");
+    // Garbage closes the socket and leaves the document as it was.
+    b.socket
+        .send(Message::Binary(vec![0, 2, 200, 1, 7].into()))
+        .await?;
+    assert_eq!(u16::from(closed(&mut b.socket).await?.0), 1007);
+
+    // The API and the exports give the same text.
+    let (_, json) = api(
+        &app,
+        &marie,
+        reqwest::Method::GET,
+        &format!("/api/v1/pads/{pad}"),
+        None,
+    )
+    .await?;
+    assert_eq!(json["content"].as_str(), Some(a.text().as_str()));
+    assert!(
+        json["editors"].as_array().is_some_and(|e| !e.is_empty()),
+        "{json}"
+    );
+    let markdown = app
+        .client
+        .get(app.url(&format!("/api/v1/pads/{pad}/export?format=md")))
+        .bearer_auth(&marie.token)
+        .send()
+        .await?;
+    assert_eq!(markdown.text().await?, a.text());
+    let html = app
+        .client
+        .get(app.url(&format!("/api/v1/pads/{pad}/export?format=html")))
+        .bearer_auth(&marie.token)
+        .send()
+        .await?
+        .text()
+        .await?;
+    assert!(
+        html.contains("<h1>Conseil</h1>") && html.contains("<li>lecture</li>"),
+        "{html}"
+    );
+    let odt = app
+        .client
+        .get(app.url(&format!("/api/v1/pads/{pad}/export?format=odt")))
+        .bearer_auth(&marie.token)
+        .send()
+        .await?;
+    assert_eq!(
+        odt.headers()["content-type"],
+        "application/vnd.oasis.opendocument.text"
+    );
+    assert!(odt.bytes().await?.starts_with(b"PK"));
+
+    // A named version, more typing, then back to the version: the editor sees it happen.
+    let (status, snapshot) = api(
+        &app,
+        &marie,
+        reqwest::Method::POST,
+        &format!("/api/v1/pads/{pad}/snapshots"),
+        Some(json!({"name": "Avant la réunion"})),
+    )
+    .await?;
+    assert_eq!(status, StatusCode::CREATED, "{snapshot}");
+    let saved = a.text();
+    a.type_text("Ajout à retirer\n").await?;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let (status, restored) = api(
+        &app,
+        &marie,
+        reqwest::Method::POST,
+        &format!("/api/v1/pads/{pad}/snapshots/{}/restore", snapshot["id"]),
+        None,
+    )
+    .await?;
+    assert_eq!(status, StatusCode::OK, "{restored}");
+    assert_eq!(restored["content"].as_str(), Some(saved.as_str()));
+    a.until(&saved).await?;
+    // Readers may not name or restore versions.
+    let (status, _) = api(
+        &app,
+        &reader,
+        reqwest::Method::POST,
+        &format!("/api/v1/pads/{pad}/snapshots"),
+        Some(json!({"name": "x"})),
+    )
+    .await?;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_pad_survives_a_restart_of_the_server() -> anyhow::Result<()> {
+    let app = TestApp::spawn().await?;
+    let owner = caller(&app, "owner@ac-lille.fr").await?;
+    let marie = caller(&app, "marie@ac-lille.fr").await?;
+    let reader = caller(&app, "lecteur@ac-lille.fr").await?;
+    let space = space(&app, &owner, &marie, &reader).await?;
+    let (_, pad) = api(
+        &app,
+        &owner,
+        reqwest::Method::POST,
+        &format!("/api/v1/spaces/{space}/pads"),
+        Some(json!({"title": "Projet d'école"})),
+    )
+    .await?;
+    let pad = pad["id"].as_i64().unwrap_or_default();
+    let mut a = PadClient::open(&app, &owner, pad).await?;
+    for line in ["Axe 1 : lire\n", "Axe 2 : compter\n", "Axe 3 : coopérer\n"] {
+        a.type_text(line).await?;
+    }
+    let text = a.text();
+    drop(a);
+
+    // A new node on the same database (as after a restart) loads the text from what was
+    // stored: the writer stores as it receives.
+    let restarted = realtime::Realtime::new(app.db.clone(), realtime::Settings::default());
+    let mut stored = String::new();
+    for _ in 0..100 {
+        stored = restarted.pad_text(domain::ids::PadId(pad)).await?;
+        if stored == text {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(stored, text);
+    Ok(())
+}
