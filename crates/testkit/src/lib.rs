@@ -3,6 +3,8 @@
 //! `postgres://postgres@127.0.0.1:5432/postgres`): set, every test gets a new PostgreSQL
 //! database; unset, a new SQLite file.
 
+pub mod realtime;
+
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 

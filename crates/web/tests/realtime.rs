@@ -6,20 +6,12 @@
 use std::time::Duration;
 
 use domain::accounts::Function;
-use futures::{SinkExt, StreamExt};
+use futures::SinkExt;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use testkit::TestApp;
-use tokio_tungstenite::tungstenite::client::IntoClientRequest;
-use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+use testkit::realtime::{PadClient, Socket, closed, frame, send};
 use tokio_tungstenite::tungstenite::{self, Message};
-use yrs::sync::{Message as YMessage, SyncMessage};
-use yrs::updates::decoder::Decode;
-use yrs::updates::encoder::Encode;
-use yrs::{GetString, ReadTxn, Text, Transact, Update};
-
-type Socket =
-    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 struct Caller {
     token: String,
@@ -67,60 +59,7 @@ async fn connect(
     path: &str,
     origin: Option<&str>,
 ) -> Result<Socket, tungstenite::Error> {
-    let mut request = format!("ws://{}{path}", app.address).into_client_request()?;
-    let headers = request.headers_mut();
-    headers.insert(
-        "authorization",
-        format!("Bearer {}", who.token)
-            .parse()
-            .map_err(|_| tungstenite::Error::Utf8(String::new()))?,
-    );
-    if let Some(origin) = origin {
-        headers.insert(
-            "origin",
-            origin
-                .parse()
-                .map_err(|_| tungstenite::Error::Utf8(String::new()))?,
-        );
-    }
-    Ok(tokio_tungstenite::connect_async(request).await?.0)
-}
-
-/// The next JSON frame of a chat socket whose `type` is `kind` (others are skipped).
-async fn frame(socket: &mut Socket, kind: &str) -> anyhow::Result<Value> {
-    loop {
-        let next = tokio::time::timeout(Duration::from_secs(5), socket.next()).await?;
-        match next {
-            Some(Ok(Message::Text(text))) => {
-                let value: Value = serde_json::from_str(&text)?;
-                if value["type"] == kind {
-                    return Ok(value);
-                }
-            }
-            Some(Ok(Message::Close(close))) => anyhow::bail!("closed: {close:?}"),
-            Some(Ok(_)) => {}
-            Some(Err(e)) => return Err(e.into()),
-            None => anyhow::bail!("socket ended"),
-        }
-    }
-}
-
-/// The close frame that ends a socket.
-async fn closed(socket: &mut Socket) -> anyhow::Result<(CloseCode, String)> {
-    loop {
-        match tokio::time::timeout(Duration::from_secs(5), socket.next()).await? {
-            Some(Ok(Message::Close(Some(frame)))) => {
-                return Ok((frame.code, frame.reason.to_string()));
-            }
-            Some(Ok(_)) => {}
-            other => anyhow::bail!("no close frame: {other:?}"),
-        }
-    }
-}
-
-async fn send(socket: &mut Socket, value: Value) -> anyhow::Result<()> {
-    socket.send(Message::Text(value.to_string().into())).await?;
-    Ok(())
+    testkit::realtime::connect(app.address, &who.token, path, origin).await
 }
 
 /// A space of `owner` with `member` (member) and `reader` (reader).
@@ -490,88 +429,6 @@ async fn direct_conversations_are_for_their_participants_only() -> anyhow::Resul
     Ok(())
 }
 
-/// A client of the pad socket holding its own yrs document, as a browser's Yjs does.
-struct PadClient {
-    socket: Socket,
-    doc: yrs::Doc,
-}
-
-impl PadClient {
-    async fn open(app: &TestApp, who: &Caller, pad: i64) -> anyhow::Result<Self> {
-        let socket = connect(app, who, &format!("/api/v1/pads/{pad}/sync"), None).await?;
-        let mut client = Self {
-            socket,
-            doc: yrs::Doc::new(),
-        };
-        let step1 = YMessage::Sync(SyncMessage::SyncStep1(client.doc.transact().state_vector()))
-            .encode_v1();
-        client.socket.send(Message::Binary(step1.into())).await?;
-        // Until the server's answer (its step 2) is applied.
-        loop {
-            if client.receive().await? == "step2" {
-                return Ok(client);
-            }
-        }
-    }
-
-    /// Handles one frame from the server; says what it was.
-    async fn receive(&mut self) -> anyhow::Result<&'static str> {
-        let next = tokio::time::timeout(Duration::from_secs(5), self.socket.next()).await?;
-        let Some(Ok(Message::Binary(bytes))) = next else {
-            anyhow::bail!("unexpected: {next:?}");
-        };
-        match YMessage::decode_v1(&bytes)? {
-            YMessage::Sync(SyncMessage::SyncStep1(vector)) => {
-                let diff = self.doc.transact().encode_diff_v1(&vector);
-                let answer = YMessage::Sync(SyncMessage::SyncStep2(diff)).encode_v1();
-                self.socket.send(Message::Binary(answer.into())).await?;
-                Ok("step1")
-            }
-            YMessage::Sync(SyncMessage::SyncStep2(update)) => {
-                self.doc
-                    .transact_mut()
-                    .apply_update(Update::decode_v1(&update)?)?;
-                Ok("step2")
-            }
-            YMessage::Sync(SyncMessage::Update(update)) => {
-                self.doc
-                    .transact_mut()
-                    .apply_update(Update::decode_v1(&update)?)?;
-                Ok("update")
-            }
-            YMessage::Awareness(_) => Ok("awareness"),
-            _ => Ok("other"),
-        }
-    }
-
-    fn text(&self) -> String {
-        let text = self.doc.get_or_insert_text("content");
-        text.get_string(&self.doc.transact())
-    }
-
-    /// Types `chunk` at the end of the text and sends the update.
-    async fn type_text(&mut self, chunk: &str) -> anyhow::Result<()> {
-        let text = self.doc.get_or_insert_text("content");
-        let update = {
-            let mut txn = self.doc.transact_mut();
-            let end = text.len(&txn);
-            text.insert(&mut txn, end, chunk);
-            txn.encode_update_v1()
-        };
-        let message = YMessage::Sync(SyncMessage::Update(update)).encode_v1();
-        self.socket.send(Message::Binary(message.into())).await?;
-        Ok(())
-    }
-
-    /// Receives until the text is `expected`.
-    async fn until(&mut self, expected: &str) -> anyhow::Result<()> {
-        while self.text() != expected {
-            self.receive().await?;
-        }
-        Ok(())
-    }
-}
-
 #[tokio::test]
 async fn two_editors_converge_and_the_pad_keeps_its_versions() -> anyhow::Result<()> {
     let app = TestApp::spawn().await?;
@@ -595,8 +452,8 @@ async fn two_editors_converge_and_the_pad_keeps_its_versions() -> anyhow::Result
         matches!(connect(&app, &outsider, &format!("/api/v1/pads/{pad}/sync"), None).await, Err(tungstenite::Error::Http(a)) if a.status() == StatusCode::NOT_FOUND)
     );
 
-    let mut a = PadClient::open(&app, &owner, pad).await?;
-    let mut b = PadClient::open(&app, &marie, pad).await?;
+    let mut a = PadClient::open(app.address, &owner.token, pad).await?;
+    let mut b = PadClient::open(app.address, &marie.token, pad).await?;
     a.type_text("# Conseil\n").await?;
     b.until("# Conseil\n").await?;
     b.type_text("- lecture\n").await?;
@@ -617,7 +474,7 @@ async fn two_editors_converge_and_the_pad_keeps_its_versions() -> anyhow::Result
     assert!(a.text().contains("- lecture\n") && a.text().contains("- calcul\n"));
 
     // A reader gets the text but may not change it: their update closes their socket.
-    let mut r = PadClient::open(&app, &reader, pad).await?;
+    let mut r = PadClient::open(app.address, &reader.token, pad).await?;
     assert_eq!(r.text(), a.text());
     r.type_text("vandalisme").await?;
     let (code, reason) = closed(&mut r.socket).await?;
@@ -727,7 +584,7 @@ async fn a_pad_survives_a_restart_of_the_server() -> anyhow::Result<()> {
     )
     .await?;
     let pad = pad["id"].as_i64().unwrap_or_default();
-    let mut a = PadClient::open(&app, &owner, pad).await?;
+    let mut a = PadClient::open(app.address, &owner.token, pad).await?;
     for line in ["Axe 1 : lire\n", "Axe 2 : compter\n", "Axe 3 : coopérer\n"] {
         a.type_text(line).await?;
     }
