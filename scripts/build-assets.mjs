@@ -54,3 +54,24 @@ for (const icon of ['favicon.svg', 'favicon.ico', 'apple-touch-icon.png']) copy(
 const version = JSON.parse(readFileSync(join(dsfr, '../package.json'), 'utf8')).version;
 writeFileSync(join(out, 'VERSION'), `@gouvfr/dsfr ${version}\n`);
 console.log(`static/vendor/dsfr : DSFR ${version}, ${referenced.size} fichiers référencés, ${ICONS.length} icônes`);
+
+// Our scripts: the pad editor bundled with its packages (CodeMirror, Yjs, y-websocket,
+// marked, DOMPurify), the chat room's script, and the pad's stylesheet.
+const { buildSync } = await import('esbuild');
+const js = join(root, 'static/js');
+rmSync(js, { recursive: true, force: true });
+mkdirSync(js, { recursive: true });
+for (const entry of ['pad.js', 'chat.js']) {
+  buildSync({
+    entryPoints: [join(root, 'front', entry)],
+    outfile: join(js, entry),
+    bundle: true,
+    format: 'esm',
+    target: 'es2020',
+    minify: true,
+    legalComments: 'eof',
+    logLevel: 'warning',
+  });
+}
+copyFileSync(join(root, 'front/pad.css'), join(js, 'pad.css'));
+console.log(`static/js : ${readdirSync(js).join(', ')}`);

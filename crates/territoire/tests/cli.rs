@@ -372,6 +372,34 @@ async fn demo_fills_an_empty_database_only() -> anyhow::Result<()> {
     );
     let topics = store::search_feed::topic_ids_after(&db, 0, 10).await?;
     assert_eq!(topics.len(), 1);
+    // A chat room where the demo teacher has one message to read, and a pad edited by two
+    // people with a named first version.
+    let teacher = store::accounts::by_email(
+        &db,
+        &domain::accounts::Email::parse("enseignant-1d@demo.territoire.fr")?,
+    )
+    .await?
+    .ok_or_else(|| anyhow::anyhow!("demo teacher"))?
+    .0;
+    let rooms = store::spaces::chat::rooms_of_space(&db, space, teacher.id()).await?;
+    assert_eq!(
+        rooms
+            .iter()
+            .map(|r| (r.name.as_str(), r.unread))
+            .collect::<Vec<_>>(),
+        [("Salle des maîtres du réseau", 1)]
+    );
+    let pads = store::spaces::pads::of_space(&db, space).await?;
+    let [pad] = pads.as_slice() else {
+        anyhow::bail!("one demo pad expected: {pads:?}");
+    };
+    assert_eq!(pad.editors.len(), 2);
+    assert_eq!(
+        store::spaces::pads::snapshots(&db, pad.pad.id())
+            .await?
+            .len(),
+        1
+    );
     // Demo practices and the topic, found by the search once `reindex` has built this
     // node's index.
     let practices = store::search_feed::practice_ids_after(&db, 0, 10_000).await?;

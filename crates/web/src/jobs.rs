@@ -1,5 +1,6 @@
-//! The workers of a node: they take jobs from the database queue (video transcoding) and run
-//! the daily tasks (withdrawing videos whose image-rights consent expired, mail digests).
+//! The workers of a node: they take jobs from the database queue (video transcoding, removing
+//! files no longer referenced) and run the daily tasks (withdrawing videos whose image-rights
+//! consent expired, mail digests).
 //! Every node runs them; the database makes sure each job and each daily run happens once.
 
 use std::path::PathBuf;
@@ -39,6 +40,11 @@ pub fn spawn(state: AppState) -> tokio::task::JoinHandle<()> {
 async fn run(state: &AppState, job: Job) {
     let outcome = match job.kind.as_str() {
         TRANSCODE_JOB => transcode(state, &job).await,
+        jobs::REMOVE_BLOB => state
+            .blobs
+            .delete(&job.payload)
+            .await
+            .map_err(|e| e.to_string()),
         other => Err(format!("unknown job kind {other}")),
     };
     let result = match outcome {

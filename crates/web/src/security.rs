@@ -16,6 +16,17 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'
     img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; \
     form-action 'self'; frame-ancestors 'none'";
 
+/// The strict policy, letting in styles that carry `nonce` as well: CodeMirror writes its
+/// styles into a `<style>` element at run time and marks it with the nonce.
+pub fn policy_with_style_nonce(nonce: &str) -> HeaderValue {
+    let policy = CONTENT_SECURITY_POLICY.replace(
+        "style-src 'self';",
+        &format!("style-src 'self' 'nonce-{nonce}';"),
+    );
+    HeaderValue::from_str(&policy)
+        .unwrap_or_else(|_| HeaderValue::from_static(CONTENT_SECURITY_POLICY))
+}
+
 pub fn security_headers() -> Vec<(HeaderName, HeaderValue)> {
     vec![
         (

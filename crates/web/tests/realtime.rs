@@ -426,6 +426,26 @@ async fn direct_conversations_are_for_their_participants_only() -> anyhow::Resul
     )
     .await?;
     assert_eq!(status, StatusCode::BAD_REQUEST);
+
+    // A frame over 64 KiB closes the socket, saying why; the conversation goes on without it.
+    let mut socket = connect(&app, &marie, &format!("/api/v1/rooms/{id}/ws"), None).await?;
+    frame(&mut socket, "hello").await?;
+    let huge = json!({"type": "send", "body": "a".repeat(70 * 1024)}).to_string();
+    socket.send(Message::Text(huge.into())).await?;
+    let (code, reason) = closed(&mut socket).await?;
+    assert_eq!(
+        (u16::from(code), reason.as_str()),
+        (1009, "message trop long")
+    );
+    let (_, history) = api(
+        &app,
+        &paul,
+        reqwest::Method::GET,
+        &format!("/api/v1/rooms/{id}/messages"),
+        None,
+    )
+    .await?;
+    assert_eq!(history.as_array().map(Vec::len), Some(1), "{history}");
     Ok(())
 }
 
@@ -580,7 +600,7 @@ async fn a_pad_survives_a_restart_of_the_server() -> anyhow::Result<()> {
         &owner,
         reqwest::Method::POST,
         &format!("/api/v1/spaces/{space}/pads"),
-        Some(json!({"title": "Projet d'école"})),
+        Some(json!({"title": "Projet de l’école"})),
     )
     .await?;
     let pad = pad["id"].as_i64().unwrap_or_default();
@@ -603,5 +623,333 @@ async fn a_pad_survives_a_restart_of_the_server() -> anyhow::Result<()> {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     assert_eq!(stored, text);
+    Ok(())
+}
+
+/// A signed-in browser without JavaScript, for `who` (created by `caller`).
+async fn browser(app: &TestApp, who: &Caller) -> anyhow::Result<reqwest::Client> {
+    let client = testkit::client()?;
+    let answer = app
+        .login(&client, &who.email, "une phrase de passe")
+        .await?;
+    assert_eq!(answer.status(), StatusCode::SEE_OTHER);
+    Ok(client)
+}
+
+async fn submit(
+    app: &TestApp,
+    client: &reqwest::Client,
+    page: &str,
+    action: &str,
+    fields: &[(&str, &str)],
+) -> anyhow::Result<reqwest::Response> {
+    let csrf = app.csrf(client, page).await?;
+    let mut form = vec![("csrf", csrf.as_str())];
+    form.extend_from_slice(fields);
+    Ok(client.post(app.url(action)).form(&form).send().await?)
+}
+
+fn location(answer: &reqwest::Response) -> String {
+    answer
+        .headers()
+        .get("location")
+        .and_then(|l| l.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// The files under the blob store's `chat/` folder.
+fn chat_files(app: &TestApp) -> usize {
+    walkdir(&app.fresh.dir.path().join("blobs/chat"))
+}
+
+fn walkdir(dir: &std::path::Path) -> usize {
+    std::fs::read_dir(dir).map_or(0, |entries| {
+        entries
+            .flatten()
+            .map(|e| {
+                if e.path().is_dir() {
+                    walkdir(&e.path())
+                } else {
+                    1
+                }
+            })
+            .sum()
+    })
+}
+
+#[tokio::test]
+async fn a_room_reads_and_posts_without_javascript() -> anyhow::Result<()> {
+    let app = TestApp::spawn().await?;
+    let owner = caller(&app, "owner@ac-lille.fr").await?;
+    let marie = caller(&app, "marie@ac-lille.fr").await?;
+    let reader = caller(&app, "lecteur@ac-lille.fr").await?;
+    let outsider = caller(&app, "dehors@ac-lille.fr").await?;
+    let space = space(&app, &owner, &marie, &reader).await?;
+    let owner_page = browser(&app, &owner).await?;
+    let marie_page = browser(&app, &marie).await?;
+    let reader_page = browser(&app, &reader).await?;
+    let outsider_page = browser(&app, &outsider).await?;
+    let rooms = format!("/espaces/{space}/salons");
+
+    // A bad name comes back with the French message and what was typed; a good one opens it.
+    let answer = submit(&app, &owner_page, &rooms, &rooms, &[("name", "x")]).await?;
+    assert_eq!(answer.status(), StatusCode::BAD_REQUEST);
+    let page = answer.text().await?;
+    assert!(
+        page.contains("Le nom du salon") && page.contains("value=\"x\""),
+        "{page}"
+    );
+    let answer = submit(&app, &owner_page, &rooms, &rooms, &[("name", "Cycle 3")]).await?;
+    assert_eq!(answer.status(), StatusCode::SEE_OTHER);
+    let room = location(&answer);
+    assert!(room.starts_with("/salons/"), "{room}");
+    let id: i64 = room.trim_start_matches("/salons/").parse()?;
+
+    // Someone on the room's socket sees what is posted from the page.
+    let mut live = connect(&app, &owner, &format!("/api/v1/rooms/{id}/ws"), None).await?;
+    frame(&mut live, "hello").await?;
+
+    // An empty message is refused in French; a good one lands, rendered, for everyone.
+    let answer = submit(
+        &app,
+        &marie_page,
+        &room,
+        &room,
+        &[("body", "   "), ("reply_to", "")],
+    )
+    .await?;
+    assert_eq!(answer.status(), StatusCode::BAD_REQUEST);
+    assert!(answer.text().await?.contains("Le message est obligatoire"));
+    let answer = submit(
+        &app,
+        &marie_page,
+        &room,
+        &room,
+        &[("body", "Qui vient **jeudi** ?"), ("reply_to", "")],
+    )
+    .await?;
+    assert_eq!(answer.status(), StatusCode::SEE_OTHER);
+    let first = frame(&mut live, "message").await?["message"]["id"]
+        .as_i64()
+        .unwrap_or_default();
+    assert!(location(&answer).ends_with(&format!("#message-{first}")));
+
+    // The owner has one unread message in the room list until reading the room.
+    let list = owner_page.get(app.url(&rooms)).send().await?.text().await?;
+    assert!(list.contains("1 non lu"), "{list}");
+    let page = owner_page.get(app.url(&room)).send().await?.text().await?;
+    assert!(
+        page.contains("Qui vient <strong>jeudi</strong> ?"),
+        "{page}"
+    );
+    let list = owner_page.get(app.url(&rooms)).send().await?.text().await?;
+    assert!(!list.contains("non lu"), "{list}");
+
+    // A reply from the page, with the quoted message; a reaction.
+    let answer = submit(
+        &app,
+        &owner_page,
+        &format!("{room}?reponse={first}"),
+        &room,
+        &[("body", "Moi !"), ("reply_to", &first.to_string())],
+    )
+    .await?;
+    assert_eq!(answer.status(), StatusCode::SEE_OTHER);
+    let reaction = format!("{room}/messages/{first}/reactions");
+    let answer = submit(&app, &owner_page, &room, &reaction, &[("emoji", "👍")]).await?;
+    assert_eq!(answer.status(), StatusCode::SEE_OTHER);
+    let page = marie_page.get(app.url(&room)).send().await?.text().await?;
+    assert!(
+        page.contains("En réponse à <a href=\"#message-") && page.contains("👍 1"),
+        "{page}"
+    );
+
+    // Marie edits her message; the owner cannot open its edit form.
+    let edit = format!("{room}/messages/{first}/modifier");
+    assert_eq!(
+        owner_page.get(app.url(&edit)).send().await?.status(),
+        StatusCode::FORBIDDEN
+    );
+    let answer = submit(&app, &marie_page, &edit, &edit, &[("body", "")]).await?;
+    assert_eq!(answer.status(), StatusCode::BAD_REQUEST);
+    let answer = submit(
+        &app,
+        &marie_page,
+        &edit,
+        &edit,
+        &[("body", "Qui vient vendredi ?")],
+    )
+    .await?;
+    assert_eq!(answer.status(), StatusCode::SEE_OTHER);
+    let page = reader_page.get(app.url(&room)).send().await?.text().await?;
+    assert!(
+        page.contains("Qui vient vendredi ?") && page.contains("· modifié"),
+        "{page}"
+    );
+    // The reader reads, without a form to write; posting anyway is refused.
+    assert!(page.contains("Vous pouvez lire ce salon, mais pas y écrire."));
+    let csrf = app.csrf(&reader_page, &room).await?;
+    let answer = reader_page
+        .post(app.url(&room))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("body", "Et moi ?"),
+            ("reply_to", ""),
+        ])
+        .send()
+        .await?;
+    assert_eq!(answer.status(), StatusCode::FORBIDDEN);
+    // Someone outside the space does not see the room at all.
+    assert_eq!(
+        outsider_page.get(app.url(&room)).send().await?.status(),
+        StatusCode::NOT_FOUND
+    );
+
+    // A file through the page: stored in the blob store, linked in the room, readable by the
+    // space's members only.
+    let csrf = app.csrf(&marie_page, &room).await?;
+    let form = reqwest::multipart::Form::new().text("csrf", csrf).part(
+        "file",
+        reqwest::multipart::Part::bytes(b"Ordre du jour : lecture".to_vec())
+            .file_name("Ordre du jour.txt"),
+    );
+    let answer = marie_page
+        .post(app.url(&format!("{room}/fichiers")))
+        .multipart(form)
+        .send()
+        .await?;
+    assert_eq!(answer.status(), StatusCode::SEE_OTHER);
+    let shared = frame(&mut live, "message").await?;
+    let shared = if shared["message"]["file"].is_null() {
+        // The reaction and the edit came first.
+        let mut next = shared;
+        while next["message"]["file"].is_null() {
+            next = frame(&mut live, "message").await?;
+        }
+        next
+    } else {
+        shared
+    };
+    let url = shared["message"]["file"]["url"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert_eq!(shared["message"]["file"]["name"], "Ordre du jour.txt");
+    let download = reader_page.get(app.url(&url)).send().await?;
+    assert_eq!(download.status(), StatusCode::OK);
+    assert_eq!(download.text().await?, "Ordre du jour : lecture");
+    assert_eq!(
+        outsider_page.get(app.url(&url)).send().await?.status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(chat_files(&app), 1);
+
+    // Deleting the message removes its file from the store too (through the job queue).
+    let file_message = shared["message"]["id"].as_i64().unwrap_or_default();
+    let delete = format!("{room}/messages/{file_message}/supprimer");
+    let answer = submit(&app, &marie_page, &room, &delete, &[]).await?;
+    assert_eq!(answer.status(), StatusCode::SEE_OTHER);
+    let page = owner_page.get(app.url(&room)).send().await?.text().await?;
+    assert!(page.contains("Message supprimé par son auteur."), "{page}");
+    assert_eq!(
+        reader_page.get(app.url(&url)).send().await?.status(),
+        StatusCode::NOT_FOUND
+    );
+    let mut left = chat_files(&app);
+    for _ in 0..50 {
+        if left == 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        left = chat_files(&app);
+    }
+    assert_eq!(left, 0, "the file is removed from the blob store");
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_pad_page_shows_the_text_and_lets_only_the_editor_styles_in() -> anyhow::Result<()> {
+    let app = TestApp::spawn().await?;
+    let owner = caller(&app, "owner@ac-lille.fr").await?;
+    let marie = caller(&app, "marie@ac-lille.fr").await?;
+    let reader = caller(&app, "lecteur@ac-lille.fr").await?;
+    let space = space(&app, &owner, &marie, &reader).await?;
+    let owner_page = browser(&app, &owner).await?;
+    let reader_page = browser(&app, &reader).await?;
+    let pads = format!("/espaces/{space}/pads");
+
+    let answer = submit(&app, &owner_page, &pads, &pads, &[("title", "")]).await?;
+    assert_eq!(answer.status(), StatusCode::BAD_REQUEST);
+    let answer = submit(
+        &app,
+        &owner_page,
+        &pads,
+        &pads,
+        &[("title", "Projet de l’école")],
+    )
+    .await?;
+    assert_eq!(answer.status(), StatusCode::SEE_OTHER);
+    let pad = location(&answer);
+    let id: i64 = pad.trim_start_matches("/pads/").parse()?;
+
+    let text = "# Objectifs\n\nLire **chaque jour**.";
+    let mut editor = PadClient::open(app.address, &owner.token, id).await?;
+    editor.type_text(text).await?;
+    PadClient::open(app.address, &owner.token, id)
+        .await?
+        .until(text)
+        .await?;
+
+    // Without JavaScript, the page shows the rendered text; the editor's styles are let in by
+    // a nonce of this answer only, and the page tells the script who is typing.
+    let answer = owner_page.get(app.url(&pad)).send().await?;
+    assert_eq!(answer.status(), StatusCode::OK);
+    let policy = answer
+        .headers()
+        .get("content-security-policy")
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let page = answer.text().await?;
+    assert!(
+        page.contains("<h1>Objectifs</h1>") && page.contains("<strong>chaque jour</strong>"),
+        "{page}"
+    );
+    let nonce = page
+        .split("data-nonce=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_default()
+        .to_owned();
+    assert!(nonce.len() >= 32, "{page}");
+    assert!(
+        policy.contains(&format!("style-src 'self' 'nonce-{nonce}';"))
+            && policy.contains("script-src 'self';"),
+        "{policy}"
+    );
+    assert!(page.contains("data-me=\"Personne owner\""));
+    let again = owner_page.get(app.url(&pad)).send().await?.text().await?;
+    assert!(!again.contains(&nonce), "a fresh nonce each time");
+    // Other pages keep the strict policy.
+    let list = owner_page.get(app.url(&pads)).send().await?;
+    let strict = list
+        .headers()
+        .get("content-security-policy")
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or_default();
+    assert!(strict.contains("style-src 'self';"), "{strict}");
+    assert!(list.text().await?.contains("Projet de l’école"));
+
+    // A reader sees the text and is told the pad is read-only; no named versions for them.
+    let page = reader_page.get(app.url(&pad)).send().await?.text().await?;
+    assert!(page.contains("Vous pouvez lire ce pad, mais pas le modifier."));
+    let csrf = app.csrf(&reader_page, &pad).await?;
+    let answer = reader_page
+        .post(app.url(&format!("{pad}/versions")))
+        .form(&[("csrf", csrf.as_str()), ("name", "Ma version")])
+        .send()
+        .await?;
+    assert_eq!(answer.status(), StatusCode::FORBIDDEN);
     Ok(())
 }

@@ -1,9 +1,11 @@
 //! The demo exchange space of the first pilot territory: its members (every demo account,
-//! the researcher as a reader), a blog post, and a forum topic with a reply and a mention.
+//! the researcher as a reader), a blog post, a forum topic with a reply and a mention, a chat
+//! room with a short exchange, and a pad with a named version.
 
 use domain::accounts::Function;
-use domain::ids::{PersonId, TerritoryId};
+use domain::ids::{ChatMessageId, PersonId, SpaceId, TerritoryId};
 use domain::spaces::{PostContent, PostInput, SpaceContent, SpaceInput, SpaceRole};
+use realtime::{Member, Realtime};
 use store::Db;
 
 pub async fn generate(
@@ -82,5 +84,68 @@ pub async fn generate(
         false,
     )
     .await?;
+    chat_and_pad(db, space, head, teacher, colleague).await
+}
+
+async fn chat_and_pad(
+    db: &Db,
+    space: SpaceId,
+    head: PersonId,
+    teacher: PersonId,
+    colleague: PersonId,
+) -> anyhow::Result<()> {
+    let realtime = Realtime::new(db.clone(), realtime::Settings::default());
+    let member = |id: PersonId| async move {
+        let person = store::accounts::person(db, id).await?;
+        anyhow::Ok(Member {
+            id,
+            name: person.name,
+            admin: false,
+        })
+    };
+    let (head, teacher, colleague) = (
+        member(head).await?,
+        member(teacher).await?,
+        member(colleague).await?,
+    );
+    let room = realtime
+        .create_room(space, "Salle des maîtres du réseau", &head)
+        .await?;
+    let question = realtime
+        .post(
+            room,
+            &teacher,
+            "Bonjour à tous ! Quelqu'un a une **grille d'observation** pour le calcul mental ?",
+            None,
+            None,
+        )
+        .await?;
+    realtime
+        .post(
+            room,
+            &colleague,
+            "Oui, nous la rédigeons ensemble dans le pad « Grille d'observation — calcul mental ».",
+            Some(ChatMessageId(question.id)),
+            None,
+        )
+        .await?;
+    realtime
+        .react(room, &head, ChatMessageId(question.id), "👍")
+        .await?;
+
+    let pad = store::spaces::pads::create(
+        db,
+        space,
+        "Grille d'observation — calcul mental",
+        teacher.id,
+    )
+    .await?;
+    let first = "# Grille d'observation — calcul mental\n\n## Ce que l'on observe\n\n- la consigne : est-elle comprise par tous ?\n- les procédures des élèves\n";
+    realtime.replace_text(pad, &teacher, first).await?;
+    store::spaces::pads::save_snapshot(db, pad, "Première version", first, teacher.id).await?;
+    let second = format!(
+        "{first}- le temps laissé pour chercher\n\n## Pour l'échange après la séance\n\n- ce qui a marché, ce qui interroge\n"
+    );
+    realtime.replace_text(pad, &colleague, &second).await?;
     Ok(())
 }

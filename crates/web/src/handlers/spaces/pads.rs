@@ -14,6 +14,7 @@ use store::spaces::pads::{self, Pad};
 use super::space_for;
 use crate::error::AppError;
 use crate::extractors::{CsrfForm, NoFields, PageContext, RequireUser, actor};
+use crate::security;
 use crate::state::AppState;
 use crate::views::spaces::{PadPage, PadsPage};
 use crate::views::{Layout, render_status};
@@ -134,7 +135,13 @@ async fn show_page(
     } else {
         axum::http::StatusCode::OK
     };
-    render_status(
+    let me = ctx
+        .user
+        .as_ref()
+        .map(|u| u.name.clone())
+        .unwrap_or_default();
+    let nonce = security::random_token();
+    let mut response = render_status(
         status,
         &PadPage::new(
             Layout::new(ctx, pad.title.clone()),
@@ -146,8 +153,15 @@ async fn show_page(
             snapshots,
             error,
             name,
+            me,
+            nonce.clone(),
         ),
-    )
+    )?;
+    response.headers_mut().insert(
+        header::CONTENT_SECURITY_POLICY,
+        security::policy_with_style_nonce(&nonce),
+    );
+    Ok(response)
 }
 
 #[derive(Debug, Default, serde::Deserialize)]

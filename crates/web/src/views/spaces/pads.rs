@@ -91,6 +91,10 @@ pub struct PadPage {
     pub snapshots: Vec<SnapshotRow>,
     pub error: Option<String>,
     pub name: String,
+    /// The signed-in person's name, for their cursor.
+    pub me: String,
+    /// Allows the editor's own styles (see the page's Content-Security-Policy).
+    pub nonce: String,
 }
 
 impl PadPage {
@@ -105,8 +109,12 @@ impl PadPage {
         snapshots: Vec<Snapshot>,
         error: Option<String>,
         name: String,
+        me: String,
+        nonce: String,
     ) -> Self {
         Self {
+            me,
+            nonce,
             layout,
             header: SpaceHeader::new(space, "pads"),
             id: pad.id,

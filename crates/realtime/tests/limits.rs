@@ -1,0 +1,184 @@
+//! The real-time side's limits, on both databases: a client too slow for its queue is
+//! resynchronised (a room from its last revision, a pad with the whole document) with nothing
+//! lost and nothing twice, and people sending too fast are refused in French.
+
+use std::time::Duration;
+
+use domain::accounts::Function;
+use domain::ids::{PersonId, RoomId, SpaceId};
+use domain::spaces::{SpaceContent, SpaceInput, SpaceRole};
+use realtime::{ChatError, Member, Realtime, Settings};
+use serde_json::Value;
+use store::Db;
+use yrs::sync::{Message, SyncMessage};
+use yrs::updates::decoder::Decode;
+use yrs::updates::encoder::Encode;
+use yrs::{GetString, ReadTxn, Text, Transact, Update};
+
+async fn person(db: &Db, email: &str) -> anyhow::Result<Member> {
+    let id: PersonId =
+        testkit::create_person(db, email, Function::Enseignant1d, None, false).await?;
+    let name = store::accounts::person(db, id).await?.name;
+    Ok(Member {
+        id,
+        name,
+        admin: false,
+    })
+}
+
+/// A space of `owner` where `member` writes too.
+async fn space(db: &Db, owner: &Member, member: &Member) -> anyhow::Result<SpaceId> {
+    let content = SpaceContent::parse(
+        &SpaceInput {
+            name: "Réseau lecture".into(),
+            visibility: "members".into(),
+            ..SpaceInput::default()
+        },
+        false,
+    )?;
+    let space = store::spaces::create(db, &content, None, owner.id, 1 << 20).await?;
+    store::spaces::set_member(db, space, member.id, SpaceRole::Member, owner.id).await?;
+    Ok(space)
+}
+
+fn settings(queue: usize) -> Settings {
+    Settings {
+        queue,
+        messages_per_second: 1000.0,
+        message_burst: 1000.0,
+        ..Settings::default()
+    }
+}
+
+fn json(frame: &str) -> Value {
+    serde_json::from_str(frame).unwrap_or_default()
+}
+
+#[tokio::test]
+async fn a_slow_chat_client_catches_up_from_the_database() -> anyhow::Result<()> {
+    let (db, _fresh) = testkit::fresh_db().await?;
+    let owner = person(&db, "owner@ac-lille.fr").await?;
+    let marie = person(&db, "marie@ac-lille.fr").await?;
+    let space = space(&db, &owner, &marie).await?;
+    let hub = Realtime::new(db.clone(), settings(4));
+    let room = hub.create_room(space, "Cycle 3", &owner).await?;
+
+    let mut slow = hub.join_room(room, marie.clone()).await?;
+    slow.hello(None).await?;
+    // Ten messages while Marie's socket reads nothing: more than her queue of four holds.
+    for n in 1..=10 {
+        hub.post(room, &owner, &format!("Message {n}"), None, None)
+            .await?;
+    }
+    let mut seen = Vec::new();
+    while seen.len() < 10 {
+        let frames = tokio::time::timeout(Duration::from_secs(5), slow.next()).await?;
+        for frame in frames {
+            let frame = json(&frame);
+            if frame["type"] == "message" {
+                seen.push(
+                    frame["message"]["body"]
+                        .as_str()
+                        .unwrap_or_default()
+                        .to_owned(),
+                );
+            }
+        }
+    }
+    let expected: Vec<String> = (1..=10).map(|n| format!("Message {n}")).collect();
+    assert_eq!(seen, expected, "every message once, in order");
+    // What stayed queued before the resynchronisation is not sent a second time.
+    let again = tokio::time::timeout(Duration::from_millis(300), async {
+        loop {
+            let frames = slow.next().await;
+            if frames.iter().any(|f| json(f)["type"] == "message") {
+                return frames;
+            }
+        }
+    })
+    .await;
+    assert!(again.is_err(), "nothing twice: {again:?}");
+    Ok(())
+}
+
+#[tokio::test]
+async fn sending_too_fast_is_refused_in_french() -> anyhow::Result<()> {
+    let (db, _fresh) = testkit::fresh_db().await?;
+    let owner = person(&db, "owner@ac-lille.fr").await?;
+    let marie = person(&db, "marie@ac-lille.fr").await?;
+    let space = space(&db, &owner, &marie).await?;
+    let hub = Realtime::new(
+        db.clone(),
+        Settings {
+            messages_per_second: 0.01,
+            message_burst: 3.0,
+            ..Settings::default()
+        },
+    );
+    let room = hub.create_room(space, "Cycle 3", &owner).await?;
+    for n in 1..=3 {
+        hub.post(room, &marie, &format!("Message {n}"), None, None)
+            .await?;
+    }
+    let refused = hub.post(room, &marie, "Un de trop", None, None).await;
+    match refused {
+        Err(error @ ChatError::RateLimited) => {
+            assert!(error.to_string().contains("trop"), "{error}");
+        }
+        other => panic!("not refused: {other:?}"),
+    }
+    // Others are not held back by Marie's pace, and nothing of hers was stored twice.
+    hub.post(room, &owner, "À moi", None, None).await?;
+    let history = hub.history(room, &owner, None, 50).await?;
+    let bodies: Vec<&str> = history.iter().map(|m| m.body.as_str()).collect();
+    assert_eq!(bodies, ["Message 1", "Message 2", "Message 3", "À moi"]);
+    // A room that does not exist is not found, whatever the pace.
+    assert!(matches!(
+        hub.post(RoomId(999_999), &owner, "Ici ?", None, None).await,
+        Err(ChatError::NotFound)
+    ));
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_slow_pad_client_gets_the_whole_document() -> anyhow::Result<()> {
+    let (db, _fresh) = testkit::fresh_db().await?;
+    let owner = person(&db, "owner@ac-lille.fr").await?;
+    let marie = person(&db, "marie@ac-lille.fr").await?;
+    let space = space(&db, &owner, &marie).await?;
+    let hub = Realtime::new(db.clone(), settings(4));
+    let pad = store::spaces::pads::create(&db, space, "Projet", owner.id).await?;
+
+    let mut slow = hub.join_pad(pad, marie.clone()).await?;
+    let mut writer = hub.join_pad(pad, owner.clone()).await?;
+    let doc = yrs::Doc::new();
+    let text = doc.get_or_insert_text("content");
+    for n in 0..20 {
+        let update = {
+            let mut txn = doc.transact_mut();
+            let end = text.len(&txn);
+            text.insert(&mut txn, end, &format!("ligne {n}\n"));
+            txn.encode_update_v1()
+        };
+        writer
+            .receive(&Message::Sync(SyncMessage::Update(update)).encode_v1())
+            .await
+            .map_err(|r| anyhow::anyhow!("{}", r.reason))?;
+    }
+    let expected = text.get_string(&doc.transact());
+
+    // Marie read nothing while twenty updates went by: she is sent the whole document, which
+    // gives her the text as it is.
+    let mine = yrs::Doc::new();
+    let frames = tokio::time::timeout(Duration::from_secs(5), slow.next()).await?;
+    for frame in frames {
+        if let Ok(Message::Sync(SyncMessage::Update(update))) = Message::decode_v1(&frame) {
+            mine.transact_mut()
+                .apply_update(Update::decode_v1(&update)?)?;
+        }
+    }
+    let got = mine.get_or_insert_text("content");
+    assert_eq!(got.get_string(&mine.transact()), expected);
+    assert!(mine.transact().state_vector() == doc.transact().state_vector());
+    Ok(())
+}
