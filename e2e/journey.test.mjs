@@ -2,58 +2,24 @@
 // binary on demo data; axe-core checks every page for serious or critical violations.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { chromium } from 'playwright-core';
-import AxeBuilder from '@axe-core/playwright';
+import { startDemo } from './server.mjs';
+import { checkAccessibility, launch } from './browser.mjs';
 
-const binary = process.env.TERRITOIRE_BIN ?? 'target/debug/territoire';
-const data = mkdtempSync(join(tmpdir(), 'territoire-e2e-'));
-let server, browser, base, password;
+let demo, browser, base, password, data, newPage, signIn;
 
 before(async () => {
-  server = spawn(binary, ['--data', data, 'serve', '--demo', '--bind', '127.0.0.1:0'], {
-    env: { ...process.env, TERRITOIRE_DATABASE_URL: '', TERRITOIRE_LOG: 'warn' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const lines = createInterface({ input: server.stdout });
-  for await (const line of lines) {
-    const address = line.match(/prêt : (http:\/\/\S+)/);
-    if (address) base = address[1];
-    const secret = line.match(/mot de passe : (\S+)\)/);
-    if (secret) { password = secret[1]; break; }
-  }
-  assert.ok(base && password, 'the server printed its address and the demo password');
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-  });
+  demo = await startDemo();
+  ({ base, password, data } = demo);
+  ({ browser, newPage, signIn } = await launch(base, password));
 });
 
 after(async () => {
   await browser?.close();
-  server?.kill('SIGTERM');
-  rmSync(data, { recursive: true, force: true });
+  demo?.stop();
 });
-
-async function newPage() {
-  const context = await browser.newContext({ locale: 'fr-FR' });
-  return context.newPage();
-}
-
-async function checkAccessibility(page) {
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  const serious = results.violations.filter((v) => ['serious', 'critical'].includes(v.impact));
-  assert.deepEqual(
-    serious.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`),
-    [],
-    `accessibility of ${page.url()}`,
-  );
-}
 
 test('log in with a demo account', async () => {
   const page = await newPage();
@@ -192,16 +158,6 @@ test('share a practice with a video capsule, publish it, play it and find it', {
   await visitor.close();
   await page.close();
 });
-
-async function signIn(email) {
-  const page = await newPage();
-  await page.goto(base + '/connexion');
-  await page.getByLabel('Adresse électronique').fill(email);
-  await page.getByLabel('Mot de passe', { exact: true }).fill(password);
-  await page.getByRole('button', { name: 'Se connecter' }).click();
-  await page.waitForURL('**/compte');
-  return page;
-}
 
 test('a space: write a post, reply with a mention, upload a file and restore a version', { timeout: 90_000 }, async () => {
   const page = await signIn('enseignant-1d@demo.territoire.fr');

@@ -1,0 +1,39 @@
+// Debian's Chromium driven by Playwright (playwright-core), and axe-core's check of a page.
+import assert from 'node:assert/strict';
+import { chromium } from 'playwright-core';
+import AxeBuilder from '@axe-core/playwright';
+
+/// Starts Chromium; `newPage` opens a page in a fresh French context, `signIn` one signed in
+/// as a demo account.
+export async function launch(base, password) {
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
+  const newPage = async () => {
+    const context = await browser.newContext({ locale: 'fr-FR' });
+    return context.newPage();
+  };
+  const signIn = async (email) => {
+    const page = await newPage();
+    await page.goto(base + '/connexion');
+    await page.getByLabel('Adresse électronique').fill(email);
+    await page.getByLabel('Mot de passe', { exact: true }).fill(password);
+    await page.getByRole('button', { name: 'Se connecter' }).click();
+    await page.waitForURL('**/compte');
+    return page;
+  };
+  return { browser, newPage, signIn };
+}
+
+/// Fails on any serious or critical WCAG 2.1 A/AA violation of the page as it is now.
+export async function checkAccessibility(page) {
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  const serious = results.violations.filter((v) => ['serious', 'critical'].includes(v.impact));
+  assert.deepEqual(
+    serious.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`),
+    [],
+    `accessibility of ${page.url()}`,
+  );
+}

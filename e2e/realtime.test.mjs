@@ -1,0 +1,179 @@
+// Real time end to end: the stock y-websocket client (npm) editing a pad through
+// /api/v1/pads/{id}/sync with a personal token, then two browsers sharing a chat room and a pad
+// live, with axe-core's check of every page.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import WebSocket from 'ws';
+import * as Y from 'yjs';
+import { WebsocketProvider } from 'y-websocket';
+import { startDemo } from './server.mjs';
+import { checkAccessibility, launch } from './browser.mjs';
+
+let demo, browser, signIn, space;
+
+before(async () => {
+  demo = await startDemo();
+  ({ browser, signIn } = await launch(demo.base, demo.password));
+});
+
+after(async () => {
+  await browser?.close();
+  demo?.stop();
+});
+
+async function api(token, method, path, body) {
+  const answer = await fetch(demo.base + path, {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: body && JSON.stringify(body),
+  });
+  const text = await answer.text();
+  return { status: answer.status, body: text ? JSON.parse(text) : null };
+}
+
+async function demoSpace(token) {
+  if (space) return space;
+  const { body } = await api(token, 'GET', '/api/v1/spaces');
+  space = body.find((s) => s.name === "Échanges de l'observatoire OTA62");
+  assert.ok(space, 'the demo space');
+  return space;
+}
+
+/// A stock y-websocket provider, its socket carrying the token (Node has no cookies).
+function provider(token, pad, doc) {
+  class WithToken extends WebSocket {
+    constructor(url, protocols) {
+      super(url, protocols, { headers: { authorization: `Bearer ${token}` } });
+    }
+  }
+  const server = demo.base.replace(/^http/, 'ws') + `/api/v1/pads/${pad}`;
+  return new WebsocketProvider(server, 'sync', doc, { WebSocketPolyfill: WithToken, disableBc: true });
+}
+
+/// Waits until `condition` (which may be async) holds.
+const until = async (condition, what, ms = 10_000) => {
+  const end = Date.now() + ms;
+  while (!(await condition())) {
+    if (Date.now() > end) assert.fail(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+};
+
+test('the stock y-websocket client edits a pad with a token', { timeout: 60_000 }, async () => {
+  const teacher = demo.token('enseignant-1d@demo.territoire.fr');
+  const colleague = demo.token('enseignant-2d@demo.territoire.fr');
+  const researcher = demo.token('chercheur@demo.territoire.fr');
+  const { id: spaceId } = await demoSpace(teacher);
+  const created = await api(teacher, 'POST', `/api/v1/spaces/${spaceId}/pads`, { title: 'Compte rendu du conseil de cycle' });
+  assert.equal(created.status, 201, JSON.stringify(created.body));
+  const pad = created.body.id;
+
+  const a = new Y.Doc();
+  const b = new Y.Doc();
+  const first = provider(teacher, pad, a);
+  const second = provider(colleague, pad, b);
+  await until(() => first.synced && second.synced, 'both clients synced');
+
+  // Both type at once; both documents and the server converge on the same text.
+  a.getText('content').insert(0, 'Présents : 6 enseignants.\n');
+  b.getText('content').insert(0, 'Ordre du jour : évaluations.\n');
+  const expected = () => a.getText('content').toString();
+  await until(() => expected().length > 40 && expected() === b.getText('content').toString(), 'convergence');
+  assert.match(expected(), /Présents : 6 enseignants\./);
+  assert.match(expected(), /Ordre du jour : évaluations\./);
+  await until(async () => (await api(researcher, 'GET', `/api/v1/pads/${pad}`)).body.content === expected(), 'the server');
+
+  // Awareness: each sees the other's cursor state, named by the server after the account.
+  first.awareness.setLocalStateField('user', { name: 'Un faux nom', color: '#000091' });
+  await until(() => [...second.awareness.getStates().values()].some((s) => s.user), 'awareness');
+  const names = [...second.awareness.getStates().values()].map((s) => s.user?.name).filter(Boolean);
+  assert.deepEqual(names, ['Professeur des écoles (démo)']);
+
+  // A reader's client receives, but what it types is refused: the socket closes saying why,
+  // and the pad does not change.
+  const r = new Y.Doc();
+  const reader = provider(researcher, pad, r);
+  await until(() => reader.synced, 'the reader synced');
+  assert.equal(r.getText('content').toString(), expected());
+  const closed = new Promise((resolve) => reader.once('connection-close', (event) => resolve(event)));
+  r.getText('content').insert(0, 'Intrus ');
+  const event = await closed;
+  assert.equal(event.code, 1008);
+  assert.match(event.reason, /lecture seule/);
+  reader.destroy();
+  const after = await api(teacher, 'GET', `/api/v1/pads/${pad}`);
+  assert.ok(!after.body.content.includes('Intrus'), after.body.content);
+  first.destroy();
+  second.destroy();
+});
+
+test('two browsers share a chat room and a pad live', { timeout: 120_000 }, async () => {
+  const teacher = await signIn('enseignant-1d@demo.territoire.fr');
+  const colleague = await signIn('enseignant-2d@demo.territoire.fr');
+  const { id } = await demoSpace(demo.token('enseignant-1d@demo.territoire.fr'));
+
+  // The room list shows the teacher's unread message; the room opens on the history.
+  await teacher.goto(`${demo.base}/espaces/${id}/salons`);
+  await assert.doesNotReject(teacher.getByText('1 non lu').waitFor());
+  await checkAccessibility(teacher);
+  await teacher.getByRole('link', { name: 'Salle des maîtres du réseau' }).click();
+  await teacher.waitForURL(/\/salons\/\d+$/);
+  const room = teacher.url();
+  await assert.doesNotReject(teacher.locator('strong', { hasText: "grille d'observation" }).waitFor());
+  await assert.doesNotReject(teacher.getByText('Connecté : les messages arrivent en direct.').waitFor());
+  await checkAccessibility(teacher);
+  await colleague.goto(room);
+  await assert.doesNotReject(colleague.getByText('Connecté : les messages arrivent en direct.').waitFor());
+  await assert.doesNotReject(teacher.getByText(/En ligne : .*Professeur de collège ou de lycée \(démo\)/).waitFor());
+
+  // The colleague types (the teacher sees it), then sends: the message appears on both pages
+  // without a reload, and the colleague's box is emptied.
+  await colleague.getByLabel(/Votre message/).fill('Je vous apporte la grille **jeudi**.');
+  await assert.doesNotReject(teacher.getByText('Professeur de collège ou de lycée (démo) écrit…').waitFor());
+  const before = teacher.url();
+  await colleague.getByRole('button', { name: 'Envoyer', exact: true }).click();
+  await assert.doesNotReject(teacher.locator('.chat-body strong', { hasText: 'jeudi' }).waitFor());
+  await assert.doesNotReject(colleague.locator('.chat-body strong', { hasText: 'jeudi' }).waitFor());
+  assert.equal(teacher.url(), before, 'no reload');
+  assert.equal(await colleague.getByLabel(/Votre message/).inputValue(), '');
+  await checkAccessibility(colleague);
+
+  // The demo pad: both edit at once; each sees the other's text and the rendered preview.
+  await teacher.goto(`${demo.base}/espaces/${id}/pads`);
+  await checkAccessibility(teacher);
+  await teacher.getByRole('link', { name: "Grille d'observation — calcul mental" }).click();
+  await teacher.waitForURL(/\/pads\/\d+$/);
+  const pad = teacher.url();
+  await colleague.goto(pad);
+  for (const page of [teacher, colleague]) {
+    await assert.doesNotReject(page.getByText('Connecté : vos modifications sont partagées en direct.').waitFor());
+  }
+  const editor = (page) => page.getByRole('textbox', { name: 'Texte du pad, en Markdown' });
+  await editor(teacher).click();
+  await teacher.keyboard.press('Control+End');
+  await teacher.keyboard.type('\n- les erreurs **fréquentes**');
+  await editor(colleague).click();
+  await colleague.keyboard.press('Control+Home');
+  await colleague.keyboard.type('Relu en conseil de cycle.\n\n');
+  for (const page of [teacher, colleague]) {
+    await assert.doesNotReject(page.locator('#pad-apercu strong', { hasText: 'fréquentes' }).waitFor());
+    await assert.doesNotReject(page.locator('#pad-apercu p', { hasText: 'Relu en conseil de cycle.' }).waitFor());
+  }
+  await assert.doesNotReject(teacher.getByText(/Sur ce pad : .*Professeur de collège ou de lycée \(démo\)/).waitFor());
+  await checkAccessibility(teacher);
+
+  // What the server keeps is what both see: the Markdown export after a reload.
+  const exported = () => teacher.evaluate(async (url) => (await fetch(url + '/export/md')).text(), pad);
+  await until(async () => (await exported()).includes('fréquentes'), 'the export');
+  const markdown = await exported();
+  assert.match(markdown, /^Relu en conseil de cycle\.\n\n# Grille d'observation/);
+  assert.match(markdown, /- les erreurs \*\*fréquentes\*\*\n?$/);
+
+  // A named version, then back to the demo's first version.
+  await teacher.getByLabel(/Nommer la version actuelle/).fill('Après le conseil');
+  await teacher.getByRole('button', { name: 'Enregistrer la version' }).click();
+  await assert.doesNotReject(teacher.getByText('Après le conseil').waitFor());
+  await checkAccessibility(teacher);
+  await teacher.close();
+  await colleague.close();
+});
