@@ -112,9 +112,13 @@ if (room) {
       switch (frame.type) {
         case 'hello': me = frame.you.id; break;
         case 'message': upsert(frame.message); break;
-        case 'presence':
-          present.textContent = frame.online.length ? `En ligne : ${frame.online.map((p) => p.name).join(', ')}.` : '';
+        case 'presence': {
+          const others = frame.count - frame.online.length;
+          const names = frame.online.map((p) => p.name).join(', ');
+          present.textContent = !frame.count ? ''
+            : others > 0 ? `En ligne : ${names} et ${others} autre${others > 1 ? 's' : ''}.` : `En ligne : ${names}.`;
           break;
+        }
         case 'typing':
           if (frame.person.id !== me) {
             typing.textContent = `${frame.person.name} écrit…`;

@@ -9,15 +9,18 @@
 //! - `{"type":"typing"}`; `{"type":"read","id":12}` (read up to message 12).
 //!
 //! Frames the server sends:
-//! - `{"type":"hello","room":3,"rev":41,"you":{…},"online":[{"id":1,"name":"…"}]}` first;
+//! - `{"type":"hello","room":3,"rev":41,"you":{…},"online":[{"id":1,"name":"…"}],"count":1}`
+//!   first (`online` names at most 50 people, by name; `count` says how many in all);
 //! - `{"type":"message","message":{…}}` for every message written or changed (edited,
 //!   deleted, reacted to): the client replaces what it has of that `id`. Each carries the
 //!   room's revision `rev`: reconnecting with `?since=REV` sends what changed after it, each
 //!   change once;
 //! - `{"type":"ack","ref":"a1","id":12}`, `{"type":"error","code":"…","message":"…","ref":"a1"}`;
-//! - `{"type":"presence","online":[…]}`, `{"type":"typing","person":{"id":1,"name":"…"}}`.
+//! - `{"type":"presence","online":[…],"count":1}` when people come and go (changes within a
+//!   quarter of a second make one frame), `{"type":"typing","person":{"id":1,"name":"…"}}`.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -203,7 +206,8 @@ enum ServerFrame<'a> {
         rev: i64,
         you: &'a Member,
         rights: Rights,
-        online: Vec<Author>,
+        #[serde(flatten)]
+        online: Online,
     },
     Message {
         message: &'a MessageView,
@@ -220,7 +224,8 @@ enum ServerFrame<'a> {
         reference: Option<String>,
     },
     Presence {
-        online: Vec<Author>,
+        #[serde(flatten)]
+        online: Online,
     },
     Typing {
         person: Author,
@@ -274,6 +279,25 @@ pub(crate) struct RoomHub {
     /// out once and in order.
     delivered: tokio::sync::Mutex<i64>,
     presence: Mutex<Presence>,
+    /// A presence frame is on its way (see [`PRESENCE_DELAY`]).
+    presence_due: AtomicBool,
+}
+
+/// People coming and going within this delay make one presence frame: a room of a thousand
+/// people opening at 8 o'clock sends a few frames, not a thousand to each of them.
+const PRESENCE_DELAY: Duration = Duration::from_millis(250);
+/// How many names a presence frame gives; its `count` says how many in all.
+const PRESENCE_NAMES: usize = 50;
+/// How many of its people a node names to the others (the bus carries 8,000 bytes).
+const ANNOUNCED_NAMES: usize = 50;
+
+/// Who is online, as frames say it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+struct Online {
+    /// The first people by name.
+    online: Vec<Author>,
+    /// How many in all.
+    count: usize,
 }
 
 /// A frame for every socket of a room; a message's carries its revision.
@@ -287,30 +311,41 @@ struct Frame {
 struct Presence {
     /// People connected here, with how many sockets.
     here: HashMap<i64, (String, usize)>,
-    /// People connected to other nodes, as those nodes last said, and when.
-    elsewhere: HashMap<u64, (Instant, Vec<Author>)>,
+    /// People connected to other nodes, as those nodes last said (some of them by name, and
+    /// how many in all), and when.
+    elsewhere: HashMap<u64, (Instant, Vec<Author>, usize)>,
 }
 
 impl Presence {
-    fn online(&self) -> Vec<Author> {
-        let mut people: HashMap<i64, String> = self
+    fn online(&self) -> Online {
+        let mut people: HashMap<i64, &str> = self
             .here
             .iter()
-            .map(|(id, (name, _))| (*id, name.clone()))
+            .map(|(id, (name, _))| (*id, name.as_str()))
             .collect();
-        for (_, others) in self.elsewhere.values() {
-            for author in others {
-                people
-                    .entry(author.id)
-                    .or_insert_with(|| author.name.clone());
+        // People another node did not name are counted, not known: someone on two nodes
+        // may then count twice in a very large room.
+        let mut unnamed = 0;
+        for (_, named, count) in self.elsewhere.values() {
+            for author in named {
+                people.entry(author.id).or_insert(&author.name);
             }
+            unnamed += count.saturating_sub(named.len());
         }
-        let mut online: Vec<Author> = people
-            .into_iter()
-            .map(|(id, name)| Author { id, name })
-            .collect();
-        online.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
-        online
+        let count = people.len() + unnamed;
+        let mut online: Vec<(i64, &str)> = people.into_iter().collect();
+        online.sort_by(|a, b| a.1.cmp(b.1).then(a.0.cmp(&b.0)));
+        Online {
+            online: online
+                .into_iter()
+                .take(PRESENCE_NAMES)
+                .map(|(id, name)| Author {
+                    id,
+                    name: name.to_owned(),
+                })
+                .collect(),
+            count,
+        }
     }
 
     fn here(&self) -> Vec<Author> {
@@ -328,6 +363,7 @@ impl Presence {
 struct Announcement {
     node: String,
     online: Vec<(i64, String)>,
+    count: usize,
 }
 
 impl RoomHub {
@@ -387,12 +423,14 @@ impl RoomHub {
         let changed = {
             let mut presence = lock(&self.presence);
             let before = presence.online();
-            let online = announcement
+            let named = announcement
                 .online
                 .into_iter()
                 .map(|(id, name)| Author { id, name })
                 .collect();
-            presence.elsewhere.insert(node, (Instant::now(), online));
+            presence
+                .elsewhere
+                .insert(node, (Instant::now(), named, announcement.count));
             presence.online() != before
         };
         if changed {
@@ -401,11 +439,12 @@ impl RoomHub {
     }
 }
 
-/// Who is online in a room, said to the other nodes.
+/// Who is online in a room, said to the other nodes: some by name, and how many.
 fn announcement(node: u64, here: &[Author]) -> String {
     serde_json::json!({
         "node": format!("{node:x}"),
-        "online": here.iter().map(|a| (a.id, a.name.as_str())).collect::<Vec<_>>(),
+        "online": here.iter().take(ANNOUNCED_NAMES).map(|a| (a.id, a.name.as_str())).collect::<Vec<_>>(),
+        "count": here.len(),
     })
     .to_string()
 }
@@ -479,6 +518,7 @@ impl Realtime {
                         frames: broadcast::channel(self.0.settings.queue).0,
                         delivered: tokio::sync::Mutex::new(room.rev),
                         presence: Mutex::default(),
+                        presence_due: AtomicBool::new(false),
                     })
                 })
                 .clone()
@@ -494,7 +534,7 @@ impl Realtime {
             entry.1 == 1
         };
         if arrived {
-            self.presence_changed(&hub).await;
+            self.presence_changed(&hub);
         }
         Ok(RoomConnection {
             realtime: self.clone(),
@@ -508,11 +548,20 @@ impl Realtime {
         })
     }
 
-    async fn presence_changed(&self, hub: &RoomHub) {
-        hub.send(hub.presence_frame());
-        let here = lock(&hub.presence).here();
-        self.publish(Event::Online(hub.id, announcement(self.0.node, &here)))
-            .await;
+    /// Says, shortly, who is online now to this node's sockets and to the other nodes.
+    fn presence_changed(&self, hub: &Arc<RoomHub>) {
+        if hub.presence_due.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        let (this, hub) = (self.clone(), hub.clone());
+        tokio::spawn(async move {
+            tokio::time::sleep(PRESENCE_DELAY).await;
+            hub.presence_due.store(false, Ordering::Release);
+            hub.send(hub.presence_frame());
+            let here = lock(&hub.presence).here();
+            this.publish(Event::Online(hub.id, announcement(this.0.node, &here)))
+                .await;
+        });
     }
 
     /// Tells the other nodes who is online here, and forgets what nodes no longer say.
@@ -525,7 +574,7 @@ impl Realtime {
                 let before = presence.elsewhere.len();
                 presence
                     .elsewhere
-                    .retain(|_, (at, _)| at.elapsed() < expiry);
+                    .retain(|_, (at, _, _)| at.elapsed() < expiry);
                 (presence.here(), presence.elsewhere.len() != before)
             };
             if expired {
@@ -866,7 +915,7 @@ impl RoomConnection {
             }
         };
         if left {
-            self.realtime.presence_changed(&self.hub).await;
+            self.realtime.presence_changed(&self.hub);
         }
     }
 }

@@ -182,3 +182,70 @@ async fn a_slow_pad_client_gets_the_whole_document() -> anyhow::Result<()> {
     assert!(mine.transact().state_vector() == doc.transact().state_vector());
     Ok(())
 }
+
+#[tokio::test]
+async fn a_crowded_room_says_who_is_online_in_a_few_short_frames() -> anyhow::Result<()> {
+    let (db, _fresh) = testkit::fresh_db().await?;
+    let owner = person(&db, "owner@ac-lille.fr").await?;
+    let marie = person(&db, "marie@ac-lille.fr").await?;
+    let space = space(&db, &owner, &marie).await?;
+    let hub = Realtime::new(db.clone(), settings(512));
+    let room = hub.create_room(space, "Cycle 3", &owner).await?;
+    let mut watcher = hub.join_room(room, owner.clone()).await?;
+    watcher.hello(None).await?;
+
+    // 120 people arrive at once (each once; Marie twice, from two devices).
+    let mut connections = vec![hub.join_room(room, marie.clone()).await?];
+    connections.push(hub.join_room(room, marie.clone()).await?);
+    for n in 0..119 {
+        let someone = person(&db, &format!("p{n:03}@ac-lille.fr")).await?;
+        store::spaces::set_member(&db, space, someone.id, SpaceRole::Member, owner.id).await?;
+        connections.push(hub.join_room(room, someone).await?);
+    }
+    // The watcher hears a few presence frames, not one per arrival; the last one counts
+    // everybody once and names the first fifty by name.
+    let mut frames = Vec::new();
+    while let Ok(next) = tokio::time::timeout(Duration::from_millis(600), watcher.next()).await {
+        frames.extend(
+            next.iter()
+                .map(|f| json(f))
+                .filter(|f| f["type"] == "presence"),
+        );
+    }
+    assert!(
+        !frames.is_empty() && frames.len() <= 10,
+        "{} presence frames",
+        frames.len()
+    );
+    let last = frames.last().cloned().unwrap_or_default();
+    assert_eq!(last["count"], 121);
+    let names: Vec<&str> = last["online"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|p| p["name"].as_str())
+        .collect();
+    assert_eq!(names.len(), 50);
+    let mut sorted = names.clone();
+    sorted.sort_unstable();
+    assert_eq!(names, sorted, "by name");
+
+    // Marie's second device and 59 people leave: a frame says so; Marie, still on her first
+    // device, stays.
+    let leaving: Vec<_> = connections.drain(1..61).collect();
+    for connection in leaving {
+        connection.leave().await;
+    }
+    let mut last = Value::Null;
+    while let Ok(next) = tokio::time::timeout(Duration::from_millis(600), watcher.next()).await {
+        if let Some(frame) = next
+            .iter()
+            .map(|f| json(f))
+            .rfind(|f| f["type"] == "presence")
+        {
+            last = frame;
+        }
+    }
+    assert_eq!(last["count"], 121 - 59);
+    Ok(())
+}
