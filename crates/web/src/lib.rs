@@ -18,6 +18,8 @@ mod ws;
 pub use state::{AppState, WebSettings};
 
 use std::future::Future;
+
+use axum::serve::ListenerExt;
 use std::net::SocketAddr;
 
 /// Serves the platform on `listener` until `shutdown` completes, then drains requests.
@@ -30,6 +32,13 @@ pub async fn launch(
     let realtime = state.realtime.clone();
     let linked = realtime.start();
     let app = router::router(state);
+    // Without TCP_NODELAY, small socket frames wait for the peer's delayed ACK (40 ms on
+    // Linux): a pad's keystrokes and chat messages must leave at once.
+    let listener = listener.tap_io(|tcp| {
+        if let Err(error) = tcp.set_nodelay(true) {
+            tracing::debug!(%error, "TCP_NODELAY");
+        }
+    });
     let served = axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),
