@@ -100,11 +100,11 @@ test('the stock y-websocket client edits a pad with a token', { timeout: 60_000 
   const event = await closed;
   assert.equal(event.code, 1008);
   assert.match(event.reason, /lecture seule/);
-  reader.destroy();
   const after = await api(teacher, 'GET', `/api/v1/pads/${pad}`);
   assert.ok(!after.body.content.includes('Intrus'), after.body.content);
-  first.destroy();
-  second.destroy();
+  // Providers, and the awareness timers of their documents, stop with them.
+  for (const p of [first, second, reader]) p.destroy();
+  for (const d of [a, b, r]) d.destroy();
 });
 
 test('two browsers share a chat room and a pad live', { timeout: 120_000 }, async () => {

@@ -1,6 +1,7 @@
 //! The real-time side's limits, on both databases: a client too slow for its queue is
 //! resynchronised (a room from its last revision, a pad with the whole document) with nothing
-//! lost and nothing twice, and people sending too fast are refused in French.
+//! lost and nothing twice; people sending too fast are refused in French; a crowded room's
+//! presence stays short; a pad's stored updates are compacted without changing its text.
 
 use std::time::Duration;
 
@@ -247,5 +248,55 @@ async fn a_crowded_room_says_who_is_online_in_a_few_short_frames() -> anyhow::Re
         }
     }
     assert_eq!(last["count"], 121 - 59);
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_pad_s_stored_updates_are_merged_and_its_text_kept() -> anyhow::Result<()> {
+    let (db, _fresh) = testkit::fresh_db().await?;
+    let owner = person(&db, "owner@ac-lille.fr").await?;
+    let marie = person(&db, "marie@ac-lille.fr").await?;
+    let space = space(&db, &owner, &marie).await?;
+    let hub = Realtime::new(
+        db.clone(),
+        Settings {
+            compact_after: 5,
+            ..Settings::default()
+        },
+    );
+    let pad = store::spaces::pads::create(&db, space, "Projet", owner.id).await?;
+    let mut writer = hub.join_pad(pad, marie.clone()).await?;
+    let doc = yrs::Doc::new();
+    let text = doc.get_or_insert_text("content");
+    // Twelve updates, each stored on its own (the writer is flushed after each).
+    for n in 0..12 {
+        let update = {
+            let mut txn = doc.transact_mut();
+            let end = text.len(&txn);
+            text.insert(&mut txn, end, &format!("ligne {n}\n"));
+            txn.encode_update_v1()
+        };
+        writer
+            .receive(&Message::Sync(SyncMessage::Update(update)).encode_v1())
+            .await
+            .map_err(|r| anyhow::anyhow!("{}", r.reason))?;
+        hub.flush().await;
+    }
+    let expected = text.get_string(&doc.transact());
+    // Every fifth stored batch, all the rows so far become one: after twelve, that row and
+    // the last two.
+    let rows = store::spaces::pads::updates(&db, pad, 0).await?;
+    assert_eq!(rows.len(), 3, "{} rows", rows.len());
+    // A node started afresh reads the same text from them; Marie is its editor.
+    let restarted = Realtime::new(db.clone(), Settings::default());
+    assert_eq!(restarted.pad_text(pad).await?, expected);
+    let editors = store::spaces::pads::editors(&db, pad).await?;
+    assert_eq!(
+        editors
+            .iter()
+            .map(|e| (e.name.as_str(), e.updates))
+            .collect::<Vec<_>>(),
+        [("Personne marie", 12)]
+    );
     Ok(())
 }

@@ -153,6 +153,20 @@ impl TestApp {
         csrf_of(&page).ok_or_else(|| anyhow::anyhow!("no CSRF token in {path}"))
     }
 
+    /// Posts a form of `page` (its CSRF token first, then `fields`) to `action`.
+    pub async fn submit(
+        &self,
+        client: &reqwest::Client,
+        page: &str,
+        action: &str,
+        fields: &[(&str, &str)],
+    ) -> anyhow::Result<reqwest::Response> {
+        let csrf = self.csrf(client, page).await?;
+        let mut form = vec![("csrf", csrf.as_str())];
+        form.extend_from_slice(fields);
+        Ok(client.post(self.url(action)).form(&form).send().await?)
+    }
+
     /// Imports an annuaire CSV text (the published format) into the app's database.
     pub async fn import(&self, csv: &str) -> anyhow::Result<store::directory::ImportReport> {
         let entries = annuaire::parse(csv.as_bytes()).map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -174,6 +188,16 @@ pub fn client() -> anyhow::Result<reqwest::Client> {
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
         .build()?)
+}
+
+/// Where a redirection points (empty when the answer is not one).
+pub fn location(answer: &reqwest::Response) -> String {
+    answer
+        .headers()
+        .get("location")
+        .and_then(|l| l.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
 }
 
 pub fn csrf_of(page: &str) -> Option<String> {

@@ -9,8 +9,8 @@ use domain::accounts::Function;
 use futures::SinkExt;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use testkit::TestApp;
 use testkit::realtime::{PadClient, Socket, closed, frame, send};
+use testkit::{TestApp, location};
 use tokio_tungstenite::tungstenite::{self, Message};
 
 struct Caller {
@@ -62,6 +62,30 @@ async fn connect(
     testkit::realtime::connect(app.address, &who.token, path, origin).await
 }
 
+/// The people of most tests: a space's owner, a member, a reader, and someone outside it.
+struct Cast {
+    owner: Caller,
+    marie: Caller,
+    reader: Caller,
+    outsider: Caller,
+    space: i64,
+}
+
+async fn cast(app: &TestApp) -> anyhow::Result<Cast> {
+    let owner = caller(app, "owner@ac-lille.fr").await?;
+    let marie = caller(app, "marie@ac-lille.fr").await?;
+    let reader = caller(app, "lecteur@ac-lille.fr").await?;
+    let outsider = caller(app, "dehors@ac-lille.fr").await?;
+    let space = space(app, &owner, &marie, &reader).await?;
+    Ok(Cast {
+        owner,
+        marie,
+        reader,
+        outsider,
+        space,
+    })
+}
+
 /// A space of `owner` with `member` (member) and `reader` (reader).
 async fn space(
     app: &TestApp,
@@ -91,11 +115,13 @@ async fn space(
 #[tokio::test]
 async fn a_chat_room_delivers_to_every_socket_and_resumes_without_loss() -> anyhow::Result<()> {
     let app = TestApp::spawn().await?;
-    let owner = caller(&app, "owner@ac-lille.fr").await?;
-    let marie = caller(&app, "marie@ac-lille.fr").await?;
-    let reader = caller(&app, "lecteur@ac-lille.fr").await?;
-    let outsider = caller(&app, "dehors@ac-lille.fr").await?;
-    let space = space(&app, &owner, &marie, &reader).await?;
+    let Cast {
+        owner,
+        marie,
+        reader,
+        outsider,
+        space,
+    } = cast(&app).await?;
 
     // A name too short is refused in French; a good one opens the room.
     let (status, body) = api(
@@ -452,11 +478,13 @@ async fn direct_conversations_are_for_their_participants_only() -> anyhow::Resul
 #[tokio::test]
 async fn two_editors_converge_and_the_pad_keeps_its_versions() -> anyhow::Result<()> {
     let app = TestApp::spawn().await?;
-    let owner = caller(&app, "owner@ac-lille.fr").await?;
-    let marie = caller(&app, "marie@ac-lille.fr").await?;
-    let reader = caller(&app, "lecteur@ac-lille.fr").await?;
-    let outsider = caller(&app, "dehors@ac-lille.fr").await?;
-    let space = space(&app, &owner, &marie, &reader).await?;
+    let Cast {
+        owner,
+        marie,
+        reader,
+        outsider,
+        space,
+    } = cast(&app).await?;
     let (status, pad) = api(
         &app,
         &owner,
@@ -591,10 +619,7 @@ async fn two_editors_converge_and_the_pad_keeps_its_versions() -> anyhow::Result
 #[tokio::test]
 async fn a_pad_survives_a_restart_of_the_server() -> anyhow::Result<()> {
     let app = TestApp::spawn().await?;
-    let owner = caller(&app, "owner@ac-lille.fr").await?;
-    let marie = caller(&app, "marie@ac-lille.fr").await?;
-    let reader = caller(&app, "lecteur@ac-lille.fr").await?;
-    let space = space(&app, &owner, &marie, &reader).await?;
+    let Cast { owner, space, .. } = cast(&app).await?;
     let (_, pad) = api(
         &app,
         &owner,
@@ -636,28 +661,6 @@ async fn browser(app: &TestApp, who: &Caller) -> anyhow::Result<reqwest::Client>
     Ok(client)
 }
 
-async fn submit(
-    app: &TestApp,
-    client: &reqwest::Client,
-    page: &str,
-    action: &str,
-    fields: &[(&str, &str)],
-) -> anyhow::Result<reqwest::Response> {
-    let csrf = app.csrf(client, page).await?;
-    let mut form = vec![("csrf", csrf.as_str())];
-    form.extend_from_slice(fields);
-    Ok(client.post(app.url(action)).form(&form).send().await?)
-}
-
-fn location(answer: &reqwest::Response) -> String {
-    answer
-        .headers()
-        .get("location")
-        .and_then(|l| l.to_str().ok())
-        .unwrap_or_default()
-        .to_owned()
-}
-
 /// The files under the blob store's `chat/` folder.
 fn chat_files(app: &TestApp) -> usize {
     walkdir(&app.fresh.dir.path().join("blobs/chat"))
@@ -681,11 +684,13 @@ fn walkdir(dir: &std::path::Path) -> usize {
 #[tokio::test]
 async fn a_room_reads_and_posts_without_javascript() -> anyhow::Result<()> {
     let app = TestApp::spawn().await?;
-    let owner = caller(&app, "owner@ac-lille.fr").await?;
-    let marie = caller(&app, "marie@ac-lille.fr").await?;
-    let reader = caller(&app, "lecteur@ac-lille.fr").await?;
-    let outsider = caller(&app, "dehors@ac-lille.fr").await?;
-    let space = space(&app, &owner, &marie, &reader).await?;
+    let Cast {
+        owner,
+        marie,
+        reader,
+        outsider,
+        space,
+    } = cast(&app).await?;
     let owner_page = browser(&app, &owner).await?;
     let marie_page = browser(&app, &marie).await?;
     let reader_page = browser(&app, &reader).await?;
@@ -693,14 +698,18 @@ async fn a_room_reads_and_posts_without_javascript() -> anyhow::Result<()> {
     let rooms = format!("/espaces/{space}/salons");
 
     // A bad name comes back with the French message and what was typed; a good one opens it.
-    let answer = submit(&app, &owner_page, &rooms, &rooms, &[("name", "x")]).await?;
+    let answer = app
+        .submit(&owner_page, &rooms, &rooms, &[("name", "x")])
+        .await?;
     assert_eq!(answer.status(), StatusCode::BAD_REQUEST);
     let page = answer.text().await?;
     assert!(
         page.contains("Le nom du salon") && page.contains("value=\"x\""),
         "{page}"
     );
-    let answer = submit(&app, &owner_page, &rooms, &rooms, &[("name", "Cycle 3")]).await?;
+    let answer = app
+        .submit(&owner_page, &rooms, &rooms, &[("name", "Cycle 3")])
+        .await?;
     assert_eq!(answer.status(), StatusCode::SEE_OTHER);
     let room = location(&answer);
     assert!(room.starts_with("/salons/"), "{room}");
@@ -711,24 +720,24 @@ async fn a_room_reads_and_posts_without_javascript() -> anyhow::Result<()> {
     frame(&mut live, "hello").await?;
 
     // An empty message is refused in French; a good one lands, rendered, for everyone.
-    let answer = submit(
-        &app,
-        &marie_page,
-        &room,
-        &room,
-        &[("body", "   "), ("reply_to", "")],
-    )
-    .await?;
+    let answer = app
+        .submit(
+            &marie_page,
+            &room,
+            &room,
+            &[("body", "   "), ("reply_to", "")],
+        )
+        .await?;
     assert_eq!(answer.status(), StatusCode::BAD_REQUEST);
     assert!(answer.text().await?.contains("Le message est obligatoire"));
-    let answer = submit(
-        &app,
-        &marie_page,
-        &room,
-        &room,
-        &[("body", "Qui vient **jeudi** ?"), ("reply_to", "")],
-    )
-    .await?;
+    let answer = app
+        .submit(
+            &marie_page,
+            &room,
+            &room,
+            &[("body", "Qui vient **jeudi** ?"), ("reply_to", "")],
+        )
+        .await?;
     assert_eq!(answer.status(), StatusCode::SEE_OTHER);
     let first = frame(&mut live, "message").await?["message"]["id"]
         .as_i64()
@@ -747,17 +756,19 @@ async fn a_room_reads_and_posts_without_javascript() -> anyhow::Result<()> {
     assert!(!list.contains("non lu"), "{list}");
 
     // A reply from the page, with the quoted message; a reaction.
-    let answer = submit(
-        &app,
-        &owner_page,
-        &format!("{room}?reponse={first}"),
-        &room,
-        &[("body", "Moi !"), ("reply_to", &first.to_string())],
-    )
-    .await?;
+    let answer = app
+        .submit(
+            &owner_page,
+            &format!("{room}?reponse={first}"),
+            &room,
+            &[("body", "Moi !"), ("reply_to", &first.to_string())],
+        )
+        .await?;
     assert_eq!(answer.status(), StatusCode::SEE_OTHER);
     let reaction = format!("{room}/messages/{first}/reactions");
-    let answer = submit(&app, &owner_page, &room, &reaction, &[("emoji", "👍")]).await?;
+    let answer = app
+        .submit(&owner_page, &room, &reaction, &[("emoji", "👍")])
+        .await?;
     assert_eq!(answer.status(), StatusCode::SEE_OTHER);
     let page = marie_page.get(app.url(&room)).send().await?.text().await?;
     assert!(
@@ -771,16 +782,18 @@ async fn a_room_reads_and_posts_without_javascript() -> anyhow::Result<()> {
         owner_page.get(app.url(&edit)).send().await?.status(),
         StatusCode::FORBIDDEN
     );
-    let answer = submit(&app, &marie_page, &edit, &edit, &[("body", "")]).await?;
+    let answer = app
+        .submit(&marie_page, &edit, &edit, &[("body", "")])
+        .await?;
     assert_eq!(answer.status(), StatusCode::BAD_REQUEST);
-    let answer = submit(
-        &app,
-        &marie_page,
-        &edit,
-        &edit,
-        &[("body", "Qui vient vendredi ?")],
-    )
-    .await?;
+    let answer = app
+        .submit(
+            &marie_page,
+            &edit,
+            &edit,
+            &[("body", "Qui vient vendredi ?")],
+        )
+        .await?;
     assert_eq!(answer.status(), StatusCode::SEE_OTHER);
     let page = reader_page.get(app.url(&room)).send().await?.text().await?;
     assert!(
@@ -848,7 +861,7 @@ async fn a_room_reads_and_posts_without_javascript() -> anyhow::Result<()> {
     // Deleting the message removes its file from the store too (through the job queue).
     let file_message = shared["message"]["id"].as_i64().unwrap_or_default();
     let delete = format!("{room}/messages/{file_message}/supprimer");
-    let answer = submit(&app, &marie_page, &room, &delete, &[]).await?;
+    let answer = app.submit(&marie_page, &room, &delete, &[]).await?;
     assert_eq!(answer.status(), StatusCode::SEE_OTHER);
     let page = owner_page.get(app.url(&room)).send().await?.text().await?;
     assert!(page.contains("Message supprimé par son auteur."), "{page}");
@@ -871,24 +884,23 @@ async fn a_room_reads_and_posts_without_javascript() -> anyhow::Result<()> {
 #[tokio::test]
 async fn the_pad_page_shows_the_text_and_lets_only_the_editor_styles_in() -> anyhow::Result<()> {
     let app = TestApp::spawn().await?;
-    let owner = caller(&app, "owner@ac-lille.fr").await?;
-    let marie = caller(&app, "marie@ac-lille.fr").await?;
-    let reader = caller(&app, "lecteur@ac-lille.fr").await?;
-    let space = space(&app, &owner, &marie, &reader).await?;
+    let Cast {
+        owner,
+        reader,
+        space,
+        ..
+    } = cast(&app).await?;
     let owner_page = browser(&app, &owner).await?;
     let reader_page = browser(&app, &reader).await?;
     let pads = format!("/espaces/{space}/pads");
 
-    let answer = submit(&app, &owner_page, &pads, &pads, &[("title", "")]).await?;
+    let answer = app
+        .submit(&owner_page, &pads, &pads, &[("title", "")])
+        .await?;
     assert_eq!(answer.status(), StatusCode::BAD_REQUEST);
-    let answer = submit(
-        &app,
-        &owner_page,
-        &pads,
-        &pads,
-        &[("title", "Projet de l’école")],
-    )
-    .await?;
+    let answer = app
+        .submit(&owner_page, &pads, &pads, &[("title", "Projet de l’école")])
+        .await?;
     assert_eq!(answer.status(), StatusCode::SEE_OTHER);
     let pad = location(&answer);
     let id: i64 = pad.trim_start_matches("/pads/").parse()?;

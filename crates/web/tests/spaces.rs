@@ -5,7 +5,7 @@
 use domain::accounts::Function;
 use reqwest::StatusCode;
 use reqwest::multipart::{Form, Part};
-use testkit::{TestApp, client, csrf_of};
+use testkit::{TestApp, client, csrf_of, location};
 
 const PASSWORD: &str = "une phrase de passe";
 
@@ -20,28 +20,6 @@ async fn signed_in(
     let answer = app.login(&client, email, PASSWORD).await?;
     assert_eq!(answer.status(), StatusCode::SEE_OTHER);
     Ok(client)
-}
-
-async fn post_form(
-    app: &TestApp,
-    client: &reqwest::Client,
-    page: &str,
-    action: &str,
-    fields: &[(&str, &str)],
-) -> anyhow::Result<reqwest::Response> {
-    let csrf = app.csrf(client, page).await?;
-    let mut form = vec![("csrf", csrf.as_str())];
-    form.extend_from_slice(fields);
-    Ok(client.post(app.url(action)).form(&form).send().await?)
-}
-
-fn location(answer: &reqwest::Response) -> String {
-    answer
-        .headers()
-        .get("location")
-        .and_then(|l| l.to_str().ok())
-        .unwrap_or_default()
-        .to_owned()
 }
 
 #[tokio::test]
@@ -61,36 +39,36 @@ async fn a_space_with_its_blog_forum_and_folders() -> anyhow::Result<()> {
     let admin = signed_in(&app, "admin@ac-lille.fr", Function::Enseignant1d, true).await?;
 
     // A bad name comes back with the French message and what was typed.
-    let answer = post_form(
-        &app,
-        &owner,
-        "/espaces",
-        "/espaces",
-        &[
-            ("name", "ab"),
-            ("description", "Mon texte"),
-            ("visibility", "members"),
-            ("territory", ""),
-        ],
-    )
-    .await?;
+    let answer = app
+        .submit(
+            &owner,
+            "/espaces",
+            "/espaces",
+            &[
+                ("name", "ab"),
+                ("description", "Mon texte"),
+                ("visibility", "members"),
+                ("territory", ""),
+            ],
+        )
+        .await?;
     assert_eq!(answer.status(), StatusCode::BAD_REQUEST);
     let page = answer.text().await?;
     assert!(page.contains("Le nom compte au moins 3 caractères") && page.contains("Mon texte"));
 
-    let answer = post_form(
-        &app,
-        &owner,
-        "/espaces",
-        "/espaces",
-        &[
-            ("name", "Rallye lecture"),
-            ("description", ""),
-            ("visibility", "members"),
-            ("territory", ""),
-        ],
-    )
-    .await?;
+    let answer = app
+        .submit(
+            &owner,
+            "/espaces",
+            "/espaces",
+            &[
+                ("name", "Rallye lecture"),
+                ("description", ""),
+                ("visibility", "members"),
+                ("territory", ""),
+            ],
+        )
+        .await?;
     assert_eq!(answer.status(), StatusCode::SEE_OTHER);
     let space = location(&answer);
     for (email, role) in [
@@ -98,28 +76,28 @@ async fn a_space_with_its_blog_forum_and_folders() -> anyhow::Result<()> {
         ("partenaire@mediatheque.fr", "member"),
         ("lecteur@ac-lille.fr", "reader"),
     ] {
-        let answer = post_form(
-            &app,
+        let answer = app
+            .submit(
+                &owner,
+                &format!("{space}/membres"),
+                &format!("{space}/membres"),
+                &[("email", email), ("role", role), ("action", "")],
+            )
+            .await?;
+        assert_eq!(answer.status(), StatusCode::SEE_OTHER, "{email}");
+    }
+    let answer = app
+        .submit(
             &owner,
             &format!("{space}/membres"),
             &format!("{space}/membres"),
-            &[("email", email), ("role", role), ("action", "")],
+            &[
+                ("email", "personne@nulle.part"),
+                ("role", "member"),
+                ("action", ""),
+            ],
         )
         .await?;
-        assert_eq!(answer.status(), StatusCode::SEE_OTHER, "{email}");
-    }
-    let answer = post_form(
-        &app,
-        &owner,
-        &format!("{space}/membres"),
-        &format!("{space}/membres"),
-        &[
-            ("email", "personne@nulle.part"),
-            ("role", "member"),
-            ("action", ""),
-        ],
-    )
-    .await?;
     assert_eq!(answer.status(), StatusCode::BAD_REQUEST);
 
     // Rights over the pages: members and the partner write, the reader reads, the outsider
@@ -145,31 +123,31 @@ async fn a_space_with_its_blog_forum_and_folders() -> anyhow::Result<()> {
         StatusCode::SEE_OTHER,
         "anonymous: sign in first"
     );
-    let answer = post_form(
-        &app,
-        &reader,
-        &format!("{space}/forum"),
-        &format!("{space}/forum"),
-        &[
-            ("title", "Je lis"),
-            ("category", ""),
-            ("body_markdown", "seulement"),
-        ],
-    )
-    .await?;
+    let answer = app
+        .submit(
+            &reader,
+            &format!("{space}/forum"),
+            &format!("{space}/forum"),
+            &[
+                ("title", "Je lis"),
+                ("category", ""),
+                ("body_markdown", "seulement"),
+            ],
+        )
+        .await?;
     assert_eq!(answer.status(), StatusCode::FORBIDDEN);
-    let answer = post_form(
-        &app,
-        &member,
-        &format!("{space}/membres"),
-        &format!("{space}/membres"),
-        &[
-            ("email", "dehors@ac-lille.fr"),
-            ("role", "owner"),
-            ("action", ""),
-        ],
-    )
-    .await?;
+    let answer = app
+        .submit(
+            &member,
+            &format!("{space}/membres"),
+            &format!("{space}/membres"),
+            &[
+                ("email", "dehors@ac-lille.fr"),
+                ("role", "owner"),
+                ("action", ""),
+            ],
+        )
+        .await?;
     assert_eq!(
         answer.status(),
         StatusCode::FORBIDDEN,
@@ -177,31 +155,31 @@ async fn a_space_with_its_blog_forum_and_folders() -> anyhow::Result<()> {
     );
 
     // Forum: a topic, a reply mentioning a member, who is told; unread for the owner.
-    let answer = post_form(
-        &app,
-        &owner,
-        &format!("{space}/forum"),
-        &format!("{space}/forum"),
-        &[
-            ("title", "Rencontre d'auteurs"),
-            ("category", ""),
-            ("body_markdown", "Qui vient ?"),
-        ],
-    )
-    .await?;
+    let answer = app
+        .submit(
+            &owner,
+            &format!("{space}/forum"),
+            &format!("{space}/forum"),
+            &[
+                ("title", "Rencontre d'auteurs"),
+                ("category", ""),
+                ("body_markdown", "Qui vient ?"),
+            ],
+        )
+        .await?;
     let topic = location(&answer);
     assert!(topic.starts_with(&format!("{space}/forum/")), "{topic}");
-    let answer = post_form(
-        &app,
-        &partner,
-        &topic,
-        &format!("{topic}/reponses"),
-        &[(
-            "body_markdown",
-            "Nous accueillons ! @personne-marie, tu viens ?",
-        )],
-    )
-    .await?;
+    let answer = app
+        .submit(
+            &partner,
+            &topic,
+            &format!("{topic}/reponses"),
+            &[(
+                "body_markdown",
+                "Nous accueillons ! @personne-marie, tu viens ?",
+            )],
+        )
+        .await?;
     assert_eq!(answer.status(), StatusCode::SEE_OTHER);
     let notifications = member
         .get(app.url("/notifications"))
@@ -231,63 +209,62 @@ async fn a_space_with_its_blog_forum_and_folders() -> anyhow::Result<()> {
         .await?;
     assert!(!forum.contains("non lu"), "read once shown");
     // An empty reply keeps nothing and says why.
-    let answer = post_form(
-        &app,
-        &member,
-        &topic,
-        &format!("{topic}/reponses"),
-        &[("body_markdown", "   ")],
-    )
-    .await?;
+    let answer = app
+        .submit(
+            &member,
+            &topic,
+            &format!("{topic}/reponses"),
+            &[("body_markdown", "   ")],
+        )
+        .await?;
     assert_eq!(answer.status(), StatusCode::BAD_REQUEST);
     assert!(answer.text().await?.contains("Le message est obligatoire"));
     // Locked: the member can no longer reply.
-    post_form(
-        &app,
+    app.submit(
         &owner,
         &topic,
         &format!("{topic}/moderation"),
         &[("action", "verrouiller"), ("category", "")],
     )
     .await?;
-    let answer = post_form(
-        &app,
-        &member,
-        &topic,
-        &format!("{topic}/reponses"),
-        &[("body_markdown", "Encore moi")],
-    )
-    .await?;
+    let answer = app
+        .submit(
+            &member,
+            &topic,
+            &format!("{topic}/reponses"),
+            &[("body_markdown", "Encore moi")],
+        )
+        .await?;
     assert_eq!(answer.status(), StatusCode::CONFLICT);
     assert!(answer.text().await?.contains("Ce sujet est verrouillé"));
-    let answer = post_form(
-        &app,
-        &member,
-        &format!("{space}/forum"),
-        &format!("{space}/forum"),
-        &[
-            ("title", "Ma question"),
-            ("category", ""),
-            ("body_markdown", "Texte"),
-        ],
-    )
-    .await?;
+    let answer = app
+        .submit(
+            &member,
+            &format!("{space}/forum"),
+            &format!("{space}/forum"),
+            &[
+                ("title", "Ma question"),
+                ("category", ""),
+                ("body_markdown", "Texte"),
+            ],
+        )
+        .await?;
     assert_eq!(answer.status(), StatusCode::SEE_OTHER);
 
     // Blog: a draft is its author's only; a published post has comments and an Atom feed.
-    let answer = post_form(
-        &app,
-        &member,
-        &format!("{space}/blog/nouveau"),
-        &format!("{space}/blog"),
-        &[
-            ("title", "Brouillon secret"),
-            ("body_markdown", "À finir"),
-            ("publication", "brouillon"),
-            ("publish_at", ""),
-        ],
-    )
-    .await?;
+    let answer = app
+        .submit(
+            &member,
+            &format!("{space}/blog/nouveau"),
+            &format!("{space}/blog"),
+            &[
+                ("title", "Brouillon secret"),
+                ("body_markdown", "À finir"),
+                ("publication", "brouillon"),
+                ("publish_at", ""),
+            ],
+        )
+        .await?;
     let draft = location(&answer);
     assert_eq!(
         member.get(app.url(&draft)).send().await?.status(),
@@ -297,38 +274,38 @@ async fn a_space_with_its_blog_forum_and_folders() -> anyhow::Result<()> {
         reader.get(app.url(&draft)).send().await?.status(),
         StatusCode::NOT_FOUND
     );
-    let answer = post_form(
-        &app,
-        &member,
-        &format!("{space}/blog/nouveau"),
-        &format!("{space}/blog"),
-        &[
-            ("title", "Compte rendu"),
-            (
-                "body_markdown",
-                "Belle **rencontre**<script>alert(1)</script>",
-            ),
-            ("publication", "maintenant"),
-            ("publish_at", ""),
-        ],
-    )
-    .await?;
+    let answer = app
+        .submit(
+            &member,
+            &format!("{space}/blog/nouveau"),
+            &format!("{space}/blog"),
+            &[
+                ("title", "Compte rendu"),
+                (
+                    "body_markdown",
+                    "Belle **rencontre**<script>alert(1)</script>",
+                ),
+                ("publication", "maintenant"),
+                ("publish_at", ""),
+            ],
+        )
+        .await?;
     let published = location(&answer);
     let page = reader.get(app.url(&published)).send().await?.text().await?;
     assert!(page.contains("<strong>rencontre</strong>") && !page.contains("alert(1)"));
-    let answer = post_form(
-        &app,
-        &member,
-        &format!("{space}/blog/nouveau"),
-        &format!("{space}/blog"),
-        &[
-            ("title", "Plus tard"),
-            ("body_markdown", "x"),
-            ("publication", "programme"),
-            ("publish_at", "2001-01-01T08:00"),
-        ],
-    )
-    .await?;
+    let answer = app
+        .submit(
+            &member,
+            &format!("{space}/blog/nouveau"),
+            &format!("{space}/blog"),
+            &[
+                ("title", "Plus tard"),
+                ("body_markdown", "x"),
+                ("publication", "programme"),
+                ("publish_at", "2001-01-01T08:00"),
+            ],
+        )
+        .await?;
     assert_eq!(answer.status(), StatusCode::BAD_REQUEST);
     assert!(answer.text().await?.contains("doit être à venir"));
     let feed = reader
@@ -407,27 +384,26 @@ async fn versions_trash_comments_and_moderation_on_the_pages() -> anyhow::Result
     let owner = signed_in(&app, "owner@ac-lille.fr", Function::Enseignant2d, false).await?;
     let member = signed_in(&app, "marie@ac-lille.fr", Function::Enseignant1d, false).await?;
     let reader = signed_in(&app, "lecteur@ac-lille.fr", Function::Enseignant1d, false).await?;
-    let answer = post_form(
-        &app,
-        &owner,
-        "/espaces",
-        "/espaces",
-        &[
-            ("name", "Conseil école-collège"),
-            ("description", ""),
-            ("visibility", "members"),
-            ("territory", ""),
-        ],
-    )
-    .await?;
+    let answer = app
+        .submit(
+            &owner,
+            "/espaces",
+            "/espaces",
+            &[
+                ("name", "Conseil école-collège"),
+                ("description", ""),
+                ("visibility", "members"),
+                ("territory", ""),
+            ],
+        )
+        .await?;
     let space = location(&answer);
     let id = domain::ids::SpaceId(last_number(&space)?);
     for (email, role) in [
         ("marie@ac-lille.fr", "member"),
         ("lecteur@ac-lille.fr", "reader"),
     ] {
-        post_form(
-            &app,
+        app.submit(
             &owner,
             &format!("{space}/membres"),
             &format!("{space}/membres"),
@@ -461,13 +437,13 @@ async fn versions_trash_comments_and_moderation_on_the_pages() -> anyhow::Result
     assert!(page.contains("Compte rendu.txt") && page.contains("Personne marie"));
     let oldest = versions.iter().map(|v| v.id).min().unwrap_or_default();
     let restore = format!("{file}/versions/{oldest}/restaurer");
-    let answer = post_form(&app, &reader, &file, &restore, &[]).await?;
+    let answer = app.submit(&reader, &file, &restore, &[]).await?;
     assert_eq!(
         answer.status(),
         StatusCode::FORBIDDEN,
         "a reader restores nothing"
     );
-    let answer = post_form(&app, &member, &file, &restore, &[]).await?;
+    let answer = app.submit(&member, &file, &restore, &[]).await?;
     assert_eq!(answer.status(), StatusCode::SEE_OTHER);
     let content = reader
         .get(app.url(&format!("{file}/contenu")))
@@ -486,7 +462,9 @@ async fn versions_trash_comments_and_moderation_on_the_pages() -> anyhow::Result
 
     // The trash: the file leaves the folder, shows in the trash, comes back where it was;
     // only owners and moderators empty it.
-    let answer = post_form(&app, &member, &file, &format!("{file}/corbeille"), &[]).await?;
+    let answer = app
+        .submit(&member, &file, &format!("{file}/corbeille"), &[])
+        .await?;
     assert_eq!(answer.status(), StatusCode::SEE_OTHER);
     let folder = reader
         .get(app.url(&format!("{space}/dossiers")))
@@ -503,27 +481,17 @@ async fn versions_trash_comments_and_moderation_on_the_pages() -> anyhow::Result
         .await?;
     assert!(trash.contains("Compte rendu.txt") && trash.contains("Personne marie"));
     let trash_page = format!("{space}/corbeille");
-    let answer = post_form(
-        &app,
-        &member,
-        &trash_page,
-        &format!("{file}/supprimer"),
-        &[],
-    )
-    .await?;
+    let answer = app
+        .submit(&member, &trash_page, &format!("{file}/supprimer"), &[])
+        .await?;
     assert_eq!(
         answer.status(),
         StatusCode::FORBIDDEN,
         "members do not purge"
     );
-    let answer = post_form(
-        &app,
-        &member,
-        &trash_page,
-        &format!("{file}/restaurer"),
-        &[],
-    )
-    .await?;
+    let answer = app
+        .submit(&member, &trash_page, &format!("{file}/restaurer"), &[])
+        .await?;
     assert_eq!(answer.status(), StatusCode::SEE_OTHER);
     let folder = reader
         .get(app.url(&format!("{space}/dossiers")))
@@ -532,79 +500,84 @@ async fn versions_trash_comments_and_moderation_on_the_pages() -> anyhow::Result
         .text()
         .await?;
     assert!(folder.contains("Compte rendu.txt"));
-    post_form(&app, &owner, &file, &format!("{file}/corbeille"), &[]).await?;
-    let answer = post_form(&app, &owner, &trash_page, &format!("{file}/supprimer"), &[]).await?;
+    app.submit(&owner, &file, &format!("{file}/corbeille"), &[])
+        .await?;
+    let answer = app
+        .submit(&owner, &trash_page, &format!("{file}/supprimer"), &[])
+        .await?;
     assert_eq!(answer.status(), StatusCode::SEE_OTHER);
     let trash = owner.get(app.url(&trash_page)).send().await?.text().await?;
     assert!(!trash.contains("Compte rendu.txt"));
     assert_eq!(store::spaces::get(&app.db, id).await?.used_bytes, 0);
 
     // Comments: their author or a moderator deletes them, not another reader.
-    let answer = post_form(
-        &app,
-        &owner,
-        &format!("{space}/blog/nouveau"),
-        &format!("{space}/blog"),
-        &[
-            ("title", "Calendrier"),
-            ("body_markdown", "Les dates."),
-            ("publication", "maintenant"),
-            ("publish_at", ""),
-        ],
-    )
-    .await?;
+    let answer = app
+        .submit(
+            &owner,
+            &format!("{space}/blog/nouveau"),
+            &format!("{space}/blog"),
+            &[
+                ("title", "Calendrier"),
+                ("body_markdown", "Les dates."),
+                ("publication", "maintenant"),
+                ("publish_at", ""),
+            ],
+        )
+        .await?;
     let post = location(&answer);
-    let answer = post_form(
-        &app,
-        &member,
-        &post,
-        &format!("{post}/commentaires"),
-        &[("body", "Merci pour les dates !")],
-    )
-    .await?;
+    let answer = app
+        .submit(
+            &member,
+            &post,
+            &format!("{post}/commentaires"),
+            &[("body", "Merci pour les dates !")],
+        )
+        .await?;
     assert_eq!(answer.status(), StatusCode::SEE_OTHER);
     let comments =
         store::spaces::blog::comments(&app.db, domain::ids::PostId(last_number(&post)?)).await?;
     let delete = format!("{post}/commentaires/{}/supprimer", comments[0].id);
-    let answer = post_form(&app, &reader, &post, &delete, &[]).await?;
+    let answer = app.submit(&reader, &post, &delete, &[]).await?;
     assert_eq!(answer.status(), StatusCode::FORBIDDEN);
-    let answer = post_form(&app, &member, &post, &delete, &[]).await?;
+    let answer = app.submit(&member, &post, &delete, &[]).await?;
     assert_eq!(answer.status(), StatusCode::SEE_OTHER);
     let page = reader.get(app.url(&post)).send().await?.text().await?;
     assert!(!page.contains("Merci pour les dates"));
 
     // A report with its reason reaches the moderation queue; hiding the message resolves it.
-    let answer = post_form(
-        &app,
-        &member,
-        &format!("{space}/forum"),
-        &format!("{space}/forum"),
-        &[
-            ("title", "Covoiturage"),
-            ("category", ""),
-            ("body_markdown", "Mon numéro personnel : 06 00 00 00 00"),
-        ],
-    )
-    .await?;
+    let answer = app
+        .submit(
+            &member,
+            &format!("{space}/forum"),
+            &format!("{space}/forum"),
+            &[
+                ("title", "Covoiturage"),
+                ("category", ""),
+                ("body_markdown", "Mon numéro personnel : 06 00 00 00 00"),
+            ],
+        )
+        .await?;
     let topic = location(&answer);
     let messages =
         store::spaces::forum::messages(&app.db, domain::ids::TopicId(last_number(&topic)?), 0, 10)
             .await?;
     let report = format!("{space}/forum/messages/{}/signaler", messages[0].id);
-    let answer = post_form(&app, &reader, &topic, &report, &[("reason", "")]).await?;
+    let answer = app
+        .submit(&reader, &topic, &report, &[("reason", "")])
+        .await?;
     assert_eq!(
         answer.status(),
         StatusCode::BAD_REQUEST,
         "a reason is asked"
     );
-    let answer = post_form(
-        &app,
-        &reader,
-        &topic,
-        &report,
-        &[("reason", "Données personnelles")],
-    )
-    .await?;
+    let answer = app
+        .submit(
+            &reader,
+            &topic,
+            &report,
+            &[("reason", "Données personnelles")],
+        )
+        .await?;
     assert_eq!(answer.status(), StatusCode::SEE_OTHER);
     let queue = format!("{space}/moderation");
     assert_eq!(
@@ -614,14 +587,14 @@ async fn versions_trash_comments_and_moderation_on_the_pages() -> anyhow::Result
     let page = owner.get(app.url(&queue)).send().await?.text().await?;
     assert!(page.contains("Données personnelles") && page.contains("Covoiturage"));
     let reports = store::spaces::forum::open_reports(&app.db, id).await?;
-    let answer = post_form(
-        &app,
-        &owner,
-        &queue,
-        &format!("{queue}/{}", reports[0].id),
-        &[("action", "masquer")],
-    )
-    .await?;
+    let answer = app
+        .submit(
+            &owner,
+            &queue,
+            &format!("{queue}/{}", reports[0].id),
+            &[("action", "masquer")],
+        )
+        .await?;
     assert_eq!(answer.status(), StatusCode::SEE_OTHER);
     let page = owner.get(app.url(&queue)).send().await?.text().await?;
     assert!(!page.contains("Données personnelles"), "resolved");
