@@ -857,6 +857,18 @@ async fn a_room_reads_and_posts_without_javascript() -> anyhow::Result<()> {
         StatusCode::NOT_FOUND
     );
     assert_eq!(chat_files(&app), 1);
+    // It counts against the space's quota, as a shared file does.
+    let used = |app: &TestApp| {
+        let db = app.db.clone();
+        async move {
+            anyhow::Ok(
+                store::spaces::get(&db, domain::ids::SpaceId(space))
+                    .await?
+                    .used_bytes,
+            )
+        }
+    };
+    assert_eq!(used(&app).await?, "Ordre du jour : lecture".len() as i64);
 
     // Deleting the message removes its file from the store too (through the job queue).
     let file_message = shared["message"]["id"].as_i64().unwrap_or_default();
@@ -878,6 +890,7 @@ async fn a_room_reads_and_posts_without_javascript() -> anyhow::Result<()> {
         left = chat_files(&app);
     }
     assert_eq!(left, 0, "the file is removed from the blob store");
+    assert_eq!(used(&app).await?, 0, "and its size given back");
     Ok(())
 }
 
@@ -963,5 +976,62 @@ async fn the_pad_page_shows_the_text_and_lets_only_the_editor_styles_in() -> any
         .send()
         .await?;
     assert_eq!(answer.status(), StatusCode::FORBIDDEN);
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_file_too_big_for_the_space_is_refused_and_not_kept() -> anyhow::Result<()> {
+    let app = TestApp::spawn_with(web::WebSettings {
+        space_quota: 1024,
+        ..web::WebSettings::default()
+    })
+    .await?;
+    let Cast {
+        owner,
+        marie,
+        space,
+        ..
+    } = cast(&app).await?;
+    let (_, room) = api(
+        &app,
+        &owner,
+        reqwest::Method::POST,
+        &format!("/api/v1/spaces/{space}/rooms"),
+        Some(json!({"name": "Cycle 3"})),
+    )
+    .await?;
+    let room = room["id"].as_i64().unwrap_or_default();
+    let upload = |bytes: usize| {
+        let form = reqwest::multipart::Form::new().part(
+            "file",
+            reqwest::multipart::Part::bytes(vec![b'a'; bytes]).file_name("notes.txt"),
+        );
+        app.client
+            .post(app.url(&format!("/api/v1/rooms/{room}/files")))
+            .bearer_auth(&marie.token)
+            .multipart(form)
+            .send()
+    };
+    assert_eq!(upload(1000).await?.status(), StatusCode::CREATED);
+    let answer = upload(100).await?;
+    assert_eq!(answer.status(), StatusCode::INSUFFICIENT_STORAGE);
+    let body: Value = answer.json().await?;
+    assert!(
+        body["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("L'espace a atteint son quota")),
+        "{body}"
+    );
+    // Nothing of the refused file stays: one file in the store, one message in the room.
+    assert_eq!(chat_files(&app), 1);
+    let (_, history) = api(
+        &app,
+        &owner,
+        reqwest::Method::GET,
+        &format!("/api/v1/rooms/{room}/messages"),
+        None,
+    )
+    .await?;
+    assert_eq!(history.as_array().map(Vec::len), Some(1), "{history}");
     Ok(())
 }

@@ -363,6 +363,17 @@ pub async fn post(
     let at = now();
     let id: i64 = on!(db, pool => {
         let mut tx = pool.begin_write().await?;
+        // A file sent in a room counts against its space's quota, as in the shared folders.
+        if let (Some(file), Some(space)) = (file, room.space_id) {
+            let fits = sqlx::query(
+                "UPDATE spaces SET used_bytes = used_bytes + $1 WHERE id = $2 AND used_bytes + $1 <= quota_bytes",
+            ).bind(file.size).bind(space).execute(&mut *tx).await?.rows_affected();
+            if fits == 0 {
+                let (used, quota): (i64, i64) = sqlx::query_as("SELECT used_bytes, quota_bytes FROM spaces WHERE id = $1")
+                    .bind(space).fetch_one(&mut *tx).await?;
+                return Err(StoreError::QuotaExceeded(super::folders::quota_message(used, quota, file.size)));
+            }
+        }
         let rev = next_rev!(tx, room.id);
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO chat_messages (room_id, author_id, body, reply_to, file_key, file_name, file_type, file_size, created_at, rev) \
@@ -412,7 +423,8 @@ pub async fn edit(db: &Db, room: RoomId, id: ChatMessageId, body: &str) -> Resul
 }
 
 /// Deletes a message: its text and file are gone (the file's removal from the blob store is
-/// queued), a mark says who deleted it (`author` or `moderator`).
+/// queued, its size given back to the space's quota), a mark says who deleted it (`author` or
+/// `moderator`).
 pub async fn delete(
     db: &Db,
     room: RoomId,
@@ -422,12 +434,19 @@ pub async fn delete(
     let by = if by_moderator { "moderator" } else { "author" };
     let file_key = on!(db, pool => {
         let mut tx = pool.begin_write().await?;
-        let file_key: Option<Option<String>> = sqlx::query_scalar(
-            "SELECT file_key FROM chat_messages WHERE room_id = $1 AND id = $2 AND deleted_by IS NULL",
+        let file: Option<(Option<String>, Option<i64>)> = sqlx::query_as(
+            "SELECT file_key, file_size FROM chat_messages WHERE room_id = $1 AND id = $2 AND deleted_by IS NULL",
         ).bind(room.0).bind(id.0).fetch_optional(&mut *tx).await?;
-        let Some(file_key) = file_key else {
+        let Some((file_key, file_size)) = file else {
             return Err(StoreError::NotFound);
         };
+        if let Some(size) = file_size {
+            // A conversation's room has no space: nothing is updated then.
+            sqlx::query(
+                "UPDATE spaces SET used_bytes = CASE WHEN used_bytes > $1 THEN used_bytes - $1 ELSE 0 END \
+                 WHERE id = (SELECT space_id FROM chat_rooms WHERE id = $2)",
+            ).bind(size).bind(room.0).execute(&mut *tx).await?;
+        }
         let rev = next_rev!(tx, room.0);
         sqlx::query(
             "UPDATE chat_messages SET body = '', file_key = NULL, file_name = NULL, file_type = NULL, \
