@@ -158,6 +158,7 @@ async fn serve(mut settings: Settings, bind: Option<String>, demo: bool) -> anyh
         upload_limits: settings.files.limits(),
         transcode: settings.files.transcode,
         space_quota: (settings.files.space_quota_gib as i64).saturating_mul(1024 * 1024 * 1024),
+        socket_ping: std::time::Duration::from_secs(settings.socket_ping_secs.max(1)),
         ..WebSettings::default()
     };
     println!(

@@ -33,6 +33,10 @@ pub struct Settings {
     pub public_url: String,
     /// Session length, in hours.
     pub session_hours: i64,
+    /// How often quiet sockets (chat rooms, pads) are pinged, in seconds; one silent for two
+    /// and a half times that is closed. Lower it behind a proxy that cuts idle connections
+    /// sooner.
+    pub socket_ping_secs: u64,
     pub mail: MailSettings,
     pub files: FileSettings,
 }
@@ -102,6 +106,7 @@ impl Default for Settings {
             bind: "127.0.0.1:8080".to_owned(),
             public_url: String::new(),
             session_hours: 24 * 14,
+            socket_ping_secs: 30,
             mail: MailSettings::default(),
             files: FileSettings::default(),
         }
@@ -178,6 +183,9 @@ impl Settings {
              public_url = \"\"\n\n\
              # Durée d'une session, en heures.\n\
              session_hours = {}\n\n\
+             # Pings des sockets des salons et des pads, en secondes ; une socket muette deux fois\n\
+             # et demie ce temps est fermée. À baisser derrière un proxy qui coupe plus tôt.\n\
+             socket_ping_secs = {}\n\n\
              [mail]\n\
              from = \"{}\"\n\
              # smtp://utilisateur:motdepasse@serveur:587 ; vide : courriels écrits dans data_dir/outbox\n\
@@ -200,6 +208,7 @@ impl Settings {
             d.max_connections,
             d.bind,
             d.session_hours,
+            d.socket_ping_secs,
             d.mail.from,
             d.files.video_max_mib,
             d.files.other_max_mib,

@@ -25,6 +25,9 @@ pub struct WebSettings {
     pub transcode: bool,
     /// The storage a new space gets, in bytes.
     pub space_quota: i64,
+    /// How often a quiet socket (chat room, pad) is pinged; one silent for two and a half
+    /// times that is closed.
+    pub socket_ping: std::time::Duration,
 }
 
 impl Default for WebSettings {
@@ -38,6 +41,7 @@ impl Default for WebSettings {
             upload_limits: media::Limits::default(),
             transcode: true,
             space_quota: domain::spaces::DEFAULT_QUOTA,
+            socket_ping: std::time::Duration::from_secs(30),
         }
     }
 }

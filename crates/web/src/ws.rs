@@ -16,13 +16,11 @@ use crate::error::{ApiError, AppError, ErrorBody};
 use crate::extractors::ApiCaller;
 use crate::state::AppState;
 
-/// A ping goes to a quiet socket this often…
-const PING_EVERY: Duration = Duration::from_secs(30);
-/// …and a socket that said nothing (not even a pong) for this long is closed.
-const IDLE_LIMIT: Duration = Duration::from_secs(75);
 /// A client that does not take a frame within this time is closed (it resynchronises when it
 /// comes back).
 const SEND_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a closed socket waits for the client's own close frame.
+const CLOSE_WAIT: Duration = Duration::from_secs(5);
 /// The largest chat frame, and the largest pad frame (a long paste).
 const CHAT_FRAME: usize = 64 * 1024;
 const PAD_FRAME: usize = 2 * 1024 * 1024;
@@ -96,7 +94,7 @@ pub async fn room(
                         .into_iter()
                         .map(|t| Message::Text(t.into()))
                         .collect();
-                    pump(socket, Chat(connection), first).await;
+                    pump(socket, Chat(connection), first, state.settings.socket_ping).await;
                 }
                 Err(refusal) => close(&mut socket, refusal).await,
             }
@@ -129,7 +127,7 @@ pub async fn pad(
                         .into_iter()
                         .map(|b| Message::Binary(b.into()))
                         .collect();
-                    pump(socket, Pad(connection), first).await;
+                    pump(socket, Pad(connection), first, state.settings.socket_ping).await;
                 }
                 Err(_) => close(&mut socket, Refusal::policy("pad inaccessible")).await,
             }
@@ -225,17 +223,38 @@ async fn send_all(socket: &mut WebSocket, messages: Vec<Message>) -> bool {
     true
 }
 
+/// Closes the socket saying why, then waits a little for the client's answer (the closing
+/// handshake), so that the client reads the reason before the connection goes.
 async fn close(socket: &mut WebSocket, refusal: Refusal) {
     let frame = CloseFrame {
         code: refusal.code,
         reason: refusal.reason.into(),
     };
-    let _ = tokio::time::timeout(SEND_TIMEOUT, socket.send(Message::Close(Some(frame)))).await;
+    let sent = tokio::time::timeout(SEND_TIMEOUT, socket.send(Message::Close(Some(frame)))).await;
+    if matches!(sent, Ok(Ok(()))) {
+        let _ = tokio::time::timeout(CLOSE_WAIT, async {
+            while let Some(Ok(message)) = socket.recv().await {
+                if matches!(message, Message::Close(_)) {
+                    break;
+                }
+            }
+        })
+        .await;
+    }
 }
 
-async fn pump<S: Session>(mut socket: WebSocket, mut session: S, first: Vec<Message>) {
+/// Carries frames both ways until the socket closes. A quiet socket is pinged every
+/// `ping_every`; one that said nothing, not even a pong, for two and a half times that is
+/// closed.
+async fn pump<S: Session>(
+    mut socket: WebSocket,
+    mut session: S,
+    first: Vec<Message>,
+    ping_every: Duration,
+) {
     metrics::gauge!("territoire_websockets").increment(1);
-    let mut ping = tokio::time::interval_at(tokio::time::Instant::now() + PING_EVERY, PING_EVERY);
+    let idle_limit = ping_every * 5 / 2;
+    let mut ping = tokio::time::interval_at(tokio::time::Instant::now() + ping_every, ping_every);
     let mut heard = Instant::now();
     let mut open = send_all(&mut socket, first).await;
     while open {
@@ -262,7 +281,7 @@ async fn pump<S: Session>(mut socket: WebSocket, mut session: S, first: Vec<Mess
             },
             frames = session.outgoing() => open = send_all(&mut socket, frames).await,
             _ = ping.tick() => {
-                if heard.elapsed() > IDLE_LIMIT {
+                if heard.elapsed() > idle_limit {
                     close(&mut socket, Refusal { code: 1001, reason: "inactif trop longtemps".to_owned() }).await;
                     open = false;
                 } else {

@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use domain::accounts::Function;
-use futures::SinkExt;
+use futures::{SinkExt, StreamExt};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use testkit::realtime::{PadClient, Socket, closed, frame, send};
@@ -1033,5 +1033,56 @@ async fn a_file_too_big_for_the_space_is_refused_and_not_kept() -> anyhow::Resul
     )
     .await?;
     assert_eq!(history.as_array().map(Vec::len), Some(1), "{history}");
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_silent_socket_is_closed_and_a_listening_one_kept() -> anyhow::Result<()> {
+    // Pings every second: a socket silent for 2.5 s is closed.
+    let app = TestApp::spawn_with(web::WebSettings {
+        socket_ping: Duration::from_secs(1),
+        ..web::WebSettings::default()
+    })
+    .await?;
+    let Cast {
+        owner,
+        marie,
+        space,
+        ..
+    } = cast(&app).await?;
+    let (_, room) = api(
+        &app,
+        &owner,
+        reqwest::Method::POST,
+        &format!("/api/v1/spaces/{space}/rooms"),
+        Some(json!({"name": "Cycle 3"})),
+    )
+    .await?;
+    let ws = format!("/api/v1/rooms/{}/ws", room["id"]);
+    let mut silent = connect(&app, &owner, &ws, None).await?;
+    let mut listening = connect(&app, &marie, &ws, None).await?;
+    frame(&mut listening, "hello").await?;
+    // Marie's client reads (and so answers the pings) for four seconds; the owner's reads
+    // nothing meanwhile.
+    let until = tokio::time::Instant::now() + Duration::from_secs(4);
+    let mut pinged = 0;
+    while let Ok(Some(Ok(message))) = tokio::time::timeout_at(until, listening.next()).await {
+        if matches!(message, Message::Ping(_)) {
+            pinged += 1;
+        }
+    }
+    assert!(pinged >= 2, "{pinged} pings");
+    let (code, reason) = closed(&mut silent).await?;
+    assert_eq!(
+        (u16::from(code), reason.as_str()),
+        (1001, "inactif trop longtemps")
+    );
+    // Marie's socket still works.
+    send(
+        &mut listening,
+        json!({"type": "send", "body": "Toujours là", "ref": "l1"}),
+    )
+    .await?;
+    assert_eq!(frame(&mut listening, "ack").await?["ref"], "l1");
     Ok(())
 }
