@@ -8,7 +8,7 @@ use std::time::Duration;
 use domain::accounts::Function;
 use domain::ids::{PersonId, RoomId, SpaceId};
 use domain::spaces::{SpaceContent, SpaceInput, SpaceRole};
-use realtime::{ChatError, Member, Realtime, Settings};
+use realtime::{ChatError, Member, PadConnection, Realtime, Settings};
 use serde_json::Value;
 use store::Db;
 use yrs::sync::{Message, SyncMessage};
@@ -49,6 +49,22 @@ fn settings(queue: usize) -> Settings {
         message_burst: 1000.0,
         ..Settings::default()
     }
+}
+
+/// Types line `n` at the end of `doc`'s text and sends the update through `writer`.
+async fn type_line(doc: &yrs::Doc, writer: &mut PadConnection, n: usize) -> anyhow::Result<()> {
+    let text = doc.get_or_insert_text("content");
+    let update = {
+        let mut txn = doc.transact_mut();
+        let end = text.len(&txn);
+        text.insert(&mut txn, end, &format!("ligne {n}\n"));
+        txn.encode_update_v1()
+    };
+    writer
+        .receive(&Message::Sync(SyncMessage::Update(update)).encode_v1())
+        .await
+        .map_err(|r| anyhow::anyhow!("{}", r.reason))?;
+    Ok(())
 }
 
 fn json(frame: &str) -> Value {
@@ -155,16 +171,7 @@ async fn a_slow_pad_client_gets_the_whole_document() -> anyhow::Result<()> {
     let doc = yrs::Doc::new();
     let text = doc.get_or_insert_text("content");
     for n in 0..20 {
-        let update = {
-            let mut txn = doc.transact_mut();
-            let end = text.len(&txn);
-            text.insert(&mut txn, end, &format!("ligne {n}\n"));
-            txn.encode_update_v1()
-        };
-        writer
-            .receive(&Message::Sync(SyncMessage::Update(update)).encode_v1())
-            .await
-            .map_err(|r| anyhow::anyhow!("{}", r.reason))?;
+        type_line(&doc, &mut writer, n).await?;
     }
     let expected = text.get_string(&doc.transact());
 
@@ -270,16 +277,7 @@ async fn a_pad_s_stored_updates_are_merged_and_its_text_kept() -> anyhow::Result
     let text = doc.get_or_insert_text("content");
     // Twelve updates, each stored on its own (the writer is flushed after each).
     for n in 0..12 {
-        let update = {
-            let mut txn = doc.transact_mut();
-            let end = text.len(&txn);
-            text.insert(&mut txn, end, &format!("ligne {n}\n"));
-            txn.encode_update_v1()
-        };
-        writer
-            .receive(&Message::Sync(SyncMessage::Update(update)).encode_v1())
-            .await
-            .map_err(|r| anyhow::anyhow!("{}", r.reason))?;
+        type_line(&doc, &mut writer, n).await?;
         hub.flush().await;
     }
     let expected = text.get_string(&doc.transact());

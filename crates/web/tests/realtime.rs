@@ -86,6 +86,20 @@ async fn cast(app: &TestApp) -> anyhow::Result<Cast> {
     })
 }
 
+/// A room « Cycle 3 » opened by `owner` in `space`, through the API.
+async fn room(app: &TestApp, owner: &Caller, space: i64) -> anyhow::Result<i64> {
+    let (status, room) = api(
+        app,
+        owner,
+        reqwest::Method::POST,
+        &format!("/api/v1/spaces/{space}/rooms"),
+        Some(json!({"name": "Cycle 3"})),
+    )
+    .await?;
+    assert_eq!(status, StatusCode::CREATED, "{room}");
+    Ok(room["id"].as_i64().unwrap_or_default())
+}
+
 /// A space of `owner` with `member` (member) and `reader` (reader).
 async fn space(
     app: &TestApp,
@@ -992,15 +1006,7 @@ async fn a_file_too_big_for_the_space_is_refused_and_not_kept() -> anyhow::Resul
         space,
         ..
     } = cast(&app).await?;
-    let (_, room) = api(
-        &app,
-        &owner,
-        reqwest::Method::POST,
-        &format!("/api/v1/spaces/{space}/rooms"),
-        Some(json!({"name": "Cycle 3"})),
-    )
-    .await?;
-    let room = room["id"].as_i64().unwrap_or_default();
+    let room = room(&app, &owner, space).await?;
     let upload = |bytes: usize| {
         let form = reqwest::multipart::Form::new().part(
             "file",
@@ -1050,15 +1056,7 @@ async fn a_silent_socket_is_closed_and_a_listening_one_kept() -> anyhow::Result<
         space,
         ..
     } = cast(&app).await?;
-    let (_, room) = api(
-        &app,
-        &owner,
-        reqwest::Method::POST,
-        &format!("/api/v1/spaces/{space}/rooms"),
-        Some(json!({"name": "Cycle 3"})),
-    )
-    .await?;
-    let ws = format!("/api/v1/rooms/{}/ws", room["id"]);
+    let ws = format!("/api/v1/rooms/{}/ws", room(&app, &owner, space).await?);
     let mut silent = connect(&app, &owner, &ws, None).await?;
     let mut listening = connect(&app, &marie, &ws, None).await?;
     frame(&mut listening, "hello").await?;
