@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod directory;
 pub mod ids;
 pub mod markdown;
+pub mod observatories;
 pub mod policy;
 pub mod practices;
 pub mod spaces;
