@@ -159,48 +159,103 @@ pub struct Fit {
     pub reasons: Vec<String>,
 }
 
-fn shares(mine: &[String], theirs: &[String]) -> bool {
-    mine.iter()
-        .any(|m| theirs.iter().any(|t| fold(m) == fold(t)))
+fn shares(mine: &[String], theirs: &[String], folded: bool) -> bool {
+    mine.iter().any(|m| {
+        theirs
+            .iter()
+            .any(|t| if folded { m == t } else { fold(m) == fold(t) })
+    })
 }
 
 /// How well `observer` fits `request` (hard rules aside: see [`barrier`]).
 pub fn fit(observer: &Observer, request: &Request, weights: &Weights) -> Fit {
-    let mut cost = 0.0;
     let mut reasons = Vec::new();
+    let cost = assess(observer, request, weights, false, Some(&mut reasons));
+    Fit { cost, reasons }
+}
+
+/// The cost of `observer` for `request`, and, given `reasons`, why, in French. With `folded`,
+/// the words (levels, subjects, themes) were folded beforehand (see [`folded`]) and are
+/// compared as they are: the solver assesses millions of pairs.
+pub(crate) fn assess(
+    observer: &Observer,
+    request: &Request,
+    weights: &Weights,
+    folded: bool,
+    mut reasons: Option<&mut Vec<String>>,
+) -> f64 {
+    let mut say = |reason: &dyn Fn() -> String| {
+        if let Some(reasons) = reasons.as_deref_mut() {
+            reasons.push(reason());
+        }
+    };
+    let mut cost = 0.0;
     if let (Some((lat1, lon1)), Some((lat2, lon2))) = (observer.place, request.place) {
         let km = distance_km(lat1, lon1, lat2, lon2);
         cost += km * weights.per_km;
-        reasons.push(format!("à {km:.0} km"));
+        say(&|| format!("à {km:.0} km"));
     }
     if !request.levels.is_empty() {
-        if shares(&observer.levels, &request.levels) {
-            reasons.push("connaît les niveaux observés".to_owned());
+        if shares(&observer.levels, &request.levels, folded) {
+            say(&|| "connaît les niveaux observés".to_owned());
         } else {
             cost += weights.other_levels;
         }
     }
     if !request.subjects.is_empty() {
-        if shares(&observer.staff.subjects, &request.subjects) {
-            reasons.push("même discipline".to_owned());
+        if shares(&observer.staff.subjects, &request.subjects, folded) {
+            say(&|| "même discipline".to_owned());
         } else {
             cost += weights.other_subjects;
         }
     }
     if !request.theme.is_empty() {
-        if shares(&observer.themes, std::slice::from_ref(&request.theme)) {
-            reasons.push("s'intéresse au thème de l'observatoire".to_owned());
+        if shares(
+            &observer.themes,
+            std::slice::from_ref(&request.theme),
+            folded,
+        ) {
+            say(&|| "s'intéresse au thème de l'observatoire".to_owned());
         } else {
             cost += weights.other_theme;
         }
     }
     cost += f64::from(observer.visits_this_year) * weights.per_visit_this_year;
-    reasons.push(match observer.visits_this_year {
+    say(&|| match observer.visits_this_year {
         0 => "aucune visite cette année".to_owned(),
         1 => "1 visite cette année".to_owned(),
         n => format!("{n} visites cette année"),
     });
-    Fit { cost, reasons }
+    cost
+}
+
+/// Copies of observers and requests whose words are folded once, for [`assess`].
+pub(crate) fn folded(
+    observers: &[Observer],
+    requests: &[Request],
+) -> (Vec<Observer>, Vec<Request>) {
+    let all = |words: &[String]| words.iter().map(|w| fold(w)).collect::<Vec<_>>();
+    let observers = observers
+        .iter()
+        .map(|o| {
+            let mut o = o.clone();
+            o.levels = all(&o.levels);
+            o.themes = all(&o.themes);
+            o.staff.subjects = all(&o.staff.subjects);
+            o
+        })
+        .collect();
+    let requests = requests
+        .iter()
+        .map(|r| {
+            let mut r = r.clone();
+            r.levels = all(&r.levels);
+            r.subjects = all(&r.subjects);
+            r.theme = fold(&r.theme);
+            r
+        })
+        .collect();
+    (observers, requests)
 }
 
 /// Whether an observer belongs to the 1er degré (else the 2nd, or neither: `None`).

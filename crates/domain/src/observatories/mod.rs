@@ -3,3 +3,4 @@
 //! analysis, never to a judgement.
 
 pub mod binome;
+pub mod solver;
