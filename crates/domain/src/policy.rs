@@ -110,6 +110,26 @@ pub enum Resource {
     /// A direct conversation, or one of its messages (`author`): for its participants only,
     /// administrators included — nobody reads other people's private exchanges.
     Conversation { participant: bool, author: bool },
+    /// A peer visit (its request, observation and analysis): the caller's part in it, and
+    /// whether the caller is a hierarchical superior of one of the observed teachers — who
+    /// never sees it, whatever else they are (pilot, coordinator, administrator).
+    Visit {
+        part: Option<VisitPart>,
+        superior_of_observed: bool,
+    },
+    /// An observatory's figures without names (visits, themes of needs): for its pilots.
+    ObservatoryFigures { pilot: bool },
+}
+
+/// A person's part in a peer visit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VisitPart {
+    /// One of the binôme.
+    Observer,
+    /// An observed teacher.
+    Observed,
+    /// A referent teacher of the observatory: organises the visits.
+    Referent,
 }
 
 pub fn can(actor: Actor, action: Action, resource: Resource) -> bool {
@@ -123,6 +143,24 @@ pub fn can(actor: Actor, action: Action, resource: Resource) -> bool {
             Action::View | Action::Contribute => participant,
             Action::Edit | Action::Delete => participant && author,
             Action::Create | Action::ManageMembers | Action::Moderate => false,
+        };
+    }
+    if let Resource::Visit {
+        part,
+        superior_of_observed,
+    } = resource
+    {
+        if superior_of_observed || actor.person.is_none() {
+            return false;
+        }
+        return match action {
+            Action::View => part.is_some(),
+            // The observation grid is the binôme's; the analysis is written together.
+            Action::Edit => part == Some(VisitPart::Observer),
+            Action::Contribute => matches!(part, Some(VisitPart::Observer | VisitPart::Observed)),
+            // Scheduling, swapping an observer, cancelling.
+            Action::ManageMembers | Action::Delete => part == Some(VisitPart::Referent),
+            Action::Create | Action::Moderate => false,
         };
     }
     if actor.admin {
@@ -180,7 +218,8 @@ pub fn can(actor: Actor, action: Action, resource: Resource) -> bool {
                 }
             }
         }
-        Resource::Conversation { .. } => false,
+        Resource::Conversation { .. } | Resource::Visit { .. } => false,
+        Resource::ObservatoryFigures { pilot } => action == Action::View && pilot,
         Resource::SpaceItem { space, author } => {
             let writes = space.role.is_some_and(SpaceRole::writes);
             let moderates = space.role.is_some_and(SpaceRole::moderates);
@@ -617,5 +656,79 @@ mod tests {
                 assert_eq!(can(*actor, action, *resource), *want, "{name} {action:?}");
             }
         }
+    }
+
+    #[test]
+    fn a_visit_is_never_seen_by_a_superior_of_the_observed() {
+        let person = Actor::person(PersonId(1), false);
+        let admin = Actor::person(PersonId(2), true);
+        let visit = |part, superior_of_observed| Resource::Visit {
+            part,
+            superior_of_observed,
+        };
+        let all = [
+            Action::View,
+            Action::Edit,
+            Action::Contribute,
+            Action::ManageMembers,
+            Action::Delete,
+            Action::Create,
+            Action::Moderate,
+        ];
+        let allowed = |actor, resource| {
+            all.iter()
+                .filter(|a| can(actor, **a, resource))
+                .copied()
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            allowed(person, visit(Some(VisitPart::Observer), false)),
+            [Action::View, Action::Edit, Action::Contribute]
+        );
+        assert_eq!(
+            allowed(person, visit(Some(VisitPart::Observed), false)),
+            [Action::View, Action::Contribute]
+        );
+        assert_eq!(
+            allowed(person, visit(Some(VisitPart::Referent), false)),
+            [Action::View, Action::ManageMembers, Action::Delete]
+        );
+        // Nobody else, not even an administrator; and a superior of an observed teacher
+        // never, whatever their part.
+        assert_eq!(allowed(person, visit(None, false)), []);
+        assert_eq!(allowed(admin, visit(None, false)), []);
+        for part in [
+            VisitPart::Observer,
+            VisitPart::Observed,
+            VisitPart::Referent,
+        ] {
+            assert_eq!(allowed(person, visit(Some(part), true)), []);
+            assert_eq!(allowed(admin, visit(Some(part), true)), []);
+        }
+        assert_eq!(
+            allowed(Actor::ANONYMOUS, visit(Some(VisitPart::Observer), false)),
+            []
+        );
+        // Figures without names: pilots (and administrators) read them.
+        assert!(can(
+            person,
+            Action::View,
+            Resource::ObservatoryFigures { pilot: true }
+        ));
+        assert!(!can(
+            person,
+            Action::View,
+            Resource::ObservatoryFigures { pilot: false }
+        ));
+        assert!(!can(
+            person,
+            Action::Edit,
+            Resource::ObservatoryFigures { pilot: true }
+        ));
+        assert!(can(
+            admin,
+            Action::View,
+            Resource::ObservatoryFigures { pilot: false }
+        ));
     }
 }
