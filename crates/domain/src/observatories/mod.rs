@@ -4,3 +4,4 @@
 
 pub mod binome;
 pub mod solver;
+pub mod visit;

@@ -1,0 +1,263 @@
+//! A visit's life, and what its observation holds: items of four kinds and free notes — no
+//! score, no rating, no judgement field, by design (the seed: "sans sélection préalable des
+//! observations et donc de filtre lié au jugement d'une action").
+
+use crate::practices::FieldError;
+
+/// Where a visit stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VisitState {
+    /// A binôme is proposed; the referent may swap an observer.
+    Proposed,
+    /// A date is agreed.
+    Scheduled,
+    /// The class was observed; the observation can still be completed.
+    Observed,
+    /// The binôme and the observed teachers write the analysis.
+    Analysis,
+    /// Both sides agreed on the analysis.
+    Closed,
+    Cancelled,
+}
+
+/// What happens to a visit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VisitEvent {
+    Schedule,
+    Observe,
+    StartAnalysis,
+    /// Both sides agreed on the analysis.
+    Close,
+    Cancel,
+}
+
+impl VisitState {
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Proposed => "proposed",
+            Self::Scheduled => "scheduled",
+            Self::Observed => "observed",
+            Self::Analysis => "analysis",
+            Self::Closed => "closed",
+            Self::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        [
+            Self::Proposed,
+            Self::Scheduled,
+            Self::Observed,
+            Self::Analysis,
+            Self::Closed,
+            Self::Cancelled,
+        ]
+        .into_iter()
+        .find(|s| s.code() == code)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Proposed => "Binôme proposé",
+            Self::Scheduled => "Date fixée",
+            Self::Observed => "Observation faite",
+            Self::Analysis => "Analyse en cours",
+            Self::Closed => "Analyse close",
+            Self::Cancelled => "Annulée",
+        }
+    }
+
+    /// The state after `event`, or why it cannot happen now, in French.
+    pub fn after(self, event: VisitEvent) -> Result<Self, String> {
+        use VisitEvent as E;
+        match (self, event) {
+            (Self::Proposed | Self::Scheduled, E::Schedule) => Ok(Self::Scheduled),
+            (Self::Scheduled, E::Observe) => Ok(Self::Observed),
+            (Self::Observed, E::StartAnalysis) => Ok(Self::Analysis),
+            (Self::Analysis, E::Close) => Ok(Self::Closed),
+            (Self::Proposed | Self::Scheduled, E::Cancel) => Ok(Self::Cancelled),
+            (Self::Closed | Self::Cancelled, _) => Err(format!(
+                "la visite est terminée ({}) : elle ne change plus",
+                self.label().to_lowercase()
+            )),
+            (_, E::Cancel) => {
+                Err("une visite déjà faite ne s'annule pas : son analyse reste à écrire".to_owned())
+            }
+            _ => Err(format!(
+                "impossible pour l'instant : la visite en est à l'étape « {} »",
+                self.label()
+            )),
+        }
+    }
+}
+
+/// What an observation item is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Category {
+    Geste,
+    Outil,
+    Pratique,
+    Attitude,
+}
+
+impl Category {
+    pub const ALL: [Self; 4] = [Self::Geste, Self::Outil, Self::Pratique, Self::Attitude];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Geste => "geste",
+            Self::Outil => "outil",
+            Self::Pratique => "pratique",
+            Self::Attitude => "attitude",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Geste => "Gestes professionnels",
+            Self::Outil => "Outils",
+            Self::Pratique => "Pratiques",
+            Self::Attitude => "Attitudes",
+        }
+    }
+
+    pub fn parse(code: &str) -> Result<Self, FieldError> {
+        Self::ALL
+            .into_iter()
+            .find(|c| c.code() == code.trim())
+            .ok_or_else(|| FieldError {
+                field: "category",
+                message: "La catégorie est « geste », « outil », « pratique » ou « attitude »"
+                    .to_owned(),
+            })
+    }
+}
+
+/// One thing seen, as typed: what, when in the session (minutes from its start, if noted).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Item {
+    pub category: Category,
+    pub text: String,
+    pub at_minute: Option<u32>,
+}
+
+pub const MAX_ITEMS: usize = 500;
+pub const MAX_ITEM: usize = 2_000;
+pub const MAX_NOTES: usize = 50_000;
+
+/// Checks an observation as sent (items and notes); the first fault, in French.
+pub fn parse_observation(
+    items: &[(String, String, Option<u32>)],
+    notes: &str,
+) -> Result<(Vec<Item>, String), FieldError> {
+    if items.len() > MAX_ITEMS {
+        return Err(FieldError {
+            field: "items",
+            message: format!(
+                "Une observation compte au plus {MAX_ITEMS} éléments ({} reçus)",
+                items.len()
+            ),
+        });
+    }
+    let mut parsed = Vec::with_capacity(items.len());
+    for (n, (category, text, at)) in items.iter().enumerate() {
+        let category = Category::parse(category).map_err(|e| FieldError {
+            message: format!("Élément {} : {}", n + 1, e.message),
+            ..e
+        })?;
+        let text = text.trim();
+        let length = text.chars().count();
+        if length == 0 || length > MAX_ITEM {
+            return Err(FieldError {
+                field: "items",
+                message: format!(
+                    "Élément {} : le texte compte de 1 à {MAX_ITEM} caractères ({length} saisis)",
+                    n + 1
+                ),
+            });
+        }
+        parsed.push(Item {
+            category,
+            text: text.to_owned(),
+            at_minute: *at,
+        });
+    }
+    let notes = notes.trim();
+    if notes.chars().count() > MAX_NOTES {
+        return Err(FieldError {
+            field: "notes",
+            message: format!("Les notes comptent au plus {MAX_NOTES} caractères"),
+        });
+    }
+    Ok((parsed, notes.to_owned()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_visit_goes_from_proposal_to_a_closed_analysis() {
+        use VisitEvent as E;
+        let mut state = VisitState::Proposed;
+        for event in [
+            E::Schedule,
+            E::Schedule,
+            E::Observe,
+            E::StartAnalysis,
+            E::Close,
+        ] {
+            state = state.after(event).unwrap_or(VisitState::Cancelled);
+        }
+        assert_eq!(state, VisitState::Closed);
+        assert_eq!(
+            state.after(E::Schedule),
+            Err("la visite est terminée (analyse close) : elle ne change plus".to_owned())
+        );
+        assert!(VisitState::Proposed.after(E::Close).is_err());
+        assert!(VisitState::Observed.after(E::Cancel).is_err());
+        assert_eq!(
+            VisitState::Scheduled.after(E::Cancel),
+            Ok(VisitState::Cancelled)
+        );
+        for state in [
+            VisitState::Proposed,
+            VisitState::Analysis,
+            VisitState::Cancelled,
+        ] {
+            assert_eq!(VisitState::parse(state.code()), Some(state));
+        }
+    }
+
+    #[test]
+    fn an_observation_holds_items_of_four_kinds_and_notes() {
+        let items = vec![
+            (
+                "geste".to_owned(),
+                "  Reformule la consigne ".to_owned(),
+                Some(5),
+            ),
+            ("outil".to_owned(), "Ardoises".to_owned(), None),
+        ];
+        let (parsed, notes) = parse_observation(&items, " Séance calme. ").unwrap_or_default();
+        assert_eq!(parsed.len(), 2);
+        assert_eq!(parsed[0].text, "Reformule la consigne");
+        assert_eq!(parsed[0].at_minute, Some(5));
+        assert_eq!(notes, "Séance calme.");
+
+        let bad = vec![("note".to_owned(), "8/10".to_owned(), None)];
+        assert_eq!(
+            parse_observation(&bad, "").map_err(|e| e.message),
+            Err(
+                "Élément 1 : La catégorie est « geste », « outil », « pratique » ou « attitude »"
+                    .to_owned()
+            )
+        );
+        let empty = vec![("attitude".to_owned(), "  ".to_owned(), None)];
+        assert!(parse_observation(&empty, "").is_err());
+        let many = vec![("geste".to_owned(), "x".to_owned(), None); MAX_ITEMS + 1];
+        assert!(parse_observation(&many, "").is_err());
+    }
+}
