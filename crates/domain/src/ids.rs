@@ -32,4 +32,7 @@ typed_id!(
     ChatMessageId,
     PadId,
     SnapshotId,
+    ObservatoryId,
+    VisitRequestId,
+    VisitId,
 );

@@ -8,6 +8,7 @@ pub mod bus;
 mod db;
 pub mod directory;
 pub mod jobs;
+pub mod observatories;
 pub mod practices;
 pub mod search_feed;
 pub mod spaces;
