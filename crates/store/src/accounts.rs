@@ -149,7 +149,11 @@ pub async fn profile(db: &Db, id: PersonId) -> Result<Profile> {
 
 /// What the hierarchy rules need to know of a person.
 pub async fn staff(db: &Db, id: PersonId) -> Result<Staff> {
-    let profile = profile(db, id).await?;
+    staff_of(&profile(db, id).await?)
+}
+
+/// What the hierarchy relation needs of a person whose profile was read.
+pub fn staff_of(profile: &Profile) -> Result<Staff> {
     let function = profile.person.function().ok_or_else(|| {
         StoreError::Invalid(format!("fonction inconnue : {}", profile.person.function))
     })?;
@@ -168,9 +172,9 @@ pub async fn staff(db: &Db, id: PersonId) -> Result<Staff> {
     Ok(Staff {
         function,
         assignments,
-        circonscription: profile.person.circonscription_code,
-        academie: profile.person.academie_code,
-        subjects: profile.subjects,
+        circonscription: profile.person.circonscription_code.clone(),
+        academie: profile.person.academie_code.clone(),
+        subjects: profile.subjects.clone(),
     })
 }
 

@@ -3,8 +3,8 @@
 
 use domain::accounts::Function;
 use domain::directory::annuaire;
-use domain::ids::PersonId;
-use domain::observatories::binome::Period;
+use domain::ids::{PersonId, VisitRequestId};
+use domain::observatories::binome::{Period, Weights};
 use domain::observatories::visit::VisitState;
 use domain::policy::VisitPart;
 use store::observatories::visits::{self, NewRequest};
@@ -128,5 +128,177 @@ async fn requests_wait_for_a_binome_then_become_visits() -> anyhow::Result<()> {
     assert_eq!(visit.part(observed, false), Some(VisitPart::Observed));
     assert_eq!(visit.part(referent, true), Some(VisitPart::Referent));
     assert_eq!(visit.part(pilot, false), None);
+    Ok(())
+}
+
+async fn staff_member(
+    db: &Db,
+    email: &str,
+    function: Function,
+    school: Option<&str>,
+    circonscription: Option<&str>,
+) -> anyhow::Result<PersonId> {
+    let name = email.split('@').next().unwrap_or("x");
+    Ok(store::accounts::create_person(
+        db,
+        &store::accounts::NewPerson {
+            email: domain::accounts::Email::parse(email)?,
+            name: domain::accounts::PersonName::parse(&format!("Personne {name}"))?,
+            function,
+            password_hash: None,
+            admin: false,
+            establishments: school
+                .map(domain::directory::Uai::parse)
+                .transpose()?
+                .into_iter()
+                .collect(),
+            circonscription: circonscription.map(str::to_owned),
+            academie: Some("09".to_owned()),
+            subjects: vec![],
+            levels: vec!["Cycle 3".to_owned()],
+        },
+    )
+    .await?)
+}
+
+#[tokio::test]
+async fn the_solver_proposes_binomes_from_the_database_and_keeps_the_rules() -> anyhow::Result<()> {
+    let (db, _fresh) = fresh_db().await?;
+    store::directory::ensure_reference_data(&db).await?;
+    let entries =
+        annuaire::parse(sample_annuaire().as_bytes()).map_err(|e| anyhow::anyhow!("{e}"))?;
+    store::directory::import(&db, &entries).await?;
+    // Observed: a teacher of école 0620001A (circonscription Arras 1).
+    let observed = staff_member(
+        &db,
+        "observee@ac-lille.fr",
+        Function::Enseignant1d,
+        Some("0620001A"),
+        None,
+    )
+    .await?;
+    // Observers: the IEN of that circonscription and a colleague of the same école (both
+    // barred), a teacher of another école, a collège teacher.
+    let ien = staff_member(
+        &db,
+        "ien@ac-lille.fr",
+        Function::Ien,
+        None,
+        Some("0629001E"),
+    )
+    .await?;
+    let colleague = staff_member(
+        &db,
+        "collegue@ac-lille.fr",
+        Function::Enseignant1d,
+        Some("0620001A"),
+        None,
+    )
+    .await?;
+    let peer = staff_member(
+        &db,
+        "pair@ac-lille.fr",
+        Function::Enseignant1d,
+        Some("0620002B"),
+        None,
+    )
+    .await?;
+    let college = staff_member(
+        &db,
+        "college@ac-lille.fr",
+        Function::Enseignant2d,
+        Some("0620100C"),
+        None,
+    )
+    .await?;
+    let observatory = observatories::create(
+        &db,
+        &NewObservatory {
+            name: "Observatoire du calcul mental".to_owned(),
+            theme: "Calcul mental".to_owned(),
+            ..NewObservatory::default()
+        },
+        &[ien],
+        &[ien],
+        &[ien, colleague, peer, college],
+        ien,
+    )
+    .await?;
+    let request = |uai: &str, teacher: PersonId| NewRequest {
+        uai: uai.to_owned(),
+        focus: "Les stratégies de calcul".to_owned(),
+        constraints: String::new(),
+        teachers: vec![teacher],
+        periods: vec![],
+    };
+    let first = visits::request(&db, observatory, &request("0620001A", observed), ien).await?;
+    // A second request observes the peer in their école: the colleague of the first école
+    // may go there, with the collège teacher.
+    let second = visits::request(&db, observatory, &request("0620002B", peer), ien).await?;
+
+    let outcomes = observatories::assign(&db, observatory, &Weights::default()).await?;
+    let pairs: Vec<(VisitRequestId, [PersonId; 2], Vec<String>)> = outcomes
+        .iter()
+        .filter_map(|o| match o {
+            observatories::Outcome::Proposed {
+                request,
+                observers,
+                reasons,
+                ..
+            } => {
+                let mut pair = *observers;
+                pair.sort();
+                Some((*request, pair, reasons.clone()))
+            }
+            observatories::Outcome::Waiting { .. } => None,
+        })
+        .collect();
+    assert_eq!(pairs.len(), 2, "{outcomes:?}");
+    assert_eq!((pairs[0].0, pairs[0].1), (first, [peer, college]));
+    assert_eq!((pairs[1].0, pairs[1].1), (second, [colleague, college]));
+    assert!(
+        pairs[0]
+            .2
+            .iter()
+            .any(|r| r == "binôme qui croise le 1er et le 2nd degré"),
+        "{:?}",
+        pairs[0].2
+    );
+    assert!(visits::pending(&db, observatory).await?.is_empty());
+
+    // An observatory whose only observers are the IEN and the colleague: the request waits,
+    // says why, and stays pending for the next batch.
+    let small = observatories::create(
+        &db,
+        &NewObservatory {
+            name: "Petit observatoire".to_owned(),
+            theme: "Calcul mental".to_owned(),
+            ..NewObservatory::default()
+        },
+        &[ien],
+        &[ien],
+        &[ien, colleague],
+        ien,
+    )
+    .await?;
+    let third = visits::request(&db, small, &request("0620001A", observed), ien).await?;
+    let outcomes = observatories::assign(&db, small, &Weights::default()).await?;
+    assert_eq!(
+        outcomes,
+        [observatories::Outcome::Waiting {
+            request: third,
+            reason: "pas de binôme possible sans enfreindre les règles ; sur 2 observateurs : \
+                     lien hiérarchique avec un enseignant observé (1), travail dans l'établissement observé (1)"
+                .to_owned()
+        }]
+    );
+    assert_eq!(
+        visits::pending(&db, small)
+            .await?
+            .iter()
+            .map(|p| p.id)
+            .collect::<Vec<_>>(),
+        [third]
+    );
     Ok(())
 }

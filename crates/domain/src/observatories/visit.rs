@@ -92,6 +92,21 @@ impl VisitState {
     }
 }
 
+/// The first second (UTC) of the school year holding `at` (unix seconds): 1 September.
+pub fn school_year_start(at: i64) -> i64 {
+    let Ok(now) = time::OffsetDateTime::from_unix_timestamp(at) else {
+        return 0;
+    };
+    let year = if u8::from(now.month()) >= 9 {
+        now.year()
+    } else {
+        now.year() - 1
+    };
+    time::Date::from_calendar_date(year, time::Month::September, 1)
+        .map(|d| d.midnight().assume_utc().unix_timestamp())
+        .unwrap_or(0)
+}
+
 /// What an observation item is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -229,6 +244,15 @@ mod tests {
         ] {
             assert_eq!(VisitState::parse(state.code()), Some(state));
         }
+    }
+
+    #[test]
+    fn the_school_year_starts_on_the_first_of_september() {
+        // 2026-11-22 and 2027-06-30 are in the year that began on 2026-09-01.
+        assert_eq!(school_year_start(1_795_305_600), 1_788_220_800);
+        assert_eq!(school_year_start(1_814_313_600), 1_788_220_800);
+        // 2026-08-31 is still in the previous one (2025-09-01).
+        assert_eq!(school_year_start(1_788_134_400), 1_756_684_800);
     }
 
     #[test]
