@@ -25,7 +25,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use domain::ids::{ChatMessageId, PersonId, RoomId, SpaceId};
-use domain::policy::{Action, Actor, Resource, can};
+use domain::policy::{Action, Actor, Resource, SpaceAccess, can};
 use serde::{Deserialize, Serialize};
 use store::StoreError;
 use store::spaces::chat::{self as chats, Attachment, ChatMessage, Room, RoomPlace};
@@ -45,17 +45,29 @@ pub struct Member {
 }
 
 impl Member {
-    fn actor(&self) -> Actor {
+    pub(crate) fn actor(&self) -> Actor {
         Actor::person(self.id, self.admin)
     }
 }
 
-/// What someone may do in a room.
+/// What someone may do in a room or a pad.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Rights {
     pub read: bool,
     pub write: bool,
     pub moderate: bool,
+}
+
+impl Rights {
+    /// In a room or a pad of a space: as in the space (reading, writing, moderating).
+    pub(crate) fn in_space(actor: Actor, access: SpaceAccess) -> Self {
+        let space = Resource::Space(access);
+        Self {
+            read: can(actor, Action::View, space),
+            write: can(actor, Action::Contribute, space),
+            moderate: can(actor, Action::Moderate, space),
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -464,14 +476,7 @@ impl Realtime {
         let actor = member.map_or(Actor::ANONYMOUS, Member::actor);
         let (room, place) = chats::access(&self.0.db, room, actor.person).await?;
         let rights = match place {
-            RoomPlace::Space(_, access) => {
-                let space = Resource::Space(access);
-                Rights {
-                    read: can(actor, Action::View, space),
-                    write: can(actor, Action::Contribute, space),
-                    moderate: can(actor, Action::Moderate, space),
-                }
-            }
+            RoomPlace::Space(_, access) => Rights::in_space(actor, access),
             RoomPlace::Conversation { participant } => {
                 let conversation = Resource::Conversation {
                     participant,
@@ -508,6 +513,11 @@ impl Realtime {
         member: Member,
     ) -> Result<RoomConnection, ChatError> {
         let (room, rights) = self.rights(room, Some(&member)).await?;
+        Ok(self.enter_room(room, rights, member))
+    }
+
+    /// Connects `member` to a room whose rights were just read (see [`Realtime::rights`]).
+    pub fn enter_room(&self, room: Room, rights: Rights, member: Member) -> RoomConnection {
         let hub = {
             let mut rooms = lock(&self.0.rooms);
             rooms
@@ -536,7 +546,7 @@ impl Realtime {
         if arrived {
             self.presence_changed(&hub);
         }
-        Ok(RoomConnection {
+        RoomConnection {
             realtime: self.clone(),
             hub,
             frames,
@@ -545,7 +555,7 @@ impl Realtime {
             room,
             sent_rev: 0,
             typing_at: None,
-        })
+        }
     }
 
     /// Says, shortly, who is online now to this node's sockets and to the other nodes.
@@ -621,7 +631,8 @@ impl Realtime {
         Ok(message.into())
     }
 
-    fn take(&self, member: &Member, kind: Kind) -> Result<(), ChatError> {
+    /// Counts one message or pad update of `member` against their rate.
+    pub(crate) fn take(&self, member: &Member, kind: Kind) -> Result<(), ChatError> {
         let settings = &self.0.settings;
         let (rate, burst) = match kind {
             Kind::Message => (settings.messages_per_second, settings.message_burst),

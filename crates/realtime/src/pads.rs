@@ -11,7 +11,6 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use domain::ids::{PadId, PersonId};
-use domain::policy::{Action, Resource, can};
 use store::Db;
 use tokio::sync::{broadcast, mpsc, oneshot};
 use yrs::encoding::read::Cursor;
@@ -279,18 +278,11 @@ impl Realtime {
         member: Option<&Member>,
     ) -> Result<(store::spaces::pads::Pad, Rights), ChatError> {
         let pad = store::spaces::pads::get(&self.0.db, pad).await?;
-        let actor = member.map_or(domain::policy::Actor::ANONYMOUS, |m| {
-            domain::policy::Actor::person(m.id, m.admin)
-        });
+        let actor = member.map_or(domain::policy::Actor::ANONYMOUS, Member::actor);
         let (_, access) =
             store::spaces::access(&self.0.db, domain::ids::SpaceId(pad.space_id), actor.person)
                 .await?;
-        let space = Resource::Space(access);
-        let rights = Rights {
-            read: can(actor, Action::View, space),
-            write: can(actor, Action::Contribute, space),
-            moderate: can(actor, Action::Moderate, space),
-        };
+        let rights = Rights::in_space(actor, access);
         if !rights.read {
             return Err(ChatError::NotFound);
         }
@@ -354,6 +346,16 @@ impl Realtime {
     /// Connects `member` to a pad they may read; readers receive but cannot write.
     pub async fn join_pad(&self, pad: PadId, member: Member) -> Result<PadConnection, ChatError> {
         let (_, rights) = self.pad_rights(pad, Some(&member)).await?;
+        self.enter_pad(pad, rights, member).await
+    }
+
+    /// Connects `member` to a pad whose rights were just read (see [`Realtime::pad_rights`]).
+    pub async fn enter_pad(
+        &self,
+        pad: PadId,
+        rights: Rights,
+        member: Member,
+    ) -> Result<PadConnection, ChatError> {
         let hub = self.open_pad(pad).await?;
         static NEXT: AtomicU64 = AtomicU64::new(1);
         Ok(PadConnection {
@@ -599,13 +601,7 @@ impl PadConnection {
         if bytes == EMPTY_UPDATE {
             return Ok(());
         }
-        let settings = &self.realtime.0.settings;
-        if !self.realtime.0.limits.take(
-            self.member.id,
-            Kind::Update,
-            settings.updates_per_second,
-            settings.update_burst,
-        ) {
+        if self.realtime.take(&self.member, Kind::Update).is_err() {
             return Err(Refusal::policy(
                 "trop de modifications à la fois : reconnexion",
             ));

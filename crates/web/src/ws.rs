@@ -72,21 +72,19 @@ pub async fn room(
     let member = member(&caller(&headers, &state, person)?);
     let room = RoomId(id);
     // Who may not read the room is answered before the upgrade; the socket joins after it.
-    state.realtime.rights(room, Some(&member)).await?;
+    let (room, rights) = state.realtime.rights(room, Some(&member)).await?;
     Ok(upgrade
         .max_message_size(CHAT_FRAME)
         .max_frame_size(CHAT_FRAME)
         .read_buffer_size(READ_BUFFER)
         .on_upgrade(move |mut socket| async move {
-            let joined = match state.realtime.join_room(room, member).await {
-                Ok(mut connection) => match connection.hello(query.since).await {
-                    Ok(frames) => Ok((connection, frames)),
-                    Err(_) => {
-                        connection.leave().await;
-                        Err(Refusal::internal())
-                    }
-                },
-                Err(_) => Err(Refusal::policy("salon inaccessible")),
+            let mut connection = state.realtime.enter_room(room, rights, member);
+            let joined = match connection.hello(query.since).await {
+                Ok(frames) => Ok((connection, frames)),
+                Err(_) => {
+                    connection.leave().await;
+                    Err(Refusal::internal())
+                }
             };
             match joined {
                 Ok((connection, frames)) => {
@@ -114,13 +112,13 @@ pub async fn pad(
 ) -> Result<Response, ApiError> {
     let member = member(&caller(&headers, &state, person)?);
     let pad = PadId(id);
-    state.realtime.pad_rights(pad, Some(&member)).await?;
+    let (_, rights) = state.realtime.pad_rights(pad, Some(&member)).await?;
     Ok(upgrade
         .max_message_size(PAD_FRAME)
         .max_frame_size(PAD_FRAME)
         .read_buffer_size(READ_BUFFER)
         .on_upgrade(move |mut socket| async move {
-            match state.realtime.join_pad(pad, member).await {
+            match state.realtime.enter_pad(pad, rights, member).await {
                 Ok(connection) => {
                     let first = connection
                         .greeting()

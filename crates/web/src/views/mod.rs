@@ -55,6 +55,16 @@ pub fn render_status(status: StatusCode, page: &impl Template) -> Result<Respons
     Ok((status, Html(page.render()?)).into_response())
 }
 
+/// A page with a form: `400 Bad Request` when it comes back with an error to correct.
+pub fn render_form(refused: bool, page: &impl Template) -> Result<Response, AppError> {
+    let status = if refused {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    render_status(status, page)
+}
+
 #[derive(Template)]
 #[template(path = "error.html")]
 pub struct ErrorPage {

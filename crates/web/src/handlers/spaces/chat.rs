@@ -15,7 +15,7 @@ use crate::extractors::{CsrfForm, PageContext, RequireUser};
 use crate::handlers::blobs::stream_blob;
 use crate::state::AppState;
 use crate::views::spaces::{ConversationsPage, MessageEditPage, RoomPage, RoomsPage};
-use crate::views::{Layout, render, render_status};
+use crate::views::{Layout, render, render_form, render_status};
 use crate::ws::member;
 
 /// The page of a room: its space's name, or the other participants'.
@@ -60,13 +60,8 @@ async fn rooms_page(
         Action::Contribute,
         domain::policy::Resource::Space(access),
     );
-    let status = if error.is_some() {
-        axum::http::StatusCode::BAD_REQUEST
-    } else {
-        axum::http::StatusCode::OK
-    };
-    render_status(
-        status,
+    render_form(
+        error.is_some(),
         &RoomsPage::new(
             Layout::new(ctx, format!("Salons — {}", space.name)),
             &space,
@@ -121,13 +116,8 @@ async fn conversations_page(
     people: String,
 ) -> Result<Response, AppError> {
     let rooms = chats::conversations(&state.db, person.id()).await?;
-    let status = if error.is_some() {
-        axum::http::StatusCode::BAD_REQUEST
-    } else {
-        axum::http::StatusCode::OK
-    };
-    render_status(
-        status,
+    render_form(
+        error.is_some(),
         &ConversationsPage::new(Layout::new(ctx, "Conversations"), rooms, error, people),
     )
 }
@@ -238,13 +228,8 @@ async fn show_room(
         Some(space) => Some(store::spaces::get(&state.db, SpaceId(space)).await?),
         None => None,
     };
-    let status = if error.is_some() {
-        axum::http::StatusCode::BAD_REQUEST
-    } else {
-        axum::http::StatusCode::OK
-    };
-    render_status(
-        status,
+    render_form(
+        error.is_some(),
         &RoomPage::new(
             Layout::new(ctx, title.clone()),
             &room,

@@ -17,7 +17,7 @@ use crate::extractors::{CsrfForm, NoFields, PageContext, RequireUser, actor};
 use crate::security;
 use crate::state::AppState;
 use crate::views::spaces::{PadPage, PadsPage};
-use crate::views::{Layout, render_status};
+use crate::views::{Layout, render_form};
 use crate::ws::member;
 
 pub async fn list(
@@ -43,13 +43,8 @@ async fn list_page(
         Action::Contribute,
         domain::policy::Resource::Space(access),
     );
-    let status = if error.is_some() {
-        axum::http::StatusCode::BAD_REQUEST
-    } else {
-        axum::http::StatusCode::OK
-    };
-    render_status(
-        status,
+    render_form(
+        error.is_some(),
         &PadsPage::new(
             Layout::new(ctx, format!("Pads — {}", space.name)),
             &space,
@@ -130,19 +125,14 @@ async fn show_page(
     let text = state.realtime.pad_text(pad.id()).await?;
     let editors = pads::editors(&state.db, pad.id()).await?;
     let snapshots = pads::snapshots(&state.db, pad.id()).await?;
-    let status = if error.is_some() {
-        axum::http::StatusCode::BAD_REQUEST
-    } else {
-        axum::http::StatusCode::OK
-    };
     let me = ctx
         .user
         .as_ref()
         .map(|u| u.name.clone())
         .unwrap_or_default();
     let nonce = security::random_token();
-    let mut response = render_status(
-        status,
+    let mut response = render_form(
+        error.is_some(),
         &PadPage::new(
             Layout::new(ctx, pad.title.clone()),
             &space,
