@@ -158,6 +158,34 @@ async fn sending_too_fast_is_refused_in_french() -> anyhow::Result<()> {
 }
 
 #[tokio::test]
+async fn typing_too_fast_in_a_pad_closes_the_socket_and_changes_nothing() -> anyhow::Result<()> {
+    let (db, _fresh) = testkit::fresh_db().await?;
+    let owner = person(&db, "owner@ac-lille.fr").await?;
+    let marie = person(&db, "marie@ac-lille.fr").await?;
+    let space = space(&db, &owner, &marie).await?;
+    let hub = Realtime::new(
+        db.clone(),
+        Settings {
+            updates_per_second: 0.01,
+            update_burst: 3.0,
+            ..Settings::default()
+        },
+    );
+    let pad = store::spaces::pads::create(&db, space, "Projet", owner.id).await?;
+    let mut writer = hub.join_pad(pad, marie.clone()).await?;
+    let doc = yrs::Doc::new();
+    for n in 0..3 {
+        type_line(&doc, &mut writer, n).await?;
+    }
+    let refused = type_line(&doc, &mut writer, 3).await;
+    assert!(
+        refused.is_err_and(|e| e.to_string() == "trop de modifications à la fois : reconnexion")
+    );
+    assert_eq!(hub.pad_text(pad).await?, "ligne 0\nligne 1\nligne 2\n");
+    Ok(())
+}
+
+#[tokio::test]
 async fn a_slow_pad_client_gets_the_whole_document() -> anyhow::Result<()> {
     let (db, _fresh) = testkit::fresh_db().await?;
     let owner = person(&db, "owner@ac-lille.fr").await?;

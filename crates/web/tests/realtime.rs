@@ -979,6 +979,17 @@ async fn the_pad_page_shows_the_text_and_lets_only_the_editor_styles_in() -> any
         .unwrap_or_default();
     assert!(strict.contains("style-src 'self';"), "{strict}");
     assert!(list.text().await?.contains("Projet de l’école"));
+    // The list says who edited the pad, and when (once the writer stored the edit).
+    let mut listed = String::new();
+    for _ in 0..50 {
+        listed = owner_page.get(app.url(&pads)).send().await?.text().await?;
+        if listed.contains("Personne owner (le ") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(listed.contains("Personne owner (le "), "{listed}");
+    assert!(!listed.contains("Personne encore"));
 
     // A reader sees the text and is told the pad is read-only; no named versions for them.
     let page = reader_page.get(app.url(&pad)).send().await?.text().await?;
@@ -1082,5 +1093,96 @@ async fn a_silent_socket_is_closed_and_a_listening_one_kept() -> anyhow::Result<
     )
     .await?;
     assert_eq!(frame(&mut listening, "ack").await?["ref"], "l1");
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_long_history_reads_page_by_page() -> anyhow::Result<()> {
+    let app = TestApp::spawn().await?;
+    let Cast {
+        owner,
+        marie,
+        space,
+        ..
+    } = cast(&app).await?;
+    let room = room(&app, &owner, space).await?;
+    // Sixty messages, stored directly (a person writing them would be slowed down).
+    let stored = store::spaces::chat::get(&app.db, domain::ids::RoomId(room)).await?;
+    for n in 1..=60 {
+        store::spaces::chat::post(
+            &app.db,
+            &stored,
+            domain::ids::PersonId(marie.id),
+            &format!("Message {n}"),
+            None,
+            None,
+        )
+        .await?;
+    }
+    let page = |query: String| {
+        let path = format!("/api/v1/rooms/{room}/messages{query}");
+        let (app, owner) = (&app, &owner);
+        async move {
+            let (status, body) = api(app, owner, reqwest::Method::GET, &path, None).await?;
+            assert_eq!(status, StatusCode::OK, "{body}");
+            let messages: Vec<(i64, String)> = body
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|m| {
+                    (
+                        m["id"].as_i64().unwrap_or_default(),
+                        m["body"].as_str().unwrap_or_default().to_owned(),
+                    )
+                })
+                .collect();
+            anyhow::Ok(messages)
+        }
+    };
+    let bodies =
+        |messages: &[(i64, String)]| messages.iter().map(|(_, b)| b.clone()).collect::<Vec<_>>();
+    let expected = |from: i32, to: i32| {
+        (from..=to)
+            .map(|n| format!("Message {n}"))
+            .collect::<Vec<_>>()
+    };
+
+    // The latest 25, oldest first; then the 25 before; then what is left; then nothing.
+    let latest = page("?limit=25".to_owned()).await?;
+    assert_eq!(bodies(&latest), expected(36, 60));
+    let older = page(format!("?limit=25&before={}", latest[0].0)).await?;
+    assert_eq!(bodies(&older), expected(11, 35));
+    let oldest = page(format!("?limit=25&before={}", older[0].0)).await?;
+    assert_eq!(bodies(&oldest), expected(1, 10));
+    assert!(page(format!("?before={}", oldest[0].0)).await?.is_empty());
+    // Without a limit, the latest 50.
+    assert_eq!(bodies(&page(String::new()).await?), expected(11, 60));
+
+    // The page shows the latest 50 and links to the older ones, which link back.
+    let browser = browser(&app, &owner).await?;
+    let html = browser
+        .get(app.url(&format!("/salons/{room}")))
+        .send()
+        .await?
+        .text()
+        .await?;
+    assert!(
+        html.contains("Message 11<") && !html.contains("Message 10<"),
+        "{html}"
+    );
+    // Message 11, the first shown, is where the older page ends.
+    let link = format!("/salons/{room}?avant={}", older[0].0);
+    assert!(
+        html.contains(&format!("href=\"{link}\">Messages plus anciens")),
+        "{html}"
+    );
+    let older_page = browser.get(app.url(&link)).send().await?.text().await?;
+    assert!(
+        older_page.contains("Message 1<")
+            && older_page.contains("Message 10<")
+            && !older_page.contains("Message 11<"),
+        "{older_page}"
+    );
+    assert!(older_page.contains("Derniers messages"));
     Ok(())
 }
