@@ -14,6 +14,7 @@ const ICONS = [
   'account-circle-line', 'arrow-left-line', 'arrow-right-line', 'building-line', 'community-line',
   'home-4-line', 'lock-line', 'logout-box-r-line', 'map-pin-2-line', 'search-line', 'team-line',
   'user-line', 'mail-line', 'phone-line', 'external-link-line', 'information-line',
+  'calendar-line', 'download-line',
 ];
 
 const stripSourceMap = (text) => text.replace(/\/\*# sourceMappingURL=[^*]*\*\/\s*$/, '').replace(/\/\/# sourceMappingURL=.*\s*$/, '');
@@ -56,12 +57,13 @@ writeFileSync(join(out, 'VERSION'), `@gouvfr/dsfr ${version}\n`);
 console.log(`static/vendor/dsfr : DSFR ${version}, ${referenced.size} fichiers référencés, ${ICONS.length} icônes`);
 
 // Our scripts: the pad editor bundled with its packages (CodeMirror, Yjs, y-websocket,
-// marked, DOMPurify), the chat room's script, and the pad's stylesheet.
+// marked, DOMPurify), the chat room's and the observation grid's scripts, and the pad's
+// stylesheet.
 const { buildSync } = await import('esbuild');
 const js = join(root, 'static/js');
 rmSync(js, { recursive: true, force: true });
 mkdirSync(js, { recursive: true });
-for (const entry of ['pad.js', 'chat.js']) {
+for (const entry of ['pad.js', 'chat.js', 'observation.js']) {
   buildSync({
     entryPoints: [join(root, 'front', entry)],
     outfile: join(js, entry),

@@ -119,6 +119,19 @@ pub enum Resource {
     },
     /// An observatory's figures without names (visits, themes of needs): for its pilots.
     ObservatoryFigures { pilot: bool },
+    /// The observatories (creating one: administrators).
+    Observatories,
+    /// One observatory: anyone signed in reads it, volunteers and asks for visits; its
+    /// referents run the assignment of binômes (nobody else, administrators included: the
+    /// answer says who visits whom).
+    Observatory { pilot: bool, referent: bool },
+    /// A visit request: seen by those who take part (`part`) and by whoever asked for it,
+    /// never by a hierarchical superior of an observed teacher.
+    VisitRequest {
+        part: Option<VisitPart>,
+        requester: bool,
+        superior_of_observed: bool,
+    },
 }
 
 /// A person's part in a peer visit.
@@ -161,6 +174,33 @@ pub fn can(actor: Actor, action: Action, resource: Resource) -> bool {
             // Scheduling, swapping an observer, cancelling.
             Action::ManageMembers | Action::Delete => part == Some(VisitPart::Referent),
             Action::Create | Action::Moderate => false,
+        };
+    }
+    if let Resource::VisitRequest {
+        part,
+        requester,
+        superior_of_observed,
+    } = resource
+    {
+        if superior_of_observed || actor.person.is_none() {
+            return false;
+        }
+        return match action {
+            Action::View => part.is_some() || requester,
+            // An observed teacher consents.
+            Action::Contribute => part == Some(VisitPart::Observed),
+            Action::Delete => requester || part == Some(VisitPart::Referent),
+            Action::ManageMembers => part == Some(VisitPart::Referent),
+            Action::Create | Action::Edit | Action::Moderate => false,
+        };
+    }
+    if let Resource::Observatory { pilot, referent } = resource {
+        let signed_in = actor.person.is_some();
+        return match action {
+            Action::View | Action::Contribute => signed_in,
+            Action::ManageMembers => signed_in && referent,
+            Action::Edit => signed_in && (pilot || actor.admin),
+            Action::Create | Action::Delete | Action::Moderate => false,
         };
     }
     if actor.admin {
@@ -220,6 +260,8 @@ pub fn can(actor: Actor, action: Action, resource: Resource) -> bool {
         }
         Resource::Conversation { .. } | Resource::Visit { .. } => false,
         Resource::ObservatoryFigures { pilot } => action == Action::View && pilot,
+        Resource::Observatories => action == Action::View,
+        Resource::Observatory { .. } | Resource::VisitRequest { .. } => false,
         Resource::SpaceItem { space, author } => {
             let writes = space.role.is_some_and(SpaceRole::writes);
             let moderates = space.role.is_some_and(SpaceRole::moderates);
@@ -709,6 +751,35 @@ mod tests {
             allowed(Actor::ANONYMOUS, visit(Some(VisitPart::Observer), false)),
             []
         );
+        // A request: its requester reads it, an observed teacher consents, the referent
+        // assigns; a superior of the observed never sees it, even as its requester.
+        let request = |part, requester, superior_of_observed| Resource::VisitRequest {
+            part,
+            requester,
+            superior_of_observed,
+        };
+        assert_eq!(
+            allowed(person, request(None, true, false)),
+            [Action::View, Action::Delete]
+        );
+        assert_eq!(
+            allowed(person, request(Some(VisitPart::Observed), false, false)),
+            [Action::View, Action::Contribute]
+        );
+        assert_eq!(allowed(person, request(None, true, true)), []);
+        assert_eq!(allowed(admin, request(None, false, false)), []);
+        // Only referents run the assignment, administrators not included.
+        let observatory = |pilot, referent| Resource::Observatory { pilot, referent };
+        assert!(can(person, Action::ManageMembers, observatory(false, true)));
+        assert!(!can(admin, Action::ManageMembers, observatory(true, false)));
+        assert!(can(person, Action::Contribute, observatory(false, false)));
+        assert!(!can(
+            Actor::ANONYMOUS,
+            Action::View,
+            observatory(false, false)
+        ));
+        assert!(can(admin, Action::Create, Resource::Observatories));
+        assert!(!can(person, Action::Create, Resource::Observatories));
         // Figures without names: pilots (and administrators) read them.
         assert!(can(
             person,

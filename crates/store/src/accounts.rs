@@ -147,6 +147,79 @@ pub async fn profile(db: &Db, id: PersonId) -> Result<Profile> {
     })
 }
 
+/// The profiles of many people at once (four queries whatever their number); unknown ids
+/// are left out.
+pub async fn profiles(
+    db: &Db,
+    ids: &[PersonId],
+) -> Result<std::collections::HashMap<PersonId, Profile>> {
+    use std::collections::HashMap;
+    let mut out: HashMap<PersonId, Profile> = HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(2_000) {
+        let list = chunk
+            .iter()
+            .map(|id| id.0.to_string())
+            .collect::<Vec<_>>()
+            .join(",");
+        let sql = format!("SELECT {PERSON_COLUMNS} FROM people p WHERE p.id IN ({list})");
+        let people: Vec<Person> = on!(db, pool => sqlx::query_as(&sql).fetch_all(pool).await)?;
+        let sql = format!(
+            "SELECT person_id, establishment_id FROM person_establishments WHERE person_id IN ({list})"
+        );
+        let links: Vec<(i64, i64)> = on!(db, pool => sqlx::query_as(&sql).fetch_all(pool).await)?;
+        let mut establishment_ids: Vec<i64> = links.iter().map(|(_, e)| *e).collect();
+        establishment_ids.sort_unstable();
+        establishment_ids.dedup();
+        let establishments: HashMap<i64, Establishment> =
+            crate::directory::by_ids(db, &establishment_ids)
+                .await?
+                .into_iter()
+                .map(|e| (e.id, e))
+                .collect();
+        let sql = format!(
+            "SELECT person_id, subject FROM person_subjects WHERE person_id IN ({list}) ORDER BY subject"
+        );
+        let subjects: Vec<(i64, String)> =
+            on!(db, pool => sqlx::query_as(&sql).fetch_all(pool).await)?;
+        let sql = format!(
+            "SELECT person_id, level FROM person_levels WHERE person_id IN ({list}) ORDER BY level"
+        );
+        let levels: Vec<(i64, String)> =
+            on!(db, pool => sqlx::query_as(&sql).fetch_all(pool).await)?;
+        for person in people {
+            let id = person.id();
+            out.insert(
+                id,
+                Profile {
+                    person,
+                    establishments: Vec::new(),
+                    subjects: Vec::new(),
+                    levels: Vec::new(),
+                },
+            );
+        }
+        for (person, establishment) in links {
+            if let (Some(p), Some(e)) = (
+                out.get_mut(&PersonId(person)),
+                establishments.get(&establishment),
+            ) {
+                p.establishments.push(e.clone());
+            }
+        }
+        for (person, subject) in subjects {
+            if let Some(p) = out.get_mut(&PersonId(person)) {
+                p.subjects.push(subject);
+            }
+        }
+        for (person, level) in levels {
+            if let Some(p) = out.get_mut(&PersonId(person)) {
+                p.levels.push(level);
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// What the hierarchy rules need to know of a person.
 pub async fn staff(db: &Db, id: PersonId) -> Result<Staff> {
     staff_of(&profile(db, id).await?)
@@ -192,7 +265,7 @@ pub async fn count_people(db: &Db) -> Result<i64> {
     Ok(on!(db, pool => sqlx::query_scalar("SELECT COUNT(*) FROM people").fetch_one(pool).await)?)
 }
 
-fn new_token() -> (String, String) {
+pub(crate) fn new_token() -> (String, String) {
     let mut bytes = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
     let raw: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
@@ -200,7 +273,7 @@ fn new_token() -> (String, String) {
     (raw, hash)
 }
 
-fn token_hash(raw: &str) -> String {
+pub(crate) fn token_hash(raw: &str) -> String {
     Sha256::digest(raw.as_bytes())
         .iter()
         .map(|b| format!("{b:02x}"))
@@ -426,4 +499,12 @@ pub async fn teachers_with_establishment(db: &Db) -> Result<Vec<(i64, Option<i64
         "SELECT p.id, (SELECT MIN(pe.establishment_id) FROM person_establishments pe WHERE pe.person_id = p.id) \
          FROM people p WHERE p.function IN ('enseignant-1d', 'enseignant-2d') ORDER BY p.id"
     ).fetch_all(pool).await)?)
+}
+
+/// The people who work in an establishment (id, name, function code), by name.
+pub async fn staff_of_establishment(db: &Db, uai: &str) -> Result<Vec<(i64, String, String)>> {
+    Ok(on!(db, pool => sqlx::query_as(
+        "SELECT p.id, p.name, p.function FROM person_establishments pe JOIN people p ON p.id = pe.person_id \
+         JOIN establishments e ON e.id = pe.establishment_id WHERE e.uai = $1 ORDER BY p.name, p.id LIMIT 500",
+    ).bind(uai).fetch_all(pool).await)?)
 }

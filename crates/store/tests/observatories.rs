@@ -29,7 +29,14 @@ async fn requests_wait_for_a_binome_then_become_visits() -> anyhow::Result<()> {
         person(&db, "a@ac-lille.fr").await?,
         person(&db, "b@ac-lille.fr").await?,
     );
-    let observed = person(&db, "observee@ac-lille.fr").await?;
+    let observed = staff_member(
+        &db,
+        "observee@ac-lille.fr",
+        Function::Enseignant1d,
+        Some("0620001A"),
+        None,
+    )
+    .await?;
     let observatory = observatories::create(
         &db,
         &NewObservatory {
@@ -229,12 +236,25 @@ async fn the_solver_proposes_binomes_from_the_database_and_keeps_the_rules() -> 
         focus: "Les stratégies de calcul".to_owned(),
         constraints: String::new(),
         teachers: vec![teacher],
-        periods: vec![],
+        periods: vec![Period {
+            from: 20_500,
+            to: 20_510,
+        }],
     };
     let first = visits::request(&db, observatory, &request("0620001A", observed), ien).await?;
     // A second request observes the peer in their école: the colleague of the first école
     // may go there, with the collège teacher.
     let second = visits::request(&db, observatory, &request("0620002B", peer), ien).await?;
+    // Each observed teacher consents; until then, the request waits and says for whom.
+    let waiting = observatories::assign(&db, observatory, &Weights::default()).await?;
+    assert!(waiting.iter().all(|o| matches!(o,
+        observatories::Outcome::Waiting { reason, .. } if reason.starts_with("en attente du consentement de Personne"))));
+    visits::consent(&db, first, observed).await?;
+    visits::consent(&db, second, peer).await?;
+    assert!(matches!(
+        visits::consent(&db, second, college).await,
+        Err(StoreError::NotFound)
+    ));
 
     let outcomes = observatories::assign(&db, observatory, &Weights::default()).await?;
     let pairs: Vec<(VisitRequestId, [PersonId; 2], Vec<String>)> = outcomes
@@ -282,6 +302,7 @@ async fn the_solver_proposes_binomes_from_the_database_and_keeps_the_rules() -> 
     )
     .await?;
     let third = visits::request(&db, small, &request("0620001A", observed), ien).await?;
+    visits::consent(&db, third, observed).await?;
     let outcomes = observatories::assign(&db, small, &Weights::default()).await?;
     assert_eq!(
         outcomes,

@@ -6,8 +6,11 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use domain::ids::MediaId;
+use domain::ids::{MediaId, VisitId};
+use domain::observatories::calendar::{self, Method};
+use domain::observatories::visit::VisitState;
 use store::jobs::{self, Job};
+use store::observatories::visits;
 use store::practices::media::{self as practice_media, TRANSCODE_JOB};
 
 use crate::state::AppState;
@@ -45,6 +48,7 @@ async fn run(state: &AppState, job: Job) {
             .delete(&job.payload)
             .await
             .map_err(|e| e.to_string()),
+        VISIT_INVITATION => invite(state, &job).await,
         other => Err(format!("unknown job kind {other}")),
     };
     let result = match outcome {
@@ -157,7 +161,88 @@ async fn daily(state: &AppState) -> store::Result<()> {
     if jobs::take_recurring(&state.db, "digest", DAY).await? {
         send_digests(state).await?;
     }
+    if jobs::take_recurring(&state.db, "visit-reminders", DAY).await? {
+        remind_visits(state).await?;
+    }
     Ok(())
+}
+
+/// A job that mails a visit's participants its iCalendar invitation (payload: the visit id).
+pub const VISIT_INVITATION: &str = "visit_invitation";
+
+/// Mails every participant of a visit (binôme and observed teachers) its invitation: a new
+/// date, or a cancellation.
+async fn invite(state: &AppState, job: &Job) -> Result<(), String> {
+    let id = job.payload.parse().map_err(|_| "bad visit id".to_owned())?;
+    let visit = visits::get(&state.db, VisitId(id))
+        .await
+        .map_err(|e| e.to_string())?;
+    send_visit_mail(state, &visit, "Invitation").await
+}
+
+/// Mails a visit's participants, with its calendar event attached.
+async fn send_visit_mail(
+    state: &AppState,
+    visit: &visits::Visit,
+    kind: &str,
+) -> Result<(), String> {
+    let Some(event) = crate::handlers::observatories::visits::event(state, visit) else {
+        return Ok(());
+    };
+    let cancelled = visit.state == VisitState::Cancelled;
+    let (method, calendar_method) = if cancelled {
+        ("CANCEL", Method::Cancel)
+    } else {
+        ("REQUEST", Method::Request)
+    };
+    let ics = calendar::calendar("Territoire — visite", calendar_method, &[event]);
+    let when = crate::views::date_time_fr(visit.starts_at.unwrap_or_default());
+    let subject = if cancelled {
+        format!("Visite annulée : {}", visit.establishment)
+    } else {
+        format!(
+            "{kind} : visite entre pairs à {} le {when}",
+            visit.establishment
+        )
+    };
+    for person in visit.observers.iter().chain(&visit.observed) {
+        let body = format!(
+            "Bonjour {},\n\n{}\n\nVisite entre pairs de l'observatoire « {} »\nÉtablissement : {}\nDate : {when}\n\nLa page de la visite : {}/visites/{}\n\nUne visite entre pairs n'est ni une inspection ni une évaluation : ses notes restent entre le binôme, les enseignants observés et le référent.\n",
+            person.name,
+            if cancelled {
+                "La visite est annulée."
+            } else {
+                "Voici l'invitation pour votre agenda (fichier joint)."
+            },
+            visit.observatory_name,
+            visit.establishment,
+            state.settings.public_url.trim_end_matches('/'),
+            visit.id.0,
+        );
+        state
+            .mailer
+            .send_invitation(&person.email, &subject, body, ics.clone(), method)
+            .await
+            .map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
+
+/// Reminds by mail the participants of the visits of the next two days, once.
+pub async fn remind_visits(state: &AppState) -> store::Result<usize> {
+    let due = visits::reminders_due(&state.db, store::now() + 2 * DAY).await?;
+    let mut sent = 0;
+    for id in due {
+        let visit = visits::get(&state.db, id).await?;
+        match send_visit_mail(state, &visit, "Rappel").await {
+            Ok(()) => {
+                visits::mark_reminded(&state.db, id).await?;
+                sent += 1;
+            }
+            Err(error) => tracing::warn!(%error, visit = id.0, "visit reminder not sent"),
+        }
+    }
+    Ok(sent)
 }
 
 /// Mails each person who asked for it the notifications they have not read yet.

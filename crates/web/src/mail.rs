@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use lettre::message::{Mailbox, header::ContentType};
+use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart, header::ContentType};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
@@ -68,6 +68,43 @@ impl Mailer {
             .subject(subject)
             .header(ContentType::TEXT_PLAIN)
             .body(body)?;
+        self.deliver(message).await
+    }
+
+    /// A mail with an iCalendar invitation (RFC 6047): the text, and the calendar both as an
+    /// alternative part that mail clients offer to accept and as an `.ics` attachment.
+    pub async fn send_invitation(
+        &self,
+        to: &str,
+        subject: &str,
+        body: String,
+        ics: String,
+        method: &str,
+    ) -> Result<(), MailError> {
+        let calendar =
+            ContentType::parse(&format!("text/calendar; charset=utf-8; method={method}"))
+                .map_err(|e| MailError::Send(e.to_string()))?;
+        let message = Message::builder()
+            .from(self.from.clone())
+            .to(to.parse()?)
+            .subject(subject)
+            .multipart(
+                MultiPart::mixed()
+                    .multipart(
+                        MultiPart::alternative()
+                            .singlepart(SinglePart::plain(body))
+                            .singlepart(
+                                SinglePart::builder()
+                                    .header(calendar.clone())
+                                    .body(ics.clone()),
+                            ),
+                    )
+                    .singlepart(Attachment::new("invitation.ics".to_owned()).body(ics, calendar)),
+            )?;
+        self.deliver(message).await
+    }
+
+    async fn deliver(&self, message: Message) -> Result<(), MailError> {
         match &self.transport {
             Transport::Folder(t) => t
                 .send(message)

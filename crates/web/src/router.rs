@@ -14,7 +14,10 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::handlers::{accounts, directory, home, practices, spaces, system, territories};
+use crate::handlers::observatories::visits;
+use crate::handlers::{
+    accounts, directory, home, observatories, practices, spaces, system, territories,
+};
 use crate::state::AppState;
 use crate::{api, metrics, security};
 
@@ -179,6 +182,43 @@ pub fn router(state: AppState) -> Router {
             post(spaces::pads::restore),
         )
         .route("/pads/{id}/export/{format}", get(spaces::pads::export))
+        .route(
+            "/observatoires",
+            get(observatories::list).post(observatories::create),
+        )
+        .route("/observatoires/{id}", get(observatories::show))
+        .route(
+            "/observatoires/{id}/observateur",
+            post(observatories::volunteer),
+        )
+        .route("/observatoires/{id}/binomes", post(observatories::assign))
+        .route(
+            "/observatoires/{id}/chiffres.csv",
+            get(observatories::figures_csv),
+        )
+        .route(
+            "/observatoires/{id}/demandes/nouvelle",
+            get(visits::request_form),
+        )
+        .route("/observatoires/{id}/demandes", post(visits::create))
+        .route("/demandes/{id}", get(visits::request_page))
+        .route("/demandes/{id}/consentement", post(visits::consent))
+        .route("/visites", get(visits::mine))
+        .route("/visites/agenda", post(visits::renew_feed))
+        .route("/calendrier/{file}", get(visits::feed))
+        .route("/visites/{id}", get(visits::show))
+        .route("/visites/{id}/invitation.ics", get(visits::invitation))
+        .route("/visites/{id}/date", post(visits::schedule))
+        .route("/visites/{id}/binome", post(visits::swap))
+        .route("/visites/{id}/etape/{step}", post(visits::advance))
+        .route(
+            "/visites/{id}/observation",
+            get(visits::observation_page).post(visits::save_observation_form),
+        )
+        .route("/visites/{id}/analyse", post(visits::analysis))
+        .route("/visites/{id}/accord", post(visits::agree))
+        .route("/visites/{id}/besoins", post(visits::need))
+        .route("/visites/{id}/pratique", post(visits::suggest_practice))
         .route("/territoires", get(territories::list))
         .route("/territoires/{slug}", get(territories::show))
         .route(

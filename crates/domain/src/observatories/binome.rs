@@ -25,6 +25,32 @@ pub struct Period {
 }
 
 impl Period {
+    /// A period from two dates as a form sends them (`2026-12-08`), in French when wrong.
+    pub fn parse(from: &str, to: &str) -> Result<Self, crate::practices::FieldError> {
+        let day = |text: &str| -> Result<i64, crate::practices::FieldError> {
+            let format = time::macros::format_description!("[year]-[month]-[day]");
+            time::Date::parse(text.trim(), format)
+                .map(|d| (d - time::macros::date!(1970 - 01 - 01)).whole_days())
+                .map_err(|_| crate::practices::FieldError {
+                    field: "periods",
+                    message: format!("« {} » n'est pas une date (jj/mm/aaaa)", text.trim()),
+                })
+        };
+        let (from, to) = (day(from)?, day(to)?);
+        if to < from {
+            return Err(crate::practices::FieldError {
+                field: "periods",
+                message: "Une période finit après son début".to_owned(),
+            });
+        }
+        Ok(Self { from, to })
+    }
+
+    /// The date of a day of a period.
+    pub fn date(day: i64) -> time::Date {
+        time::macros::date!(1970 - 01 - 01) + time::Duration::days(day)
+    }
+
     fn overlaps(self, other: Period) -> bool {
         self.from <= other.to && other.from <= self.to
     }

@@ -209,6 +209,76 @@ pub fn parse_observation(
     Ok((parsed, notes.to_owned()))
 }
 
+/// Whom a training need concerns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Public {
+    PremierDegre,
+    SecondDegre,
+    InterDegres,
+}
+
+impl Public {
+    pub const ALL: [Self; 3] = [Self::PremierDegre, Self::SecondDegre, Self::InterDegres];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::PremierDegre => "premier-degre",
+            Self::SecondDegre => "second-degre",
+            Self::InterDegres => "inter-degres",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::PremierDegre => "1er degré",
+            Self::SecondDegre => "2nd degré",
+            Self::InterDegres => "1er et 2nd degrés",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.code() == code)
+    }
+}
+
+/// A training need brought out by a visit: theme, public and level (for the training office).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrainingNeed {
+    pub theme: String,
+    pub public: Public,
+    pub level: String,
+}
+
+impl TrainingNeed {
+    pub fn parse(theme: &str, public: &str, level: &str) -> Result<Self, FieldError> {
+        let theme = theme.trim();
+        let length = theme.chars().count();
+        if !(3..=200).contains(&length) {
+            return Err(FieldError {
+                field: "theme",
+                message: format!("Le thème compte de 3 à 200 caractères ({length} saisis)"),
+            });
+        }
+        let public = Public::parse(public).ok_or_else(|| FieldError {
+            field: "public",
+            message: "Le public est « premier-degre », « second-degre » ou « inter-degres »"
+                .to_owned(),
+        })?;
+        let level = level.trim();
+        if level.chars().count() > 100 {
+            return Err(FieldError {
+                field: "level",
+                message: "Le niveau compte au plus 100 caractères".to_owned(),
+            });
+        }
+        Ok(Self {
+            theme: theme.to_owned(),
+            public,
+            level: level.to_owned(),
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -244,6 +314,27 @@ mod tests {
         ] {
             assert_eq!(VisitState::parse(state.code()), Some(state));
         }
+    }
+
+    #[test]
+    fn a_training_need_has_a_theme_a_public_and_a_level() {
+        let need = TrainingNeed::parse(" Différenciation ", "premier-degre", "Cycle 2");
+        assert_eq!(
+            need.map(|n| (n.theme, n.public, n.level)),
+            Ok((
+                "Différenciation".to_owned(),
+                Public::PremierDegre,
+                "Cycle 2".to_owned()
+            ))
+        );
+        assert_eq!(
+            TrainingNeed::parse("x", "premier-degre", "").map_err(|e| e.field),
+            Err("theme")
+        );
+        assert_eq!(
+            TrainingNeed::parse("Oral", "tous", "").map_err(|e| e.field),
+            Err("public")
+        );
     }
 
     #[test]

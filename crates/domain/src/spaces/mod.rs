@@ -380,6 +380,11 @@ pub fn paris_time(timestamp: i64) -> Option<time::PrimitiveDateTime> {
     Some(naive + time::Duration::seconds(offset as i64))
 }
 
+/// The moment (seconds since the epoch) of a time of Paris.
+pub fn from_paris_time(local: time::PrimitiveDateTime) -> i64 {
+    local.assume_utc().unix_timestamp() - i64::from(paris_offset(local))
+}
+
 /// The offset of Paris from UTC, in seconds, at a local time (summer time from the last Sunday
 /// of March to the last Sunday of October).
 fn paris_offset(local: time::PrimitiveDateTime) -> i32 {

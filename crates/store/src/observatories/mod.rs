@@ -4,10 +4,12 @@
 pub mod visits;
 
 use domain::directory::Uai;
-use domain::ids::{ObservatoryId, PersonId, TerritoryId, VisitId, VisitRequestId};
+use domain::ids::{ObservatoryId, PersonId, SpaceId, TerritoryId, VisitId, VisitRequestId};
 use domain::observatories::binome::{Observed, Observer, Period, Request, Weights};
 use domain::observatories::solver::{Proposal, solve};
 use domain::observatories::visit::school_year_start;
+use domain::spaces::{SpaceContent, SpaceKind, SpaceRole, SpaceVisibility};
+use std::collections::HashMap;
 
 use crate::accounts::{self, Profile};
 use crate::db::{BeginWrite, on};
@@ -59,6 +61,8 @@ pub struct NewObservatory {
     pub scope: String,
     pub research_question: String,
     pub inspe_partner: String,
+    /// The quota of its space, in bytes.
+    pub space_quota: i64,
 }
 
 /// Creates an observatory with its pilots, referents and observers.
@@ -93,7 +97,178 @@ pub async fn create(
         tx.commit().await?;
         id
     });
+    // Its space for animation (blog, forum, folders, chat, pads): pilots and referents run
+    // it, observers take part.
+    let content = SpaceContent {
+        name: truncate(&format!("Échanges — {}", new.name), 120),
+        description: format!(
+            "Animation de l'observatoire « {} » : {}",
+            new.name, new.theme
+        ),
+        visibility: SpaceVisibility::Members,
+        kind: SpaceKind::Observatory,
+    };
+    let space = crate::spaces::create(db, &content, new.territory, by, new.space_quota).await?;
+    for (role, people) in [
+        (SpaceRole::Owner, pilots),
+        (SpaceRole::Owner, referents),
+        (SpaceRole::Member, observers),
+    ] {
+        for person in people {
+            if *person != by {
+                crate::spaces::set_member(db, space, *person, role, by).await?;
+            }
+        }
+    }
+    on!(db, pool => sqlx::query("UPDATE observatories SET space_id = $2 WHERE id = $1")
+        .bind(id).bind(space.0).execute(pool).await.map(|_| ()))?;
     Ok(ObservatoryId(id))
+}
+
+fn truncate(text: &str, max: usize) -> String {
+    text.chars().take(max).collect()
+}
+
+/// An observatory in the list: its texts, how many take part, and the caller's roles.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Summary {
+    pub observatory: Observatory,
+    pub pilots: Vec<String>,
+    pub observers: i64,
+    pub roles: Vec<Role>,
+}
+
+/// Every observatory, by name, with `person`'s roles in each.
+pub async fn list(db: &Db, person: Option<PersonId>) -> Result<Vec<Summary>> {
+    let observatories: Vec<Observatory> = on!(db, pool => sqlx::query_as(
+        "SELECT id, territory_id, space_id, name, theme, scope, research_question, inspe_partner, created_at \
+         FROM observatories ORDER BY name, id",
+    ).fetch_all(pool).await)?;
+    let members: Vec<(i64, i64, String, String)> = on!(db, pool => sqlx::query_as(
+        "SELECT m.observatory_id, m.person_id, m.role, p.name FROM observatory_members m \
+         JOIN people p ON p.id = m.person_id WHERE m.role <> 'observer' OR m.person_id = $1 ORDER BY p.name",
+    ).bind(person.map_or(0, |p| p.0)).fetch_all(pool).await)?;
+    let counts: HashMap<i64, i64> = on!(db, pool => sqlx::query_as::<_, (i64, i64)>(
+        "SELECT observatory_id, COUNT(*) FROM observatory_members WHERE role = 'observer' GROUP BY observatory_id",
+    ).fetch_all(pool).await)?.into_iter().collect();
+    Ok(observatories
+        .into_iter()
+        .map(|o| {
+            let mine = |(obs, p, _, _): &&(i64, i64, String, String)| {
+                *obs == o.id && Some(PersonId(*p)) == person
+            };
+            Summary {
+                pilots: members
+                    .iter()
+                    .filter(|(obs, _, role, _)| *obs == o.id && role == "pilot")
+                    .map(|(_, _, _, name)| name.clone())
+                    .collect(),
+                observers: counts.get(&o.id).copied().unwrap_or(0),
+                roles: [Role::Pilot, Role::Referent, Role::Observer]
+                    .into_iter()
+                    .filter(|r| {
+                        members
+                            .iter()
+                            .filter(mine)
+                            .any(|(_, _, c, _)| c == r.code())
+                    })
+                    .collect(),
+                observatory: o,
+            }
+        })
+        .collect())
+}
+
+/// An observer volunteers (or changes their offer): visits agreed to this school year, the
+/// themes they want to observe, and when they can come (none: any time).
+pub async fn volunteer(
+    db: &Db,
+    id: ObservatoryId,
+    person: PersonId,
+    max_visits: u32,
+    themes: &[String],
+    periods: &[Period],
+) -> Result<()> {
+    let at = now();
+    let space = get(db, id).await?.space_id;
+    on!(db, pool => {
+        let mut tx = pool.begin_write().await?;
+        sqlx::query(
+            "INSERT INTO observatory_members (observatory_id, person_id, role, max_visits, themes, added_at) \
+             VALUES ($1, $2, 'observer', $3, $4, $5) \
+             ON CONFLICT (observatory_id, person_id, role) DO UPDATE SET max_visits = excluded.max_visits, themes = excluded.themes",
+        ).bind(id.0).bind(person.0).bind(i64::from(max_visits)).bind(themes.join(", ")).bind(at)
+         .execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM observer_periods WHERE observatory_id = $1 AND person_id = $2")
+            .bind(id.0).bind(person.0).execute(&mut *tx).await?;
+        for period in periods {
+            sqlx::query("INSERT INTO observer_periods (observatory_id, person_id, from_day, to_day) VALUES ($1, $2, $3, $4)")
+                .bind(id.0).bind(person.0).bind(period.from).bind(period.to).execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+    });
+    if let Some(space) = space {
+        let role: Option<String> = on!(db, pool => sqlx::query_scalar(
+            "SELECT role FROM space_members WHERE space_id = $1 AND person_id = $2",
+        ).bind(space).bind(person.0).fetch_optional(pool).await)?;
+        if role.is_none() {
+            crate::spaces::set_member(db, SpaceId(space), person, SpaceRole::Member, person)
+                .await?;
+        }
+    }
+    Ok(())
+}
+
+/// An observer's offer: visits agreed to per year, themes and periods.
+pub async fn offer(
+    db: &Db,
+    id: ObservatoryId,
+    person: PersonId,
+) -> Result<Option<(u32, String, Vec<Period>)>> {
+    let row: Option<(i64, String)> = on!(db, pool => sqlx::query_as(
+        "SELECT max_visits, themes FROM observatory_members WHERE observatory_id = $1 AND person_id = $2 AND role = 'observer'",
+    ).bind(id.0).bind(person.0).fetch_optional(pool).await)?;
+    let Some((max_visits, themes)) = row else {
+        return Ok(None);
+    };
+    let periods: Vec<(i64, i64)> = on!(db, pool => sqlx::query_as(
+        "SELECT from_day, to_day FROM observer_periods WHERE observatory_id = $1 AND person_id = $2 ORDER BY from_day",
+    ).bind(id.0).bind(person.0).fetch_all(pool).await)?;
+    Ok(Some((
+        u32::try_from(max_visits).unwrap_or(0),
+        themes,
+        periods
+            .into_iter()
+            .map(|(from, to)| Period { from, to })
+            .collect(),
+    )))
+}
+
+/// An observatory's figures, without any name: what its pilots see.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Figures {
+    pub requests_waiting: i64,
+    /// Visits by state code.
+    pub visits: Vec<(String, i64)>,
+    /// Training needs by theme, the most asked first.
+    pub needs: Vec<(String, i64)>,
+}
+
+pub async fn figures(db: &Db, id: ObservatoryId) -> Result<Figures> {
+    let requests_waiting: i64 = on!(db, pool => sqlx::query_scalar(
+        "SELECT COUNT(*) FROM visit_requests WHERE observatory_id = $1 AND state = 'pending'",
+    ).bind(id.0).fetch_one(pool).await)?;
+    let visits: Vec<(String, i64)> = on!(db, pool => sqlx::query_as(
+        "SELECT state, COUNT(*) FROM visits WHERE observatory_id = $1 GROUP BY state ORDER BY state",
+    ).bind(id.0).fetch_all(pool).await)?;
+    let needs: Vec<(String, i64)> = on!(db, pool => sqlx::query_as(
+        "SELECT theme, COUNT(*) AS n FROM training_needs WHERE observatory_id = $1 GROUP BY theme ORDER BY n DESC, theme",
+    ).bind(id.0).fetch_all(pool).await)?;
+    Ok(Figures {
+        requests_waiting,
+        visits,
+        needs,
+    })
 }
 
 pub async fn get(db: &Db, id: ObservatoryId) -> Result<Observatory> {
@@ -145,31 +320,44 @@ fn place(profile: &Profile) -> Option<(f64, f64)> {
         .find_map(|e| e.latitude.zip(e.longitude))
 }
 
-/// Runs the solver on the observatory's pending requests as one batch, and records what it
-/// proposes: a visit "proposed" for each binôme, the reason for each request that waits.
-pub async fn assign(db: &Db, id: ObservatoryId, weights: &Weights) -> Result<Vec<Outcome>> {
-    let observatory = get(db, id).await?;
-    let pending = visits::pending(db, id).await?;
+fn profile_of(profiles: &HashMap<PersonId, Profile>, id: PersonId) -> Result<&Profile> {
+    profiles.get(&id).ok_or(StoreError::NotFound)
+}
+
+/// The observers of an observatory as the binôme rules see them (all, or only `only`):
+/// profile, place, levels, themes, availability and visits this school year.
+pub(crate) async fn observers(
+    db: &Db,
+    id: ObservatoryId,
+    only: Option<&[PersonId]>,
+) -> Result<Vec<Observer>> {
     let since = school_year_start(now());
-    let rows: Vec<(i64, i64, String)> = on!(db, pool => sqlx::query_as(
+    let mut rows: Vec<(i64, i64, String)> = on!(db, pool => sqlx::query_as(
         "SELECT person_id, max_visits, themes FROM observatory_members \
          WHERE observatory_id = $1 AND role = 'observer' ORDER BY person_id",
     ).bind(id.0).fetch_all(pool).await)?;
+    if let Some(only) = only {
+        rows.retain(|(p, _, _)| only.contains(&PersonId(*p)));
+    }
     let periods: Vec<(i64, i64, i64)> = on!(db, pool => sqlx::query_as(
         "SELECT person_id, from_day, to_day FROM observer_periods WHERE observatory_id = $1",
     ).bind(id.0).fetch_all(pool).await)?;
-    let loads: Vec<(i64, i64)> = on!(db, pool => sqlx::query_as(
+    let loads: HashMap<i64, i64> = on!(db, pool => sqlx::query_as::<_, (i64, i64)>(
         "SELECT o.person_id, COUNT(*) FROM visit_observers o JOIN visits v ON v.id = o.visit_id \
          WHERE v.created_at >= $1 AND v.state <> 'cancelled' GROUP BY o.person_id",
-    ).bind(since).fetch_all(pool).await)?;
+    ).bind(since).fetch_all(pool).await)?
+    .into_iter()
+    .collect();
+    let ids: Vec<PersonId> = rows.iter().map(|(p, _, _)| PersonId(*p)).collect();
+    let profiles = accounts::profiles(db, &ids).await?;
     let mut observers = Vec::with_capacity(rows.len());
     for (person, max_visits, themes) in rows {
-        let profile = accounts::profile(db, PersonId(person)).await?;
+        let profile = profile_of(&profiles, PersonId(person))?;
         observers.push(Observer {
             id: PersonId(person),
             name: profile.person.name.clone(),
-            staff: accounts::staff_of(&profile)?,
-            place: place(&profile),
+            staff: accounts::staff_of(profile)?,
+            place: place(profile),
             levels: profile.levels.clone(),
             themes: themes
                 .split(',')
@@ -186,24 +374,39 @@ pub async fn assign(db: &Db, id: ObservatoryId, weights: &Weights) -> Result<Vec
                 })
                 .collect(),
             visits_this_year: loads
-                .iter()
-                .find(|(p, _)| *p == person)
-                .map_or(0, |(_, n)| u32::try_from(*n).unwrap_or(u32::MAX)),
+                .get(&person)
+                .map_or(0, |n| u32::try_from(*n).unwrap_or(u32::MAX)),
             max_visits: u32::try_from(max_visits).unwrap_or(0),
         });
     }
+    Ok(observers)
+}
+
+/// Requests as the binôme rules see them: where, who is observed, what they teach, when.
+pub(crate) async fn rule_requests(
+    db: &Db,
+    theme: &str,
+    pending: &[visits::Pending],
+) -> Result<Vec<Request>> {
+    let mut ids: Vec<PersonId> = pending
+        .iter()
+        .flat_map(|r| r.teachers.iter().copied())
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let profiles = accounts::profiles(db, &ids).await?;
     let mut requests = Vec::with_capacity(pending.len());
-    for request in &pending {
+    for request in pending {
         let mut observed = Vec::with_capacity(request.teachers.len());
         let (mut levels, mut subjects) = (Vec::new(), Vec::new());
         for teacher in &request.teachers {
-            let profile = accounts::profile(db, *teacher).await?;
+            let profile = profile_of(&profiles, *teacher)?;
             levels.extend(profile.levels.iter().cloned());
             subjects.extend(profile.subjects.iter().cloned());
             observed.push(Observed {
                 id: *teacher,
                 name: profile.person.name.clone(),
-                staff: accounts::staff_of(&profile)?,
+                staff: accounts::staff_of(profile)?,
             });
         }
         requests.push(Request {
@@ -212,13 +415,38 @@ pub async fn assign(db: &Db, id: ObservatoryId, weights: &Weights) -> Result<Vec
             observed,
             levels,
             subjects,
-            theme: observatory.theme.clone(),
+            theme: theme.to_owned(),
             periods: request.periods.clone(),
         });
     }
+    Ok(requests)
+}
+
+/// Runs the solver on the observatory's pending requests as one batch, and records what it
+/// proposes: a visit "proposed" for each binôme, the reason for each request that waits.
+/// A request whose observed teachers have not all consented waits for them.
+pub async fn assign(db: &Db, id: ObservatoryId, weights: &Weights) -> Result<Vec<Outcome>> {
+    let observatory = get(db, id).await?;
+    let (ready, unconsented): (Vec<_>, Vec<_>) = visits::pending(db, id)
+        .await?
+        .into_iter()
+        .partition(|r| r.awaiting_consent.is_empty());
+    let observers = observers(db, id, None).await?;
+    let requests = rule_requests(db, &observatory.theme, &ready).await?;
     let assignment = solve(&requests, &observers, weights);
-    let mut outcomes = Vec::with_capacity(pending.len());
-    for (request, proposal) in pending.iter().zip(assignment.proposals) {
+    let mut outcomes = Vec::with_capacity(ready.len() + unconsented.len());
+    for request in &unconsented {
+        let reason = format!(
+            "en attente du consentement de {}",
+            request.awaiting_consent.join(", ")
+        );
+        visits::wait(db, request.id, &reason).await?;
+        outcomes.push(Outcome::Waiting {
+            request: request.id,
+            reason,
+        });
+    }
+    for (request, proposal) in ready.iter().zip(assignment.proposals) {
         outcomes.push(match proposal {
             Proposal::Binome {
                 observers: [a, b],

@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod directory;
 pub mod home;
+pub mod observatories;
 pub mod practices;
 pub mod spaces;
 pub mod territories;

@@ -2,6 +2,7 @@
 
 mod accounts;
 mod directory;
+mod observatories;
 mod practices;
 mod realtime;
 mod spaces;
@@ -86,6 +87,21 @@ use crate::state::AppState;
         realtime::snapshot,
         realtime::restore,
         crate::ws::pad,
+        observatories::list,
+        observatories::create,
+        observatories::get_one,
+        observatories::assign,
+        observatories::figures,
+        observatories::create_visit_request,
+        observatories::visit_request,
+        observatories::consent,
+        observatories::visit,
+        observatories::change,
+        observatories::observation,
+        observatories::put_observation,
+        observatories::analysis,
+        observatories::put_analysis,
+        observatories::add_need,
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&BearerAuth)
@@ -122,6 +138,32 @@ pub fn router() -> Router<AppState> {
                 .delete(practices::delete),
         )
         .route("/search", get(practices::search))
+        .route(
+            "/observatories",
+            get(observatories::list).post(observatories::create),
+        )
+        .route("/observatories/{id}", get(observatories::get_one))
+        .route(
+            "/observatories/{id}/assignments",
+            post(observatories::assign),
+        )
+        .route("/observatories/{id}/figures", get(observatories::figures))
+        .route("/visit-requests", post(observatories::create_visit_request))
+        .route("/visit-requests/{id}", get(observatories::visit_request))
+        .route("/visit-requests/{id}/consent", post(observatories::consent))
+        .route(
+            "/visits/{id}",
+            get(observatories::visit).patch(observatories::change),
+        )
+        .route(
+            "/visits/{id}/observation",
+            get(observatories::observation).put(observatories::put_observation),
+        )
+        .route(
+            "/visits/{id}/analysis",
+            get(observatories::analysis).put(observatories::put_analysis),
+        )
+        .route("/visits/{id}/training-needs", post(observatories::add_need))
         .route("/spaces", get(spaces::list).post(spaces::create))
         .route("/spaces/{id}", get(spaces::get_one))
         .route(
