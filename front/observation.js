@@ -77,15 +77,26 @@ if (form) {
     }
   };
 
+  // A change waits for its save.
+  const pending = () => {
+    clearTimeout(timer);
+    if (status.textContent !== 'Enregistrement…') say('Enregistrement…');
+  };
+
+  // A row's labels: "Élément n", or those of the blank row at the end.
+  const label = (row, n) => {
+    row.querySelector('[name=category]').setAttribute('aria-label', n ? `Catégorie de l'élément ${n}` : 'Catégorie du nouvel élément');
+    row.querySelector('[name=text]').setAttribute('aria-label', n ? `Élément ${n}` : 'Nouvel élément');
+    row.querySelector('[name=at]').setAttribute('aria-label', n ? `Minute de l'élément ${n}` : 'Minute du nouvel élément');
+  };
+
   const blankRow = () => {
     const last = rows.lastElementChild;
     const copy = last.cloneNode(true);
-    const n = rows.children.length + 1;
     copy.querySelector('[name=text]').value = '';
     copy.querySelector('[name=at]').value = '';
-    copy.querySelector('[name=category]').setAttribute('aria-label', `Catégorie de l'élément ${n}`);
-    copy.querySelector('[name=text]').setAttribute('aria-label', `Élément ${n}`);
-    copy.querySelector('[name=at]').setAttribute('aria-label', `Minute de l'élément ${n}`);
+    label(last, rows.children.length);
+    label(copy, 0);
     rows.append(copy);
   };
 
@@ -96,11 +107,11 @@ if (form) {
       if (!at.value) at.value = minuteNow();
       if (row === rows.lastElementChild) blankRow();
     }
-    clearTimeout(timer);
+    pending();
     timer = setTimeout(save, 800);
   });
   form.addEventListener('change', () => {
-    clearTimeout(timer);
+    pending();
     timer = setTimeout(save, 300);
   });
   window.addEventListener('online', save);

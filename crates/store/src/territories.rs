@@ -198,3 +198,15 @@ pub async fn members(db: &Db) -> Result<Vec<(i64, i64)>> {
         "SELECT territory_id, person_id FROM territory_members ORDER BY territory_id, person_id"
     ).fetch_all(pool).await)?)
 }
+
+/// A sample of the people who work in the territory's establishments, spread over them rather
+/// than the first ones (the demo's volunteer observers).
+pub async fn staff_sample(db: &Db, territory: TerritoryId, limit: i64) -> Result<Vec<PersonId>> {
+    let ids: Vec<i64> = on!(db, pool => sqlx::query_scalar(
+        "SELECT pe.person_id FROM territory_establishments te \
+         JOIN person_establishments pe ON pe.establishment_id = te.establishment_id \
+         WHERE te.territory_id = $1 GROUP BY pe.person_id \
+         ORDER BY (pe.person_id * 7919) % 10007, pe.person_id LIMIT $2",
+    ).bind(territory.0).bind(limit).fetch_all(pool).await)?;
+    Ok(ids.into_iter().map(PersonId).collect())
+}

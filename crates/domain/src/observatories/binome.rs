@@ -163,6 +163,9 @@ pub struct Weights {
     pub per_visit_this_year: f64,
     /// A binôme of one degré only, when the request could have had both.
     pub unmixed: f64,
+    /// The travel assumed when a workplace is unknown (a trainer, a partner): unknown is not
+    /// next door.
+    pub unknown_distance: f64,
 }
 
 impl Default for Weights {
@@ -174,6 +177,7 @@ impl Default for Weights {
             other_theme: 15.0,
             per_visit_this_year: 10.0,
             unmixed: 25.0,
+            unknown_distance: 30.0,
         }
     }
 }
@@ -220,6 +224,9 @@ pub(crate) fn assess(
         let km = distance_km(lat1, lon1, lat2, lon2);
         cost += km * weights.per_km;
         say(&|| format!("à {km:.0} km"));
+    } else {
+        cost += weights.unknown_distance;
+        say(&|| "trajet inconnu (lieu de travail non renseigné)".to_owned());
     }
     if !request.levels.is_empty() {
         if shares(&observer.levels, &request.levels, folded) {

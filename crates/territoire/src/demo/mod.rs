@@ -22,6 +22,7 @@ use store::accounts::{BulkPerson, NewPerson};
 
 use crate::Scale;
 
+mod observatories;
 mod practices;
 mod spaces;
 
@@ -706,6 +707,8 @@ pub async fn generate(db: &Db, scale: Scale, seed: u64, data_dir: &Path) -> anyh
     let territories = territories(db, &entries, &ids, &accounts, vdr_lat, vdr_lon).await?;
     if let Some(first) = territories.first() {
         spaces::generate(db, *first, &accounts).await?;
+        eprintln!("Écriture des observatoires et de leurs visites…");
+        observatories::generate(db, *first, &accounts).await?;
     }
     let practice_count = match scale {
         Scale::Departement => 400,
@@ -717,7 +720,7 @@ pub async fn generate(db: &Db, scale: Scale, seed: u64, data_dir: &Path) -> anyh
     std::fs::write(data_dir.join(PASSWORD_FILE), format!("{password}\n"))
         .with_context(|| format!("écriture impossible dans {}", data_dir.display()))?;
     println!(
-        "Données de démonstration créées en {:.1} s : {} établissements, {} personnes, 3 territoires, {} pratiques, 1 espace d'échange.",
+        "Données de démonstration créées en {:.1} s : {} établissements, {} personnes, 3 territoires, {} pratiques, 8 observatoires et leurs espaces, 1 espace d'échange.",
         started.elapsed().as_secs_f64(),
         entries.len(),
         people.len() + accounts.len(),

@@ -69,8 +69,18 @@ pub(crate) async fn request_for(
         .await?
         .contains(&Role::Referent);
     let observed: Vec<PersonId> = request.teachers.iter().map(|t| t.id).collect();
+    let observer = match request.visit {
+        Some(visit) => visits::get(&state.db, visit)
+            .await?
+            .observers
+            .iter()
+            .any(|o| o.id == person),
+        None => false,
+    };
     let part = if request.teachers.iter().any(|t| t.id == person) {
         Some(VisitPart::Observed)
+    } else if observer {
+        Some(VisitPart::Observer)
     } else if referent {
         Some(VisitPart::Referent)
     } else {
