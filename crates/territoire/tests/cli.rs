@@ -362,10 +362,38 @@ async fn demo_fills_an_empty_database_only() -> anyhow::Result<()> {
         .find(|t| t.name.starts_with("OTA62"))
         .ok_or_else(|| anyhow::anyhow!("OTA62"))?;
     let spaces = store::spaces::of_territory(&db, domain::ids::TerritoryId(observatory.id)).await?;
-    let [(space, _)] = spaces.as_slice() else {
-        anyhow::bail!("one demo space expected: {spaces:?}");
+    // The exchange space of the territory, and one per observatory (eight, as in seed 000).
+    assert_eq!(spaces.len(), 9, "{spaces:?}");
+    let Some((space, _)) = spaces
+        .iter()
+        .find(|(_, name)| name == "Échanges de l'observatoire OTA62")
+    else {
+        anyhow::bail!("the demo space: {spaces:?}");
     };
     let space = domain::ids::SpaceId(*space);
+    // The demo teacher's visits in the first observatory: one closed (with its observation
+    // and analysis), one proposed; the demo IEN pilots it and is her superior.
+    let observatories = store::observatories::list(&db, None).await?;
+    assert_eq!(observatories.len(), 8);
+    let teacher_id = store::accounts::by_email(
+        &db,
+        &domain::accounts::Email::parse("enseignant-1d@demo.territoire.fr")?,
+    )
+    .await?
+    .ok_or_else(|| anyhow::anyhow!("demo teacher"))?
+    .0
+    .id();
+    let mut states: Vec<Option<String>> =
+        store::observatories::visits::of_person(&db, teacher_id, 10)
+            .await?
+            .into_iter()
+            .map(|l| l.visit_state)
+            .collect();
+    states.sort();
+    assert_eq!(
+        states,
+        [Some("closed".to_owned()), Some("proposed".to_owned())]
+    );
     assert_eq!(
         store::spaces::members(&db, space).await?.len(),
         domain::accounts::Function::ALL.len() + 1

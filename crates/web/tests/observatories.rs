@@ -977,6 +977,26 @@ async fn pages_take_a_request_to_a_closed_analysis() -> anyhow::Result<()> {
         )
         .await?;
     assert!(suggested.status().is_redirection());
+    // She shares her practice: the sheet is pre-filled from the visit, her colleague co-author;
+    // the binôme cannot open it for her.
+    let sheet = teacher
+        .get(app.url(&format!("/pratiques/nouvelle?visite={}", visit.0)))
+        .send()
+        .await
+        .map(text)?
+        .await?;
+    assert!(
+        sheet.contains("Les sciences par l'investigation en CE1"),
+        "{sheet}"
+    );
+    assert!(sheet.contains("- Les élèves formulent des hypothèses par deux"));
+    assert!(sheet.contains("Ce que nous retenons ensemble."));
+    assert!(sheet.contains(&c.colleague.email));
+    let refused = observer_browser
+        .get(app.url(&format!("/pratiques/nouvelle?visite={}", visit.0)))
+        .send()
+        .await?;
+    assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
     let notifications = teacher
         .get(app.url("/notifications"))
         .send()

@@ -173,12 +173,24 @@ async fn form_page(
     ))
 }
 
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct NewQuery {
+    /// A closed peer visit whose observed teacher shares the practice observed.
+    #[serde(default)]
+    pub visite: Option<i64>,
+}
+
 pub async fn new_form(
     State(state): State<AppState>,
     ctx: PageContext,
     RequireUser(person): RequireUser,
+    Query(query): Query<NewQuery>,
 ) -> Result<Response, AppError> {
     let profile = store::accounts::profile(&state.db, person.id()).await?;
+    let from_visit = match query.visite {
+        Some(visit) => Some(from_visit(&state, &ctx, visit).await?),
+        None => None,
+    };
     let values = FormValues {
         licence: "CC-BY-SA".to_owned(),
         visibility: "platform".to_owned(),
@@ -188,9 +200,70 @@ pub async fn new_form(
             .map(|e| e.uai.clone())
             .collect::<Vec<_>>()
             .join(", "),
-        ..FormValues::default()
+        ..from_visit.unwrap_or_default()
     };
     render(&form_page(&state, &ctx, &person, None, values, None, None).await?)
+}
+
+/// A practice sheet pre-filled from a closed peer visit, for one of its observed teachers
+/// only (they decide to share it, and author it): its focus, what the binôme observed, the
+/// analysis; the other observed teachers as co-authors.
+async fn from_visit(state: &AppState, ctx: &PageContext, id: i64) -> Result<FormValues, AppError> {
+    use domain::observatories::visit::{Category, VisitState};
+    use store::observatories::visits;
+    let (visit, part) = crate::handlers::observatories::visits::visit_for(
+        state,
+        ctx.actor(),
+        id,
+        Action::Contribute,
+    )
+    .await?;
+    if part != domain::policy::VisitPart::Observed || visit.state != VisitState::Closed {
+        return Err(AppError::BadRequest(
+            "seuls les enseignants observés partagent la pratique d'une visite, une fois son analyse close".to_owned(),
+        ));
+    }
+    let observation = visits::observation(&state.db, visit.id).await?;
+    let analysis = visits::analysis(&state.db, visit.id).await?;
+    let mut body = String::from("## Ce que le binôme a observé\n");
+    for category in Category::ALL {
+        let items: Vec<&str> = observation
+            .items
+            .iter()
+            .filter(|i| i.category == category)
+            .map(|i| i.text.as_str())
+            .collect();
+        if !items.is_empty() {
+            body.push_str(&format!("\n### {}\n\n", category.label()));
+            for item in items {
+                body.push_str(&format!("- {item}\n"));
+            }
+        }
+    }
+    if !analysis.body.is_empty() {
+        body.push_str(&format!("\n## Analyse réflexive\n\n{}\n", analysis.body));
+    }
+    let me = ctx.actor().person;
+    Ok(FormValues {
+        title: visit
+            .focus
+            .chars()
+            .take(domain::practices::MAX_TITLE)
+            .collect(),
+        summary: format!(
+            "Pratique observée lors d'une visite entre pairs de l'observatoire « {} ».",
+            visit.observatory_name
+        ),
+        body_markdown: body,
+        coauthors: visit
+            .observed
+            .iter()
+            .filter(|p| Some(p.id) != me)
+            .map(|p| p.email.clone())
+            .collect::<Vec<_>>()
+            .join(", "),
+        ..FormValues::default()
+    })
 }
 
 /// Shows the form again with its problem (422) or its preview; nothing typed is lost.
