@@ -51,6 +51,12 @@ impl Period {
         time::macros::date!(1970 - 01 - 01) + time::Duration::days(day)
     }
 
+    /// A day as a form's date field and the API write it: `2026-12-08`.
+    pub fn iso(day: i64) -> String {
+        let d = Self::date(day);
+        format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
+    }
+
     fn overlaps(self, other: Period) -> bool {
         self.from <= other.to && other.from <= self.to
     }

@@ -339,9 +339,13 @@ pub(crate) async fn observers(
     if let Some(only) = only {
         rows.retain(|(p, _, _)| only.contains(&PersonId(*p)));
     }
-    let periods: Vec<(i64, i64, i64)> = on!(db, pool => sqlx::query_as(
+    let rows_of_periods: Vec<(i64, i64, i64)> = on!(db, pool => sqlx::query_as(
         "SELECT person_id, from_day, to_day FROM observer_periods WHERE observatory_id = $1",
     ).bind(id.0).fetch_all(pool).await)?;
+    let mut periods: HashMap<i64, Vec<Period>> = HashMap::new();
+    for (person, from, to) in rows_of_periods {
+        periods.entry(person).or_default().push(Period { from, to });
+    }
     let loads: HashMap<i64, i64> = on!(db, pool => sqlx::query_as::<_, (i64, i64)>(
         "SELECT o.person_id, COUNT(*) FROM visit_observers o JOIN visits v ON v.id = o.visit_id \
          WHERE v.created_at >= $1 AND v.state <> 'cancelled' GROUP BY o.person_id",
@@ -365,14 +369,7 @@ pub(crate) async fn observers(
                 .filter(|t| !t.is_empty())
                 .map(str::to_owned)
                 .collect(),
-            available: periods
-                .iter()
-                .filter(|(p, _, _)| *p == person)
-                .map(|(_, from, to)| Period {
-                    from: *from,
-                    to: *to,
-                })
-                .collect(),
+            available: periods.remove(&person).unwrap_or_default(),
             visits_this_year: loads
                 .get(&person)
                 .map_or(0, |n| u32::try_from(*n).unwrap_or(u32::MAX)),

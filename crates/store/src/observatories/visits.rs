@@ -1,5 +1,8 @@
 //! Visit requests of establishments, and the visits (binômes) proposed for them.
 
+use std::collections::{HashMap, HashSet};
+
+use domain::directory::hierarchy::is_superior;
 use domain::ids::{ObservatoryId, PersonId, VisitId, VisitRequestId};
 use domain::observatories::binome::{Fit, Period, Weights, fit};
 use domain::observatories::visit::{Category, Item, TrainingNeed, VisitEvent, VisitState};
@@ -101,32 +104,39 @@ pub async fn pending(db: &Db, observatory: ObservatoryId) -> Result<Vec<Pending>
          JOIN visit_requests r ON r.id = p.request_id \
          WHERE r.observatory_id = $1 AND r.state = 'pending' ORDER BY p.from_day",
     ).bind(observatory.0).fetch_all(pool).await)?;
-    Ok(rows
+    // Grouped once: the solver's batch holds thousands of requests.
+    let mut by_request: HashMap<i64, Pending> = HashMap::with_capacity(rows.len());
+    let order: Vec<i64> = rows.iter().map(|r| r.0).collect();
+    for (id, uai, lat, lon, focus) in rows {
+        by_request.insert(
+            id,
+            Pending {
+                id: VisitRequestId(id),
+                uai,
+                place: lat.zip(lon),
+                focus,
+                teachers: Vec::new(),
+                periods: Vec::new(),
+                awaiting_consent: Vec::new(),
+            },
+        );
+    }
+    for (request, person, name, consented) in teachers {
+        if let Some(pending) = by_request.get_mut(&request) {
+            pending.teachers.push(PersonId(person));
+            if !consented {
+                pending.awaiting_consent.push(name);
+            }
+        }
+    }
+    for (request, from, to) in periods {
+        if let Some(pending) = by_request.get_mut(&request) {
+            pending.periods.push(Period { from, to });
+        }
+    }
+    Ok(order
         .into_iter()
-        .map(|(id, uai, lat, lon, focus)| Pending {
-            id: VisitRequestId(id),
-            uai,
-            place: lat.zip(lon),
-            focus,
-            teachers: teachers
-                .iter()
-                .filter(|(r, ..)| *r == id)
-                .map(|(_, p, ..)| PersonId(*p))
-                .collect(),
-            awaiting_consent: teachers
-                .iter()
-                .filter(|(r, _, _, consented)| *r == id && !consented)
-                .map(|(_, _, name, _)| name.clone())
-                .collect(),
-            periods: periods
-                .iter()
-                .filter(|(r, _, _)| *r == id)
-                .map(|(_, from, to)| Period {
-                    from: *from,
-                    to: *to,
-                })
-                .collect(),
-        })
+        .filter_map(|id| by_request.remove(&id))
         .collect())
 }
 
@@ -177,6 +187,15 @@ pub struct Participant {
     pub email: String,
     /// For an observed teacher: when they consented to the visit.
     pub consented_at: Option<i64>,
+}
+
+/// The names of people, as a sentence lists them: `Anne Martin, Bruno Petit`.
+pub fn names(people: &[Participant]) -> String {
+    people
+        .iter()
+        .map(|p| p.name.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// A request, as its page shows it.
@@ -395,24 +414,48 @@ impl Visit {
     }
 }
 
+/// Of `observed`, those `person` is a hierarchical superior of (the profiles read at once).
+async fn superior_of(
+    db: &Db,
+    person: PersonId,
+    observed: &[PersonId],
+) -> Result<HashSet<PersonId>> {
+    let mut ids = observed.to_vec();
+    ids.push(person);
+    ids.sort_unstable();
+    ids.dedup();
+    let profiles = crate::accounts::profiles(db, &ids).await?;
+    let mut superior_of = HashSet::new();
+    let Some(me) = profiles.get(&person) else {
+        return Ok(superior_of);
+    };
+    let me = crate::accounts::staff_of(me)?;
+    for (id, profile) in &profiles {
+        if *id != person && is_superior(&me, &crate::accounts::staff_of(profile)?) {
+            superior_of.insert(*id);
+        }
+    }
+    Ok(superior_of)
+}
+
 /// Whether `person` is a hierarchical superior of one of `observed`: such a person never sees
 /// the visit, whatever else they are.
 pub async fn superior_of_any(db: &Db, person: PersonId, observed: &[PersonId]) -> Result<bool> {
-    let mut ids = observed.to_vec();
-    ids.push(person);
-    let profiles = crate::accounts::profiles(db, &ids).await?;
-    let Some(me) = profiles.get(&person) else {
-        return Ok(false);
-    };
-    let me = crate::accounts::staff_of(me)?;
-    for id in observed {
-        if let Some(profile) = profiles.get(id)
-            && domain::directory::hierarchy::is_superior(&me, &crate::accounts::staff_of(profile)?)
-        {
-            return Ok(true);
-        }
-    }
-    Ok(false)
+    Ok(!superior_of(db, person, observed).await?.is_empty())
+}
+
+/// Keeps the lines of `person`'s lists they may see: none where they are a hierarchical
+/// superior of an observed teacher.
+async fn without_superior_of(db: &Db, person: PersonId, lines: Vec<Line>) -> Result<Vec<Line>> {
+    let observed: Vec<PersonId> = lines
+        .iter()
+        .flat_map(|l| l.observed.iter().copied())
+        .collect();
+    let superior_of = superior_of(db, person, &observed).await?;
+    Ok(lines
+        .into_iter()
+        .filter(|l| !l.observed.iter().any(|o| superior_of.contains(o)))
+        .collect())
 }
 
 /// A line of someone's list of visits and requests.
@@ -438,7 +481,8 @@ pub struct Line {
 }
 
 /// The requests and visits `person` takes part in (observer, observed, requester) or
-/// organises (referent of the observatory), the latest first.
+/// organises (referent of the observatory), the latest first — none where they are a
+/// hierarchical superior of an observed teacher, even a request they made.
 pub async fn of_person(db: &Db, person: PersonId, limit: i64) -> Result<Vec<Line>> {
     let mut lines: Vec<Line> = on!(db, pool => sqlx::query_as(
         "SELECT r.id AS request_id, r.observatory_id, r.waiting_reason, v.id AS visit_id, o.name AS observatory_name, e.name AS establishment, r.focus, \
@@ -471,7 +515,7 @@ pub async fn of_person(db: &Db, person: PersonId, limit: i64) -> Result<Vec<Line
             .map(|(_, p)| PersonId(*p))
             .collect();
     }
-    Ok(lines)
+    without_superior_of(db, person, lines).await
 }
 
 /// Moves a visit on (`event`), refusing in French what its state does not allow.

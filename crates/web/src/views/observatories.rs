@@ -22,12 +22,6 @@ fn day_fr(day: i64) -> String {
     domain::practices::consent::french_date(Period::date(day))
 }
 
-/// A day of a period as a form's date field holds it.
-fn day_iso(day: i64) -> String {
-    let d = Period::date(day);
-    format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
-}
-
 fn period_fr(p: &Period) -> String {
     if p.from == p.to {
         format!("le {}", day_fr(p.from))
@@ -46,6 +40,14 @@ fn request_state_label(code: &str) -> &'static str {
         "assigned" => "Binôme proposé",
         "withdrawn" => "Retirée",
         _ => "Inconnu",
+    }
+}
+
+/// Where a line of a list stands: its visit's state, or its request's.
+fn line_state(line: &Line) -> &'static str {
+    match &line.visit_state {
+        Some(code) => state_label(code),
+        None => request_state_label(&line.request_state),
     }
 }
 
@@ -125,14 +127,11 @@ pub struct BatchRow {
 impl From<Line> for BatchRow {
     fn from(l: Line) -> Self {
         Self {
+            state: line_state(&l),
             request_id: l.request_id,
             visit_id: l.visit_id,
             establishment: l.establishment,
             focus: l.focus,
-            state: match &l.visit_state {
-                Some(code) => state_label(code),
-                None => request_state_label(&l.request_state),
-            },
             waiting_reason: l.waiting_reason,
             date: l.starts_at.map(date_time_fr).unwrap_or_default(),
         }
@@ -153,7 +152,7 @@ impl From<(u32, String, Vec<Period>)> for Offer {
             themes,
             periods: periods
                 .iter()
-                .map(|p| (day_iso(p.from), day_iso(p.to)))
+                .map(|p| (Period::iso(p.from), Period::iso(p.to)))
                 .collect(),
         }
     }
@@ -341,6 +340,7 @@ impl VisitsPage {
             rows: lines
                 .into_iter()
                 .map(|l| VisitRow {
+                    state: line_state(&l),
                     link: match l.visit_id {
                         Some(v) => format!("/visites/{v}"),
                         None => format!("/demandes/{}", l.request_id),
@@ -348,10 +348,6 @@ impl VisitsPage {
                     observatory: l.observatory_name,
                     establishment: l.establishment,
                     focus: l.focus,
-                    state: match &l.visit_state {
-                        Some(code) => state_label(code),
-                        None => request_state_label(&l.request_state),
-                    },
                     date: l.starts_at.map(date_time_fr).unwrap_or_default(),
                     consent_due: l.consent_due,
                 })
@@ -524,11 +520,7 @@ impl VisitPage {
     }
 
     pub fn names(&self, people: &[Participant]) -> String {
-        people
-            .iter()
-            .map(|p| p.name.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
+        store::observatories::visits::names(people)
     }
 
     /// Whether the caller's side has agreed to the analysis.

@@ -9,8 +9,8 @@ use axum::http::StatusCode;
 use domain::ids::PersonId;
 use domain::observatories::ObservatoryInput;
 use domain::observatories::binome::Period;
-use domain::observatories::visit::{Category, TrainingNeed, VisitEvent, VisitState};
-use domain::policy::{Action, Resource};
+use domain::observatories::visit::{VisitEvent, VisitState};
+use domain::policy::Action;
 use store::observatories::visits::{self, Participant, Visit};
 use store::observatories::{self, Outcome, Role};
 
@@ -18,11 +18,12 @@ use super::ApiJson;
 use crate::error::{ApiError, AppError, ErrorBody};
 use crate::extractors::{ApiUser, actor};
 use crate::handlers::observatories::visits::{
-    RequestInput, agree_analysis, create_request, request_for, save_analysis, save_observation,
-    schedule_visit, visit_for,
+    RequestInput, advance_visit, create_request, record_need, request_for, save_analysis,
+    save_observation, schedule_visit, swap_observer, visit_for,
 };
-use crate::handlers::observatories::{create_observatory, observatory_for, run_assignment};
-use crate::handlers::spaces::allow;
+use crate::handlers::observatories::{
+    create_observatory, figures_for, observatory_for, run_assignment,
+};
 use crate::state::AppState;
 
 fn bad(message: impl Into<String>) -> ApiError {
@@ -247,16 +248,7 @@ pub async fn figures(
     ApiUser(person): ApiUser,
     Path(id): Path<i64>,
 ) -> Result<Json<FiguresJson>, ApiError> {
-    let actor = actor(Some(&person));
-    let (observatory, roles) = observatory_for(&state, actor, id, Action::View).await?;
-    allow(
-        actor,
-        Action::View,
-        Resource::ObservatoryFigures {
-            pilot: roles.contains(&Role::Pilot),
-        },
-    )?;
-    let f = observatories::figures(&state.db, observatory.id()).await?;
+    let f = figures_for(&state, actor(Some(&person)), id).await?;
     Ok(Json(FiguresJson {
         requests_waiting: f.requests_waiting,
         visits: f.visits.into_iter().collect(),
@@ -273,13 +265,9 @@ pub struct PeriodJson {
 
 impl From<&Period> for PeriodJson {
     fn from(p: &Period) -> Self {
-        let iso = |day| {
-            let d = Period::date(day);
-            format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
-        };
         Self {
-            from: iso(p.from),
-            to: iso(p.to),
+            from: Period::iso(p.from),
+            to: Period::iso(p.to),
         }
     }
 }
@@ -518,8 +506,7 @@ pub async fn change(
     }
     match (body.out, body.replacement) {
         (Some(out), Some(replacement)) => {
-            let (visit, _) = visit_for(&state, actor, id, Action::ManageMembers).await?;
-            visits::swap(&state.db, visit.id, PersonId(out), PersonId(replacement)).await?;
+            swap_observer(&state, actor, id, PersonId(out), PersonId(replacement)).await?;
         }
         (None, None) => {}
         _ => {
@@ -529,21 +516,12 @@ pub async fn change(
         }
     }
     if let Some(event) = &body.event {
-        let (event, action) = match event.as_str() {
-            "observe" => (VisitEvent::Observe, Action::Edit),
-            "cancel" => (VisitEvent::Cancel, Action::ManageMembers),
+        let event = match event.as_str() {
+            "observe" => VisitEvent::Observe,
+            "cancel" => VisitEvent::Cancel,
             other => return Err(bad(format!("étape inconnue : {other} (observe ou cancel)"))),
         };
-        let (visit, _) = visit_for(&state, actor, id, action).await?;
-        visits::advance(&state.db, visit.id, event).await?;
-        if event == VisitEvent::Cancel && visit.starts_at.is_some() {
-            store::jobs::enqueue(
-                &state.db,
-                crate::jobs::VISIT_INVITATION,
-                &visit.id.0.to_string(),
-            )
-            .await?;
-        }
+        advance_visit(&state, actor, id, event).await?;
     }
     let (visit, part) = visit_for(&state, actor, id, Action::View).await?;
     Ok(Json(visit_json(visit, part)))
@@ -579,20 +557,25 @@ pub async fn observation(
     Path(id): Path<i64>,
 ) -> Result<Json<ObservationJson>, ApiError> {
     let (visit, _) = visit_for(&state, actor(Some(&person)), id, Action::View).await?;
-    let o = visits::observation(&state.db, visit.id).await?;
-    Ok(Json(ObservationJson {
-        items: o
-            .items
-            .into_iter()
-            .map(|i| ItemJson {
-                category: i.category.code().to_owned(),
-                text: i.text,
-                at: i.at_minute,
-            })
-            .collect(),
-        notes: o.notes,
-        updated_at: o.updated_at.map(crate::views::rfc3339),
-    }))
+    Ok(Json(visits::observation(&state.db, visit.id).await?.into()))
+}
+
+impl From<visits::Observation> for ObservationJson {
+    fn from(o: visits::Observation) -> Self {
+        Self {
+            items: o
+                .items
+                .into_iter()
+                .map(|i| ItemJson {
+                    category: i.category.code().to_owned(),
+                    text: i.text,
+                    at: i.at_minute,
+                })
+                .collect(),
+            notes: o.notes,
+            updated_at: o.updated_at.map(crate::views::rfc3339),
+        }
+    }
 }
 
 /// Saves the whole observation as typed (the binôme).
@@ -611,21 +594,8 @@ pub async fn put_observation(
         .iter()
         .map(|i| (i.category.clone(), i.text.clone(), i.at))
         .collect();
-    let at = save_observation(&state, actor(Some(&person)), id, &items, &body.notes).await?;
-    let (items, notes) = domain::observatories::visit::parse_observation(&items, &body.notes)
-        .map_err(|e| bad(e.message))?;
-    Ok(Json(ObservationJson {
-        items: items
-            .into_iter()
-            .map(|i| ItemJson {
-                category: Category::code(i.category).to_owned(),
-                text: i.text,
-                at: i.at_minute,
-            })
-            .collect(),
-        notes,
-        updated_at: Some(crate::views::rfc3339(at)),
-    }))
+    let saved = save_observation(&state, actor(Some(&person)), id, &items, &body.notes).await?;
+    Ok(Json(saved.into()))
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
@@ -680,14 +650,14 @@ pub async fn put_analysis(
     ApiJson(body): ApiJson<AnalysisBody>,
 ) -> Result<Json<AnalysisJson>, ApiError> {
     let actor = actor(Some(&person));
-    let (visit, _) = visit_for(&state, actor, id, Action::Contribute).await?;
+    let (visit, part) = visit_for(&state, actor, id, Action::Contribute).await?;
     if visit.state != VisitState::Analysis
         || visits::analysis(&state.db, visit.id).await?.body != body.body.trim()
     {
-        save_analysis(&state, actor, id, &body.body).await?;
+        save_analysis(&state, &visit, person.id(), &body.body).await?;
     }
     if body.agree {
-        agree_analysis(&state, actor, id).await?;
+        visits::agree(&state.db, visit.id, part).await?;
     }
     Ok(Json(analysis_json(&state, &visit).await?))
 }
@@ -719,15 +689,13 @@ pub async fn add_need(
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<NeedBody>,
 ) -> Result<(StatusCode, Json<NeedJson>), ApiError> {
-    let (visit, _) = visit_for(&state, actor(Some(&person)), id, Action::Contribute).await?;
-    if !matches!(visit.state, VisitState::Analysis | VisitState::Closed) {
-        return Err(bad(
-            "les besoins de formation se notent pendant ou après l'analyse",
-        ));
-    }
-    let need =
-        TrainingNeed::parse(&body.theme, &body.public, &body.level).map_err(|e| bad(e.message))?;
-    let id = visits::add_need(&state.db, &visit, &need).await?;
+    let (id, need) = record_need(
+        &state,
+        actor(Some(&person)),
+        id,
+        (&body.theme, &body.public, &body.level),
+    )
+    .await?;
     Ok((
         StatusCode::CREATED,
         Json(NeedJson {

@@ -83,6 +83,23 @@ pub(crate) async fn create_observatory(
     Ok(observatories::create(&state.db, &new, pilots, referents, observers, by).await?)
 }
 
+/// An observatory's figures without names, for its pilots.
+pub(crate) async fn figures_for(
+    state: &AppState,
+    actor: Actor,
+    id: i64,
+) -> Result<observatories::Figures, AppError> {
+    let (observatory, roles) = observatory_for(state, actor, id, Action::View).await?;
+    allow(
+        actor,
+        Action::View,
+        Resource::ObservatoryFigures {
+            pilot: roles.contains(&Role::Pilot),
+        },
+    )?;
+    Ok(observatories::figures(&state.db, observatory.id()).await?)
+}
+
 /// Runs the batch solver on an observatory's pending requests (its referents only).
 pub(crate) async fn run_assignment(
     state: &AppState,
@@ -195,19 +212,15 @@ async fn observatory_page(
     } else {
         None
     };
-    // The referent's batch: the requests and visits of the observatory, but none of those
-    // where they are a superior of an observed teacher.
-    let mut batch = Vec::new();
-    if referent {
-        for line in store::observatories::visits::of_person(&state.db, person, 500).await? {
-            if line.observatory_id == observatory.id
-                && !store::observatories::visits::superior_of_any(&state.db, person, &line.observed)
-                    .await?
-            {
-                batch.push(line);
-            }
-        }
-    }
+    // The referent's batch: the requests and visits of the observatory (none of those where
+    // they are a superior of an observed teacher).
+    let batch = if referent {
+        let mut lines = store::observatories::visits::of_person(&state.db, person, 500).await?;
+        lines.retain(|l| l.observatory_id == observatory.id);
+        lines
+    } else {
+        Vec::new()
+    };
     let offer = observatories::offer(&state.db, observatory.id(), person).await?;
     let page = ObservatoryPage {
         layout: Layout::new(ctx, observatory.name.clone()),
@@ -337,16 +350,7 @@ pub async fn figures_csv(
     RequireUser(person): RequireUser,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    let actor = crate::extractors::actor(Some(&person));
-    let (observatory, roles) = observatory_for(&state, actor, id, Action::View).await?;
-    allow(
-        actor,
-        Action::View,
-        Resource::ObservatoryFigures {
-            pilot: roles.contains(&Role::Pilot),
-        },
-    )?;
-    let figures = observatories::figures(&state.db, observatory.id()).await?;
+    let figures = figures_for(&state, crate::extractors::actor(Some(&person)), id).await?;
     let mut csv = String::from("indicateur;valeur\r\n");
     csv.push_str(&format!(
         "demandes en attente;{}\r\n",

@@ -305,13 +305,7 @@ async fn visits_page(
     feed: Option<String>,
 ) -> Result<Response, AppError> {
     let person = ctx.actor().person.ok_or(AppError::Unauthorized)?;
-    let mut lines = Vec::new();
-    for line in visits::of_person(&state.db, person, 200).await? {
-        // A superior of an observed teacher sees none of it, even a request they made.
-        if !visits::superior_of_any(&state.db, person, &line.observed).await? {
-            lines.push(line);
-        }
-    }
+    let lines = visits::of_person(&state.db, person, 200).await?;
     let has_feed = visits::has_calendar_feed(&state.db, person).await?;
     let base = state.settings.public_url.trim_end_matches('/').to_owned();
     render(&VisitsPage::new(
@@ -349,8 +343,8 @@ pub(crate) fn event(state: &AppState, visit: &Visit) -> Option<Event> {
             "Observatoire « {} ». Problématique : {}\nBinôme : {}\nEnseignant(s) observé(s) : {}",
             visit.observatory_name,
             visit.focus,
-            names(&visit.observers),
-            names(&visit.observed)
+            visits::names(&visit.observers),
+            visits::names(&visit.observed)
         ),
         location: format!("{} ({})", visit.establishment, visit.uai),
         url: format!("{base}/visites/{}", visit.id.0),
@@ -362,14 +356,6 @@ pub(crate) fn event(state: &AppState, visit: &Visit) -> Option<Event> {
             .collect(),
         cancelled: visit.state == VisitState::Cancelled,
     })
-}
-
-fn names(people: &[visits::Participant]) -> String {
-    people
-        .iter()
-        .map(|p| p.name.as_str())
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 fn ics(body: String, filename: &str) -> Response {
@@ -524,6 +510,12 @@ pub(crate) async fn schedule_visit(
         ));
     }
     visits::schedule(&state.db, visit.id, starts_at, ends_at).await?;
+    send_invitation(state, &visit).await
+}
+
+/// Mails the visit's participants its calendar event (by the job queue): an invitation, or a
+/// cancellation.
+async fn send_invitation(state: &AppState, visit: &Visit) -> Result<(), AppError> {
     store::jobs::enqueue(
         &state.db,
         crate::jobs::VISIT_INVITATION,
@@ -532,6 +524,59 @@ pub(crate) async fn schedule_visit(
     .await?;
     state.jobs_wakeup.notify_one();
     Ok(())
+}
+
+/// The referent swaps an observer for another who meets the hard rules.
+pub(crate) async fn swap_observer(
+    state: &AppState,
+    actor: Actor,
+    id: i64,
+    out: PersonId,
+    replacement: PersonId,
+) -> Result<(), AppError> {
+    let (visit, _) = visit_for(state, actor, id, Action::ManageMembers).await?;
+    Ok(visits::swap(&state.db, visit.id, out, replacement).await?)
+}
+
+/// Moves the visit on: cancelled (the referent; a dated visit leaves its participants'
+/// calendars) or observed (the binôme).
+pub(crate) async fn advance_visit(
+    state: &AppState,
+    actor: Actor,
+    id: i64,
+    event: VisitEvent,
+) -> Result<(), AppError> {
+    let action = match event {
+        VisitEvent::Cancel | VisitEvent::Schedule => Action::ManageMembers,
+        VisitEvent::Observe => Action::Edit,
+        VisitEvent::StartAnalysis | VisitEvent::Close => Action::Contribute,
+    };
+    let (visit, _) = visit_for(state, actor, id, action).await?;
+    visits::advance(&state.db, visit.id, event).await?;
+    if event == VisitEvent::Cancel && visit.starts_at.is_some() {
+        send_invitation(state, &visit).await?;
+    }
+    Ok(())
+}
+
+/// Records a training need the visit brought out (the binôme or the observed teachers),
+/// during or after its analysis.
+pub(crate) async fn record_need(
+    state: &AppState,
+    actor: Actor,
+    id: i64,
+    (theme, public, level): (&str, &str, &str),
+) -> Result<(i64, TrainingNeed), AppError> {
+    let (visit, _) = visit_for(state, actor, id, Action::Contribute).await?;
+    if !matches!(visit.state, VisitState::Analysis | VisitState::Closed) {
+        return Err(AppError::BadRequest(
+            "les besoins de formation se notent pendant ou après l'analyse".to_owned(),
+        ));
+    }
+    let need =
+        TrainingNeed::parse(theme, public, level).map_err(|e| AppError::BadRequest(e.message))?;
+    let id = visits::add_need(&state.db, &visit, &need).await?;
+    Ok((id, need))
 }
 
 pub async fn schedule(
@@ -561,15 +606,14 @@ pub async fn swap(
     Path(id): Path<i64>,
     CsrfForm(form): CsrfForm<SwapForm>,
 ) -> Result<Response, AppError> {
-    let (visit, _) = visit_for(&state, ctx.actor(), id, Action::ManageMembers).await?;
-    let change = visits::swap(
-        &state.db,
-        visit.id,
+    let change = swap_observer(
+        &state,
+        ctx.actor(),
+        id,
         PersonId(form.out),
         PersonId(form.replacement),
     )
-    .await
-    .map_err(AppError::from);
+    .await;
     act(&state, &ctx, id, change, format!("/visites/{id}")).await
 }
 
@@ -580,27 +624,12 @@ pub async fn advance(
     Path((id, step)): Path<(i64, String)>,
     CsrfForm(_): CsrfForm<NoFields>,
 ) -> Result<Response, AppError> {
-    let (event, action) = match step.as_str() {
-        "annuler" => (VisitEvent::Cancel, Action::ManageMembers),
-        "observee" => (VisitEvent::Observe, Action::Edit),
+    let event = match step.as_str() {
+        "annuler" => VisitEvent::Cancel,
+        "observee" => VisitEvent::Observe,
         _ => return Err(AppError::NotFound),
     };
-    let (visit, _) = visit_for(&state, ctx.actor(), id, action).await?;
-    let change = async {
-        visits::advance(&state.db, visit.id, event).await?;
-        // A dated visit that is cancelled leaves its participants' calendars.
-        if event == VisitEvent::Cancel && visit.starts_at.is_some() {
-            store::jobs::enqueue(
-                &state.db,
-                crate::jobs::VISIT_INVITATION,
-                &visit.id.0.to_string(),
-            )
-            .await?;
-            state.jobs_wakeup.notify_one();
-        }
-        Ok::<_, AppError>(())
-    }
-    .await;
+    let change = advance_visit(&state, ctx.actor(), id, event).await;
     act(&state, &ctx, id, change, format!("/visites/{id}")).await
 }
 
@@ -632,19 +661,25 @@ pub struct ObservationForm {
     pub notes: String,
 }
 
-/// Saves the grid as the binôme sends it (the API does the same, item by item, as it is typed).
+/// Saves the grid as the binôme sends it (the page's script sends it as it is typed);
+/// answers the observation as saved.
 pub(crate) async fn save_observation(
     state: &AppState,
     actor: Actor,
     id: i64,
     items: &[(String, String, Option<u32>)],
     notes: &str,
-) -> Result<i64, AppError> {
+) -> Result<visits::Observation, AppError> {
     let (visit, _) = visit_for(state, actor, id, Action::Edit).await?;
     let person = actor.person.ok_or(AppError::Unauthorized)?;
     let (items, notes) =
         parse_observation(items, notes).map_err(|e| AppError::BadRequest(e.message))?;
-    Ok(visits::save_observation(&state.db, visit.id, &items, &notes, person).await?)
+    let at = visits::save_observation(&state.db, visit.id, &items, &notes, person).await?;
+    Ok(visits::Observation {
+        items,
+        notes,
+        updated_at: Some(at),
+    })
 }
 
 pub async fn save_observation_form(
@@ -701,15 +736,14 @@ pub async fn save_observation_form(
     }
 }
 
-/// Writes the analysis (the binôme and the observed teachers, together).
+/// Writes the analysis of a visit the caller contributes to (`visit_for` with
+/// `Action::Contribute`): the binôme and the observed teachers, together.
 pub(crate) async fn save_analysis(
     state: &AppState,
-    actor: Actor,
-    id: i64,
+    visit: &Visit,
+    person: PersonId,
     body: &str,
 ) -> Result<(), AppError> {
-    let (visit, _) = visit_for(state, actor, id, Action::Contribute).await?;
-    let person = actor.person.ok_or(AppError::Unauthorized)?;
     let body = body.trim();
     if body.chars().count() > 50_000 {
         return Err(AppError::BadRequest(
@@ -717,16 +751,6 @@ pub(crate) async fn save_analysis(
         ));
     }
     Ok(visits::save_analysis(&state.db, visit.id, body, person).await?)
-}
-
-/// One side agrees to the analysis as it reads now.
-pub(crate) async fn agree_analysis(
-    state: &AppState,
-    actor: Actor,
-    id: i64,
-) -> Result<VisitState, AppError> {
-    let (visit, part) = visit_for(state, actor, id, Action::Contribute).await?;
-    Ok(visits::agree(&state.db, visit.id, part).await?)
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -741,7 +765,9 @@ pub async fn analysis(
     Path(id): Path<i64>,
     CsrfForm(form): CsrfForm<AnalysisForm>,
 ) -> Result<Response, AppError> {
-    let change = save_analysis(&state, ctx.actor(), id, &form.body).await;
+    let (visit, _) = visit_for(&state, ctx.actor(), id, Action::Contribute).await?;
+    let person = ctx.actor().person.ok_or(AppError::Unauthorized)?;
+    let change = save_analysis(&state, &visit, person, &form.body).await;
     act(&state, &ctx, id, change, format!("/visites/{id}#analyse")).await
 }
 
@@ -751,7 +777,11 @@ pub async fn agree(
     Path(id): Path<i64>,
     CsrfForm(_): CsrfForm<NoFields>,
 ) -> Result<Response, AppError> {
-    let change = agree_analysis(&state, ctx.actor(), id).await.map(|_| ());
+    let (visit, part) = visit_for(&state, ctx.actor(), id, Action::Contribute).await?;
+    let change = visits::agree(&state.db, visit.id, part)
+        .await
+        .map(|_| ())
+        .map_err(AppError::from);
     act(&state, &ctx, id, change, format!("/visites/{id}#analyse")).await
 }
 
@@ -772,19 +802,14 @@ pub async fn need(
     Path(id): Path<i64>,
     CsrfForm(form): CsrfForm<NeedForm>,
 ) -> Result<Response, AppError> {
-    let (visit, _) = visit_for(&state, ctx.actor(), id, Action::Contribute).await?;
-    let change = async {
-        if !matches!(visit.state, VisitState::Analysis | VisitState::Closed) {
-            return Err(AppError::BadRequest(
-                "les besoins de formation se notent pendant ou après l'analyse".to_owned(),
-            ));
-        }
-        let need = TrainingNeed::parse(&form.theme, &form.public, &form.level)
-            .map_err(|e| AppError::BadRequest(e.message))?;
-        visits::add_need(&state.db, &visit, &need).await?;
-        Ok(())
-    }
-    .await;
+    let change = record_need(
+        &state,
+        ctx.actor(),
+        id,
+        (&form.theme, &form.public, &form.level),
+    )
+    .await
+    .map(|_| ());
     act(&state, &ctx, id, change, format!("/visites/{id}#suites")).await
 }
 
