@@ -11,12 +11,13 @@ export async function launch(base, password) {
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
       '--disable-component-update', '--disable-sync'],
   });
-  const newPage = async () => {
-    const context = await browser.newContext({ locale: 'fr-FR' });
+  // `options`: those of a browser context (a tablet's viewport and touch, for instance).
+  const newPage = async (options = {}) => {
+    const context = await browser.newContext({ locale: 'fr-FR', ...options });
     return context.newPage();
   };
-  const signIn = async (email) => {
-    const page = await newPage();
+  const signIn = async (email, options = {}) => {
+    const page = await newPage(options);
     await page.goto(base + '/connexion');
     await page.getByLabel('Adresse électronique').fill(email);
     await page.getByLabel('Mot de passe', { exact: true }).fill(password);

@@ -77,12 +77,18 @@ test('a visit from its request to its closed analysis, unseen by the superior', 
   await checkAccessibility(referent);
 
   // The new observer fills the grid: it saves as it is typed.
-  const observer = await signIn(email(code));
+  // On a tablet held upright: the grid fits the screen and its fields are big enough to touch.
+  const observer = await signIn(email(code), { viewport: { width: 768, height: 1024 }, hasTouch: true, isMobile: true });
   await observer.goto(base + '/visites');
   await checkAccessibility(observer);
   await observer.goto(base + visit);
   await observer.getByRole('link', { name: "Ouvrir la grille d'observation" }).click();
   await observer.waitForURL('**/observation');
+  assert.ok(await observer.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'no sideways scrolling');
+  for (const field of ['Catégorie du nouvel élément', 'Nouvel élément', 'Notes libres']) {
+    const box = await observer.getByLabel(field, { exact: true }).boundingBox();
+    assert.ok(box.height >= 40, `${field}: ${box.height} px high`);
+  }
   await observer.getByLabel('Catégorie du nouvel élément').selectOption('geste');
   await observer.getByLabel('Nouvel élément', { exact: true }).fill('Fait reformuler la consigne par un élève');
   await assert.doesNotReject(observer.getByRole('status').filter({ hasText: 'Enregistré à' }).waitFor());

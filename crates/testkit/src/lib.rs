@@ -73,6 +73,8 @@ pub struct TestApp {
     pub address: SocketAddr,
     pub db: Db,
     pub fresh: FreshDatabase,
+    /// The server's state, for what runs outside requests (the daily tasks).
+    pub state: AppState,
     /// A client that keeps cookies and does not follow redirects.
     pub client: reqwest::Client,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
@@ -96,13 +98,14 @@ impl TestApp {
         let blobs = media::BlobStore::local(&fresh.dir.path().join("blobs"))?;
         let state = AppState::new(db.clone(), settings, mailer, search, blobs);
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        tokio::spawn(web::launch(state, listener, async {
+        tokio::spawn(web::launch(state.clone(), listener, async {
             let _ = rx.await;
         }));
         Ok(Self {
             address,
             db,
             fresh,
+            state,
             client: client()?,
             shutdown: Some(tx),
         })

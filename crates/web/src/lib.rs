@@ -15,6 +15,7 @@ mod state;
 mod views;
 mod ws;
 
+pub use jobs::remind_visits;
 pub use state::{AppState, WebSettings};
 
 use std::future::Future;

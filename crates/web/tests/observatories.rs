@@ -572,6 +572,70 @@ async fn a_visit_goes_from_request_to_closed_analysis_through_the_api() -> anyho
     Ok(())
 }
 
+#[tokio::test]
+async fn participants_are_reminded_by_mail_once_before_the_visit() -> anyhow::Result<()> {
+    let app = TestApp::spawn().await?;
+    let c = cast(&app).await?;
+    let (observatory, _) = observatory_with_request(&app, &c).await?;
+    let (_, assignment) = api(
+        &app,
+        Method::POST,
+        &format!("/api/v1/observatories/{observatory}/assignments"),
+        &c.referent.token,
+        None,
+    )
+    .await?;
+    let visit = assignment["visits"][0]["id"].as_i64().unwrap_or_default();
+    let rfc3339 = |t: i64| {
+        time::OffsetDateTime::from_unix_timestamp(t)
+            .ok()
+            .and_then(|t| {
+                t.format(&time::format_description::well_known::Rfc3339)
+                    .ok()
+            })
+            .unwrap_or_default()
+    };
+    // Nothing is due while the visit is in two weeks.
+    let in_two_weeks = store::now() + 14 * 86_400;
+    let (status, _) = api(
+        &app,
+        Method::PATCH,
+        &format!("/api/v1/visits/{visit}"),
+        &c.referent.token,
+        Some(json!({"starts_at": rfc3339(in_two_weeks), "ends_at": rfc3339(in_two_weeks + 3_600)})),
+    )
+    .await?;
+    assert_eq!(status, StatusCode::OK);
+    let invitations = wait_for_mails(&app, 3).await?.len();
+    assert_eq!(web::remind_visits(&app.state).await?, 0);
+    // Tomorrow: each participant is reminded, once.
+    let tomorrow = store::now() + 86_400;
+    let (status, _) = api(
+        &app,
+        Method::PATCH,
+        &format!("/api/v1/visits/{visit}"),
+        &c.referent.token,
+        Some(json!({"starts_at": rfc3339(tomorrow), "ends_at": rfc3339(tomorrow + 3_600)})),
+    )
+    .await?;
+    assert_eq!(status, StatusCode::OK);
+    wait_for_mails(&app, invitations + 3).await?;
+    std::fs::remove_dir_all(app.outbox())?;
+    std::fs::create_dir_all(app.outbox())?;
+    assert_eq!(web::remind_visits(&app.state).await?, 1);
+    let reminders = wait_for_mails(&app, 3).await?;
+    assert_eq!(reminders.len(), 3, "the binôme and the observed teacher");
+    assert!(
+        reminders
+            .iter()
+            .all(|m| m.contains("BEGIN:VCALENDAR") || m.contains("text/calendar"))
+    );
+    assert!(reminders.iter().any(|m| m.contains(&c.observed.email)));
+    assert!(!reminders.iter().any(|m| m.contains(&c.ien.email)));
+    assert_eq!(web::remind_visits(&app.state).await?, 0, "once");
+    Ok(())
+}
+
 /// A page's text, its HTML entities for quotes read back.
 async fn text(answer: reqwest::Response) -> anyhow::Result<String> {
     Ok(answer
