@@ -419,10 +419,19 @@ pub(crate) async fn rule_requests(
     Ok(requests)
 }
 
-/// Runs the solver on the observatory's pending requests as one batch, and records what it
-/// proposes: a visit "proposed" for each binôme, the reason for each request that waits.
-/// A request whose observed teachers have not all consented waits for them.
-pub async fn assign(db: &Db, id: ObservatoryId, weights: &Weights) -> Result<Vec<Outcome>> {
+/// What the solver works on for an observatory: its pending requests whose observed teachers
+/// have all consented (`ready`, and the same as the rules see them: `requests`), its
+/// observers, and the requests still waiting for a consent.
+#[derive(Debug, Clone)]
+pub struct Batch {
+    pub ready: Vec<visits::Pending>,
+    pub requests: Vec<Request>,
+    pub observers: Vec<Observer>,
+    pub unconsented: Vec<visits::Pending>,
+}
+
+/// Reads the observatory's batch for the solver.
+pub async fn batch(db: &Db, id: ObservatoryId) -> Result<Batch> {
     let observatory = get(db, id).await?;
     let (ready, unconsented): (Vec<_>, Vec<_>) = visits::pending(db, id)
         .await?
@@ -430,6 +439,24 @@ pub async fn assign(db: &Db, id: ObservatoryId, weights: &Weights) -> Result<Vec
         .partition(|r| r.awaiting_consent.is_empty());
     let observers = observers(db, id, None).await?;
     let requests = rule_requests(db, &observatory.theme, &ready).await?;
+    Ok(Batch {
+        ready,
+        requests,
+        observers,
+        unconsented,
+    })
+}
+
+/// Runs the solver on the observatory's pending requests as one batch, and records what it
+/// proposes: a visit "proposed" for each binôme, the reason for each request that waits.
+/// A request whose observed teachers have not all consented waits for them.
+pub async fn assign(db: &Db, id: ObservatoryId, weights: &Weights) -> Result<Vec<Outcome>> {
+    let Batch {
+        ready,
+        requests,
+        observers,
+        unconsented,
+    } = batch(db, id).await?;
     let assignment = solve(&requests, &observers, weights);
     let mut outcomes = Vec::with_capacity(ready.len() + unconsented.len());
     for request in &unconsented {
