@@ -35,4 +35,5 @@ typed_id!(
     ObservatoryId,
     VisitRequestId,
     VisitId,
+    AssessmentId,
 );

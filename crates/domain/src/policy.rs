@@ -89,6 +89,9 @@ pub enum Resource {
     Territories,
     /// One territory, with the caller's role in it.
     Territory { role: Option<TerritoryRole> },
+    /// A territory's own work (its maturity assessments, launch steps, groups' deliverables):
+    /// its members read it and contribute, its coordinators decide (agree the levels).
+    TerritoryWork { role: Option<TerritoryRole> },
     /// A person's account and personal data.
     Person { id: PersonId },
     /// The practice library (writing a new practice).
@@ -213,6 +216,11 @@ pub fn can(actor: Actor, action: Action, resource: Resource) -> bool {
             Action::Edit | Action::ManageMembers => role == Some(TerritoryRole::Coordinator),
             Action::Create | Action::Delete | Action::Contribute | Action::Moderate => false,
         },
+        Resource::TerritoryWork { role } => match action {
+            Action::View | Action::Contribute => role.is_some(),
+            Action::Edit | Action::ManageMembers => role == Some(TerritoryRole::Coordinator),
+            Action::Create | Action::Delete | Action::Moderate => false,
+        },
         Resource::Person { id } => {
             actor.person == Some(id)
                 && matches!(action, Action::View | Action::Edit | Action::Delete)
@@ -293,6 +301,35 @@ mod tests {
 
     const ME: PersonId = PersonId(1);
     const OTHER: PersonId = PersonId(2);
+
+    #[test]
+    fn a_territorys_work_is_for_its_members_and_decided_by_its_coordinators() {
+        let work = |role| Resource::TerritoryWork { role };
+        let person = Actor::person(ME, false);
+        use Action::*;
+        // (actor, role, [View, Contribute, Edit, Create, Delete])
+        let rows: &[(&str, Actor, Option<TerritoryRole>, [bool; 5])] = &[
+            ("anonymous", Actor::ANONYMOUS, None, [false; 5]),
+            ("outsider", person, None, [false; 5]),
+            (
+                "member",
+                person,
+                Some(TerritoryRole::Member),
+                [true, true, false, false, false],
+            ),
+            (
+                "coordinator",
+                person,
+                Some(TerritoryRole::Coordinator),
+                [true, true, true, false, false],
+            ),
+            ("admin", Actor::person(OTHER, true), None, [true; 5]),
+        ];
+        for (name, actor, role, expected) in rows {
+            let got = [View, Contribute, Edit, Create, Delete].map(|a| can(*actor, a, work(*role)));
+            assert_eq!(&got, expected, "{name}");
+        }
+    }
 
     #[test]
     fn matrix() {

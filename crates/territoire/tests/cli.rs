@@ -394,6 +394,22 @@ async fn demo_fills_an_empty_database_only() -> anyhow::Result<()> {
         states,
         [Some("closed".to_owned()), Some("proposed".to_owned())]
     );
+    // OTA62's maturity: two assessments agreed, the later one higher, and an open one the
+    // demo teacher has not answered.
+    let maturity = store::territories::maturity::list(
+        &db,
+        domain::ids::TerritoryId(observatory.id),
+        Some(teacher_id),
+    )
+    .await?;
+    assert_eq!(maturity.len(), 3);
+    assert!(maturity[0].agreed.is_none() && maturity[0].mine.is_none());
+    assert!(maturity[0].answers >= 3);
+    let agreed: Vec<_> = maturity[1..]
+        .iter()
+        .filter_map(|a| a.agreed.as_ref().map(|(levels, _)| levels.0))
+        .collect();
+    assert_eq!(agreed, [[2, 3, 2, 2, 2], [1, 2, 1, 1, 1]]);
     assert_eq!(
         store::spaces::members(&db, space).await?.len(),
         domain::accounts::Function::ALL.len() + 1

@@ -203,6 +203,17 @@ pub fn location(answer: &reqwest::Response) -> String {
         .to_owned()
 }
 
+/// A page's text with askama's escapes undone, for comparisons with French text.
+pub async fn text(answer: reqwest::Response) -> anyhow::Result<String> {
+    Ok(answer
+        .text()
+        .await?
+        .replace("&#39;", "'")
+        .replace("&#x27;", "'")
+        .replace("&quot;", "\"")
+        .replace("&amp;", "&"))
+}
+
 pub fn csrf_of(page: &str) -> Option<String> {
     let start = page.find("name=\"csrf\" value=\"")? + "name=\"csrf\" value=\"".len();
     let end = page[start..].find('"')? + start;

@@ -161,7 +161,7 @@ pub fn sentence(text: &str) -> String {
     format!("{}.", capitalize(text))
 }
 
-fn capitalize(text: &str) -> String {
+pub(crate) fn capitalize(text: &str) -> String {
     let mut chars = text.chars();
     chars
         .next()

@@ -222,6 +222,14 @@ pub fn router(state: AppState) -> Router {
         .route("/territoires", get(territories::list))
         .route("/territoires/{slug}", get(territories::show))
         .route(
+            "/territoires/{slug}/maturite",
+            get(territories::maturity::show).post(territories::maturity::answer),
+        )
+        .route(
+            "/territoires/{slug}/maturite/{id}/accord",
+            post(territories::maturity::agree),
+        )
+        .route(
             "/connexion",
             get(accounts::login_form).post(accounts::login),
         )

@@ -10,7 +10,7 @@ use domain::ids::PersonId;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use store::accounts::NewPerson;
-use testkit::{TestApp, client, location, sample_annuaire};
+use testkit::{TestApp, client, location, sample_annuaire, text};
 
 const PASSWORD: &str = "une phrase de passe";
 
@@ -634,17 +634,6 @@ async fn participants_are_reminded_by_mail_once_before_the_visit() -> anyhow::Re
     assert!(!reminders.iter().any(|m| m.contains(&c.ien.email)));
     assert_eq!(web::remind_visits(&app.state).await?, 0, "once");
     Ok(())
-}
-
-/// A page's text, its HTML entities for quotes read back.
-async fn text(answer: reqwest::Response) -> anyhow::Result<String> {
-    Ok(answer
-        .text()
-        .await?
-        .replace("&#39;", "'")
-        .replace("&#x27;", "'")
-        .replace("&quot;", "\"")
-        .replace("&amp;", "&"))
 }
 
 /// The `.eml` files of the outbox, once there are at least `count`.

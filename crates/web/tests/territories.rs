@@ -4,7 +4,7 @@ use domain::accounts::Function;
 use domain::policy::TerritoryRole;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use testkit::{TestApp, sample_annuaire};
+use testkit::{TestApp, sample_annuaire, text};
 
 #[tokio::test]
 async fn only_administrators_create_territories() -> anyhow::Result<()> {
@@ -180,5 +180,434 @@ async fn a_large_territory_lists_its_first_establishments_and_counts_all() -> an
     assert!(page.contains("205 établissement(s)"));
     assert!(page.contains("Les 200 premiers, par ordre alphabétique"));
     assert!(page.contains("École 199 du réseau") && !page.contains("École 200 du réseau"));
+    Ok(())
+}
+
+const PASSWORD: &str = "une phrase de passe";
+
+/// A territory with a coordinator, two members and an outsider: their ids and API tokens.
+struct Team {
+    territory: domain::ids::TerritoryId,
+    coordinator: (domain::ids::PersonId, String),
+    members: [(domain::ids::PersonId, String); 2],
+    outsider: (domain::ids::PersonId, String),
+}
+
+async fn team(app: &TestApp) -> anyhow::Result<Team> {
+    let territory = store::territories::create(
+        &app.db,
+        &domain::territories::NewTerritory::parse("Territoire apprenant de Lens", "")?,
+    )
+    .await?;
+    let mut people = Vec::new();
+    for (email, role) in [
+        ("coordination@ac-lille.fr", Some(TerritoryRole::Coordinator)),
+        ("membre1@ac-lille.fr", Some(TerritoryRole::Member)),
+        ("membre2@ac-lille.fr", Some(TerritoryRole::Member)),
+        ("exterieur@ac-lille.fr", None),
+    ] {
+        let id = app
+            .create_person(email, Function::Enseignant2d, PASSWORD, false)
+            .await?;
+        if let Some(role) = role {
+            store::territories::set_member(&app.db, territory, id, role).await?;
+        }
+        people.push((id, store::accounts::create_api_token(&app.db, id).await?));
+    }
+    let mut people = people.into_iter();
+    let mut next = || people.next().ok_or_else(|| anyhow::anyhow!("four people"));
+    Ok(Team {
+        territory,
+        coordinator: next()?,
+        members: [next()?, next()?],
+        outsider: next()?,
+    })
+}
+
+fn levels(values: [i64; 5]) -> Value {
+    json!({
+        "collectif": values[0], "equipe-direction": values[1], "objets-travail": values[2],
+        "partenaires": values[3], "structuration": values[4]
+    })
+}
+
+#[tokio::test]
+async fn members_assess_maturity_alone_and_coordinators_agree_through_the_api() -> anyhow::Result<()>
+{
+    let app = TestApp::spawn().await?;
+    let grid: Value = app
+        .client
+        .get(app.url("/api/v1/maturity-grid"))
+        .send()
+        .await?
+        .json()
+        .await?;
+    assert_eq!(grid["dimensions"].as_array().map(Vec::len), Some(5));
+    assert_eq!(grid["dimensions"][3]["key"], "partenaires");
+    assert_eq!(
+        grid["dimensions"][3]["levels"][0]["descriptor"],
+        "Offre et demande"
+    );
+    assert_eq!(
+        grid["dimensions"][0]["levels"][4]["name"],
+        "Réseau de réflexion et de travail"
+    );
+
+    let team = team(&app).await?;
+    let url = app.url(&format!(
+        "/api/v1/territories/{}/maturity-assessments",
+        team.territory
+    ));
+    let get = |token: &str| app.client.get(&url).bearer_auth(token).send();
+    let post =
+        |token: &str, body: Value| app.client.post(&url).bearer_auth(token).json(&body).send();
+    assert_eq!(
+        app.client.get(&url).send().await?.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(get(&team.outsider.1).await?.status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        app.client
+            .get(app.url("/api/v1/territories/999/maturity-assessments"))
+            .bearer_auth(&team.members[0].1)
+            .send()
+            .await?
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    let empty: Value = get(&team.members[0].1).await?.json().await?;
+    assert_eq!(empty, json!([]));
+
+    // Bad answers are refused in French and change nothing.
+    let outsider = post(&team.outsider.1, json!({"levels": levels([1; 5])})).await?;
+    assert_eq!(outsider.status(), StatusCode::FORBIDDEN);
+    for (body, message) in [
+        (
+            json!({"levels": {"collectif": 2}}),
+            "donnez un niveau de 1 à 5 pour « Équipe de direction »",
+        ),
+        (
+            json!({"levels": levels([2, 6, 2, 2, 2])}),
+            "le niveau de « Équipe de direction » doit être compris entre 1 et 5",
+        ),
+        (
+            json!({"levels": {"ambiance": 3}}),
+            "la dimension « ambiance » n'existe pas dans la grille",
+        ),
+    ] {
+        let refused = post(&team.members[0].1, body).await?;
+        assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+        let body: Value = refused.json().await?;
+        assert_eq!(body["error"], "bad_request");
+        assert!(
+            body["message"]
+                .as_str()
+                .is_some_and(|m| m.to_lowercase().contains(&message.to_lowercase())),
+            "{body}"
+        );
+    }
+    assert_eq!(
+        get(&team.members[0].1).await?.json::<Value>().await?,
+        json!([])
+    );
+
+    // Two answers: no spread yet (they could be told apart); the third shows it.
+    let first = post(
+        &team.members[0].1,
+        json!({"levels": levels([1, 2, 2, 1, 1])}),
+    )
+    .await?;
+    assert_eq!(first.status(), StatusCode::CREATED);
+    let first: Value = first.json().await?;
+    let assessment = first["assessment_id"].as_i64().unwrap_or_default();
+    assert_eq!(first["levels"]["equipe-direction"], 2);
+    post(
+        &team.members[1].1,
+        json!({"levels": levels([2, 2, 3, 1, 1])}),
+    )
+    .await?;
+    let list: Value = get(&team.members[1].1).await?.json().await?;
+    assert_eq!(list[0]["answers"], 2);
+    assert_eq!(list[0]["spread"], Value::Null);
+    assert_eq!(list[0]["mine"], levels([2, 2, 3, 1, 1]));
+    let third = post(
+        &team.coordinator.1,
+        json!({"levels": levels([2, 3, 3, 2, 1])}),
+    )
+    .await?;
+    let third: Value = third.json().await?;
+    assert_eq!(third["assessment_id"].as_i64(), Some(assessment));
+    let list: Value = get(&team.members[0].1).await?.json().await?;
+    assert_eq!(list[0]["answers"], 3);
+    assert_eq!(list[0]["spread"]["collectif"], json!([1, 2, 0, 0, 0]));
+    assert_eq!(list[0]["spread"]["objets-travail"], json!([0, 1, 2, 0, 0]));
+    assert_eq!(list[0]["mine"], levels([1, 2, 2, 1, 1]));
+    assert_eq!(list[0]["agreed_levels"], Value::Null);
+    // Nobody's answer is named: the JSON holds no person id but the caller's own levels.
+    let raw = list.to_string();
+    assert!(!raw.contains("person") && !raw.contains("membre2"), "{raw}");
+
+    // Only coordinators agree, once.
+    let agreement = app.url(&format!(
+        "/api/v1/territories/{}/maturity-assessments/{assessment}/agreement",
+        team.territory
+    ));
+    let agree = |token: &str, body: Value| {
+        app.client
+            .post(&agreement)
+            .bearer_auth(token)
+            .json(&body)
+            .send()
+    };
+    let body = json!({
+        "levels": levels([2, 2, 3, 1, 1]),
+        "evidence": {"objets-travail": "[Le conseil pédagogique commun](/pratiques/conseil-commun)"}
+    });
+    assert_eq!(
+        agree(&team.members[0].1, body.clone()).await?.status(),
+        StatusCode::FORBIDDEN
+    );
+    let unknown = agree(
+        &team.coordinator.1,
+        json!({"levels": levels([2; 5]), "evidence": {"ambiance": "x"}}),
+    )
+    .await?;
+    assert_eq!(unknown.status(), StatusCode::BAD_REQUEST);
+    let agreed = agree(&team.coordinator.1, body.clone()).await?;
+    assert_eq!(agreed.status(), StatusCode::OK);
+    let agreed: Value = agreed.json().await?;
+    assert_eq!(agreed["agreed_levels"], levels([2, 2, 3, 1, 1]));
+    assert_eq!(
+        agreed["evidence"]["objets-travail"],
+        "[Le conseil pédagogique commun](/pratiques/conseil-commun)"
+    );
+    assert!(agreed["agreed_at"].as_i64().is_some());
+    let again = agree(&team.coordinator.1, body).await?;
+    assert_eq!(again.status(), StatusCode::CONFLICT);
+
+    // The next answer opens a new assessment; the agreed one stays in the history.
+    let next: Value = post(&team.members[1].1, json!({"levels": levels([3; 5])}))
+        .await?
+        .json()
+        .await?;
+    assert_ne!(next["assessment_id"].as_i64(), Some(assessment));
+    let list: Value = get(&team.outsider.1).await?.json().await?;
+    assert_eq!(list["error"], "forbidden");
+    let list: Value = get(&team.coordinator.1).await?.json().await?;
+    assert_eq!(list.as_array().map(Vec::len), Some(2));
+    assert_eq!(list[0]["agreed_at"], Value::Null);
+    assert_eq!(list[1]["id"].as_i64(), Some(assessment));
+    Ok(())
+}
+
+async fn sign_in(app: &TestApp, email: &str) -> anyhow::Result<reqwest::Client> {
+    let client = testkit::client()?;
+    app.login(&client, email, PASSWORD).await?;
+    Ok(client)
+}
+
+#[tokio::test]
+async fn the_maturity_page_works_without_javascript() -> anyhow::Result<()> {
+    let app = TestApp::spawn().await?;
+    let team = team(&app).await?;
+    let slug = "territoire-apprenant-de-lens";
+    let page = format!("/territoires/{slug}/maturite");
+    let coordinator = sign_in(&app, "coordination@ac-lille.fr").await?;
+    let member = sign_in(&app, "membre1@ac-lille.fr").await?;
+    let outsider = sign_in(&app, "exterieur@ac-lille.fr").await?;
+
+    // The territory's page leads its members to the grid; others are refused.
+    let home = text(
+        member
+            .get(app.url(&format!("/territoires/{slug}")))
+            .send()
+            .await?,
+    )
+    .await?;
+    assert!(home.contains(&format!("href=\"{page}\"")));
+    let home = text(
+        outsider
+            .get(app.url(&format!("/territoires/{slug}")))
+            .send()
+            .await?,
+    )
+    .await?;
+    assert!(!home.contains(&format!("href=\"{page}\"")));
+    assert_eq!(
+        outsider.get(app.url(&page)).send().await?.status(),
+        StatusCode::FORBIDDEN
+    );
+    let anonymous = app.client.get(app.url(&page)).send().await?;
+    assert_eq!(anonymous.status(), StatusCode::SEE_OTHER);
+    assert!(testkit::location(&anonymous).starts_with("/connexion"));
+
+    let empty = text(member.get(app.url(&page)).send().await?).await?;
+    assert!(empty.contains("Aucune auto-évaluation n'est ouverte"));
+    assert!(
+        empty.contains("Offre et demande"),
+        "the grid is on the page"
+    );
+    assert!(
+        !empty.contains("Arrêter les niveaux"),
+        "members do not agree"
+    );
+
+    // A missing dimension: a French error, the other choices kept.
+    let refused = app
+        .submit(
+            &member,
+            &page,
+            &page,
+            &[
+                ("collectif", "3"),
+                ("equipe-direction", "2"),
+                ("objets-travail", "2"),
+                ("partenaires", "1"),
+            ],
+        )
+        .await?;
+    assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+    let refused = text(refused).await?;
+    assert!(
+        refused.contains("Donnez un niveau de 1 à 5 pour « Structuration »"),
+        "{refused}"
+    );
+    assert!(refused.contains("id=\"r-collectif-3\" name=\"collectif\" value=\"3\" checked"));
+    assert!(
+        store::territories::maturity::list(&app.db, team.territory, None)
+            .await?
+            .is_empty()
+    );
+
+    let answer = |levels: [&'static str; 5]| {
+        [
+            ("collectif", levels[0]),
+            ("equipe-direction", levels[1]),
+            ("objets-travail", levels[2]),
+            ("partenaires", levels[3]),
+            ("structuration", levels[4]),
+        ]
+    };
+    let saved = app
+        .submit(&member, &page, &page, &answer(["2", "2", "3", "1", "1"]))
+        .await?;
+    assert_eq!(saved.status(), StatusCode::OK);
+    let saved = text(saved).await?;
+    assert!(saved.contains("Votre réponse est enregistrée"));
+    assert!(saved.contains("1 réponse(s), dont la vôtre"));
+    assert!(saved.contains("s'affichera à partir de 3 réponses"));
+    assert!(
+        saved.contains("id=\"r-objets-travail-3\" name=\"objets-travail\" value=\"3\" checked")
+    );
+    app.submit(
+        &coordinator,
+        &page,
+        &page,
+        &answer(["2", "3", "3", "2", "1"]),
+    )
+    .await?;
+    let other = sign_in(&app, "membre2@ac-lille.fr").await?;
+    app.submit(&other, &page, &page, &answer(["1", "2", "3", "1", "1"]))
+        .await?;
+
+    // Three answers: the spread, and the coordinator's form with the medians chosen.
+    let spread = text(coordinator.get(app.url(&page)).send().await?).await?;
+    assert!(spread.contains("Répartition des réponses"));
+    assert!(spread.contains("Arrêter les niveaux du territoire"));
+    assert!(
+        spread.contains(
+            "<option value=\"2\" selected>2. Collectif émergent / établissement</option>"
+        )
+    );
+    let assessment = store::territories::maturity::list(&app.db, team.territory, None).await?[0].id;
+    let accord = format!("{page}/{assessment}/accord");
+    let too_long = "x".repeat(5_001);
+    let refused = app
+        .submit(
+            &coordinator,
+            &page,
+            &accord,
+            &[
+                &answer(["2", "2", "3", "1", "1"])[..],
+                &[("preuves-partenaires", too_long.as_str())],
+            ]
+            .concat(),
+        )
+        .await?;
+    assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+    assert!(text(refused).await?.contains(
+        "Les éléments de preuve de « Partenaires » ne doivent pas dépasser 5 000 caractères"
+    ));
+    assert_eq!(
+        app.submit(&member, &page, &accord, &answer(["2"; 5]))
+            .await?
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    let agreed = app
+        .submit(
+            &coordinator,
+            &page,
+            &accord,
+            &[
+                &answer(["2", "2", "3", "1", "1"])[..],
+                &[(
+                    "preuves-objets-travail",
+                    "[Le conseil pédagogique commun](/pratiques/conseil-commun) <script>alert(1)</script>",
+                )],
+            ]
+            .concat(),
+        )
+        .await?;
+    assert_eq!(agreed.status(), StatusCode::OK);
+    let agreed = text(agreed).await?;
+    assert!(agreed.contains("Les niveaux du territoire sont arrêtés"));
+    assert!(agreed.contains("<a href=\"/pratiques/conseil-commun\""));
+    assert!(!agreed.contains("<script>alert"));
+    // What the next level asks: « Partenaires » is at 1, level 2 asks this of it.
+    assert!(agreed.contains("<strong>2. Collectif émergent / établissement</strong> : Rencontre et construction avec certains enseignants"));
+    assert!(agreed.contains("class=\"tt-radar\""));
+    assert_eq!(
+        agreed.matches("class=\"tt-radar__after\" points=").count(),
+        1
+    );
+    assert!(!agreed.contains("class=\"tt-radar__before\" points="));
+    assert!(agreed.contains("Données du graphique"));
+
+    // A second round: the radar compares the two dates, with its data table.
+    app.submit(&member, &page, &page, &answer(["3", "3", "4", "2", "2"]))
+        .await?;
+    let second = store::territories::maturity::list(&app.db, team.territory, None).await?[0].id;
+    app.submit(
+        &coordinator,
+        &page,
+        &format!("{page}/{second}/accord"),
+        &answer(["3", "3", "4", "2", "2"]),
+    )
+    .await?;
+    let compared = text(member.get(app.url(&page)).send().await?).await?;
+    assert_eq!(
+        compared
+            .matches("class=\"tt-radar__before\" points=")
+            .count(),
+        1
+    );
+    assert_eq!(
+        compared
+            .matches("class=\"tt-radar__after\" points=")
+            .count(),
+        1
+    );
+    assert!(compared.contains("<th scope=\"row\">Objets de travail</th><td>3</td><td>4</td>"));
+    assert!(compared.contains("Niveaux arrêtés, du plus récent au plus ancien"));
+    // Comparing a date with itself shows one series.
+    let same = text(
+        member
+            .get(app.url(&format!("{page}?de={second}&a={second}")))
+            .send()
+            .await?,
+    )
+    .await?;
+    assert!(!same.contains("class=\"tt-radar__before\" points="));
     Ok(())
 }

@@ -1,5 +1,7 @@
 //! A *territoire apprenant*: a network of establishments and partners of an area.
 
+pub mod maturity;
+
 use crate::text::slugify;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

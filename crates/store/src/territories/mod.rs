@@ -1,5 +1,7 @@
 //! Territoires apprenants: their establishments, partners, coordinators and members.
 
+pub mod maturity;
+
 use domain::accounts::Function;
 use domain::ids::{PersonId, TerritoryId};
 use domain::policy::TerritoryRole;
@@ -75,9 +77,16 @@ pub async fn list(db: &Db) -> Result<Vec<TerritorySummary>> {
     Ok(on!(db, pool => sqlx::query_as::<_, TerritorySummary>(&sql).fetch_all(pool).await)?)
 }
 
-pub async fn by_slug(db: &Db, slug: &str) -> Result<Territory> {
+/// A territory's name and counts, by the slug of its address.
+pub async fn summary(db: &Db, slug: &str) -> Result<TerritorySummary> {
     let sql = format!("{SUMMARY} WHERE t.slug = $1");
-    let summary = on!(db, pool => sqlx::query_as::<_, TerritorySummary>(&sql).bind(slug).fetch_one(pool).await)?;
+    Ok(
+        on!(db, pool => sqlx::query_as::<_, TerritorySummary>(&sql).bind(slug).fetch_one(pool).await)?,
+    )
+}
+
+pub async fn by_slug(db: &Db, slug: &str) -> Result<Territory> {
+    let summary = summary(db, slug).await?;
     let establishments = on!(db, pool => sqlx::query_as::<_, ListedEstablishment>(
         "SELECT e.uai, e.name, e.kind, e.commune_name FROM territory_establishments te \
          JOIN establishments e ON e.id = te.establishment_id \

@@ -25,6 +25,7 @@ use crate::Scale;
 mod observatories;
 mod practices;
 mod spaces;
+mod territories;
 
 /// About one establishment per this many inhabitants (66,000 for 68 million).
 const INHABITANTS_PER_ESTABLISHMENT: f64 = 1030.0;
@@ -709,6 +710,7 @@ pub async fn generate(db: &Db, scale: Scale, seed: u64, data_dir: &Path) -> anyh
         spaces::generate(db, *first, &accounts).await?;
         eprintln!("Écriture des observatoires et de leurs visites…");
         observatories::generate(db, *first, &accounts).await?;
+        self::territories::generate(db, *first, &accounts).await?;
     }
     let practice_count = match scale {
         Scale::Departement => 400,

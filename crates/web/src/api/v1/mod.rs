@@ -35,6 +35,10 @@ use crate::state::AppState;
         accounts::me,
         territories::list,
         territories::create,
+        territories::maturity::grid,
+        territories::maturity::list,
+        territories::maturity::answer,
+        territories::maturity::agree,
         practices::list,
         practices::create,
         practices::get_one,
@@ -129,6 +133,15 @@ pub fn router() -> Router<AppState> {
         .route(
             "/territories",
             get(territories::list).post(territories::create),
+        )
+        .route("/maturity-grid", get(territories::maturity::grid))
+        .route(
+            "/territories/{id}/maturity-assessments",
+            get(territories::maturity::list).post(territories::maturity::answer),
+        )
+        .route(
+            "/territories/{id}/maturity-assessments/{assessment}/agreement",
+            post(territories::maturity::agree),
         )
         .route("/practices", get(practices::list).post(practices::create))
         .route(

@@ -1,3 +1,5 @@
+pub mod maturity;
+
 use askama::Template;
 use domain::accounts::Function;
 use domain::directory::EstablishmentKind;
@@ -30,6 +32,7 @@ pub struct Row {
 #[template(path = "territories/show.html")]
 pub struct TerritoryPage {
     pub layout: Layout,
+    pub slug: String,
     pub name: String,
     pub description: String,
     pub members: String,
@@ -39,12 +42,16 @@ pub struct TerritoryPage {
     pub establishments: Vec<Row>,
     pub partners: Vec<(String, &'static str)>,
     pub coordinators: Vec<(String, &'static str)>,
+    /// The caller belongs to the territory: its own work is open to them.
+    pub member: bool,
 }
 
 impl TerritoryPage {
-    pub fn new(layout: Layout, t: Territory) -> Self {
+    pub fn new(layout: Layout, t: Territory, member: bool) -> Self {
         Self {
             layout,
+            member,
+            slug: t.summary.slug,
             name: t.summary.name,
             description: t.summary.description,
             members: thousands(t.summary.members),

@@ -1,3 +1,7 @@
+//! `/api/v1/territories`: territories, and their own work (`maturity`).
+
+pub mod maturity;
+
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;

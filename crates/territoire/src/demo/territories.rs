@@ -1,0 +1,92 @@
+//! The first pilot territory's own work: its maturity over a year and a half — two
+//! assessments agreed with their evidence, and an open one that the demo 1er-degré teacher has
+//! not answered yet (so that a visitor can).
+
+use domain::accounts::Function;
+use domain::ids::{PersonId, TerritoryId};
+use domain::territories::maturity::Levels;
+use store::Db;
+use store::territories::maturity::{self, Agreement};
+
+/// Seconds since the epoch of a day at 17:00 UTC.
+fn day(year: i32, month: time::Month, day: u8) -> anyhow::Result<i64> {
+    Ok(time::Date::from_calendar_date(year, month, day)?
+        .with_hms(17, 0, 0)?
+        .assume_utc()
+        .unix_timestamp())
+}
+
+/// When a round opened, the answers given in turn, and the levels agreed with their evidence.
+type Round = (i64, [[u8; 5]; 3], Option<(Levels, [&'static str; 5])>);
+
+pub async fn generate(
+    db: &Db,
+    territory: TerritoryId,
+    accounts: &[(Option<Function>, PersonId)],
+) -> anyhow::Result<()> {
+    // Everyone of the demo but the 1er-degré teacher answers; the coordination agrees.
+    let answering: Vec<PersonId> = accounts
+        .iter()
+        .filter(|(f, _)| *f != Some(Function::Enseignant1d))
+        .map(|(_, p)| *p)
+        .collect();
+    let Some(coordinator) = accounts
+        .iter()
+        .find(|(f, _)| *f == Some(Function::Perdir))
+        .map(|(_, p)| *p)
+    else {
+        return Ok(());
+    };
+    use time::Month::{June, November, September};
+    let rounds: [Round; 3] = [
+        (
+            day(2025, September, 18)?,
+            [[1, 2, 1, 1, 1], [1, 1, 1, 2, 1], [2, 2, 1, 1, 1]],
+            Some((
+                Levels([1, 2, 1, 1, 1]),
+                [
+                    "",
+                    "Les principaux et l'IEN se réunissent pour lancer le territoire.",
+                    "",
+                    "",
+                    "Bassin d'éducation et forum des métiers.",
+                ],
+            )),
+        ),
+        (
+            day(2026, June, 25)?,
+            [[2, 3, 2, 2, 2], [2, 3, 3, 2, 1], [3, 3, 2, 2, 2]],
+            Some((
+                Levels([2, 3, 2, 2, 2]),
+                [
+                    "[La bibliothèque des pratiques du territoire](/pratiques)",
+                    "Groupe de pilotage installé ; rôles écrits dans chaque établissement.",
+                    "[Les visites de l'Observatoire de l'oral](/observatoires)",
+                    "La médiathèque et le Louvre-Lens rencontrent des enseignants de trois collèges.",
+                    "[L'espace d'échange du réseau](/espaces)",
+                ],
+            )),
+        ),
+        (
+            day(2026, November, 16)?,
+            [[3, 3, 3, 2, 2], [2, 4, 3, 3, 2], [3, 3, 2, 2, 3]],
+            None,
+        ),
+    ];
+    for (at, answers, agreed) in rounds {
+        let mut opened = None;
+        for (n, person) in answering.iter().enumerate() {
+            let levels = Levels(answers[n % answers.len()]);
+            opened = Some(maturity::answer(db, territory, *person, levels, at).await?);
+        }
+        if let (Some(id), Some((levels, evidence))) = (opened, agreed) {
+            let agreement = Agreement {
+                levels,
+                evidence: evidence.map(str::to_owned),
+                by: coordinator,
+            };
+            maturity::agree(db, territory, id, &agreement, at + 86_400 * 14).await?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,75 @@
+//! Territories' pages: the list, a territory, and its own work (`maturity`).
+
+pub mod maturity;
+
+use axum::extract::{Path, State};
+use axum::response::Response;
+use domain::ids::TerritoryId;
+use domain::policy::{Action, Actor, Resource, TerritoryRole, can};
+
+use crate::error::AppError;
+use crate::extractors::PageContext;
+use crate::state::AppState;
+use crate::views::territories::{TerritoriesPage, TerritoryPage};
+use crate::views::{Layout, render};
+
+pub async fn list(State(state): State<AppState>, ctx: PageContext) -> Result<Response, AppError> {
+    let territories = store::territories::list(&state.db).await?;
+    render(&TerritoriesPage {
+        layout: Layout::new(&ctx, "Territoires apprenants"),
+        territories,
+    })
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    Path(slug): Path<String>,
+) -> Result<Response, AppError> {
+    let territory = store::territories::by_slug(&state.db, &slug).await?;
+    let title = territory.summary.name.clone();
+    let member = can(
+        ctx.actor(),
+        Action::View,
+        Resource::TerritoryWork {
+            role: role_in(&state, ctx.actor(), TerritoryId(territory.summary.id)).await?,
+        },
+    );
+    render(&TerritoryPage::new(
+        Layout::new(&ctx, title),
+        territory,
+        member,
+    ))
+}
+
+/// The caller's role in the territory, if they may do `action` on its work (members read and
+/// contribute, coordinators decide): for the pages and the API alike.
+pub(crate) async fn work_of(
+    state: &AppState,
+    actor: Actor,
+    territory: TerritoryId,
+    action: Action,
+) -> Result<Option<TerritoryRole>, AppError> {
+    if !store::territories::exists(&state.db, territory).await? {
+        return Err(AppError::NotFound);
+    }
+    let role = role_in(state, actor, territory).await?;
+    if can(actor, action, Resource::TerritoryWork { role }) {
+        Ok(role)
+    } else if actor.person.is_none() {
+        Err(AppError::Unauthorized)
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+async fn role_in(
+    state: &AppState,
+    actor: Actor,
+    territory: TerritoryId,
+) -> Result<Option<TerritoryRole>, AppError> {
+    Ok(match actor.person {
+        Some(person) => store::territories::role_of(&state.db, territory, person).await?,
+        None => None,
+    })
+}

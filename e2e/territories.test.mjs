@@ -1,0 +1,73 @@
+// A territory's own work in a browser, on demo data: the demo teacher takes the maturity
+// self-assessment (answer alone, see the spread without names), the coordinator agrees the
+// levels with their evidence, and the radar chart compares the dates. axe-core checks every
+// page on the way.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startDemo } from './server.mjs';
+import { checkAccessibility, launch } from './browser.mjs';
+
+let demo, browser, base, signIn;
+
+before(async () => {
+  demo = await startDemo();
+  base = demo.base;
+  ({ browser, signIn } = await launch(base, demo.password));
+});
+
+after(async () => {
+  await browser?.close();
+  demo?.stop();
+});
+
+const email = (code) => `${code}@demo.territoire.fr`;
+const levels = { Collectif: 3, 'Équipe de direction': 3, 'Objets de travail': 4, Partenaires: 2, Structuration: 3 };
+
+test('a maturity self-assessment, from each answer to the levels agreed', async () => {
+  const teacher = await signIn(email('enseignant-1d'));
+  await teacher.goto(base + '/territoires');
+  await teacher.getByRole('link', { name: /OTA62/ }).click();
+  await checkAccessibility(teacher);
+  await teacher.getByRole('link', { name: 'Maturité du territoire' }).click();
+  await checkAccessibility(teacher);
+  // The history of the demo: two dates compared on the radar, with its data table.
+  assert.equal(await teacher.locator('svg.tt-radar polygon.tt-radar__after').count(), 1);
+  assert.equal(await teacher.locator('svg.tt-radar polygon.tt-radar__before').count(), 1);
+  const table = teacher.getByRole('table', { name: /Données du graphique/ });
+  assert.match(await table.textContent(), /Équipe de direction\s*2\s*3/);
+  assert.match(await teacher.textContent('main'), /Pour atteindre le niveau suivant/);
+
+  // She answers alone: a level per dimension, chosen with the keyboard-reachable radios.
+  for (const [dimension, level] of Object.entries(levels)) {
+    const group = teacher.getByRole('group', { name: new RegExp('^' + dimension) });
+    // The DSFR draws the radio in its label: the label is what one clicks.
+    await group.locator('label', { hasText: new RegExp(`^${level}\\. `) }).click();
+    assert.ok(await group.getByRole('radio', { name: new RegExp(`^${level}\\. `) }).isChecked());
+  }
+  await teacher.getByRole('button', { name: 'Enregistrer ma réponse' }).click();
+  const main = await teacher.textContent('main');
+  assert.match(main, /Votre réponse est enregistrée/);
+  assert.match(main, /réponse\(s\), dont la vôtre/);
+  const spread = teacher.getByRole('table', { name: /Répartition des réponses/ });
+  assert.match(await spread.textContent(), /Objets de travail/);
+  assert.doesNotMatch(await spread.textContent(), /démo/, 'no name in the spread');
+  assert.equal(await teacher.getByRole('button', { name: 'Arrêter ces niveaux' }).count(), 0);
+  await checkAccessibility(teacher);
+
+  // The coordinator agrees the levels with evidence; the radar now compares the last two.
+  const coordinator = await signIn(email('perdir'));
+  await coordinator.goto(base + '/territoires');
+  await coordinator.getByRole('link', { name: /OTA62/ }).click();
+  await coordinator.getByRole('link', { name: 'Maturité du territoire' }).click();
+  await coordinator.getByLabel('Niveau arrêté pour « Objets de travail »').selectOption('3');
+  await coordinator.getByLabel('Preuves pour « Objets de travail »').fill('[Les visites croisées](/observatoires)');
+  await checkAccessibility(coordinator);
+  await coordinator.getByRole('button', { name: 'Arrêter ces niveaux' }).click();
+  const agreed = await coordinator.textContent('main');
+  assert.match(agreed, /Les niveaux du territoire sont arrêtés/);
+  assert.equal(await coordinator.getByRole('link', { name: 'Les visites croisées' }).count(), 1);
+  const history = coordinator.getByRole('table', { name: /Niveaux arrêtés, du plus récent/ });
+  assert.equal(await history.locator('tbody tr').count(), 3);
+  assert.match(await coordinator.getByRole('table', { name: /Données du graphique/ }).textContent(), /Objets de travail\s*2\s*3/);
+  await checkAccessibility(coordinator);
+});
