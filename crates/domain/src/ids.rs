@@ -36,4 +36,7 @@ typed_id!(
     VisitRequestId,
     VisitId,
     AssessmentId,
+    EventId,
+    LabRoomId,
+    BookingId,
 );

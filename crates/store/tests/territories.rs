@@ -162,3 +162,203 @@ async fn concurrent_first_answers_open_one_assessment() -> anyhow::Result<()> {
     assert_eq!(list[0].spread[4].counts, [0, 0, 8, 0, 0]);
     Ok(())
 }
+
+fn workshop(capacity: u32, in_days: i64) -> domain::territories::events::EventContent {
+    let starts_at = store::now() + in_days * 86_400;
+    domain::territories::events::EventContent {
+        title: "Atelier robotique de l'OTA Lab".to_owned(),
+        kind: domain::territories::events::EventKind::AtelierLab,
+        description: String::new(),
+        place: "OTA Lab, Arras".to_owned(),
+        capacity,
+        starts_at,
+        ends_at: starts_at + 3 * 3600,
+    }
+}
+
+#[tokio::test]
+async fn concurrent_registrations_never_exceed_the_places_and_a_freed_place_goes_to_the_first_waiting()
+-> anyhow::Result<()> {
+    use domain::territories::events::RegistrationStatus::{Registered, Waitlisted};
+    use store::territories::events;
+    let (db, _fresh) = fresh_db().await?;
+    let organiser = person(&db, "organisation@ac-lille.fr").await?;
+    let event = events::create(&db, &workshop(5, 10), None, None, organiser).await?;
+    let mut people = Vec::new();
+    for n in 0..12 {
+        people.push(person(&db, &format!("p{n}@ac-lille.fr")).await?);
+    }
+    let mut tasks = tokio::task::JoinSet::new();
+    for p in people.clone() {
+        let db = db.clone();
+        tasks.spawn(async move { events::register(&db, event, p).await.map(|s| (p, s)) });
+    }
+    let mut statuses = Vec::new();
+    while let Some(done) = tasks.join_next().await {
+        statuses.push(done??);
+    }
+    assert_eq!(statuses.iter().filter(|(_, s)| *s == Registered).count(), 5);
+    assert_eq!(statuses.iter().filter(|(_, s)| *s == Waitlisted).count(), 7);
+    let read = events::get(&db, event, None).await?;
+    assert_eq!((read.registered, read.waitlisted), (5, 7));
+    // Registering again changes nothing.
+    let (first, _) = statuses[0];
+    assert_eq!(events::register(&db, event, first).await?, statuses[0].1);
+    assert_eq!(events::get(&db, event, None).await?.registered, 5);
+
+    // The first of the waiting list (in order of arrival) takes a freed place, and is told.
+    let list = events::registrants(&db, event).await?;
+    let registered = list
+        .iter()
+        .find(|r| r.status == "registered")
+        .map(|r| PersonId(r.person_id));
+    let next = list
+        .iter()
+        .find(|r| r.status == "waitlisted")
+        .map(|r| PersonId(r.person_id));
+    let second_waiting = list
+        .iter()
+        .filter(|r| r.status == "waitlisted")
+        .nth(1)
+        .map(|r| PersonId(r.person_id));
+    let (Some(registered), Some(next), Some(second_waiting)) = (registered, next, second_waiting)
+    else {
+        anyhow::bail!("five registered, seven waiting: {list:?}");
+    };
+    assert_eq!(
+        events::get(&db, event, Some(second_waiting)).await?.mine,
+        Some((Waitlisted, 2))
+    );
+    assert_eq!(
+        events::unregister(&db, event, registered).await?,
+        Some(next)
+    );
+    let read = events::get(&db, event, Some(next)).await?;
+    assert_eq!((read.registered, read.waitlisted), (5, 6));
+    assert_eq!(read.mine, Some((Registered, 0)));
+    assert_eq!(
+        events::get(&db, event, Some(second_waiting)).await?.mine,
+        Some((Waitlisted, 1))
+    );
+    let told = store::practices::notifications(&db, next, 10).await?;
+    assert!(
+        told.iter()
+            .any(|n| n.message.contains("Une place s'est libérée")),
+        "{told:?}"
+    );
+    // Leaving the waiting list frees no place; nor does someone not registered.
+    assert_eq!(events::unregister(&db, event, second_waiting).await?, None);
+    assert!(matches!(
+        events::unregister(&db, event, organiser).await,
+        Err(StoreError::NotFound)
+    ));
+
+    // Attendance: only the registered; the others did not come.
+    assert!(matches!(
+        events::record_attendance(&db, event, &[organiser]).await,
+        Err(StoreError::Invalid(_))
+    ));
+    events::record_attendance(&db, event, &[next]).await?;
+    let list = events::registrants(&db, event).await?;
+    assert_eq!(
+        list.iter()
+            .find(|r| r.person_id == next.0)
+            .and_then(|r| r.attended),
+        Some(true)
+    );
+    assert_eq!(list.iter().filter(|r| r.attended == Some(false)).count(), 4);
+
+    // A past event takes no registration.
+    let past = events::create(&db, &workshop(5, -2), None, None, organiser).await?;
+    assert!(matches!(
+        events::register(&db, past, first).await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert!(matches!(
+        events::register(&db, domain::ids::EventId(past.0 + 1000), first).await,
+        Err(StoreError::NotFound)
+    ));
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_lab_room_is_never_booked_twice_at_once() -> anyhow::Result<()> {
+    use store::territories::events;
+    let (db, _fresh) = fresh_db().await?;
+    let a = person(&db, "a@ac-lille.fr").await?;
+    let room = events::create_room(&db, None, "Salle de créativité", "", 24).await?;
+    let other = events::create_room(&db, None, "Atelier de fabrication", "", 12).await?;
+    let content = workshop(20, 5);
+    let event = events::create(&db, &content, None, Some(room), a).await?;
+    assert_eq!(
+        events::get(&db, event, None).await?.room.as_deref(),
+        Some("Salle de créativité")
+    );
+    // Overlapping the workshop: refused, and says when the room is taken; the event is not
+    // created either.
+    let clash = events::book_room(
+        &db,
+        room,
+        (content.starts_at + 3600, content.ends_at + 3600),
+        "Réunion",
+        a,
+    )
+    .await;
+    assert!(
+        matches!(&clash, Err(StoreError::Conflict(m)) if m.contains("déjà réservée") && m.contains("Atelier robotique")),
+        "{clash:?}"
+    );
+    assert!(matches!(
+        events::create(&db, &content, None, Some(room), a).await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert_eq!(events::upcoming(&db, 0, 10).await?.len(), 1);
+    // Right after it, or in another room: fine. An unknown room: refused.
+    events::book_room(
+        &db,
+        room,
+        (content.ends_at, content.ends_at + 3600),
+        "Réunion",
+        a,
+    )
+    .await?;
+    events::book_room(
+        &db,
+        other,
+        (content.starts_at, content.ends_at),
+        "Impression 3D",
+        a,
+    )
+    .await?;
+    assert!(matches!(
+        events::book_room(
+            &db,
+            domain::ids::LabRoomId(other.0 + 10),
+            (content.starts_at, content.ends_at),
+            "x",
+            a
+        )
+        .await,
+        Err(StoreError::Invalid(_))
+    ));
+    // Eight people book the same free slot at once: one gets it.
+    let slot = (content.starts_at + 86_400, content.ends_at + 86_400);
+    let mut tasks = tokio::task::JoinSet::new();
+    for n in 0..8 {
+        let db = db.clone();
+        tasks.spawn(
+            async move { events::book_room(&db, room, slot, &format!("Atelier {n}"), a).await },
+        );
+    }
+    let mut booked = 0;
+    while let Some(done) = tasks.join_next().await {
+        match done? {
+            Ok(_) => booked += 1,
+            Err(StoreError::Conflict(_)) => {}
+            Err(other) => return Err(other.into()),
+        }
+    }
+    assert_eq!(booked, 1);
+    assert_eq!(events::bookings(&db, 0, 50).await?.len(), 4);
+    Ok(())
+}

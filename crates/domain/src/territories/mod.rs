@@ -1,5 +1,6 @@
 //! A *territoire apprenant*: a network of establishments and partners of an area.
 
+pub mod events;
 pub mod maturity;
 
 use crate::text::slugify;

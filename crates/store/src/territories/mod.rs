@@ -1,5 +1,6 @@
 //! Territoires apprenants: their establishments, partners, coordinators and members.
 
+pub mod events;
 pub mod maturity;
 
 use domain::accounts::Function;
