@@ -71,3 +71,45 @@ test('a maturity self-assessment, from each answer to the levels agreed', async 
   assert.match(await coordinator.getByRole('table', { name: /Données du graphique/ }).textContent(), /Objets de travail\s*2\s*3/);
   await checkAccessibility(coordinator);
 });
+
+test('an event fills up, the next person waits, and gets the place freed', async () => {
+  // The demo teacher takes the last place of the Lab's workshop.
+  const teacher = await signIn(email('enseignant-1d'));
+  await teacher.goto(base + '/evenements');
+  await checkAccessibility(teacher);
+  await teacher.getByRole('link', { name: 'Atelier : la classe coopérative' }).click();
+  assert.match(await teacher.textContent('main'), /11 inscrit\(s\) sur 12/);
+  await checkAccessibility(teacher);
+  const eventUrl = teacher.url();
+  await teacher.getByRole('button', { name: "S'inscrire", exact: true }).click();
+  assert.match(await teacher.textContent('main'), /Vous êtes inscrit·e\./);
+
+  // The researcher comes next: the waiting list.
+  const researcher = await signIn(email('chercheur'));
+  await researcher.goto(eventUrl);
+  await researcher.getByRole('button', { name: "S'inscrire sur la liste d'attente" }).click();
+  assert.match(await researcher.textContent('main'), /liste d'attente, en position 1/);
+  await checkAccessibility(researcher);
+
+  // The teacher cannot come after all: her place goes to the researcher.
+  await teacher.getByRole('button', { name: 'Annuler mon inscription' }).click();
+  assert.match(await teacher.textContent('main'), /Votre inscription est annulée/);
+  await researcher.goto(eventUrl);
+  assert.match(await researcher.textContent('main'), /Vous êtes inscrit·e\./);
+
+  // The organiser sees who registered and records who came.
+  const organiser = await signIn(email('charge-de-mission'));
+  await organiser.goto(eventUrl);
+  const table = organiser.getByRole('table', { name: /Inscrits et liste d'attente/ });
+  assert.match(await table.textContent(), /Chercheur/);
+  await organiser.locator('label', { hasText: /^Présence de Chercheur/ }).click();
+  await organiser.getByRole('button', { name: 'Enregistrer les présences' }).click();
+  assert.match(await organiser.textContent('main'), /Présences enregistrées : 1\./);
+  await checkAccessibility(organiser);
+
+  // The Lab: the workshop's room is taken then; a later slot is free.
+  await teacher.goto(base + '/lab');
+  await checkAccessibility(teacher);
+  const slot = await teacher.getByRole('table', { name: /Réservations des salles/ }).textContent();
+  assert.match(slot, /Atelier : la classe coopérative/);
+});

@@ -1,6 +1,7 @@
 //! Types and rules of Territoire. No I/O: everything here is pure and unit-tested.
 
 pub mod accounts;
+pub mod calendar;
 pub mod directory;
 pub mod ids;
 pub mod markdown;

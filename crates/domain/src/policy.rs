@@ -89,6 +89,14 @@ pub enum Resource {
     Territories,
     /// One territory, with the caller's role in it.
     Territory { role: Option<TerritoryRole> },
+    /// The events (creating one): the coordinators of the territory it belongs to
+    /// (`coordinator`), administrators for events of the whole platform.
+    Events { coordinator: bool },
+    /// One event: anyone reads it, anyone signed in registers; its organisers (its author,
+    /// the coordinators of its territory) see who registered and record attendance.
+    Event { organiser: bool },
+    /// The OTA Lab's rooms: anyone signed in books a free slot (an open lab).
+    LabRooms,
     /// A territory's own work (its maturity assessments, launch steps, groups' deliverables):
     /// its members read it and contribute, its coordinators decide (agree the levels).
     TerritoryWork { role: Option<TerritoryRole> },
@@ -216,6 +224,25 @@ pub fn can(actor: Actor, action: Action, resource: Resource) -> bool {
             Action::Edit | Action::ManageMembers => role == Some(TerritoryRole::Coordinator),
             Action::Create | Action::Delete | Action::Contribute | Action::Moderate => false,
         },
+        Resource::Events { coordinator } => match action {
+            Action::View => true,
+            Action::Create => coordinator && actor.person.is_some(),
+            _ => false,
+        },
+        Resource::Event { organiser } => {
+            let signed_in = actor.person.is_some();
+            match action {
+                Action::View => true,
+                Action::Contribute => signed_in,
+                Action::Edit | Action::ManageMembers | Action::Delete => signed_in && organiser,
+                Action::Create | Action::Moderate => false,
+            }
+        }
+        Resource::LabRooms => match action {
+            Action::View => true,
+            Action::Contribute => actor.person.is_some(),
+            _ => false,
+        },
         Resource::TerritoryWork { role } => match action {
             Action::View | Action::Contribute => role.is_some(),
             Action::Edit | Action::ManageMembers => role == Some(TerritoryRole::Coordinator),
@@ -301,6 +328,40 @@ mod tests {
 
     const ME: PersonId = PersonId(1);
     const OTHER: PersonId = PersonId(2);
+
+    #[test]
+    fn events_are_made_by_coordinators_and_run_by_their_organisers() {
+        let person = Actor::person(ME, false);
+        let admin = Actor::person(OTHER, true);
+        use Action::*;
+        let events = |coordinator| Resource::Events { coordinator };
+        assert!(can(admin, Create, events(false)));
+        assert!(can(person, Create, events(true)));
+        assert!(!can(person, Create, events(false)));
+        assert!(!can(Actor::ANONYMOUS, Create, events(true)));
+        assert!(can(Actor::ANONYMOUS, View, events(false)));
+        let event = |organiser| Resource::Event { organiser };
+        // (actor, organiser, [View, Contribute, ManageMembers, Edit, Moderate])
+        let rows: &[(&str, Actor, bool, [bool; 5])] = &[
+            (
+                "anonymous",
+                Actor::ANONYMOUS,
+                false,
+                [true, false, false, false, false],
+            ),
+            ("person", person, false, [true, true, false, false, false]),
+            ("organiser", person, true, [true, true, true, true, false]),
+            ("admin", admin, false, [true; 5]),
+        ];
+        for (name, actor, organiser, expected) in rows {
+            let got = [View, Contribute, ManageMembers, Edit, Moderate]
+                .map(|a| can(*actor, a, event(*organiser)));
+            assert_eq!(&got, expected, "{name}");
+        }
+        assert!(can(person, Contribute, Resource::LabRooms));
+        assert!(!can(Actor::ANONYMOUS, Contribute, Resource::LabRooms));
+        assert!(can(Actor::ANONYMOUS, View, Resource::LabRooms));
+    }
 
     #[test]
     fn a_territorys_work_is_for_its_members_and_decided_by_its_coordinators() {

@@ -410,6 +410,17 @@ async fn demo_fills_an_empty_database_only() -> anyhow::Result<()> {
         .filter_map(|a| a.agreed.as_ref().map(|(levels, _)| levels.0))
         .collect();
     assert_eq!(agreed, [[2, 3, 2, 2, 2], [1, 2, 1, 1, 1]]);
+    // The territory's coming events: the demo teacher registered to the first; the Lab
+    // workshop books its room, with one place left.
+    let events = store::territories::events::upcoming(&db, store::now(), 10).await?;
+    assert_eq!(events.len(), 4);
+    let first = store::territories::events::get(&db, events[0].id, Some(teacher_id)).await?;
+    assert_eq!(
+        first.mine.map(|(status, _)| status),
+        Some(domain::territories::events::RegistrationStatus::Registered)
+    );
+    assert_eq!(events[1].room.as_deref(), Some("Salle de créativité"));
+    assert_eq!(events[1].capacity - events[1].registered, 1);
     assert_eq!(
         store::spaces::members(&db, space).await?.len(),
         domain::accounts::Function::ALL.len() + 1

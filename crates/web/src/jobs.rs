@@ -6,8 +6,8 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use domain::calendar::{self, Method};
 use domain::ids::{MediaId, VisitId};
-use domain::observatories::calendar::{self, Method};
 use domain::observatories::visit::VisitState;
 use store::jobs::{self, Job};
 use store::observatories::visits;

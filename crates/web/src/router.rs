@@ -219,6 +219,34 @@ pub fn router(state: AppState) -> Router {
         .route("/visites/{id}/accord", post(visits::agree))
         .route("/visites/{id}/besoins", post(visits::need))
         .route("/visites/{id}/pratique", post(visits::suggest_practice))
+        .route(
+            "/evenements",
+            get(territories::events::list).post(territories::events::create),
+        )
+        .route("/evenements/nouveau", get(territories::events::new_form))
+        .route("/evenements/{id}", get(territories::events::show))
+        .route(
+            "/evenements/{id}/inscription",
+            post(territories::events::register_form),
+        )
+        .route(
+            "/evenements/{id}/desinscription",
+            post(territories::events::unregister_form),
+        )
+        .route(
+            "/evenements/{id}/presences",
+            post(territories::events::attendance),
+        )
+        .route(
+            "/evenements/{id}/evenement.ics",
+            get(territories::events::ics),
+        )
+        .route("/lab", get(territories::events::lab))
+        .route("/lab/reservations", post(territories::events::book))
+        .route(
+            "/lab/reservations/{id}/annulation",
+            post(territories::events::cancel_booking),
+        )
         .route("/territoires", get(territories::list))
         .route("/territoires/{slug}", get(territories::show))
         .route(

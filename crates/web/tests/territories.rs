@@ -611,3 +611,450 @@ async fn the_maturity_page_works_without_javascript() -> anyhow::Result<()> {
     assert!(!same.contains("class=\"tt-radar__before\" points="));
     Ok(())
 }
+
+/// An RFC 3339 moment `days` from now at 9:00 UTC plus `hours`.
+fn at(days: i64, hours: i64) -> String {
+    let t = time::OffsetDateTime::now_utc()
+        .date()
+        .with_hms(9, 0, 0)
+        .map(|t| t.assume_utc())
+        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
+        + time::Duration::days(days)
+        + time::Duration::hours(hours);
+    t.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn events_fill_up_then_wait_and_a_cancellation_promotes_the_first_waiting()
+-> anyhow::Result<()> {
+    let app = TestApp::spawn().await?;
+    let team = team(&app).await?;
+    let admin = app
+        .create_person(
+            "admin@ac-lille.fr",
+            Function::ChargeDeMission,
+            PASSWORD,
+            true,
+        )
+        .await?;
+    let admin = store::accounts::create_api_token(&app.db, admin).await?;
+    let url = app.url("/api/v1/events");
+    let body = |territory: Option<i64>, capacity: i64| {
+        json!({
+            "title": "Les partages de l'innovation", "kind": "partages-innovation",
+            "capacity": capacity, "starts_at": at(20, 0), "ends_at": at(20, 7),
+            "territory_id": territory, "place": "Collège Jean Jaurès, Lens"
+        })
+    };
+    let create =
+        |token: &str, body: Value| app.client.post(&url).bearer_auth(token).json(&body).send();
+    let territory = Some(team.territory.0);
+
+    // Coordinators create in their territory, administrators anywhere; nobody else.
+    assert_eq!(
+        app.client
+            .post(&url)
+            .json(&body(territory, 2))
+            .send()
+            .await?
+            .status(),
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        create(&team.members[0].1, body(territory, 2))
+            .await?
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        create(&team.coordinator.1, body(None, 2)).await?.status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        create(&admin, body(None, 50)).await?.status(),
+        StatusCode::CREATED
+    );
+    for (bad, message) in [
+        (
+            json!({"title": "Fête", "kind": "kermesse", "capacity": 3, "starts_at": at(2, 0), "ends_at": at(2, 1), "territory_id": territory}),
+            "Type d'événement inconnu : « kermesse »",
+        ),
+        (
+            json!({"title": "Fête", "kind": "autre", "capacity": 0, "starts_at": at(2, 0), "ends_at": at(2, 1), "territory_id": territory}),
+            "La capacité est un nombre de places de 1 à 10 000",
+        ),
+        (
+            json!({"title": "Fête", "kind": "autre", "capacity": 3, "starts_at": at(2, 1), "ends_at": at(2, 0), "territory_id": territory}),
+            "L'événement finit après son début",
+        ),
+        (
+            json!({"title": "Fête", "kind": "autre", "capacity": 3, "starts_at": "demain", "ends_at": at(2, 0), "territory_id": territory}),
+            "« demain » n'est pas une date RFC 3339",
+        ),
+    ] {
+        let refused = create(&team.coordinator.1, bad).await?;
+        assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+        let refused: Value = refused.json().await?;
+        assert!(
+            refused["message"]
+                .as_str()
+                .is_some_and(|m| m.contains(message)),
+            "{refused}"
+        );
+    }
+    let created = create(&team.coordinator.1, body(territory, 2)).await?;
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let created: Value = created.json().await?;
+    assert_eq!(created["kind"], "partages-innovation");
+    assert_eq!(created["registered"], 0);
+    let id = created["id"].as_i64().unwrap_or_default();
+
+    // Two places: the third person waits.
+    let registrations = app.url(&format!("/api/v1/events/{id}/registrations"));
+    let register = |token: &str| app.client.post(&registrations).bearer_auth(token).send();
+    let status = |answer: Value| answer["status"].as_str().map(str::to_owned);
+    assert_eq!(
+        status(register(&team.members[0].1).await?.json().await?).as_deref(),
+        Some("registered")
+    );
+    assert_eq!(
+        status(register(&team.members[1].1).await?.json().await?).as_deref(),
+        Some("registered")
+    );
+    assert_eq!(
+        status(register(&team.outsider.1).await?.json().await?).as_deref(),
+        Some("waitlisted")
+    );
+    assert_eq!(
+        status(register(&team.members[0].1).await?.json().await?).as_deref(),
+        Some("registered"),
+        "again: unchanged"
+    );
+    let read: Value = app
+        .client
+        .get(app.url(&format!("/api/v1/events/{id}")))
+        .bearer_auth(&team.outsider.1)
+        .send()
+        .await?
+        .json()
+        .await?;
+    assert_eq!(
+        (read["registered"].as_i64(), read["waitlisted"].as_i64()),
+        (Some(2), Some(1))
+    );
+    assert_eq!(read["my_status"], "waitlisted");
+    assert_eq!(read["waitlist_position"], 1);
+
+    // A registered person leaves: the first waiting gets the place.
+    let mine = app.url(&format!("/api/v1/events/{id}/registrations/me"));
+    let left = app
+        .client
+        .delete(&mine)
+        .bearer_auth(&team.members[1].1)
+        .send()
+        .await?;
+    assert_eq!(left.status(), StatusCode::NO_CONTENT);
+    let read: Value = app
+        .client
+        .get(app.url(&format!("/api/v1/events/{id}")))
+        .bearer_auth(&team.outsider.1)
+        .send()
+        .await?
+        .json()
+        .await?;
+    assert_eq!(read["my_status"], "registered");
+    assert_eq!(
+        (read["registered"].as_i64(), read["waitlisted"].as_i64()),
+        (Some(2), Some(0))
+    );
+    let again = app
+        .client
+        .delete(&mine)
+        .bearer_auth(&team.members[1].1)
+        .send()
+        .await?;
+    assert_eq!(again.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.client
+            .post(app.url("/api/v1/events/9999/registrations"))
+            .bearer_auth(&team.members[1].1)
+            .send()
+            .await?
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+
+    // Twelve people register at once for three places: three get one, nine wait.
+    let crowd = create(&team.coordinator.1, body(territory, 3))
+        .await?
+        .json::<Value>()
+        .await?;
+    let crowd = crowd["id"].as_i64().unwrap_or_default();
+    let mut tokens = Vec::new();
+    for n in 0..12 {
+        let p = app
+            .create_person(
+                &format!("foule{n}@ac-lille.fr"),
+                Function::Enseignant1d,
+                PASSWORD,
+                false,
+            )
+            .await?;
+        tokens.push(store::accounts::create_api_token(&app.db, p).await?);
+    }
+    let mut tasks = tokio::task::JoinSet::new();
+    for token in tokens {
+        let (client, url) = (
+            app.client.clone(),
+            app.url(&format!("/api/v1/events/{crowd}/registrations")),
+        );
+        tasks.spawn(async move {
+            let answer: Value = client
+                .post(url)
+                .bearer_auth(token)
+                .send()
+                .await?
+                .json()
+                .await?;
+            anyhow::Ok(answer["status"].as_str().unwrap_or_default().to_owned())
+        });
+    }
+    let mut registered = 0;
+    while let Some(done) = tasks.join_next().await {
+        if done?? == "registered" {
+            registered += 1;
+        }
+    }
+    assert_eq!(registered, 3);
+    let read: Value = app
+        .client
+        .get(app.url(&format!("/api/v1/events/{crowd}")))
+        .bearer_auth(&admin)
+        .send()
+        .await?
+        .json()
+        .await?;
+    assert_eq!(
+        (read["registered"].as_i64(), read["waitlisted"].as_i64()),
+        (Some(3), Some(9))
+    );
+    let listed: Value = app.client.get(&url).send().await?.json().await?;
+    assert_eq!(listed.as_array().map(Vec::len), Some(3));
+    Ok(())
+}
+
+#[tokio::test]
+async fn events_and_the_lab_work_without_javascript() -> anyhow::Result<()> {
+    let app = TestApp::spawn().await?;
+    let team = team(&app).await?;
+    store::territories::events::create_room(
+        &app.db,
+        None,
+        "Salle de créativité",
+        "Tables mobiles, écran",
+        24,
+    )
+    .await?;
+    let coordinator = sign_in(&app, "coordination@ac-lille.fr").await?;
+    let member = sign_in(&app, "membre1@ac-lille.fr").await?;
+    let other = sign_in(&app, "membre2@ac-lille.fr").await?;
+    let day = (time::OffsetDateTime::now_utc() + time::Duration::days(30)).date();
+    let day = format!(
+        "{:04}-{:02}-{:02}",
+        day.year(),
+        u8::from(day.month()),
+        day.day()
+    );
+
+    // Members cannot create; the coordinator's form refuses a bad capacity and keeps the rest.
+    assert_eq!(
+        member
+            .get(app.url("/evenements/nouveau"))
+            .send()
+            .await?
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    let list = text(coordinator.get(app.url("/evenements")).send().await?).await?;
+    assert!(list.contains("href=\"/evenements/nouveau\""));
+    let fields = |capacity: &'static str| {
+        vec![
+            ("title", "Atelier robotique"),
+            ("kind", "atelier-lab"),
+            ("territory", ""),
+            ("start", "14:00"),
+            ("end", "16:30"),
+            ("room", ""),
+            ("place", ""),
+            ("capacity", capacity),
+        ]
+    };
+    let mut refused_fields = fields("beaucoup");
+    refused_fields.push(("date", day.as_str()));
+    let refused = app
+        .submit(
+            &coordinator,
+            "/evenements/nouveau",
+            "/evenements",
+            &refused_fields,
+        )
+        .await?;
+    assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+    let refused = text(refused).await?;
+    assert!(refused.contains("La capacité est un nombre de places de 1 à 10 000"));
+    assert!(refused.contains("value=\"Atelier robotique\""));
+    // No territory chosen: only administrators make events of the whole platform.
+    let mut fields = fields("1");
+    fields.push(("date", day.as_str()));
+    let platform = app
+        .submit(&coordinator, "/evenements/nouveau", "/evenements", &fields)
+        .await?;
+    assert_eq!(platform.status(), StatusCode::FORBIDDEN);
+    let territory = team.territory.0.to_string();
+    let room = store::territories::events::rooms(&app.db).await?[0]
+        .id
+        .to_string();
+    fields.retain(|(k, _)| *k != "territory" && *k != "room");
+    fields.push(("territory", territory.as_str()));
+    fields.push(("room", room.as_str()));
+    let created = app
+        .submit(&coordinator, "/evenements/nouveau", "/evenements", &fields)
+        .await?;
+    assert_eq!(created.status(), StatusCode::SEE_OTHER);
+    let page = testkit::location(&created);
+
+    // One place: the member takes it, the other waits; the coordinator sees both.
+    let form = |client: &reqwest::Client, action: &str| {
+        let (client, action) = (client.clone(), format!("{page}/{action}"));
+        let page = page.clone();
+        let app = &app;
+        async move { app.submit(&client, &page, &action, &[]).await }
+    };
+    let registered = text(form(&member, "inscription").await?).await?;
+    assert!(registered.contains("Vous êtes inscrit·e."));
+    assert!(registered.contains("Salle de créativité"));
+    let waiting = text(form(&other, "inscription").await?).await?;
+    assert!(waiting.contains("vous êtes sur la liste d'attente"));
+    assert!(waiting.contains("en position 1"));
+    let organiser = text(coordinator.get(app.url(&page)).send().await?).await?;
+    assert!(organiser.contains("membre1@ac-lille.fr") && organiser.contains("membre2@ac-lille.fr"));
+    assert!(
+        !text(member.get(app.url(&page)).send().await?)
+            .await?
+            .contains("membre2@ac-lille.fr")
+    );
+    // The member leaves: the other gets the place.
+    form(&member, "desinscription").await?;
+    assert!(
+        text(other.get(app.url(&page)).send().await?)
+            .await?
+            .contains("Vous êtes inscrit·e.")
+    );
+    let id: i64 = page.rsplit('/').next().unwrap_or_default().parse()?;
+    let present = store::territories::events::registrants(&app.db, domain::ids::EventId(id))
+        .await?[0]
+        .person_id
+        .to_string();
+    let recorded = app
+        .submit(
+            &coordinator,
+            &page,
+            &format!("{page}/presences"),
+            &[("present", present.as_str())],
+        )
+        .await?;
+    assert!(
+        text(recorded)
+            .await?
+            .contains("Présences enregistrées : 1.")
+    );
+    assert_eq!(
+        app.submit(&member, &page, &format!("{page}/presences"), &[])
+            .await?
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+
+    // Its calendar entry.
+    let ics = app
+        .client
+        .get(app.url(&format!("{page}/evenement.ics")))
+        .send()
+        .await?;
+    assert!(
+        ics.headers()[reqwest::header::CONTENT_TYPE]
+            .to_str()?
+            .starts_with("text/calendar")
+    );
+    let ics = ics.text().await?;
+    assert!(
+        ics.contains("SUMMARY:Atelier robotique") && ics.contains("LOCATION:Salle de créativité")
+    );
+
+    // The Lab: the event's slot is taken; right after it is free; one's own booking cancels.
+    let lab = text(member.get(app.url("/lab")).send().await?).await?;
+    assert!(lab.contains("Atelier robotique"));
+    let book = |start: &'static str, end: &'static str| {
+        let room = room.clone();
+        let day = day.clone();
+        let member = member.clone();
+        let app = &app;
+        async move {
+            app.submit(
+                &member,
+                "/lab",
+                "/lab/reservations",
+                &[
+                    ("room", room.as_str()),
+                    ("date", day.as_str()),
+                    ("start", start),
+                    ("end", end),
+                    ("purpose", "Préparer la fête de l'apprendre"),
+                ],
+            )
+            .await
+        }
+    };
+    let clash = book("15:00", "17:00").await?;
+    assert_eq!(clash.status(), StatusCode::BAD_REQUEST);
+    let clash = text(clash).await?;
+    assert!(
+        clash.contains("La salle est déjà réservée le") && clash.contains("(Atelier robotique)"),
+        "{clash}"
+    );
+    assert!(
+        clash.contains("value=\"Préparer la fête de l'apprendre\""),
+        "the form is kept"
+    );
+    let booked = text(book("16:30", "18:00").await?).await?;
+    assert!(booked.contains("Salle réservée."));
+    let bookings = store::territories::events::bookings(&app.db, 0, 10).await?;
+    let mine = bookings
+        .iter()
+        .find(|b| b.event_id.is_none())
+        .map(|b| b.id)
+        .unwrap_or_default();
+    assert_eq!(
+        app.submit(
+            &other,
+            "/lab",
+            &format!("/lab/reservations/{mine}/annulation"),
+            &[]
+        )
+        .await?
+        .status(),
+        StatusCode::NOT_FOUND,
+        "only who booked cancels"
+    );
+    let cancelled = app
+        .submit(
+            &member,
+            "/lab",
+            &format!("/lab/reservations/{mine}/annulation"),
+            &[],
+        )
+        .await?;
+    assert!(text(cancelled).await?.contains("Réservation annulée."));
+    Ok(())
+}

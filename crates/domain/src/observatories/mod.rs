@@ -3,7 +3,6 @@
 //! analysis, never to a judgement.
 
 pub mod binome;
-pub mod calendar;
 pub mod solver;
 pub mod visit;
 

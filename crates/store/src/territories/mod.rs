@@ -182,6 +182,14 @@ pub async fn of_person(db: &Db, person: PersonId) -> Result<Vec<Membership>> {
     ).bind(person.0).fetch_all(pool).await)?)
 }
 
+/// The territories a person coordinates, by name: (id, name).
+pub async fn coordinated_by(db: &Db, person: PersonId) -> Result<Vec<(i64, String)>> {
+    Ok(on!(db, pool => sqlx::query_as(
+        "SELECT t.id, t.name FROM territory_members m JOIN territories t ON t.id = m.territory_id \
+         WHERE m.person_id = $1 AND m.role = 'coordinator' ORDER BY t.name"
+    ).bind(person.0).fetch_all(pool).await)?)
+}
+
 /// Makes members of a territory the people of these functions who work in its
 /// establishments (those already members keep their role); returns how many joined.
 pub async fn add_staff_as_members(

@@ -1,11 +1,13 @@
 //! The first pilot territory's own work: its maturity over a year and a half — two
 //! assessments agreed with their evidence, and an open one that the demo 1er-degré teacher has
-//! not answered yet (so that a visitor can).
+//! not answered yet (so that a visitor can); its events of the year and the OTA Lab's rooms.
 
 use domain::accounts::Function;
 use domain::ids::{PersonId, TerritoryId};
+use domain::territories::events::{EventContent, EventKind};
 use domain::territories::maturity::Levels;
 use store::Db;
+use store::territories::events;
 use store::territories::maturity::{self, Agreement};
 
 /// Seconds since the epoch of a day at 17:00 UTC.
@@ -87,6 +89,110 @@ pub async fn generate(
             };
             maturity::agree(db, territory, id, &agreement, at + 86_400 * 14).await?;
         }
+    }
+    Ok(())
+}
+
+/// The OTA Lab's rooms and the territory's coming events: the demo teacher is registered to
+/// the first; the workshop in the Lab is almost full.
+pub async fn generate_events(
+    db: &Db,
+    territory: TerritoryId,
+    accounts: &[(Option<Function>, PersonId)],
+) -> anyhow::Result<()> {
+    let account = |function| {
+        accounts
+            .iter()
+            .find(|(f, _)| *f == Some(function))
+            .map(|(_, p)| *p)
+    };
+    let (Some(organiser), Some(teacher)) = (
+        account(Function::ChargeDeMission),
+        account(Function::Enseignant1d),
+    ) else {
+        return Ok(());
+    };
+    let creativity = events::create_room(
+        db,
+        Some(territory),
+        "Salle de créativité",
+        "Tables mobiles, murs inscriptibles, écran interactif",
+        24,
+    )
+    .await?;
+    events::create_room(
+        db,
+        Some(territory),
+        "Atelier de fabrication",
+        "Imprimantes 3D, découpe laser, robots pédagogiques",
+        12,
+    )
+    .await?;
+    // Nine o'clock in Paris (eight UTC in winter), `days` from today.
+    let today = store::now() - store::now() % 86_400;
+    let at = |days: i64, hour: i64| today + days * 86_400 + (hour - 1) * 3600;
+    let plan = [
+        (
+            EventKind::PartagesInnovation,
+            "Les partages de l'innovation 2027",
+            "Deux journées pour réunir les enseignants des réseaux : ateliers, retours d'expérience, capsules vidéo.",
+            "Lycée Robespierre, Arras",
+            150,
+            at(12, 9),
+            at(13, 17),
+            None,
+        ),
+        (
+            EventKind::AtelierLab,
+            "Atelier : la classe coopérative",
+            "Construire des outils de coopération entre élèves, du cycle 1 au lycée.",
+            "",
+            12,
+            at(19, 14),
+            at(19, 17),
+            Some(creativity),
+        ),
+        (
+            EventKind::Reunion,
+            "Groupe de pilotage du réseau",
+            "Ordre du jour : bilan de l'état des lieux, problématique commune.",
+            "Visioconférence",
+            12,
+            at(26, 17),
+            at(26, 19),
+            None,
+        ),
+        (
+            EventKind::FeteApprendre,
+            "La fête de l'apprendre",
+            "Célébrer tous les apprentissages, avec les familles et les partenaires du territoire.",
+            "Louvre-Lens",
+            400,
+            at(75, 10),
+            at(75, 18),
+            None,
+        ),
+    ];
+    let mut created = Vec::new();
+    for (kind, title, description, place, capacity, starts_at, ends_at, room) in plan {
+        let content = EventContent {
+            title: title.to_owned(),
+            kind,
+            description: description.to_owned(),
+            place: place.to_owned(),
+            capacity,
+            starts_at,
+            ends_at,
+        };
+        created.push(events::create(db, &content, Some(territory), room, organiser).await?);
+    }
+    events::register(db, created[0], teacher).await?;
+    for (_, person) in accounts
+        .iter()
+        .filter(|(f, _)| *f != Some(Function::Enseignant1d))
+        .take(11)
+    {
+        events::register(db, created[1], *person).await?;
     }
     Ok(())
 }

@@ -14,7 +14,7 @@ pub(crate) use realtime::upload as upload_room_file;
 pub(crate) use spaces::upload as upload_space_files;
 
 use axum::extract::{FromRequest, Request};
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 use serde::de::DeserializeOwned;
 use utoipa::OpenApi;
@@ -35,6 +35,11 @@ use crate::state::AppState;
         accounts::me,
         territories::list,
         territories::create,
+        territories::events::create,
+        territories::events::list,
+        territories::events::get_one,
+        territories::events::create_registration,
+        territories::events::delete_registration,
         territories::maturity::grid,
         territories::maturity::list,
         territories::maturity::answer,
@@ -133,6 +138,19 @@ pub fn router() -> Router<AppState> {
         .route(
             "/territories",
             get(territories::list).post(territories::create),
+        )
+        .route(
+            "/events",
+            get(territories::events::list).post(territories::events::create),
+        )
+        .route("/events/{id}", get(territories::events::get_one))
+        .route(
+            "/events/{id}/registrations",
+            post(territories::events::create_registration),
+        )
+        .route(
+            "/events/{id}/registrations/me",
+            delete(territories::events::delete_registration),
         )
         .route("/maturity-grid", get(territories::maturity::grid))
         .route(
@@ -278,4 +296,15 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
                 )))
             })
     }
+}
+
+/// A moment from an RFC 3339 text (`2027-03-15T09:00:00+01:00`), in seconds since the epoch.
+pub(crate) fn moment(text: &str) -> Result<i64, ApiError> {
+    time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)
+        .map(|t| t.unix_timestamp())
+        .map_err(|_| {
+            ApiError(AppError::BadRequest(format!(
+                "« {text} » n'est pas une date RFC 3339"
+            )))
+        })
 }

@@ -14,7 +14,7 @@ use domain::policy::Action;
 use store::observatories::visits::{self, Participant, Visit};
 use store::observatories::{self, Outcome, Role};
 
-use super::ApiJson;
+use super::{ApiJson, moment};
 use crate::error::{ApiError, AppError, ErrorBody};
 use crate::extractors::{ApiUser, actor};
 use crate::handlers::observatories::visits::{
@@ -492,11 +492,6 @@ pub async fn change(
     ApiJson(body): ApiJson<VisitChangeBody>,
 ) -> Result<Json<VisitJson>, ApiError> {
     let actor = actor(Some(&person));
-    let moment = |text: &str| {
-        time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)
-            .map(|t| t.unix_timestamp())
-            .map_err(|_| bad(format!("« {text} » n'est pas une date RFC 3339")))
-    };
     match (&body.starts_at, &body.ends_at) {
         (Some(starts), Some(ends)) => {
             schedule_visit(&state, actor, id, moment(starts)?, moment(ends)?).await?;

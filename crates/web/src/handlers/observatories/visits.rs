@@ -8,10 +8,9 @@
 //! teacher, whatever else they are.
 
 use axum::extract::{Path, Query, State};
-use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
+use domain::calendar::{self, Event, Method};
 use domain::ids::{PersonId, VisitId, VisitRequestId};
-use domain::observatories::calendar::{self, Event, Method};
 use domain::observatories::visit::{TrainingNeed, VisitEvent, VisitState, parse_observation};
 use domain::observatories::{parse_constraints, parse_focus};
 use domain::policy::{Action, Actor, Resource, VisitPart};
@@ -21,6 +20,7 @@ use store::observatories::{self, Role};
 use super::{observatory_for, periods};
 use crate::error::AppError;
 use crate::extractors::{CsrfForm, NoFields, PageContext, RequireUser};
+use crate::handlers::paris_moment;
 use crate::handlers::spaces::allow;
 use crate::state::AppState;
 use crate::views::observatories::{
@@ -358,24 +358,6 @@ pub(crate) fn event(state: &AppState, visit: &Visit) -> Option<Event> {
     })
 }
 
-fn ics(body: String, filename: &str) -> Response {
-    (
-        [
-            (
-                header::CONTENT_TYPE,
-                "text/calendar; charset=utf-8".to_owned(),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("inline; filename=\"{filename}\""),
-            ),
-            (header::CACHE_CONTROL, "private, no-store".to_owned()),
-        ],
-        body,
-    )
-        .into_response()
-}
-
 /// A person's calendar feed: their dated visits; the secret address is the only key.
 pub async fn feed(
     State(state): State<AppState>,
@@ -394,7 +376,7 @@ pub async fn feed(
         }
         events.extend(event(&state, &visit));
     }
-    Ok(ics(
+    Ok(crate::handlers::ics(
         calendar::calendar("Territoire — mes visites", Method::Publish, &events),
         "visites.ics",
     ))
@@ -409,7 +391,7 @@ pub async fn invitation(
     let actor = crate::extractors::actor(Some(&person));
     let (visit, _) = visit_for(&state, actor, id, Action::View).await?;
     let event = event(&state, &visit).ok_or(AppError::NotFound)?;
-    Ok(ics(
+    Ok(crate::handlers::ics(
         calendar::calendar("Territoire — visite", Method::Request, &[event]),
         &format!("visite-{id}.ics"),
     ))
@@ -478,21 +460,6 @@ pub struct ScheduleForm {
     pub start: String,
     #[serde(default)]
     pub end: String,
-}
-
-/// A time of Paris from a form's date and time (`2026-12-08`, `09:30`).
-pub(crate) fn paris_moment(date: &str, time_of_day: &str) -> Result<i64, AppError> {
-    let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]");
-    let local =
-        time::PrimitiveDateTime::parse(&format!("{} {}", date.trim(), time_of_day.trim()), format)
-            .map_err(|_| {
-                AppError::BadRequest(format!(
-                    "« {} {} » n'est pas une date et une heure (jj/mm/aaaa, hh:mm)",
-                    date.trim(),
-                    time_of_day.trim()
-                ))
-            })?;
-    Ok(domain::spaces::from_paris_time(local))
 }
 
 /// Sets the date; every participant is sent an iCalendar invitation by mail.

@@ -1,5 +1,6 @@
 //! Territories' pages: the list, a territory, and its own work (`maturity`).
 
+pub mod events;
 pub mod maturity;
 
 use axum::extract::{Path, State};

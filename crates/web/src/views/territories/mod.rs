@@ -1,3 +1,4 @@
+pub mod events;
 pub mod maturity;
 
 use askama::Template;

@@ -1,5 +1,6 @@
 //! `/api/v1/territories`: territories, and their own work (`maturity`).
 
+pub mod events;
 pub mod maturity;
 
 use axum::Json;

@@ -1,8 +1,9 @@
-//! Visits on calendars: iCalendar (RFC 5545) text for an invitation (`METHOD:REQUEST`), a
-//! cancellation (`METHOD:CANCEL`) or a person's feed (no method). Lines end in CRLF and are
-//! folded at 75 octets without splitting a character; text values are escaped (§3.3.11).
+//! Visits, events and meetings on calendars: iCalendar (RFC 5545) text for an invitation
+//! (`METHOD:REQUEST`), a cancellation (`METHOD:CANCEL`) or a person's feed (no method). Lines
+//! end in CRLF and are folded at 75 octets without splitting a character; text values are
+//! escaped (§3.3.11).
 
-/// One visit as a calendar event.
+/// One visit, event or meeting as a calendar event.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Event {
     /// Stable across updates: `visite-12@host`.
