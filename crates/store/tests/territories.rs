@@ -362,3 +362,81 @@ async fn a_lab_room_is_never_booked_twice_at_once() -> anyhow::Result<()> {
     assert_eq!(events::bookings(&db, 0, 50).await?.len(), 4);
     Ok(())
 }
+
+#[tokio::test]
+async fn the_inventory_merges_across_establishments_and_feeds_the_problem_statement()
+-> anyhow::Result<()> {
+    use domain::territories::launch::{NewItem, Problem, Step, StepState};
+    use store::territories::launch;
+    let (db, _fresh) = fresh_db().await?;
+    store::directory::ensure_reference_data(&db).await?;
+    let entries = domain::directory::annuaire::parse(testkit::sample_annuaire().as_bytes())
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    store::directory::import(&db, &entries).await?;
+    let ids = store::directory::ids_by_uai(&db).await?;
+    let territory = store::territories::create(
+        &db,
+        &NewTerritory::parse("Territoire apprenant d'Arras", "")?,
+    )
+    .await?;
+    store::territories::add_establishments(&db, territory, &[ids["0620001A"], ids["0620100C"]])
+        .await?;
+    let (a, b) = (
+        person(&db, "a@ac-lille.fr").await?,
+        person(&db, "b@ac-lille.fr").await?,
+    );
+    assert_eq!(launch::steps(&db, territory).await?, [StepState::Todo; 5]);
+    launch::set_step(&db, territory, Step::Inventory, StepState::Doing, a).await?;
+    assert_eq!(launch::steps(&db, territory).await?[0], StepState::Doing);
+
+    let concertation =
+        NewItem::parse("difficulty", "common", "Le manque de temps de concertation")?;
+    let first = launch::add_item(&db, territory, "0620001A", &concertation, a).await?;
+    let same = NewItem::parse(
+        "difficulty",
+        "specific",
+        "le manque de temps de concertation.",
+    )?;
+    launch::add_item(&db, territory, "0620100C", &same, b).await?;
+    let choir = NewItem::parse("success", "specific", "La chorale inter-degrés")?;
+    let choir = launch::add_item(&db, territory, "0620100C", &choir, b).await?;
+    // An establishment outside the territory: refused.
+    assert!(matches!(
+        launch::add_item(&db, territory, "0620002B", &concertation, a).await,
+        Err(StoreError::Invalid(m)) if m.contains("0620002B")
+    ));
+    let merged = domain::territories::launch::merge(&launch::items(&db, territory).await?);
+    assert_eq!(merged.len(), 2);
+    assert_eq!(merged[0].establishments.len(), 2);
+    assert!(merged[0].common && !merged[1].common);
+
+    // Only its author (or a coordinator) removes an item.
+    assert!(matches!(
+        launch::delete_item(&db, territory, choir, a, false).await,
+        Err(StoreError::NotFound)
+    ));
+    launch::delete_item(&db, territory, choir, a, true).await?;
+    assert_eq!(launch::items(&db, territory).await?.len(), 2);
+
+    // The problem statement links items of this territory only.
+    assert_eq!(launch::problem(&db, territory).await?, None);
+    let problem = Problem::parse(
+        "Comment dégager du temps pour travailler ensemble entre écoles et collège ?",
+        "Coopérer\nS'exprimer à l'oral",
+    )?;
+    assert!(matches!(
+        launch::set_problem(&db, territory, &problem, &[first + 50], a).await,
+        Err(StoreError::Invalid(_))
+    ));
+    launch::set_problem(&db, territory, &problem, &[first, first], a).await?;
+    let Some((read, items, _)) = launch::problem(&db, territory).await? else {
+        anyhow::bail!("the problem statement is kept");
+    };
+    assert_eq!(read, problem);
+    assert_eq!(items, [first]);
+    assert_eq!(
+        launch::establishments_of(&db, territory, a).await?,
+        Vec::<(String, String)>::new()
+    );
+    Ok(())
+}
