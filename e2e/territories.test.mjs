@@ -113,3 +113,36 @@ test('an event fills up, the next person waits, and gets the place freed', async
   const slot = await teacher.getByRole('table', { name: /Réservations des salles/ }).textContent();
   assert.match(slot, /Atelier : la classe coopérative/);
 });
+
+test('the shared inventory, written in two establishments, shows what they have in common', async () => {
+  const openLaunch = async (page) => {
+    await page.goto(base + '/territoires');
+    await page.getByRole('link', { name: /OTA62/ }).click();
+    await page.getByRole('link', { name: 'Lancement du territoire' }).click();
+  };
+  const success = 'Les ateliers philo du jeudi';
+  // The école's working group writes a success it believes common.
+  const teacher = await signIn(email('enseignant-1d'));
+  await openLaunch(teacher);
+  await checkAccessibility(teacher);
+  assert.match(await teacher.textContent('main'), /Réaliser l'état des lieux partagé du territoire/);
+  await teacher.locator('label', { hasText: /^Réussite$/ }).click();
+  await teacher.locator('label', { hasText: /^Commune à d'autres établissements$/ }).click();
+  await teacher.getByLabel('Description').fill(success);
+  await teacher.getByRole('button', { name: "Ajouter à l'état des lieux" }).click();
+  assert.match(await teacher.textContent('main'), /Ajouté à l'état des lieux/);
+  const common = teacher.getByRole('table', { name: /communes/ });
+  assert.match(await common.locator('tr', { hasText: success }).textContent(), /1 :/);
+
+  // The collège's group takes it up: it is now common to two establishments.
+  const colleague = await signIn(email('enseignant-2d'));
+  await openLaunch(colleague);
+  const row = colleague.getByRole('table', { name: /communes/ }).locator('tr', { hasText: success });
+  await row.getByRole('button', { name: /^Aussi pour / }).click();
+  const after = colleague.getByRole('table', { name: /communes/ }).locator('tr', { hasText: success });
+  assert.match(await after.textContent(), /2 :/);
+  assert.equal(await after.getByRole('button').count(), 0);
+  await checkAccessibility(colleague);
+  // The problem statement of the steering group is there for everyone to read.
+  assert.match(await colleague.textContent('main'), /Comment faire coopérer les élèves/);
+});

@@ -421,6 +421,18 @@ async fn demo_fills_an_empty_database_only() -> anyhow::Result<()> {
     );
     assert_eq!(events[1].room.as_deref(), Some("Salle de créativité"));
     assert_eq!(events[1].capacity - events[1].registered, 1);
+    // The launch under way: the inventory of the demo école and collège, merged; the problem
+    // statement written.
+    let territory = domain::ids::TerritoryId(observatory.id);
+    let items = store::territories::launch::items(&db, territory).await?;
+    assert_eq!(items.len(), 5);
+    let establishments: std::collections::BTreeSet<_> = items.iter().map(|i| &i.uai).collect();
+    assert_eq!(establishments.len(), 2);
+    assert!(
+        store::territories::launch::problem(&db, territory)
+            .await?
+            .is_some()
+    );
     assert_eq!(
         store::spaces::members(&db, space).await?.len(),
         domain::accounts::Function::ALL.len() + 1

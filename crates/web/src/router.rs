@@ -250,6 +250,22 @@ pub fn router(state: AppState) -> Router {
         .route("/territoires", get(territories::list))
         .route("/territoires/{slug}", get(territories::show))
         .route(
+            "/territoires/{slug}/lancement",
+            get(territories::launch::show),
+        )
+        .route(
+            "/territoires/{slug}/lancement/etat-des-lieux",
+            post(territories::launch::add_item_form),
+        )
+        .route(
+            "/territoires/{slug}/lancement/problematique",
+            post(territories::launch::problem_form),
+        )
+        .route(
+            "/territoires/{slug}/lancement/etapes/{step}",
+            post(territories::launch::step_form),
+        )
+        .route(
             "/territoires/{slug}/maturite",
             get(territories::maturity::show).post(territories::maturity::answer),
         )

@@ -1058,3 +1058,505 @@ async fn events_and_the_lab_work_without_javascript() -> anyhow::Result<()> {
     assert!(text(cancelled).await?.contains("Réservation annulée."));
     Ok(())
 }
+
+/// A person of `uai` with a password and an API token, member (or coordinator) of `territory`.
+async fn staff(
+    app: &TestApp,
+    email: &str,
+    uai: Option<&str>,
+    territory: domain::ids::TerritoryId,
+    role: Option<TerritoryRole>,
+) -> anyhow::Result<(domain::ids::PersonId, String)> {
+    let new = store::accounts::NewPerson {
+        email: domain::accounts::Email::parse(email)?,
+        name: domain::accounts::PersonName::parse(&email.replace(['@', '.'], " "))?,
+        function: Function::Enseignant1d,
+        password_hash: Some(
+            domain::accounts::password::hash(PASSWORD).map_err(|e| anyhow::anyhow!(e))?,
+        ),
+        admin: false,
+        establishments: uai
+            .map(domain::directory::Uai::parse)
+            .transpose()?
+            .into_iter()
+            .collect(),
+        circonscription: None,
+        academie: None,
+        subjects: vec![],
+        levels: vec![],
+    };
+    let id = store::accounts::create_person(&app.db, &new).await?;
+    if let Some(role) = role {
+        store::territories::set_member(&app.db, territory, id, role).await?;
+    }
+    Ok((id, store::accounts::create_api_token(&app.db, id).await?))
+}
+
+#[tokio::test]
+async fn the_launch_shares_an_inventory_and_a_problem_through_the_api() -> anyhow::Result<()> {
+    let app = TestApp::spawn().await?;
+    app.import(&sample_annuaire()).await?;
+    let admin = app
+        .create_person(
+            "admin@ac-lille.fr",
+            Function::ChargeDeMission,
+            PASSWORD,
+            true,
+        )
+        .await?;
+    let admin = store::accounts::create_api_token(&app.db, admin).await?;
+    // A territory made with its establishments; an unknown UAI makes nothing.
+    let territories = app.url("/api/v1/territories");
+    let refused = app
+        .client
+        .post(&territories)
+        .bearer_auth(&admin)
+        .json(&json!({"name": "Territoire apprenant d'Arras", "uais": ["0620001A", "9999999Z", "n'importe"]}))
+        .send()
+        .await?;
+    assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+    let refused: Value = refused.json().await?;
+    assert!(
+        refused["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("9999999Z, n'importe")),
+        "{refused}"
+    );
+    assert!(store::territories::list(&app.db).await?.is_empty());
+    let created: Value = app
+        .client
+        .post(&territories)
+        .bearer_auth(&admin)
+        .json(&json!({"name": "Territoire apprenant d'Arras", "uais": ["0620001A", "0620100C"]}))
+        .send()
+        .await?
+        .json()
+        .await?;
+    assert_eq!(created["establishments"], 2);
+    let territory = domain::ids::TerritoryId(created["id"].as_i64().unwrap_or_default());
+
+    let (_, coordinator) = staff(
+        &app,
+        "coordination@ac-lille.fr",
+        None,
+        territory,
+        Some(TerritoryRole::Coordinator),
+    )
+    .await?;
+    let (_, ecole) = staff(
+        &app,
+        "ecole@ac-lille.fr",
+        Some("0620001A"),
+        territory,
+        Some(TerritoryRole::Member),
+    )
+    .await?;
+    let (_, college) = staff(
+        &app,
+        "college@ac-lille.fr",
+        Some("0620100C"),
+        territory,
+        Some(TerritoryRole::Member),
+    )
+    .await?;
+    let (_, outsider) = staff(
+        &app,
+        "ailleurs@ac-lille.fr",
+        Some("0620001A"),
+        territory,
+        None,
+    )
+    .await?;
+    let items = app.url(&format!(
+        "/api/v1/territories/{}/inventory-items",
+        territory.0
+    ));
+    let add = |token: &str, body: Value| {
+        app.client
+            .post(&items)
+            .bearer_auth(token)
+            .json(&body)
+            .send()
+    };
+    let item = |uai: &str, kind: &str, scope: &str, text: &str| json!({"uai": uai, "kind": kind, "scope": scope, "text": text});
+
+    // Each establishment's group writes its own inventory; not another's; outsiders nothing.
+    assert_eq!(
+        add(
+            &ecole,
+            item(
+                "0620001A",
+                "difficulty",
+                "common",
+                "Le manque de temps de concertation"
+            )
+        )
+        .await?
+        .status(),
+        StatusCode::CREATED
+    );
+    assert_eq!(
+        add(
+            &college,
+            item(
+                "0620100C",
+                "difficulty",
+                "specific",
+                "Le manque de temps de concertation."
+            )
+        )
+        .await?
+        .status(),
+        StatusCode::CREATED
+    );
+    assert_eq!(
+        add(
+            &college,
+            item("0620100C", "success", "specific", "La chorale")
+        )
+        .await?
+        .status(),
+        StatusCode::CREATED
+    );
+    let elsewhere = add(
+        &ecole,
+        item("0620100C", "success", "specific", "Le club échecs"),
+    )
+    .await?;
+    assert_eq!(elsewhere.status(), StatusCode::BAD_REQUEST);
+    let elsewhere: Value = elsewhere.json().await?;
+    assert!(
+        elsewhere["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("que de votre établissement"))
+    );
+    assert_eq!(
+        add(
+            &outsider,
+            item("0620001A", "success", "specific", "Le club échecs")
+        )
+        .await?
+        .status(),
+        StatusCode::FORBIDDEN
+    );
+    let bad = add(
+        &ecole,
+        item("0620001A", "joie", "specific", "Le club échecs"),
+    )
+    .await?;
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+    // The coordinator writes for any establishment of the territory, not beyond it.
+    assert_eq!(
+        add(
+            &coordinator,
+            item("0620001A", "success", "specific", "Les cafés pédagogiques")
+        )
+        .await?
+        .status(),
+        StatusCode::CREATED
+    );
+    assert_eq!(
+        add(
+            &coordinator,
+            item("0620002B", "success", "specific", "Hors territoire")
+        )
+        .await?
+        .status(),
+        StatusCode::BAD_REQUEST
+    );
+
+    let launch_url = app.url(&format!("/api/v1/territories/{}/launch", territory.0));
+    assert_eq!(
+        app.client
+            .get(&launch_url)
+            .bearer_auth(&outsider)
+            .send()
+            .await?
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    let launch: Value = app
+        .client
+        .get(&launch_url)
+        .bearer_auth(&college)
+        .send()
+        .await?
+        .json()
+        .await?;
+    assert_eq!(launch["steps"].as_array().map(Vec::len), Some(5));
+    assert_eq!(
+        launch["steps"][0]["title"],
+        "Réaliser l'état des lieux partagé du territoire"
+    );
+    assert_eq!(launch["steps"][0]["state"], "todo");
+    assert_eq!(launch["inventory"].as_array().map(Vec::len), Some(4));
+    assert_eq!(
+        launch["merged"][0]["text"],
+        "Le manque de temps de concertation"
+    );
+    assert_eq!(launch["merged"][0]["common"], true);
+    assert_eq!(
+        launch["merged"][0]["establishments"]
+            .as_array()
+            .map(Vec::len),
+        Some(2)
+    );
+    assert_eq!(launch["problem"], Value::Null);
+
+    // The steering group writes the problem from the inventory, and moves the steps on.
+    let first = launch["inventory"][0]["id"].as_i64().unwrap_or_default();
+    let problem = app.url(&format!("/api/v1/territories/{}/problem", territory.0));
+    let body = json!({"statement": "Comment dégager du temps pour travailler ensemble ?", "skills": ["Coopérer"], "item_ids": [first]});
+    assert_eq!(
+        app.client
+            .put(&problem)
+            .bearer_auth(&ecole)
+            .json(&body)
+            .send()
+            .await?
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.client
+            .put(&problem)
+            .bearer_auth(&coordinator)
+            .json(&body)
+            .send()
+            .await?
+            .status(),
+        StatusCode::NO_CONTENT
+    );
+    let step = app.url(&format!(
+        "/api/v1/territories/{}/launch/steps/1",
+        territory.0
+    ));
+    assert_eq!(
+        app.client
+            .put(&step)
+            .bearer_auth(&coordinator)
+            .json(&json!({"state": "done"}))
+            .send()
+            .await?
+            .status(),
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        app.client
+            .put(&step)
+            .bearer_auth(&coordinator)
+            .json(&json!({"state": "fini"}))
+            .send()
+            .await?
+            .status(),
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        app.client
+            .put(app.url(&format!(
+                "/api/v1/territories/{}/launch/steps/9",
+                territory.0
+            )))
+            .bearer_auth(&coordinator)
+            .json(&json!({"state": "done"}))
+            .send()
+            .await?
+            .status(),
+        StatusCode::BAD_REQUEST
+    );
+    let launch: Value = app
+        .client
+        .get(&launch_url)
+        .bearer_auth(&ecole)
+        .send()
+        .await?
+        .json()
+        .await?;
+    assert_eq!(launch["steps"][0]["state"], "done");
+    assert_eq!(launch["problem"]["skills"], json!(["Coopérer"]));
+    assert_eq!(launch["problem"]["item_ids"], json!([first]));
+
+    // Only its author or a coordinator removes an item.
+    let remove = |token: &str, id: i64| {
+        app.client
+            .delete(format!("{items}/{id}"))
+            .bearer_auth(token)
+            .send()
+    };
+    assert_eq!(
+        remove(&college, first).await?.status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        remove(&ecole, first).await?.status(),
+        StatusCode::NO_CONTENT
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_launch_page_works_without_javascript() -> anyhow::Result<()> {
+    let app = TestApp::spawn().await?;
+    app.import(&sample_annuaire()).await?;
+    let ids = store::directory::ids_by_uai(&app.db).await?;
+    let territory = store::territories::create(
+        &app.db,
+        &domain::territories::NewTerritory::parse("Territoire apprenant d'Arras", "")?,
+    )
+    .await?;
+    store::territories::add_establishments(&app.db, territory, &[ids["0620001A"], ids["0620100C"]])
+        .await?;
+    staff(
+        &app,
+        "coordination@ac-lille.fr",
+        None,
+        territory,
+        Some(TerritoryRole::Coordinator),
+    )
+    .await?;
+    staff(
+        &app,
+        "ecole@ac-lille.fr",
+        Some("0620001A"),
+        territory,
+        Some(TerritoryRole::Member),
+    )
+    .await?;
+    staff(
+        &app,
+        "college@ac-lille.fr",
+        Some("0620100C"),
+        territory,
+        Some(TerritoryRole::Member),
+    )
+    .await?;
+    let page = "/territoires/territoire-apprenant-d-arras/lancement";
+    let action = format!("{page}/etat-des-lieux");
+    let ecole = sign_in(&app, "ecole@ac-lille.fr").await?;
+    let college = sign_in(&app, "college@ac-lille.fr").await?;
+    let coordinator = sign_in(&app, "coordination@ac-lille.fr").await?;
+
+    let empty = text(ecole.get(app.url(page)).send().await?).await?;
+    assert!(empty.contains("Réaliser l'état des lieux partagé du territoire"));
+    assert!(
+        !empty.contains("Écrire la problématique"),
+        "members do not write it"
+    );
+    // A refused item keeps what was written.
+    let refused = app
+        .submit(
+            &ecole,
+            page,
+            &action,
+            &[
+                ("uai", "0620001A"),
+                ("kind", "difficulty"),
+                ("text", "Le manque de temps de concertation"),
+            ],
+        )
+        .await?;
+    assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+    let refused = text(refused).await?;
+    assert!(refused.contains("Choisissez : spécifique à l'établissement ou commune"));
+    assert!(refused.contains(">Le manque de temps de concertation</textarea>"));
+    let added = app
+        .submit(
+            &ecole,
+            page,
+            &action,
+            &[
+                ("uai", "0620001A"),
+                ("kind", "difficulty"),
+                ("scope", "common"),
+                ("text", "Le manque de temps de concertation"),
+            ],
+        )
+        .await?;
+    assert!(text(added).await?.contains("Ajouté à l'état des lieux."));
+    // The collège's group takes up the école's common difficulty with one button.
+    let seen = text(college.get(app.url(page)).send().await?).await?;
+    assert!(seen.contains("Aussi pour Collège Victor Hugo"), "{seen}");
+    let joined = app
+        .submit(
+            &college,
+            page,
+            &action,
+            &[
+                ("uai", "0620100C"),
+                ("kind", "difficulty"),
+                ("scope", "common"),
+                ("text", "Le manque de temps de concertation"),
+            ],
+        )
+        .await?;
+    let joined = text(joined).await?;
+    assert!(
+        joined.contains("2 : Collège Victor Hugo, École primaire Jean Jaurès"),
+        "{joined}"
+    );
+    assert!(!joined.contains("Aussi pour Collège Victor Hugo"));
+
+    // The steering group writes the problem, linked to the common difficulty.
+    let item = store::territories::launch::items(&app.db, territory).await?[0]
+        .id
+        .to_string();
+    let short = app
+        .submit(
+            &coordinator,
+            page,
+            &format!("{page}/problematique"),
+            &[("statement", "Court"), ("skills", "Coopérer")],
+        )
+        .await?;
+    assert_eq!(short.status(), StatusCode::BAD_REQUEST);
+    assert!(text(short).await?.contains(">Coopérer</textarea>"));
+    let written = app
+        .submit(
+            &coordinator,
+            page,
+            &format!("{page}/problematique"),
+            &[
+                (
+                    "statement",
+                    "Comment dégager du temps pour travailler ensemble ?",
+                ),
+                ("skills", "Coopérer\nS'exprimer à l'oral"),
+                ("items", item.as_str()),
+            ],
+        )
+        .await?;
+    let written = text(written).await?;
+    assert!(written.contains("La problématique commune est enregistrée."));
+    assert!(
+        written
+            .contains("<li><strong>Difficulté</strong> : Le manque de temps de concertation</li>")
+    );
+    let stepped = app
+        .submit(
+            &coordinator,
+            page,
+            &format!("{page}/etapes/2"),
+            &[("state", "doing")],
+        )
+        .await?;
+    assert!(
+        text(stepped)
+            .await?
+            .contains("L'avancée de l'étape est enregistrée.")
+    );
+    assert_eq!(
+        app.submit(
+            &ecole,
+            page,
+            &format!("{page}/etapes/2"),
+            &[("state", "done")]
+        )
+        .await?
+        .status(),
+        StatusCode::FORBIDDEN
+    );
+    let seen = text(ecole.get(app.url(page)).send().await?).await?;
+    assert!(seen.contains("Comment dégager du temps pour travailler ensemble ?"));
+    assert!(seen.contains("<li>S'exprimer à l'oral</li>"));
+    Ok(())
+}

@@ -712,6 +712,7 @@ pub async fn generate(db: &Db, scale: Scale, seed: u64, data_dir: &Path) -> anyh
         observatories::generate(db, *first, &accounts).await?;
         self::territories::generate(db, *first, &accounts).await?;
         self::territories::generate_events(db, *first, &accounts).await?;
+        self::territories::generate_launch(db, *first, &accounts).await?;
     }
     let practice_count = match scale {
         Scale::Departement => 400,

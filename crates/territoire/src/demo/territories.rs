@@ -1,6 +1,8 @@
 //! The first pilot territory's own work: its maturity over a year and a half — two
 //! assessments agreed with their evidence, and an open one that the demo 1er-degré teacher has
-//! not answered yet (so that a visitor can); its events of the year and the OTA Lab's rooms.
+//! not answered yet (so that a visitor can); its launch under way (the inventory of the demo
+//! école and collège, the problem statement being written); its events of the year and the
+//! OTA Lab's rooms.
 
 use domain::accounts::Function;
 use domain::ids::{PersonId, TerritoryId};
@@ -194,5 +196,94 @@ pub async fn generate_events(
     {
         events::register(db, created[1], *person).await?;
     }
+    Ok(())
+}
+
+/// The launch of the territory: the inventory done by the demo école and collège, the
+/// problem statement under way.
+pub async fn generate_launch(
+    db: &Db,
+    territory: TerritoryId,
+    accounts: &[(Option<Function>, PersonId)],
+) -> anyhow::Result<()> {
+    use domain::territories::launch::{NewItem, Problem, Step, StepState};
+    use store::territories::launch;
+    let account = |function| {
+        accounts
+            .iter()
+            .find(|(f, _)| *f == Some(function))
+            .map(|(_, p)| *p)
+    };
+    let (Some(director), Some(perdir)) =
+        (account(Function::DirecteurEcole), account(Function::Perdir))
+    else {
+        return Ok(());
+    };
+    // The demo école and collège belong to the territory whose members the demo accounts are.
+    let profiles = store::accounts::profiles(db, &[director, perdir]).await?;
+    let first_of = |p: PersonId| profiles.get(&p).and_then(|p| p.establishments.first());
+    let (Some(ecole), Some(college)) = (first_of(director), first_of(perdir)) else {
+        return Ok(());
+    };
+    store::territories::add_establishments(db, territory, &[ecole.id, college.id]).await?;
+    let (ecole, college) = (ecole.uai.clone(), college.uai.clone());
+    let items = [
+        (
+            &ecole,
+            director,
+            "success",
+            "common",
+            "Les défis lecture entre classes de cycle 3",
+        ),
+        (
+            &ecole,
+            director,
+            "difficulty",
+            "specific",
+            "Peu de temps pour observer la classe d'un collègue",
+        ),
+        (
+            &college,
+            perdir,
+            "difficulty",
+            "common",
+            "Le manque de temps de concertation entre le 1er et le 2nd degré",
+        ),
+        (
+            &college,
+            perdir,
+            "success",
+            "specific",
+            "Le club robotique du midi",
+        ),
+        (
+            &college,
+            perdir,
+            "difficulty",
+            "specific",
+            "L'orientation peu ambitieuse en fin de 3e",
+        ),
+    ];
+    let mut first = None;
+    for (uai, by, kind, scope, text) in items {
+        let item = NewItem::parse(kind, scope, text).map_err(|e| anyhow::anyhow!(e.message))?;
+        let id = launch::add_item(db, territory, uai, &item, by).await?;
+        first.get_or_insert(id);
+    }
+    let problem = Problem::parse(
+        "Comment faire coopérer les élèves, et leurs enseignants, du CM1 à la 3e pour que chacun apprenne des progrès des autres ?",
+        "Coopérer et mutualiser\nS'exprimer à l'oral\nApprendre à apprendre",
+    )
+    .map_err(|e| anyhow::anyhow!(e.message))?;
+    launch::set_problem(
+        db,
+        territory,
+        &problem,
+        &first.into_iter().collect::<Vec<_>>(),
+        perdir,
+    )
+    .await?;
+    launch::set_step(db, territory, Step::Inventory, StepState::Done, perdir).await?;
+    launch::set_step(db, territory, Step::Problem, StepState::Doing, perdir).await?;
     Ok(())
 }

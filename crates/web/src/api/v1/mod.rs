@@ -14,7 +14,7 @@ pub(crate) use realtime::upload as upload_room_file;
 pub(crate) use spaces::upload as upload_space_files;
 
 use axum::extract::{FromRequest, Request};
-use axum::routing::{delete, get, post};
+use axum::routing::{delete, get, post, put};
 use axum::{Json, Router};
 use serde::de::DeserializeOwned;
 use utoipa::OpenApi;
@@ -35,6 +35,11 @@ use crate::state::AppState;
         accounts::me,
         territories::list,
         territories::create,
+        territories::launch::get,
+        territories::launch::create_item,
+        territories::launch::remove_item,
+        territories::launch::put_problem,
+        territories::launch::put_step,
         territories::events::create,
         territories::events::list,
         territories::events::get_one,
@@ -138,6 +143,23 @@ pub fn router() -> Router<AppState> {
         .route(
             "/territories",
             get(territories::list).post(territories::create),
+        )
+        .route("/territories/{id}/launch", get(territories::launch::get))
+        .route(
+            "/territories/{id}/inventory-items",
+            post(territories::launch::create_item),
+        )
+        .route(
+            "/territories/{id}/inventory-items/{item}",
+            delete(territories::launch::remove_item),
+        )
+        .route(
+            "/territories/{id}/problem",
+            put(territories::launch::put_problem),
+        )
+        .route(
+            "/territories/{id}/launch/steps/{step}",
+            put(territories::launch::put_step),
         )
         .route(
             "/events",

@@ -1,4 +1,5 @@
 pub mod events;
+pub mod launch;
 pub mod maturity;
 
 use askama::Template;

@@ -1,11 +1,13 @@
 //! `/api/v1/territories`: territories, and their own work (`maturity`).
 
 pub mod events;
+pub mod launch;
 pub mod maturity;
 
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use domain::directory::Uai;
 use domain::policy::{Action, Resource, can};
 use domain::territories::NewTerritory;
 
@@ -51,6 +53,9 @@ pub struct NewTerritoryJson {
     pub name: String,
     #[serde(default)]
     pub description: String,
+    /// The UAI codes of its establishments; all must be in the directory.
+    #[serde(default)]
+    pub uais: Vec<String>,
 }
 
 /// Creates a territory (platform administrators).
@@ -67,7 +72,28 @@ pub async fn create(
     }
     let new = NewTerritory::parse(&body.name, &body.description)
         .map_err(|e| AppError::BadRequest(e.to_string()))?;
+    // Every UAI is checked before anything is created.
+    let mut establishments = Vec::with_capacity(body.uais.len());
+    let mut unknown = Vec::new();
+    for text in &body.uais {
+        let id = match Uai::parse(text) {
+            Ok(uai) => store::directory::id_of(&state.db, &uai).await?,
+            Err(_) => None,
+        };
+        match id {
+            Some(id) => establishments.push(id),
+            None => unknown.push(text.trim().to_owned()),
+        }
+    }
+    if !unknown.is_empty() {
+        return Err(AppError::BadRequest(format!(
+            "établissement(s) absent(s) de l'annuaire : {}",
+            unknown.join(", ")
+        ))
+        .into());
+    }
     let id = store::territories::create(&state.db, &new).await?;
+    store::territories::add_establishments(&state.db, id, &establishments).await?;
     Ok((
         StatusCode::CREATED,
         Json(TerritoryJson {
@@ -75,7 +101,7 @@ pub async fn create(
             slug: new.slug,
             name: new.name,
             description: new.description,
-            establishments: 0,
+            establishments: establishments.len() as i64,
             members: 0,
         }),
     ))
