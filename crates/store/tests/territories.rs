@@ -440,3 +440,118 @@ async fn the_inventory_merges_across_establishments_and_feeds_the_problem_statem
     );
     Ok(())
 }
+
+#[tokio::test]
+async fn work_objects_actions_and_a_journal_that_closes_year_one_into_year_two()
+-> anyhow::Result<()> {
+    use domain::territories::launch::{Action, ActionInput, FriendRole, WorkObject, parse_support};
+    use store::territories::launch;
+    let (db, _fresh) = fresh_db().await?;
+    store::directory::ensure_reference_data(&db).await?;
+    let entries = domain::directory::annuaire::parse(testkit::sample_annuaire().as_bytes())
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    store::directory::import(&db, &entries).await?;
+    let ids = store::directory::ids_by_uai(&db).await?;
+    let territory =
+        store::territories::create(&db, &NewTerritory::parse("Territoire de Lens", "")?).await?;
+    store::territories::add_establishments(&db, territory, &[ids["0620100C"]]).await?;
+    let (a, friend) = (
+        person(&db, "a@ac-lille.fr").await?,
+        person(&db, "ami@ac-lille.fr").await?,
+    );
+
+    let object = WorkObject::parse(
+        "L'oral en continu",
+        "Du CM1 à la 3e",
+        "Mme Formatrice",
+        ["2027-01-14", "2027-03-11"],
+    )?;
+    launch::add_work_object(&db, territory, &object, a).await?;
+    assert_eq!(
+        launch::work_objects(&db, territory).await?[0].object,
+        object
+    );
+
+    let input = ActionInput {
+        title: "Tutorat CM2-6e".into(),
+        scope: "establishment".into(),
+        uai: "0620100C".into(),
+        evidence: "Les élèves de 6e demandent de l'aide à un pair".into(),
+        theme: "pedagogie".into(),
+        ..ActionInput::default()
+    };
+    let action = Action::parse(&input)?;
+    launch::add_action(&db, territory, &action, a).await?;
+    let outside = Action::parse(&ActionInput {
+        uai: "0620001A".into(),
+        ..input.clone()
+    })?;
+    assert!(matches!(
+        launch::add_action(&db, territory, &outside, a).await,
+        Err(StoreError::Invalid(_))
+    ));
+    let read = launch::actions(&db, territory).await?;
+    assert_eq!(read.len(), 1);
+    assert_eq!(read[0].action, action);
+    assert_eq!(
+        read[0].establishment.as_deref(),
+        Some("Collège Victor Hugo")
+    );
+
+    launch::add_critical_friend(&db, territory, friend).await?;
+    launch::add_critical_friend(&db, territory, friend).await?;
+    assert_eq!(launch::critical_friends(&db, territory).await?.len(), 1);
+    assert!(matches!(
+        launch::add_critical_friend(&db, territory, PersonId(friend.0 + 100)).await,
+        Err(StoreError::Invalid(_))
+    ));
+    assert_eq!(launch::current_year(&db, territory).await?, 1);
+    launch::write_journal(
+        &db,
+        territory,
+        FriendRole::Mediateur,
+        "Médiation entre deux équipes.",
+        friend,
+    )
+    .await?;
+    assert_eq!(
+        launch::close_year(
+            &db,
+            territory,
+            "Les élèves coopèrent davantage en 6e.",
+            friend
+        )
+        .await?,
+        1
+    );
+    assert_eq!(launch::current_year(&db, territory).await?, 2);
+    launch::write_journal(
+        &db,
+        territory,
+        FriendRole::Chercheur,
+        "Entretiens avec les élèves.",
+        friend,
+    )
+    .await?;
+    let journal = launch::journal(&db, territory).await?;
+    assert_eq!(
+        journal
+            .iter()
+            .map(|j| (j.year, j.role.as_str()))
+            .collect::<Vec<_>>(),
+        [(2, "chercheur"), (1, "mediateur")]
+    );
+    assert_eq!(launch::impact_analyses(&db, territory).await?[0].0, 1);
+
+    let (support, category, text) = parse_support("support", "convention", "Le PEDT de Lens")?;
+    launch::add_support(&db, territory, (support, &category, &text), a).await?;
+    let (support, category, text) =
+        parse_support("obstacle", "", "Passer d'un temps court à un temps long")?;
+    launch::add_support(&db, territory, (support, &category, &text), a).await?;
+    let read = launch::supports(&db, territory).await?;
+    assert_eq!(
+        read.iter().map(|s| s.support).collect::<Vec<_>>(),
+        [true, false]
+    );
+    Ok(())
+}

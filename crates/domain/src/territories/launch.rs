@@ -428,3 +428,433 @@ mod tests {
         );
     }
 }
+
+/// A day as a form or the API writes it (`2027-01-14`), in days since 1970-01-01.
+fn day(text: &str, name: &'static str) -> Result<Option<i64>, FieldError> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    time::Date::parse(text, format)
+        .map(|d| Some((d - time::macros::date!(1970 - 01 - 01)).whole_days()))
+        .map_err(|_| field(name, format!("« {text} » n'est pas une date (jj/mm/aaaa)")))
+}
+
+fn bounded(
+    text: &str,
+    name: &'static str,
+    range: std::ops::RangeInclusive<usize>,
+    what: &str,
+) -> Result<String, FieldError> {
+    let text = text.trim().to_owned();
+    if !range.contains(&text.chars().count()) {
+        return Err(field(
+            name,
+            if *range.start() == 0 {
+                format!("{what} : {} caractères au plus", range.end())
+            } else {
+                format!("{what} : de {} à {} caractères", range.start(), range.end())
+            },
+        ));
+    }
+    Ok(text)
+}
+
+/// Step 3: an *objet de travail*, with one or two days accompanied by the trainer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorkObject {
+    pub title: String,
+    pub description: String,
+    pub trainer: String,
+    /// The accompanied days (days since 1970-01-01), at most two.
+    pub days: Vec<i64>,
+}
+
+impl WorkObject {
+    pub fn parse(
+        title: &str,
+        description: &str,
+        trainer: &str,
+        days: [&str; 2],
+    ) -> Result<Self, FieldError> {
+        let mut accompanied = Vec::new();
+        for text in days {
+            accompanied.extend(day(text, "days")?);
+        }
+        accompanied.sort_unstable();
+        accompanied.dedup();
+        Ok(Self {
+            title: bounded(title, "title", 3..=200, "L'objet de travail")?,
+            description: bounded(description, "description", 0..=5_000, "La description")?,
+            trainer: bounded(trainer, "trainer", 0..=200, "Le formateur")?,
+            days: accompanied,
+        })
+    }
+}
+
+/// Whether an action is led by the network or by one establishment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ActionScope {
+    Network,
+    Establishment,
+}
+
+impl ActionScope {
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Network => "network",
+            Self::Establishment => "establishment",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Network => "Collective (réseau)",
+            Self::Establishment => "Individuelle (établissement)",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        [Self::Network, Self::Establishment]
+            .into_iter()
+            .find(|s| s.code() == code)
+    }
+}
+
+/// The themes of the working groups 3 (seed 001).
+pub const GROUP_THEMES: [(&str, &str); 5] = [
+    ("pedagogie", "Expérimentations pédagogiques"),
+    ("reddition", "Reddition des comptes"),
+    ("projet-collectif", "Projet collectif"),
+    ("eleves", "Groupe des élèves"),
+    ("autre", "Autre"),
+];
+
+pub fn theme_label(code: &str) -> &'static str {
+    GROUP_THEMES
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map_or("Autre", |(_, l)| *l)
+}
+
+/// Step 4: an action or *dispositif* with the pupils.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Action {
+    pub title: String,
+    pub scope: ActionScope,
+    /// For an establishment's action: its UAI.
+    pub uai: Option<String>,
+    pub owners: String,
+    pub starts_on: Option<i64>,
+    pub ends_on: Option<i64>,
+    pub pupils: String,
+    /// How its effect on the pupils will be seen.
+    pub evidence: String,
+    pub theme: String,
+}
+
+/// An action as a form or the API sends it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ActionInput {
+    pub title: String,
+    pub scope: String,
+    pub uai: String,
+    pub owners: String,
+    pub starts_on: String,
+    pub ends_on: String,
+    pub pupils: String,
+    pub evidence: String,
+    pub theme: String,
+}
+
+impl Action {
+    pub fn parse(input: &ActionInput) -> Result<Self, FieldError> {
+        let title = bounded(&input.title, "title", 3..=200, "Le titre de l'action")?;
+        let scope = ActionScope::parse(input.scope.trim()).ok_or_else(|| {
+            field(
+                "scope",
+                "Choisissez : action collective (réseau) ou individuelle (établissement)",
+            )
+        })?;
+        let uai = match scope {
+            ActionScope::Network => None,
+            ActionScope::Establishment => {
+                let uai = input.uai.trim().to_uppercase();
+                if uai.is_empty() {
+                    return Err(field(
+                        "uai",
+                        "Une action individuelle dit dans quel établissement (UAI)",
+                    ));
+                }
+                Some(uai)
+            }
+        };
+        let (starts_on, ends_on) = (
+            day(&input.starts_on, "starts_on")?,
+            day(&input.ends_on, "ends_on")?,
+        );
+        if let (Some(s), Some(e)) = (starts_on, ends_on)
+            && e < s
+        {
+            return Err(field("ends_on", "L'action finit après son début"));
+        }
+        let theme = input.theme.trim();
+        let theme = if theme.is_empty() { "autre" } else { theme };
+        if !GROUP_THEMES.iter().any(|(c, _)| *c == theme) {
+            return Err(field("theme", format!("Thème inconnu : « {theme} »")));
+        }
+        Ok(Self {
+            title,
+            scope,
+            uai,
+            owners: bounded(&input.owners, "owners", 0..=500, "Les porteurs")?,
+            starts_on,
+            ends_on,
+            pupils: bounded(&input.pupils, "pupils", 0..=1_000, "Les élèves concernés")?,
+            evidence: bounded(
+                &input.evidence,
+                "evidence",
+                3..=2_000,
+                "Comment l'effet sur les élèves sera vu",
+            )?,
+            theme: theme.to_owned(),
+        })
+    }
+}
+
+/// The roles a critical friend plays (seed 001).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FriendRole {
+    Tuteur,
+    Chercheur,
+    Evaluateur,
+    Conseiller,
+    Mediateur,
+    Facilitateur,
+}
+
+impl FriendRole {
+    pub const ALL: [Self; 6] = [
+        Self::Tuteur,
+        Self::Chercheur,
+        Self::Evaluateur,
+        Self::Conseiller,
+        Self::Mediateur,
+        Self::Facilitateur,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Tuteur => "tuteur",
+            Self::Chercheur => "chercheur",
+            Self::Evaluateur => "evaluateur",
+            Self::Conseiller => "conseiller",
+            Self::Mediateur => "mediateur",
+            Self::Facilitateur => "facilitateur",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Tuteur => "Tuteur",
+            Self::Chercheur => "Chercheur",
+            Self::Evaluateur => "Évaluateur",
+            Self::Conseiller => "Conseiller",
+            Self::Mediateur => "Médiateur",
+            Self::Facilitateur => "Facilitateur",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.code() == code)
+    }
+}
+
+/// An entry of the critical friend's journal, tagged with the role played.
+pub fn parse_journal(role: &str, body: &str) -> Result<(FriendRole, String), FieldError> {
+    let role = FriendRole::parse(role.trim()).ok_or_else(|| {
+        field(
+            "role",
+            "Choisissez le rôle joué : tuteur, chercheur, évaluateur, conseiller, médiateur ou facilitateur",
+        )
+    })?;
+    Ok((
+        role,
+        bounded(body, "body", 3..=10_000, "L'entrée du journal")?,
+    ))
+}
+
+/// The impact analysis that closes a year of the launch.
+pub fn parse_impact(body: &str) -> Result<String, FieldError> {
+    bounded(body, "body", 10..=20_000, "L'analyse de l'impact")
+}
+
+/// The kinds of *points d'appui* of seed 001.
+pub const SUPPORT_CATEGORIES: [(&str, &str); 5] = [
+    (
+        "convention",
+        "Conventionnement existant (PEDT, CTEAC, PLEAC…)",
+    ),
+    (
+        "personnes",
+        "Personnes ressources (adjoint, conseiller pédagogique, CPE…)",
+    ),
+    ("culture", "Culture locale du travailler ensemble"),
+    (
+        "politique",
+        "Politique départementale (Éducation nationale, territoriale)",
+    ),
+    ("structures", "Structures locales (FabLab, structure EDD…)"),
+];
+
+/// A support (with its category) or an obstacle of the territory.
+pub fn parse_support(
+    kind: &str,
+    category: &str,
+    text: &str,
+) -> Result<(bool, String, String), FieldError> {
+    let support = match kind.trim() {
+        "support" => true,
+        "obstacle" => false,
+        _ => return Err(field("kind", "Choisissez : point d'appui ou obstacle")),
+    };
+    let category = if support {
+        let category = category.trim();
+        if !SUPPORT_CATEGORIES.iter().any(|(c, _)| *c == category) {
+            return Err(field("category", "Choisissez la nature du point d'appui"));
+        }
+        category.to_owned()
+    } else {
+        String::new()
+    };
+    Ok((
+        support,
+        category,
+        bounded(text, "text", 3..=1_000, "La description")?,
+    ))
+}
+
+pub fn support_label(code: &str) -> &'static str {
+    SUPPORT_CATEGORIES
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map_or("", |(_, l)| *l)
+}
+
+#[cfg(test)]
+mod later_steps {
+    use super::*;
+
+    #[test]
+    fn work_objects_have_at_most_two_accompanied_days() {
+        let w = WorkObject::parse(
+            "L'oral en continu",
+            "",
+            "Mme Formatrice",
+            ["2027-01-14", "2027-01-14"],
+        );
+        assert_eq!(w.map(|w| w.days), Ok(vec![20_832]));
+        assert_eq!(
+            WorkObject::parse("L'oral", "", "", ["14/01/2027", ""])
+                .err()
+                .map(|e| e.field),
+            Some("days")
+        );
+        assert_eq!(
+            WorkObject::parse("ab", "", "", ["", ""])
+                .err()
+                .map(|e| e.field),
+            Some("title")
+        );
+    }
+
+    #[test]
+    fn actions_say_where_when_for_whom_and_how_their_effect_is_seen() {
+        let input = ActionInput {
+            title: "Tutorat CM2-6e".into(),
+            scope: "establishment".into(),
+            uai: " 0620100c ".into(),
+            starts_on: "2027-01-04".into(),
+            ends_on: "2027-06-30".into(),
+            evidence: "Nombre d'élèves qui demandent de l'aide à un pair".into(),
+            theme: "pedagogie".into(),
+            ..ActionInput::default()
+        };
+        let action = Action::parse(&input);
+        assert_eq!(
+            action.as_ref().map(|a| a.uai.clone()),
+            Ok(Some("0620100C".into()))
+        );
+        let field_of = |change: &dyn Fn(&mut ActionInput)| {
+            let mut i = input.clone();
+            change(&mut i);
+            Action::parse(&i).err().map(|e| e.field)
+        };
+        assert_eq!(field_of(&|i| i.uai = String::new()), Some("uai"));
+        assert_eq!(
+            field_of(&|i| {
+                i.scope = "network".into();
+                i.uai = String::new()
+            }),
+            None
+        );
+        assert_eq!(
+            field_of(&|i| i.ends_on = "2026-12-01".into()),
+            Some("ends_on")
+        );
+        assert_eq!(field_of(&|i| i.evidence = String::new()), Some("evidence"));
+        assert_eq!(field_of(&|i| i.theme = "sport".into()), Some("theme"));
+        assert_eq!(field_of(&|i| i.scope = "mondial".into()), Some("scope"));
+        assert_eq!(theme_label("reddition"), "Reddition des comptes");
+    }
+
+    #[test]
+    fn the_journal_names_the_role_played() {
+        assert_eq!(
+            parse_journal("mediateur", " Réunion de médiation entre deux équipes. "),
+            Ok((
+                FriendRole::Mediateur,
+                "Réunion de médiation entre deux équipes.".into()
+            ))
+        );
+        assert_eq!(
+            parse_journal("juge", "Une entrée").err().map(|e| e.field),
+            Some("role")
+        );
+        assert_eq!(parse_impact("Court").err().map(|e| e.field), Some("body"));
+        assert_eq!(FriendRole::Evaluateur.label(), "Évaluateur");
+    }
+
+    #[test]
+    fn supports_have_a_category_and_obstacles_none() {
+        assert_eq!(
+            parse_support("support", "convention", "Le PEDT de la ville"),
+            Ok((true, "convention".into(), "Le PEDT de la ville".into()))
+        );
+        assert_eq!(
+            parse_support(
+                "obstacle",
+                "convention",
+                "L'individualisme de certaines disciplines"
+            ),
+            Ok((
+                false,
+                String::new(),
+                "L'individualisme de certaines disciplines".into()
+            ))
+        );
+        assert_eq!(
+            parse_support("support", "", "x y z").err().map(|e| e.field),
+            Some("category")
+        );
+        assert_eq!(
+            parse_support("envie", "", "x y z").err().map(|e| e.field),
+            Some("kind")
+        );
+        assert_eq!(
+            support_label("structures"),
+            "Structures locales (FabLab, structure EDD…)"
+        );
+    }
+}
