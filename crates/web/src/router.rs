@@ -262,6 +262,10 @@ pub fn router(state: AppState) -> Router {
             post(territories::launch::problem_form),
         )
         .route(
+            "/territoires/{slug}/lancement/{section}",
+            post(territories::launch::later_step_form),
+        )
+        .route(
             "/territoires/{slug}/lancement/etapes/{step}",
             post(territories::launch::step_form),
         )

@@ -1560,3 +1560,222 @@ async fn the_launch_page_works_without_javascript() -> anyhow::Result<()> {
     assert!(seen.contains("<li>S'exprimer à l'oral</li>"));
     Ok(())
 }
+
+#[tokio::test]
+async fn work_objects_actions_and_the_critical_friends_journal_through_api_and_pages()
+-> anyhow::Result<()> {
+    let app = TestApp::spawn().await?;
+    app.import(&sample_annuaire()).await?;
+    let ids = store::directory::ids_by_uai(&app.db).await?;
+    let territory = store::territories::create(
+        &app.db,
+        &domain::territories::NewTerritory::parse("Territoire apprenant d'Arras", "")?,
+    )
+    .await?;
+    store::territories::add_establishments(&app.db, territory, &[ids["0620100C"]]).await?;
+    let (_, coordinator) = staff(
+        &app,
+        "coordination@ac-lille.fr",
+        None,
+        territory,
+        Some(TerritoryRole::Coordinator),
+    )
+    .await?;
+    let (_, member) = staff(
+        &app,
+        "college@ac-lille.fr",
+        Some("0620100C"),
+        territory,
+        Some(TerritoryRole::Member),
+    )
+    .await?;
+    let (friend_id, friend) = staff(&app, "formatrice@ac-lille.fr", None, territory, None).await?;
+    let api = |path: &str| app.url(&format!("/api/v1/territories/{}/{path}", territory.0));
+    let post = |token: &str, path: &str, body: Value| {
+        app.client
+            .post(api(path))
+            .bearer_auth(token)
+            .json(&body)
+            .send()
+    };
+
+    assert_eq!(post(&member, "work-objects", json!({"title": "L'oral en continu", "trainer": "Mme Formatrice", "days": ["2027-01-14", "2027-03-11"]})).await?.status(), StatusCode::CREATED);
+    assert_eq!(
+        post(
+            &member,
+            "work-objects",
+            json!({"title": "L'oral", "days": ["14/01/2027"]})
+        )
+        .await?
+        .status(),
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(post(&member, "actions", json!({"title": "Tutorat CM2-6e", "scope": "establishment", "uai": "0620100C", "evidence": "Les élèves demandent de l'aide à un pair", "theme": "pedagogie"})).await?.status(), StatusCode::CREATED);
+    let outside = post(&member, "actions", json!({"title": "Tutorat", "scope": "establishment", "uai": "0620001A", "evidence": "Les élèves"})).await?;
+    assert_eq!(outside.status(), StatusCode::BAD_REQUEST);
+    // The critical friend: designated by the coordination, the only one to write the journal.
+    assert_eq!(
+        post(
+            &member,
+            "critical-friends",
+            json!({"person_id": friend_id.0})
+        )
+        .await?
+        .status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        post(
+            &coordinator,
+            "critical-friends",
+            json!({"person_id": friend_id.0})
+        )
+        .await?
+        .status(),
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        post(
+            &member,
+            "journal",
+            json!({"role": "tuteur", "body": "Une entrée"})
+        )
+        .await?
+        .status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        post(
+            &friend,
+            "journal",
+            json!({"role": "juge", "body": "Une entrée"})
+        )
+        .await?
+        .status(),
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        post(
+            &friend,
+            "journal",
+            json!({"role": "mediateur", "body": "Médiation entre deux équipes du collège."})
+        )
+        .await?
+        .status(),
+        StatusCode::CREATED
+    );
+    assert_eq!(
+        post(
+            &member,
+            "impact-analyses",
+            json!({"body": "Les élèves coopèrent davantage."})
+        )
+        .await?
+        .status(),
+        StatusCode::FORBIDDEN
+    );
+    let closed: Value = post(
+        &friend,
+        "impact-analyses",
+        json!({"body": "Les élèves coopèrent davantage en 6e."}),
+    )
+    .await?
+    .json()
+    .await?;
+    assert_eq!(closed["year"], 1);
+    assert_eq!(
+        post(
+            &member,
+            "supports",
+            json!({"kind": "support", "category": "convention", "text": "Le PEDT d'Arras"})
+        )
+        .await?
+        .status(),
+        StatusCode::CREATED
+    );
+    assert_eq!(
+        post(
+            &member,
+            "supports",
+            json!({"kind": "obstacle", "text": "Passer d'un temps court à un temps long"})
+        )
+        .await?
+        .status(),
+        StatusCode::CREATED
+    );
+    let launch: Value = app
+        .client
+        .get(api("launch"))
+        .bearer_auth(&member)
+        .send()
+        .await?
+        .json()
+        .await?;
+    assert_eq!(launch["year"], 2);
+    assert_eq!(
+        launch["work_objects"][0]["days"],
+        json!(["2027-01-14", "2027-03-11"])
+    );
+    assert_eq!(launch["actions"][0]["uai"], "0620100C");
+    assert_eq!(launch["journal"][0]["role"], "mediateur");
+    assert_eq!(launch["impact_analyses"][0]["year"], 1);
+    assert_eq!(launch["critical_friends"].as_array().map(Vec::len), Some(1));
+    assert_eq!(launch["supports"][1]["kind"], "obstacle");
+
+    // The pages: the friend writes on; a refused action keeps what was written; year 2 starts
+    // from the analysis of year 1.
+    let page = "/territoires/territoire-apprenant-d-arras/lancement";
+    let friend_page = sign_in(&app, "formatrice@ac-lille.fr").await?;
+    let member_page = sign_in(&app, "college@ac-lille.fr").await?;
+    let seen = text(friend_page.get(app.url(page)).send().await?).await?;
+    assert!(seen.contains("5. Accompagnement — année 2"));
+    assert!(seen.contains("Analyse de l'impact de l'année 1"));
+    assert!(seen.contains("le point de départ de l'année 2"));
+    assert!(seen.contains("Écrire dans le journal"));
+    assert!(
+        !text(member_page.get(app.url(page)).send().await?)
+            .await?
+            .contains("Écrire dans le journal")
+    );
+    let written = app
+        .submit(
+            &friend_page,
+            page,
+            &format!("{page}/journal"),
+            &[
+                ("j_role", "chercheur"),
+                ("j_body", "Entretiens avec des élèves de 6e."),
+            ],
+        )
+        .await?;
+    let written = text(written).await?;
+    assert!(written.contains("L'entrée est ajoutée au journal."));
+    assert!(written.contains("Chercheur</span>"));
+    let refused = app
+        .submit(
+            &member_page,
+            page,
+            &format!("{page}/actions"),
+            &[
+                ("a_title", "Club lecture"),
+                ("a_scope", "network"),
+                ("a_evidence", ""),
+                ("a_pupils", "Les 6e"),
+            ],
+        )
+        .await?;
+    assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+    let refused = text(refused).await?;
+    assert!(
+        refused.contains("Comment l'effet sur les élèves sera vu : de 3 à 2000 caractères"),
+        "{refused}"
+    );
+    assert!(refused.contains("value=\"Club lecture\"") && refused.contains("value=\"Les 6e\""));
+    assert_eq!(
+        app.submit(&member_page, page, &format!("{page}/inconnu"), &[])
+            .await?
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    Ok(())
+}

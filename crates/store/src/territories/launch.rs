@@ -286,21 +286,25 @@ pub async fn actions(db: &Db, territory: TerritoryId) -> Result<Vec<ActionRow>> 
         .collect())
 }
 
-/// Designates a critical friend of the territory (from now on).
+/// Designates a critical friend of the territory (from now on), who becomes one of its
+/// members if not yet one (a trainer from outside, most often).
 pub async fn add_critical_friend(db: &Db, territory: TerritoryId, person: PersonId) -> Result<()> {
-    let added = on!(db, pool => sqlx::query(
-        "INSERT INTO critical_friends (territory_id, person_id, since) SELECT $1, id, $3 FROM people WHERE id = $2 \
-         ON CONFLICT DO NOTHING",
-    ).bind(territory.0).bind(person.0).bind(now()).execute(pool).await.map(|r| r.rows_affected()))?;
-    if added == 0
-        && !critical_friends(db, territory)
-            .await?
-            .iter()
-            .any(|(p, _)| *p == person.0)
-    {
-        return Err(StoreError::Invalid(format!("aucune personne n° {person}")));
-    }
-    Ok(())
+    on!(db, pool => {
+        let mut tx = pool.begin_write().await?;
+        let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM people WHERE id = $1")
+            .bind(person.0).fetch_optional(&mut *tx).await?;
+        if exists.is_none() {
+            return Err(StoreError::Invalid(format!("aucune personne n° {person}")));
+        }
+        sqlx::query(
+            "INSERT INTO critical_friends (territory_id, person_id, since) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+        ).bind(territory.0).bind(person.0).bind(now()).execute(&mut *tx).await?;
+        sqlx::query(
+            "INSERT INTO territory_members (territory_id, person_id, role) VALUES ($1, $2, 'member') ON CONFLICT DO NOTHING",
+        ).bind(territory.0).bind(person.0).execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(())
+    })
 }
 
 /// The critical friends of the territory: (id, name).

@@ -206,7 +206,10 @@ pub async fn generate_launch(
     territory: TerritoryId,
     accounts: &[(Option<Function>, PersonId)],
 ) -> anyhow::Result<()> {
-    use domain::territories::launch::{NewItem, Problem, Step, StepState};
+    use domain::territories::launch::{
+        Action, ActionInput, FriendRole, NewItem, Problem, Step, StepState, WorkObject,
+        parse_support,
+    };
     use store::territories::launch;
     let account = |function| {
         accounts
@@ -283,6 +286,52 @@ pub async fn generate_launch(
         perdir,
     )
     .await?;
+    let object = WorkObject::parse(
+        "L'oral en continu, du CM1 à la 3e",
+        "Des temps de parole organisés dans toutes les disciplines.",
+        "Formateur de l'INSPE",
+        ["2027-01-14", "2027-03-11"],
+    )
+    .map_err(|e| anyhow::anyhow!(e.message))?;
+    launch::add_work_object(db, territory, &object, perdir).await?;
+    let action = Action::parse(&ActionInput {
+        title: "Tutorat entre élèves de CM2 et de 6e".to_owned(),
+        scope: "network".to_owned(),
+        owners: "Directrice de l'école, professeur de mathématiques du collège".to_owned(),
+        starts_on: "2027-01-04".to_owned(),
+        ends_on: "2027-06-30".to_owned(),
+        pupils: "CM2 de l'école, 6e du collège".to_owned(),
+        evidence: "Le nombre d'élèves de 6e qui demandent de l'aide à un pair, relevé chaque mois"
+            .to_owned(),
+        theme: "pedagogie".to_owned(),
+        ..ActionInput::default()
+    })
+    .map_err(|e| anyhow::anyhow!(e.message))?;
+    launch::add_action(db, territory, &action, perdir).await?;
+    if let Some(trainer) = account(Function::Formateur) {
+        launch::add_critical_friend(db, territory, trainer).await?;
+        launch::write_journal(
+            db,
+            territory,
+            FriendRole::Facilitateur,
+            "Première réunion des groupes de travail 1 : chaque établissement a apporté ses réussites ; la difficulté de temps de concertation revient partout.",
+            trainer,
+        )
+        .await?;
+    }
+    for (kind, category, text) in [
+        (
+            "support",
+            "convention",
+            "Le PEDT de la commune et le CTEAC du Pas-de-Calais",
+        ),
+        ("support", "structures", "Le FabLab de la médiathèque"),
+        ("obstacle", "", "Passer d'un temps court à un temps long"),
+    ] {
+        let (support, category, text) =
+            parse_support(kind, category, text).map_err(|e| anyhow::anyhow!(e.message))?;
+        launch::add_support(db, territory, (support, &category, &text), perdir).await?;
+    }
     launch::set_step(db, territory, Step::Inventory, StepState::Done, perdir).await?;
     launch::set_step(db, territory, Step::Problem, StepState::Doing, perdir).await?;
     Ok(())

@@ -40,6 +40,12 @@ use crate::state::AppState;
         territories::launch::remove_item,
         territories::launch::put_problem,
         territories::launch::put_step,
+        territories::launch::create_work_object,
+        territories::launch::create_action,
+        territories::launch::create_critical_friend,
+        territories::launch::create_journal_entry,
+        territories::launch::create_impact_analysis,
+        territories::launch::create_support,
         territories::events::create,
         territories::events::list,
         territories::events::get_one,
@@ -160,6 +166,30 @@ pub fn router() -> Router<AppState> {
         .route(
             "/territories/{id}/launch/steps/{step}",
             put(territories::launch::put_step),
+        )
+        .route(
+            "/territories/{id}/work-objects",
+            post(territories::launch::create_work_object),
+        )
+        .route(
+            "/territories/{id}/actions",
+            post(territories::launch::create_action),
+        )
+        .route(
+            "/territories/{id}/critical-friends",
+            post(territories::launch::create_critical_friend),
+        )
+        .route(
+            "/territories/{id}/journal",
+            post(territories::launch::create_journal_entry),
+        )
+        .route(
+            "/territories/{id}/impact-analyses",
+            post(territories::launch::create_impact_analysis),
+        )
+        .route(
+            "/territories/{id}/supports",
+            post(territories::launch::create_support),
         )
         .route(
             "/events",

@@ -2,18 +2,24 @@
 //! inventory written by each establishment's working group 1, the common problem statement
 //! of the steering group.
 
+use std::collections::BTreeMap;
+
 use axum::extract::{Path, State};
 use axum::response::Response;
-use domain::ids::TerritoryId;
+use domain::accounts::Email;
+use domain::ids::{PersonId, TerritoryId};
 use domain::policy::{Action, Actor, TerritoryRole};
-use domain::territories::launch::{NewItem, Problem, Step, StepState};
+use domain::territories::launch::{
+    Action as LaunchAction, ActionInput, FriendRole, NewItem, Problem, Step, StepState, WorkObject,
+    parse_impact, parse_journal, parse_support,
+};
 use store::territories::launch;
 
 use super::work_of;
 use crate::error::{AppError, capitalize};
 use crate::extractors::{CsrfForm, PageContext};
 use crate::state::AppState;
-use crate::views::territories::launch::{ItemForm, LaunchPage, ProblemForm};
+use crate::views::territories::launch::{ItemForm, Later, LaunchPage, ProblemForm};
 use crate::views::{Layout, render_form};
 
 /// Removes an item of the inventory: its author, or a coordinator.
@@ -90,6 +96,8 @@ pub(crate) async fn set_step(
 enum Refused {
     Item(ItemForm, String),
     Problem(ProblemForm, String),
+    /// A form of the later steps: its section, its fields, the message.
+    Later(String, Fields, String),
 }
 
 async fn page(
@@ -107,6 +115,19 @@ async fn page(
         Some(person) => launch::establishments_of(&state.db, territory, person).await?,
         None => Vec::new(),
     };
+    let friends = launch::critical_friends(&state.db, territory).await?;
+    let later = Later {
+        work_objects: launch::work_objects(&state.db, territory).await?,
+        actions: launch::actions(&state.db, territory).await?,
+        is_friend: actor
+            .person
+            .is_some_and(|p| friends.iter().any(|(id, _)| *id == p.0)),
+        friends,
+        journal: launch::journal(&state.db, territory).await?,
+        analyses: launch::impact_analyses(&state.db, territory).await?,
+        year: launch::current_year(&state.db, territory).await?,
+        supports: launch::supports(&state.db, territory).await?,
+    };
     let mut page = LaunchPage::new(
         Layout::new(ctx, format!("Lancement — {}", summary.name)),
         summary,
@@ -115,7 +136,8 @@ async fn page(
         launch::items(&state.db, territory).await?,
         launch::problem(&state.db, territory).await?,
         own,
-    );
+    )
+    .with_later(later);
     page.notice = notice;
     let refused_now = refused.is_some();
     match refused {
@@ -126,6 +148,10 @@ async fn page(
         Some(Refused::Problem(form, message)) => {
             page.problem_form = form;
             page.problem_error = Some(capitalize(&message));
+        }
+        Some(Refused::Later(section, fields, message)) => {
+            page.values = fields;
+            page.later_error = Some((section, capitalize(&message)));
         }
         None => {}
     }
@@ -218,4 +244,203 @@ pub async fn step_form(
     set_step(&state, ctx.actor(), territory, step, &form.state).await?;
     let notice = "L'avancée de l'étape est enregistrée.".to_owned();
     page(&state, &ctx, &slug, Some(notice), None).await
+}
+
+/// What the later steps' forms send: their fields by name (prefixed by form).
+pub type Fields = BTreeMap<String, String>;
+
+fn get<'a>(fields: &'a Fields, key: &str) -> &'a str {
+    fields.get(key).map_or("", String::as_str)
+}
+
+fn bad(e: domain::practices::FieldError) -> AppError {
+    AppError::BadRequest(e.message)
+}
+
+/// Step 3: a working group 2 records an object of work.
+pub(crate) async fn add_work_object(
+    state: &AppState,
+    actor: Actor,
+    territory: TerritoryId,
+    object: &WorkObject,
+) -> Result<i64, AppError> {
+    work_of(state, actor, territory, Action::Contribute).await?;
+    let person = actor.person.ok_or(AppError::Unauthorized)?;
+    Ok(launch::add_work_object(&state.db, territory, object, person).await?)
+}
+
+/// Step 4: a working group records an action.
+pub(crate) async fn add_action(
+    state: &AppState,
+    actor: Actor,
+    territory: TerritoryId,
+    action: &LaunchAction,
+) -> Result<i64, AppError> {
+    work_of(state, actor, territory, Action::Contribute).await?;
+    let person = actor.person.ok_or(AppError::Unauthorized)?;
+    Ok(launch::add_action(&state.db, territory, action, person).await?)
+}
+
+/// Step 5: the coordination designates a critical friend.
+pub(crate) async fn add_critical_friend(
+    state: &AppState,
+    actor: Actor,
+    territory: TerritoryId,
+    friend: PersonId,
+) -> Result<(), AppError> {
+    work_of(state, actor, territory, Action::Edit).await?;
+    Ok(launch::add_critical_friend(&state.db, territory, friend).await?)
+}
+
+/// Whether the caller is a critical friend of the territory.
+async fn is_friend(
+    state: &AppState,
+    actor: Actor,
+    territory: TerritoryId,
+) -> Result<bool, AppError> {
+    Ok(match actor.person {
+        Some(person) => launch::critical_friends(&state.db, territory)
+            .await?
+            .iter()
+            .any(|(id, _)| *id == person.0),
+        None => false,
+    })
+}
+
+/// Step 5: the critical friend writes in the journal of the year under way.
+pub(crate) async fn write_journal(
+    state: &AppState,
+    actor: Actor,
+    territory: TerritoryId,
+    role: FriendRole,
+    body: &str,
+) -> Result<i64, AppError> {
+    work_of(state, actor, territory, Action::View).await?;
+    if !is_friend(state, actor, territory).await? {
+        return Err(AppError::Forbidden);
+    }
+    let person = actor.person.ok_or(AppError::Unauthorized)?;
+    Ok(launch::write_journal(&state.db, territory, role, body, person).await?)
+}
+
+/// Step 5: the critical friend or the coordination closes the year with its impact analysis.
+pub(crate) async fn close_year(
+    state: &AppState,
+    actor: Actor,
+    territory: TerritoryId,
+    body: &str,
+) -> Result<i64, AppError> {
+    let role = work_of(state, actor, territory, Action::View).await?;
+    let coordinator = role == Some(TerritoryRole::Coordinator) || actor.admin;
+    if !coordinator && !is_friend(state, actor, territory).await? {
+        return Err(AppError::Forbidden);
+    }
+    let person = actor.person.ok_or(AppError::Unauthorized)?;
+    Ok(launch::close_year(&state.db, territory, body, person).await?)
+}
+
+/// A member records a support or an obstacle of the territory.
+pub(crate) async fn add_support(
+    state: &AppState,
+    actor: Actor,
+    territory: TerritoryId,
+    support: (bool, &str, &str),
+) -> Result<i64, AppError> {
+    work_of(state, actor, territory, Action::Contribute).await?;
+    let person = actor.person.ok_or(AppError::Unauthorized)?;
+    Ok(launch::add_support(&state.db, territory, support, person).await?)
+}
+
+/// The forms of steps 3 to 5 and of the supports: `section` names the form.
+pub async fn later_step_form(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    Path((slug, section)): Path<(String, String)>,
+    CsrfForm(fields): CsrfForm<Fields>,
+) -> Result<Response, AppError> {
+    let territory = TerritoryId(store::territories::summary(&state.db, &slug).await?.id);
+    let actor = ctx.actor();
+    let f = |key: &str| get(&fields, key);
+    let attempt = async {
+        let notice = match section.as_str() {
+            "objets" => {
+                let object = WorkObject::parse(
+                    f("o_title"),
+                    f("o_description"),
+                    f("o_trainer"),
+                    [f("o_day1"), f("o_day2")],
+                )
+                .map_err(bad)?;
+                add_work_object(&state, actor, territory, &object).await?;
+                "L'objet de travail est ajouté."
+            }
+            "actions" => {
+                let input = ActionInput {
+                    title: f("a_title").to_owned(),
+                    scope: f("a_scope").to_owned(),
+                    uai: f("a_uai").to_owned(),
+                    owners: f("a_owners").to_owned(),
+                    starts_on: f("a_starts").to_owned(),
+                    ends_on: f("a_ends").to_owned(),
+                    pupils: f("a_pupils").to_owned(),
+                    evidence: f("a_evidence").to_owned(),
+                    theme: f("a_theme").to_owned(),
+                };
+                let action = LaunchAction::parse(&input).map_err(bad)?;
+                add_action(&state, actor, territory, &action).await?;
+                "L'action est ajoutée."
+            }
+            "ami-critique" => {
+                let email = Email::parse(f("f_email")).map_err(|_| {
+                    AppError::BadRequest(format!(
+                        "« {} » n'est pas une adresse électronique",
+                        f("f_email").trim()
+                    ))
+                })?;
+                let (friend, _) = store::accounts::by_email(&state.db, &email)
+                    .await?
+                    .ok_or_else(|| {
+                        AppError::BadRequest(format!("aucun compte {}", email.as_str()))
+                    })?;
+                add_critical_friend(&state, actor, territory, friend.id()).await?;
+                "L'ami critique est désigné."
+            }
+            "journal" => {
+                let (role, body) = parse_journal(f("j_role"), f("j_body")).map_err(bad)?;
+                write_journal(&state, actor, territory, role, &body).await?;
+                "L'entrée est ajoutée au journal."
+            }
+            "impact" => {
+                let body = parse_impact(f("i_body")).map_err(bad)?;
+                close_year(&state, actor, territory, &body).await?;
+                "L'analyse de l'impact clôt l'année : l'année suivante part d'elle."
+            }
+            "appuis" => {
+                let (support, category, text) =
+                    parse_support(f("s_kind"), f("s_category"), f("s_text")).map_err(bad)?;
+                add_support(&state, actor, territory, (support, &category, &text)).await?;
+                if support {
+                    "Le point d'appui est ajouté."
+                } else {
+                    "L'obstacle est ajouté."
+                }
+            }
+            _ => return Err(AppError::NotFound),
+        };
+        Ok::<_, AppError>(notice)
+    };
+    match attempt.await {
+        Ok(notice) => page(&state, &ctx, &slug, Some(notice.to_owned()), None).await,
+        Err(AppError::BadRequest(message) | AppError::Conflict(message)) => {
+            page(
+                &state,
+                &ctx,
+                &slug,
+                None,
+                Some(Refused::Later(section, fields, message)),
+            )
+            .await
+        }
+        Err(other) => Err(other),
+    }
 }

@@ -1,6 +1,12 @@
+use std::collections::BTreeMap;
+
 use askama::Template;
-use domain::territories::launch::{Item, ItemKind, Merged, Problem, Step, StepState, merge};
+use domain::territories::launch::{
+    FriendRole, GROUP_THEMES, Item, ItemKind, Merged, Problem, SUPPORT_CATEGORIES, Step, StepState,
+    merge, support_label, theme_label,
+};
 use store::territories::TerritorySummary;
+use store::territories::launch::{ActionRow, JournalEntry, Support, WorkObjectRow};
 
 use crate::views::{Layout, date_fr};
 
@@ -66,6 +72,25 @@ pub struct LaunchPage {
     pub problem_form: ProblemForm,
     pub problem_error: Option<String>,
     pub states: [(&'static str, &'static str); 3],
+    pub later: Later,
+    /// The fields of a refused form of the later steps, shown again.
+    pub values: BTreeMap<String, String>,
+    /// The section of the refused form, and why.
+    pub later_error: Option<(String, String)>,
+}
+
+/// Steps 3 to 5 and the supports, as read.
+#[derive(Default)]
+pub struct Later {
+    pub work_objects: Vec<WorkObjectRow>,
+    pub actions: Vec<ActionRow>,
+    pub friends: Vec<(i64, String)>,
+    pub is_friend: bool,
+    pub journal: Vec<JournalEntry>,
+    pub analyses: Vec<(i64, String, i64)>,
+    /// The year of the launch under way.
+    pub year: i64,
+    pub supports: Vec<Support>,
 }
 
 fn kind_label(kind: ItemKind) -> &'static str {
@@ -147,7 +172,67 @@ impl LaunchPage {
             problem_form,
             problem_error: None,
             states: StepState::ALL.map(|s| (s.code(), s.label())),
+            later: Later::default(),
+            values: BTreeMap::new(),
+            later_error: None,
         }
+    }
+
+    pub fn with_later(mut self, later: Later) -> Self {
+        self.later = later;
+        self
+    }
+
+    /// A field of the refused form of the later steps.
+    pub fn v(&self, key: &str) -> &str {
+        self.values.get(key).map_or("", String::as_str)
+    }
+
+    /// The error of the form of `section`, if it was refused.
+    pub fn error_of(&self, section: &str) -> Option<&str> {
+        self.later_error
+            .as_ref()
+            .filter(|(s, _)| s == section)
+            .map(|(_, m)| m.as_str())
+    }
+
+    pub fn day(&self, day: &i64) -> String {
+        crate::views::date_fr(day * 86_400)
+    }
+
+    pub fn day_opt(&self, day: &Option<i64>) -> String {
+        day.map(|d| self.day(&d)).unwrap_or_default()
+    }
+
+    pub fn theme(&self, code: &str) -> &'static str {
+        theme_label(code)
+    }
+
+    pub fn themes(&self) -> &'static [(&'static str, &'static str)] {
+        &GROUP_THEMES
+    }
+
+    pub fn roles(&self) -> Vec<(&'static str, &'static str)> {
+        FriendRole::ALL
+            .iter()
+            .map(|r| (r.code(), r.label()))
+            .collect()
+    }
+
+    pub fn role(&self, code: &str) -> &'static str {
+        FriendRole::parse(code).map_or("", FriendRole::label)
+    }
+
+    pub fn categories(&self) -> &'static [(&'static str, &'static str)] {
+        &SUPPORT_CATEGORIES
+    }
+
+    pub fn category(&self, code: &str) -> &'static str {
+        support_label(code)
+    }
+
+    pub fn date(&self, at: &i64) -> String {
+        date_fr(*at)
     }
 
     /// The items the problem statement may answer: common ones first, then the others.

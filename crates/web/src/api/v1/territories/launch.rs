@@ -4,15 +4,22 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use domain::ids::PersonId;
 use domain::ids::TerritoryId;
 use domain::policy::Action;
-use domain::territories::launch::{NewItem, Problem, Step, merge};
+use domain::territories::launch::{
+    Action as LaunchAction, ActionInput, NewItem, Problem, Step, WorkObject, merge, parse_impact,
+    parse_journal, parse_support,
+};
 use store::territories::launch;
 
 use crate::api::v1::ApiJson;
 use crate::error::{ApiError, AppError, ErrorBody};
 use crate::extractors::{ApiUser, actor};
-use crate::handlers::territories::launch::{add_item, delete_item, set_problem, set_step};
+use crate::handlers::territories::launch::{
+    add_action, add_critical_friend, add_item, add_support, add_work_object, close_year,
+    delete_item, set_problem, set_step, write_journal,
+};
 use crate::handlers::territories::work_of;
 use crate::state::AppState;
 
@@ -55,11 +62,68 @@ pub struct ProblemJson {
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct WorkObjectJson {
+    pub id: i64,
+    pub title: String,
+    pub description: String,
+    pub trainer: String,
+    /// The accompanied days, `2027-01-14`.
+    pub days: Vec<String>,
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ActionJson {
+    pub id: i64,
+    pub title: String,
+    /// `network` or `establishment`.
+    pub scope: &'static str,
+    pub uai: Option<String>,
+    pub owners: String,
+    pub starts_on: Option<String>,
+    pub ends_on: Option<String>,
+    pub pupils: String,
+    pub evidence: String,
+    /// The working group 3: `pedagogie`, `reddition`, `projet-collectif`, `eleves`, `autre`.
+    pub theme: String,
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct JournalJson {
+    pub year: i64,
+    /// `tuteur`, `chercheur`, `evaluateur`, `conseiller`, `mediateur` or `facilitateur`.
+    pub role: String,
+    pub body: String,
+    pub written_at: String,
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ImpactJson {
+    pub year: i64,
+    pub body: String,
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct SupportJson {
+    /// `support` or `obstacle`.
+    pub kind: &'static str,
+    pub category: String,
+    pub text: String,
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
 pub struct LaunchJson {
     pub steps: Vec<StepJson>,
     pub inventory: Vec<ItemJson>,
     pub merged: Vec<MergedJson>,
     pub problem: Option<ProblemJson>,
+    pub work_objects: Vec<WorkObjectJson>,
+    pub actions: Vec<ActionJson>,
+    /// The year of the launch under way (each impact analysis closes one).
+    pub year: i64,
+    pub critical_friends: Vec<String>,
+    pub journal: Vec<JournalJson>,
+    pub impact_analyses: Vec<ImpactJson>,
+    pub supports: Vec<SupportJson>,
 }
 
 /// The launch of a territory: its steps, the shared inventory (each item, and merged across
@@ -76,7 +140,65 @@ pub async fn get(
     let steps = launch::steps(&state.db, territory).await?;
     let items = launch::items(&state.db, territory).await?;
     let problem = launch::problem(&state.db, territory).await?;
+    let iso = |d: i64| domain::observatories::binome::Period::iso(d);
     Ok(Json(LaunchJson {
+        work_objects: launch::work_objects(&state.db, territory)
+            .await?
+            .into_iter()
+            .map(|w| WorkObjectJson {
+                id: w.id,
+                days: w.object.days.iter().map(|d| iso(*d)).collect(),
+                title: w.object.title,
+                description: w.object.description,
+                trainer: w.object.trainer,
+            })
+            .collect(),
+        actions: launch::actions(&state.db, territory)
+            .await?
+            .into_iter()
+            .map(|a| ActionJson {
+                id: a.id,
+                scope: a.action.scope.code(),
+                starts_on: a.action.starts_on.map(iso),
+                ends_on: a.action.ends_on.map(iso),
+                title: a.action.title,
+                uai: a.action.uai,
+                owners: a.action.owners,
+                pupils: a.action.pupils,
+                evidence: a.action.evidence,
+                theme: a.action.theme,
+            })
+            .collect(),
+        year: launch::current_year(&state.db, territory).await?,
+        critical_friends: launch::critical_friends(&state.db, territory)
+            .await?
+            .into_iter()
+            .map(|(_, name)| name)
+            .collect(),
+        journal: launch::journal(&state.db, territory)
+            .await?
+            .into_iter()
+            .map(|j| JournalJson {
+                year: j.year,
+                role: j.role,
+                body: j.body,
+                written_at: crate::views::rfc3339(j.written_at),
+            })
+            .collect(),
+        impact_analyses: launch::impact_analyses(&state.db, territory)
+            .await?
+            .into_iter()
+            .map(|(year, body, _)| ImpactJson { year, body })
+            .collect(),
+        supports: launch::supports(&state.db, territory)
+            .await?
+            .into_iter()
+            .map(|s| SupportJson {
+                kind: if s.support { "support" } else { "obstacle" },
+                category: s.category,
+                text: s.text,
+            })
+            .collect(),
         steps: Step::ALL
             .into_iter()
             .zip(steps)
@@ -219,4 +341,193 @@ pub async fn put_step(
     )
     .await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+fn bad(e: domain::practices::FieldError) -> ApiError {
+    ApiError(AppError::BadRequest(e.message))
+}
+
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+pub struct WorkObjectBody {
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub trainer: String,
+    /// One or two accompanied days, `2027-01-14`.
+    #[serde(default)]
+    pub days: Vec<String>,
+}
+
+/// Step 3: an object of work (members: the working groups 2).
+#[utoipa::path(post, path = "/api/v1/territories/{id}/work-objects", tag = "territoires", security(("jeton" = [])), request_body = WorkObjectBody,
+    responses((status = 201, body = CreatedJson), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn create_work_object(
+    State(state): State<AppState>,
+    ApiUser(person): ApiUser,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<WorkObjectBody>,
+) -> Result<(StatusCode, Json<CreatedJson>), ApiError> {
+    if body.days.len() > 2 {
+        return Err(ApiError(AppError::BadRequest(
+            "un objet de travail a une ou deux journées accompagnées".to_owned(),
+        )));
+    }
+    let day = |n: usize| body.days.get(n).map_or("", String::as_str);
+    let object = WorkObject::parse(
+        &body.title,
+        &body.description,
+        &body.trainer,
+        [day(0), day(1)],
+    )
+    .map_err(bad)?;
+    let id = add_work_object(&state, actor(Some(&person)), TerritoryId(id), &object).await?;
+    Ok((StatusCode::CREATED, Json(CreatedJson { id })))
+}
+
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+pub struct ActionBody {
+    pub title: String,
+    /// `network` or `establishment`.
+    pub scope: String,
+    #[serde(default)]
+    pub uai: String,
+    #[serde(default)]
+    pub owners: String,
+    #[serde(default)]
+    pub starts_on: String,
+    #[serde(default)]
+    pub ends_on: String,
+    #[serde(default)]
+    pub pupils: String,
+    /// How its effect on the pupils will be seen.
+    pub evidence: String,
+    #[serde(default)]
+    pub theme: String,
+}
+
+/// Step 4: an action or dispositif (members).
+#[utoipa::path(post, path = "/api/v1/territories/{id}/actions", tag = "territoires", security(("jeton" = [])), request_body = ActionBody,
+    responses((status = 201, body = CreatedJson), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn create_action(
+    State(state): State<AppState>,
+    ApiUser(person): ApiUser,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<ActionBody>,
+) -> Result<(StatusCode, Json<CreatedJson>), ApiError> {
+    let input = ActionInput {
+        title: body.title,
+        scope: body.scope,
+        uai: body.uai,
+        owners: body.owners,
+        starts_on: body.starts_on,
+        ends_on: body.ends_on,
+        pupils: body.pupils,
+        evidence: body.evidence,
+        theme: body.theme,
+    };
+    let action = LaunchAction::parse(&input).map_err(bad)?;
+    let id = add_action(&state, actor(Some(&person)), TerritoryId(id), &action).await?;
+    Ok((StatusCode::CREATED, Json(CreatedJson { id })))
+}
+
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+pub struct FriendBody {
+    pub person_id: i64,
+}
+
+/// Step 5: designates a critical friend (coordinators).
+#[utoipa::path(post, path = "/api/v1/territories/{id}/critical-friends", tag = "territoires", security(("jeton" = [])), request_body = FriendBody,
+    responses((status = 204), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn create_critical_friend(
+    State(state): State<AppState>,
+    ApiUser(person): ApiUser,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<FriendBody>,
+) -> Result<StatusCode, ApiError> {
+    add_critical_friend(
+        &state,
+        actor(Some(&person)),
+        TerritoryId(id),
+        PersonId(body.person_id),
+    )
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+pub struct JournalBody {
+    pub role: String,
+    pub body: String,
+}
+
+/// Step 5: an entry of the critical friend's journal (critical friends only).
+#[utoipa::path(post, path = "/api/v1/territories/{id}/journal", tag = "territoires", security(("jeton" = [])), request_body = JournalBody,
+    responses((status = 201, body = CreatedJson), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn create_journal_entry(
+    State(state): State<AppState>,
+    ApiUser(person): ApiUser,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<JournalBody>,
+) -> Result<(StatusCode, Json<CreatedJson>), ApiError> {
+    let (role, text) = parse_journal(&body.role, &body.body).map_err(bad)?;
+    let id = write_journal(&state, actor(Some(&person)), TerritoryId(id), role, &text).await?;
+    Ok((StatusCode::CREATED, Json(CreatedJson { id })))
+}
+
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+pub struct ImpactBody {
+    pub body: String,
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ClosedJson {
+    /// The year closed; the next one starts from its analysis.
+    pub year: i64,
+}
+
+/// Step 5: closes the year under way with its impact analysis (critical friends,
+/// coordinators). 409 when that year is closed already.
+#[utoipa::path(post, path = "/api/v1/territories/{id}/impact-analyses", tag = "territoires", security(("jeton" = [])), request_body = ImpactBody,
+    responses((status = 201, body = ClosedJson), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn create_impact_analysis(
+    State(state): State<AppState>,
+    ApiUser(person): ApiUser,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<ImpactBody>,
+) -> Result<(StatusCode, Json<ClosedJson>), ApiError> {
+    let text = parse_impact(&body.body).map_err(bad)?;
+    let year = close_year(&state, actor(Some(&person)), TerritoryId(id), &text).await?;
+    Ok((StatusCode::CREATED, Json(ClosedJson { year })))
+}
+
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+pub struct SupportBody {
+    /// `support` or `obstacle`.
+    pub kind: String,
+    /// For a support: `convention`, `personnes`, `culture`, `politique` or `structures`.
+    #[serde(default)]
+    pub category: String,
+    pub text: String,
+}
+
+/// A support or an obstacle of the territory (members).
+#[utoipa::path(post, path = "/api/v1/territories/{id}/supports", tag = "territoires", security(("jeton" = [])), request_body = SupportBody,
+    responses((status = 201, body = CreatedJson), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn create_support(
+    State(state): State<AppState>,
+    ApiUser(person): ApiUser,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<SupportBody>,
+) -> Result<(StatusCode, Json<CreatedJson>), ApiError> {
+    let (support, category, text) =
+        parse_support(&body.kind, &body.category, &body.text).map_err(bad)?;
+    let id = add_support(
+        &state,
+        actor(Some(&person)),
+        TerritoryId(id),
+        (support, &category, &text),
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(CreatedJson { id })))
 }
