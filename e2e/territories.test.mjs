@@ -128,7 +128,7 @@ test('the shared inventory, written in two establishments, shows what they have 
   assert.match(await teacher.textContent('main'), /Réaliser l'état des lieux partagé du territoire/);
   await teacher.locator('label', { hasText: /^Réussite$/ }).click();
   await teacher.locator('label', { hasText: /^Commune à d'autres établissements$/ }).click();
-  await teacher.getByLabel('Description').fill(success);
+  await teacher.getByLabel('La réussite ou la difficulté, en quelques mots').fill(success);
   await teacher.getByRole('button', { name: "Ajouter à l'état des lieux" }).click();
   assert.match(await teacher.textContent('main'), /Ajouté à l'état des lieux/);
   const common = teacher.getByRole('table', { name: /communes/ });
