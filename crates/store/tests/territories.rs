@@ -555,3 +555,123 @@ async fn work_objects_actions_and_a_journal_that_closes_year_one_into_year_two()
     );
     Ok(())
 }
+
+#[tokio::test]
+async fn instances_are_one_per_territory_and_members_sit_by_seat() -> anyhow::Result<()> {
+    use domain::territories::groups::{GroupKind, seats};
+    use store::territories::groups;
+    let (db, _fresh) = fresh_db().await?;
+    store::directory::ensure_reference_data(&db).await?;
+    let entries = domain::directory::annuaire::parse(testkit::sample_annuaire().as_bytes())
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    store::directory::import(&db, &entries).await?;
+    let ids = store::directory::ids_by_uai(&db).await?;
+    let territory =
+        store::territories::create(&db, &NewTerritory::parse("Territoire de Lens", "")?).await?;
+    store::territories::add_establishments(&db, territory, &[ids["0620100C"]]).await?;
+    let (a, b) = (
+        person(&db, "a@ac-lille.fr").await?,
+        person(&db, "b@ac-lille.fr").await?,
+    );
+
+    let steering = groups::create(
+        &db,
+        territory,
+        GroupKind::Steering,
+        "Groupe de pilotage",
+        None,
+        "",
+        a,
+    )
+    .await?;
+    assert!(matches!(
+        groups::create(
+            &db,
+            territory,
+            GroupKind::Steering,
+            "Un autre pilotage",
+            None,
+            "",
+            a
+        )
+        .await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert!(matches!(
+        groups::create(
+            &db,
+            territory,
+            GroupKind::Working1,
+            "GT1 école",
+            Some("0620001A"),
+            "",
+            a
+        )
+        .await,
+        Err(StoreError::Invalid(_))
+    ));
+    let gt1 = groups::create(
+        &db,
+        territory,
+        GroupKind::Working1,
+        "GT1 du collège",
+        Some("0620100C"),
+        "",
+        a,
+    )
+    .await?;
+    groups::create(
+        &db,
+        territory,
+        GroupKind::Working3,
+        "Reddition des comptes",
+        None,
+        "reddition",
+        a,
+    )
+    .await?;
+
+    groups::add_member(&db, steering, Some(b), "B", "perdir", a).await?;
+    groups::add_member(&db, steering, None, "Ville de Lens", "collectivite", a).await?;
+    assert!(matches!(
+        groups::add_member(&db, steering, Some(b), "B", "enseignant", a).await,
+        Err(StoreError::Conflict(_))
+    ));
+    groups::add_member(&db, gt1, Some(b), "B", "membre", a).await?;
+    let list = groups::list(&db, territory).await?;
+    assert_eq!(
+        list.iter().map(|g| g.kind).collect::<Vec<_>>(),
+        [
+            GroupKind::Steering,
+            GroupKind::Working1,
+            GroupKind::Working3
+        ]
+    );
+    assert_eq!(
+        list[1].establishment.as_deref(),
+        Some("Collège Victor Hugo")
+    );
+    let members: Vec<(String, String)> = list[0]
+        .members
+        .iter()
+        .map(|(s, n, _)| (s.clone(), n.clone()))
+        .collect();
+    assert_eq!(
+        seats(GroupKind::Steering, &members)
+            .iter()
+            .map(|s| s.missing)
+            .sum::<usize>(),
+        7
+    );
+    // Each group has its space, where its members (with an account) take part.
+    let Some(space) = list[1].space_id else {
+        anyhow::bail!("the group's space");
+    };
+    let space_members = store::spaces::members(&db, domain::ids::SpaceId(space)).await?;
+    assert_eq!(space_members.len(), 2, "{space_members:?}");
+    assert_eq!(
+        groups::of_group(&db, gt1).await?,
+        (territory, GroupKind::Working1)
+    );
+    Ok(())
+}

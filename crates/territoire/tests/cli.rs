@@ -362,8 +362,9 @@ async fn demo_fills_an_empty_database_only() -> anyhow::Result<()> {
         .find(|t| t.name.starts_with("OTA62"))
         .ok_or_else(|| anyhow::anyhow!("OTA62"))?;
     let spaces = store::spaces::of_territory(&db, domain::ids::TerritoryId(observatory.id)).await?;
-    // The exchange space of the territory, and one per observatory (eight, as in seed 000).
-    assert_eq!(spaces.len(), 9, "{spaces:?}");
+    // The exchange space of the territory, one per observatory (eight, as in seed 000) and
+    // one per instance or working group (five).
+    assert_eq!(spaces.len(), 14, "{spaces:?}");
     let Some((space, _)) = spaces
         .iter()
         .find(|(_, name)| name == "Échanges de l'observatoire OTA62")

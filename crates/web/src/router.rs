@@ -250,6 +250,14 @@ pub fn router(state: AppState) -> Router {
         .route("/territoires", get(territories::list))
         .route("/territoires/{slug}", get(territories::show))
         .route(
+            "/territoires/{slug}/groupes",
+            get(territories::groups::show).post(territories::groups::create_form),
+        )
+        .route(
+            "/territoires/{slug}/groupes/{group}/membres",
+            post(territories::groups::member_form),
+        )
+        .route(
             "/territoires/{slug}/lancement",
             get(territories::launch::show),
         )

@@ -1779,3 +1779,212 @@ async fn work_objects_actions_and_the_critical_friends_journal_through_api_and_p
     );
     Ok(())
 }
+
+#[tokio::test]
+async fn the_steering_group_shows_its_missing_seats_and_each_group_has_its_space()
+-> anyhow::Result<()> {
+    let app = TestApp::spawn().await?;
+    app.import(&sample_annuaire()).await?;
+    let ids = store::directory::ids_by_uai(&app.db).await?;
+    let territory = store::territories::create(
+        &app.db,
+        &domain::territories::NewTerritory::parse("Territoire apprenant d'Arras", "")?,
+    )
+    .await?;
+    store::territories::add_establishments(&app.db, territory, &[ids["0620100C"]]).await?;
+    let (_, coordinator) = staff(
+        &app,
+        "coordination@ac-lille.fr",
+        None,
+        territory,
+        Some(TerritoryRole::Coordinator),
+    )
+    .await?;
+    let (principal, member) = staff(
+        &app,
+        "principal@ac-lille.fr",
+        Some("0620100C"),
+        territory,
+        Some(TerritoryRole::Member),
+    )
+    .await?;
+    let (_, outsider) = staff(&app, "ailleurs@ac-lille.fr", None, territory, None).await?;
+    let url = app.url(&format!("/api/v1/territories/{}/groups", territory.0));
+    let create =
+        |token: &str, body: Value| app.client.post(&url).bearer_auth(token).json(&body).send();
+
+    assert_eq!(
+        create(&member, json!({"kind": "pilotage"})).await?.status(),
+        StatusCode::FORBIDDEN
+    );
+    let steering: Value = create(&coordinator, json!({"kind": "pilotage"}))
+        .await?
+        .json()
+        .await?;
+    let steering = steering["id"].as_i64().unwrap_or_default();
+    assert_eq!(
+        create(&coordinator, json!({"kind": "pilotage", "name": "Encore"}))
+            .await?
+            .status(),
+        StatusCode::CONFLICT
+    );
+    assert_eq!(
+        create(&coordinator, json!({"kind": "gt1"})).await?.status(),
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        create(&coordinator, json!({"kind": "gt1", "uai": "0620001A"}))
+            .await?
+            .status(),
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        create(
+            &coordinator,
+            json!({"kind": "gt1", "name": "GT1 du collège", "uai": "0620100c"})
+        )
+        .await?
+        .status(),
+        StatusCode::CREATED
+    );
+    assert_eq!(
+        create(&coordinator, json!({"kind": "club"}))
+            .await?
+            .status(),
+        StatusCode::BAD_REQUEST
+    );
+
+    let members = app.url(&format!("/api/v1/groups/{steering}/members"));
+    let seat = |token: &str, body: Value| {
+        app.client
+            .post(&members)
+            .bearer_auth(token)
+            .json(&body)
+            .send()
+    };
+    assert_eq!(
+        seat(&member, json!({"person_id": principal.0, "seat": "perdir"}))
+            .await?
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        seat(
+            &coordinator,
+            json!({"person_id": principal.0, "seat": "perdir"})
+        )
+        .await?
+        .status(),
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        seat(
+            &coordinator,
+            json!({"name": "Ville d'Arras", "seat": "collectivite"})
+        )
+        .await?
+        .status(),
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        seat(
+            &coordinator,
+            json!({"name": "Ville d'Arras", "seat": "maire"})
+        )
+        .await?
+        .status(),
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        seat(
+            &coordinator,
+            json!({"person_id": principal.0, "seat": "enseignant"})
+        )
+        .await?
+        .status(),
+        StatusCode::CONFLICT
+    );
+    assert_eq!(
+        app.client
+            .get(&url)
+            .bearer_auth(&outsider)
+            .send()
+            .await?
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    let list: Value = app
+        .client
+        .get(&url)
+        .bearer_auth(&member)
+        .send()
+        .await?
+        .json()
+        .await?;
+    assert_eq!(list[0]["kind"], "pilotage");
+    assert_eq!(
+        list[0]["seats"][0]["holders"],
+        json!(["principal ac-lille fr"])
+    );
+    assert_eq!(list[0]["seats"][0]["missing"], 1);
+    assert_eq!(list[0]["seats"][3]["missing"], 2);
+    assert_eq!(list[1]["establishment"], "Collège Victor Hugo");
+    assert!(list[1]["space_id"].as_i64().is_some());
+
+    // The page: the missing seats, the space of each group, the coordinator's forms.
+    let page = "/territoires/territoire-apprenant-d-arras/groupes";
+    let coordinator_page = sign_in(&app, "coordination@ac-lille.fr").await?;
+    let seen = text(
+        sign_in(&app, "principal@ac-lille.fr")
+            .await?
+            .get(app.url(page))
+            .send()
+            .await?,
+    )
+    .await?;
+    assert!(seen.contains("<strong>Personnels de direction</strong> : principal ac-lille fr"));
+    assert!(seen.contains("7 place(s) à pourvoir au total."));
+    assert!(seen.contains("Le territoire n'a pas encore de groupe opérationnel du réseau."));
+    assert!(!seen.contains("Créer une instance ou un groupe"));
+    let refused = app
+        .submit(
+            &coordinator_page,
+            page,
+            &format!("{page}/{steering}/membres"),
+            &[("who", "personne@ac-lille.fr"), ("seat", "ien")],
+        )
+        .await?;
+    assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+    let refused = text(refused).await?;
+    assert!(refused.contains("Aucun compte personne@ac-lille.fr"));
+    assert!(refused.contains("value=\"personne@ac-lille.fr\""));
+    let added = app
+        .submit(
+            &coordinator_page,
+            page,
+            &format!("{page}/{steering}/membres"),
+            &[("who", "Médiathèque d'Arras"), ("seat", "structure")],
+        )
+        .await?;
+    assert!(
+        text(added)
+            .await?
+            .contains("6 place(s) à pourvoir au total.")
+    );
+    let created = app
+        .submit(
+            &coordinator_page,
+            page,
+            page,
+            &[
+                ("kind", "gt3"),
+                ("name", "Reddition des comptes"),
+                ("theme", "reddition des comptes"),
+            ],
+        )
+        .await?;
+    let created = text(created).await?;
+    assert!(created.contains("Le groupe et son espace sont créés."));
+    assert!(created.contains("Reddition des comptes"));
+    Ok(())
+}

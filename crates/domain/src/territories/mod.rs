@@ -1,6 +1,7 @@
 //! A *territoire apprenant*: a network of establishments and partners of an area.
 
 pub mod events;
+pub mod groups;
 pub mod launch;
 pub mod maturity;
 

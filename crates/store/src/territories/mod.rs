@@ -1,6 +1,7 @@
 //! Territoires apprenants: their establishments, partners, coordinators and members.
 
 pub mod events;
+pub mod groups;
 pub mod launch;
 pub mod maturity;
 

@@ -724,7 +724,7 @@ pub async fn generate(db: &Db, scale: Scale, seed: u64, data_dir: &Path) -> anyh
     std::fs::write(data_dir.join(PASSWORD_FILE), format!("{password}\n"))
         .with_context(|| format!("écriture impossible dans {}", data_dir.display()))?;
     println!(
-        "Données de démonstration créées en {:.1} s : {} établissements, {} personnes, 3 territoires, {} pratiques, 8 observatoires et leurs espaces, 1 espace d'échange.",
+        "Données de démonstration créées en {:.1} s : {} établissements, {} personnes, 3 territoires, {} pratiques, 8 observatoires et leurs espaces, 1 espace d'échange, 5 instances et groupes de travail, 4 événements.",
         started.elapsed().as_secs_f64(),
         entries.len(),
         people.len() + accounts.len(),

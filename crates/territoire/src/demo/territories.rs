@@ -332,7 +332,123 @@ pub async fn generate_launch(
             parse_support(kind, category, text).map_err(|e| anyhow::anyhow!(e.message))?;
         launch::add_support(db, territory, (support, &category, &text), perdir).await?;
     }
+    groups(db, territory, accounts, &college).await?;
     launch::set_step(db, territory, Step::Inventory, StepState::Done, perdir).await?;
     launch::set_step(db, territory, Step::Problem, StepState::Doing, perdir).await?;
+    Ok(())
+}
+
+/// The instances (the steering group with seats still to fill, the operational group) and
+/// working groups 1 (the demo collège's), 2 and 3, each with its space.
+async fn groups(
+    db: &Db,
+    territory: TerritoryId,
+    accounts: &[(Option<Function>, PersonId)],
+    college: &str,
+) -> anyhow::Result<()> {
+    use domain::territories::groups::GroupKind;
+    use store::territories::groups;
+    let account = |function| {
+        accounts
+            .iter()
+            .find(|(f, _)| *f == Some(function))
+            .map(|(_, p)| *p)
+    };
+    let (Some(coordinator), Some(perdir), Some(ien), Some(teacher)) = (
+        account(Function::ChargeDeMission),
+        account(Function::Perdir),
+        account(Function::Ien),
+        account(Function::Enseignant2d),
+    ) else {
+        return Ok(());
+    };
+    let steering = groups::create(
+        db,
+        territory,
+        GroupKind::Steering,
+        "Groupe de pilotage du réseau",
+        None,
+        "",
+        coordinator,
+    )
+    .await?;
+    groups::add_member(
+        db,
+        steering,
+        Some(perdir),
+        "Personnel de direction (démo)",
+        "perdir",
+        coordinator,
+    )
+    .await?;
+    groups::add_member(db, steering, Some(ien), "IEN (démo)", "ien", coordinator).await?;
+    groups::add_member(
+        db,
+        steering,
+        None,
+        "Département du Pas-de-Calais",
+        "collectivite",
+        coordinator,
+    )
+    .await?;
+    groups::add_member(db, steering, None, "Louvre-Lens", "structure", coordinator).await?;
+    groups::add_member(
+        db,
+        steering,
+        Some(teacher),
+        "Enseignant 2nd degré (démo)",
+        "enseignant",
+        coordinator,
+    )
+    .await?;
+    groups::create(
+        db,
+        territory,
+        GroupKind::Operational,
+        "Groupe opérationnel du réseau",
+        None,
+        "",
+        coordinator,
+    )
+    .await?;
+    let gt1 = groups::create(
+        db,
+        territory,
+        GroupKind::Working1,
+        "Groupe de travail 1 du collège",
+        Some(college),
+        "",
+        perdir,
+    )
+    .await?;
+    groups::add_member(
+        db,
+        gt1,
+        Some(teacher),
+        "Enseignant 2nd degré (démo)",
+        "membre",
+        perdir,
+    )
+    .await?;
+    groups::create(
+        db,
+        territory,
+        GroupKind::Working2,
+        "Groupe de travail 2 — l'oral",
+        None,
+        "",
+        coordinator,
+    )
+    .await?;
+    groups::create(
+        db,
+        territory,
+        GroupKind::Working3,
+        "Groupe de travail 3 — reddition des comptes",
+        None,
+        "Reddition des comptes",
+        coordinator,
+    )
+    .await?;
     Ok(())
 }

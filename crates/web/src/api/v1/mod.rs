@@ -35,6 +35,9 @@ use crate::state::AppState;
         accounts::me,
         territories::list,
         territories::create,
+        territories::groups::list,
+        territories::groups::create,
+        territories::groups::add_member,
         territories::launch::get,
         territories::launch::create_item,
         territories::launch::remove_item,
@@ -149,6 +152,14 @@ pub fn router() -> Router<AppState> {
         .route(
             "/territories",
             get(territories::list).post(territories::create),
+        )
+        .route(
+            "/territories/{id}/groups",
+            get(territories::groups::list).post(territories::groups::create),
+        )
+        .route(
+            "/groups/{id}/members",
+            post(territories::groups::add_member),
         )
         .route("/territories/{id}/launch", get(territories::launch::get))
         .route(

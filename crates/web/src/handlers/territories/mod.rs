@@ -1,6 +1,7 @@
 //! Territories' pages: the list, a territory, and its own work (`maturity`).
 
 pub mod events;
+pub mod groups;
 pub mod launch;
 pub mod maturity;
 

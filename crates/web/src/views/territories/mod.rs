@@ -1,4 +1,5 @@
 pub mod events;
+pub mod groups;
 pub mod launch;
 pub mod maturity;
 

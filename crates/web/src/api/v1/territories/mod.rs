@@ -1,6 +1,7 @@
 //! `/api/v1/territories`: territories, and their own work (`maturity`).
 
 pub mod events;
+pub mod groups;
 pub mod launch;
 pub mod maturity;
 

@@ -1,0 +1,129 @@
+//! `/api/v1/territories/{id}/groups` and `/api/v1/groups/{id}/members`: the instances and
+//! working groups of a territory, their seats filled and missing — with the rights of the
+//! page (the same helpers decide).
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use domain::ids::{PersonId, TerritoryId};
+use domain::policy::Action;
+use domain::territories::groups::seats;
+
+use crate::api::v1::ApiJson;
+use crate::error::{ApiError, ErrorBody};
+use crate::extractors::{ApiUser, actor};
+use crate::handlers::territories::groups::{GroupInput, create_group, seat_member};
+use crate::handlers::territories::work_of;
+use crate::state::AppState;
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct SeatJson {
+    pub seat: &'static str,
+    pub label: &'static str,
+    pub holders: Vec<String>,
+    /// Places still to fill (0 for open seats).
+    pub missing: usize,
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct GroupJson {
+    pub id: i64,
+    /// `pilotage`, `operationnel`, `gt1`, `gt2` or `gt3`.
+    pub kind: &'static str,
+    pub name: String,
+    pub establishment: Option<String>,
+    pub theme: String,
+    pub space_id: Option<i64>,
+    pub seats: Vec<SeatJson>,
+}
+
+/// The instances and working groups of a territory (its members).
+#[utoipa::path(get, path = "/api/v1/territories/{id}/groups", tag = "territoires", security(("jeton" = [])),
+    responses((status = 200, body = Vec<GroupJson>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn list(
+    State(state): State<AppState>,
+    ApiUser(person): ApiUser,
+    Path(id): Path<i64>,
+) -> Result<Json<Vec<GroupJson>>, ApiError> {
+    let territory = TerritoryId(id);
+    work_of(&state, actor(Some(&person)), territory, Action::View).await?;
+    let groups = store::territories::groups::list(&state.db, territory).await?;
+    Ok(Json(
+        groups
+            .into_iter()
+            .map(|g| {
+                let members: Vec<(String, String)> = g
+                    .members
+                    .iter()
+                    .map(|(s, n, _)| (s.clone(), n.clone()))
+                    .collect();
+                GroupJson {
+                    id: g.id,
+                    kind: g.kind.code(),
+                    seats: seats(g.kind, &members)
+                        .into_iter()
+                        .map(|s| SeatJson {
+                            seat: s.code,
+                            label: s.label,
+                            holders: s.holders,
+                            missing: s.missing,
+                        })
+                        .collect(),
+                    name: g.name,
+                    establishment: g.establishment,
+                    theme: g.theme,
+                    space_id: g.space_id,
+                }
+            })
+            .collect(),
+    ))
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct GroupCreatedJson {
+    pub id: i64,
+}
+
+/// Creates an instance or a working group, with its space (coordinators). 409 for a second
+/// steering or operational group.
+#[utoipa::path(post, path = "/api/v1/territories/{id}/groups", tag = "territoires", security(("jeton" = [])), request_body = GroupInput,
+    responses((status = 201, body = GroupCreatedJson), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn create(
+    State(state): State<AppState>,
+    ApiUser(person): ApiUser,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<GroupInput>,
+) -> Result<(StatusCode, Json<GroupCreatedJson>), ApiError> {
+    let id = create_group(&state, actor(Some(&person)), TerritoryId(id), &body).await?;
+    Ok((StatusCode::CREATED, Json(GroupCreatedJson { id })))
+}
+
+/// Someone to seat: a person with an account (`person_id`), or a partner by `name`.
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+pub struct MemberBody {
+    pub person_id: Option<i64>,
+    #[serde(default)]
+    pub name: String,
+    pub seat: String,
+}
+
+/// Seats a member in a group (coordinators of its territory).
+#[utoipa::path(post, path = "/api/v1/groups/{id}/members", tag = "territoires", security(("jeton" = [])), request_body = MemberBody,
+    responses((status = 204), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn add_member(
+    State(state): State<AppState>,
+    ApiUser(person): ApiUser,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<MemberBody>,
+) -> Result<StatusCode, ApiError> {
+    seat_member(
+        &state,
+        actor(Some(&person)),
+        id,
+        body.person_id.map(PersonId),
+        &body.name,
+        &body.seat,
+    )
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
