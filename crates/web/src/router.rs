@@ -258,6 +258,19 @@ pub fn router(state: AppState) -> Router {
             post(territories::groups::member_form),
         )
         .route(
+            "/territoires/{slug}/groupes/{group}/reunions",
+            post(territories::groups::meeting_form),
+        )
+        .route("/reunions/{id}", get(territories::groups::show_meeting))
+        .route(
+            "/reunions/{id}/presences",
+            post(territories::groups::attendance_form),
+        )
+        .route(
+            "/reunions/{id}/reunion.ics",
+            get(territories::groups::meeting_ics),
+        )
+        .route(
             "/territoires/{slug}/lancement",
             get(territories::launch::show),
         )

@@ -1988,3 +1988,197 @@ async fn the_steering_group_shows_its_missing_seats_and_each_group_has_its_space
     assert!(created.contains("Reddition des comptes"));
     Ok(())
 }
+
+#[tokio::test]
+async fn a_group_meets_with_an_agenda_a_pad_for_the_minutes_and_its_attendance()
+-> anyhow::Result<()> {
+    let app = TestApp::spawn().await?;
+    let territory = store::territories::create(
+        &app.db,
+        &domain::territories::NewTerritory::parse("Territoire apprenant d'Arras", "")?,
+    )
+    .await?;
+    let (_, coordinator) = staff(
+        &app,
+        "coordination@ac-lille.fr",
+        None,
+        territory,
+        Some(TerritoryRole::Coordinator),
+    )
+    .await?;
+    let (teacher, member) = staff(
+        &app,
+        "prof@ac-lille.fr",
+        None,
+        territory,
+        Some(TerritoryRole::Member),
+    )
+    .await?;
+    let (_, other) = staff(
+        &app,
+        "autre@ac-lille.fr",
+        None,
+        territory,
+        Some(TerritoryRole::Member),
+    )
+    .await?;
+    let (_, outsider) = staff(&app, "ailleurs@ac-lille.fr", None, territory, None).await?;
+    let group: Value = app
+        .client
+        .post(app.url(&format!("/api/v1/territories/{}/groups", territory.0)))
+        .bearer_auth(&coordinator)
+        .json(&json!({"kind": "gt2", "name": "Groupe de travail 2 — l'oral"}))
+        .send()
+        .await?
+        .json()
+        .await?;
+    let group = group["id"].as_i64().unwrap_or_default();
+    app.client
+        .post(app.url(&format!("/api/v1/groups/{group}/members")))
+        .bearer_auth(&coordinator)
+        .json(&json!({"person_id": teacher.0, "seat": "membre"}))
+        .send()
+        .await?;
+    let meetings = app.url(&format!("/api/v1/groups/{group}/meetings"));
+    let body = json!({"title": "Première réunion", "agenda": "1. L'état des lieux\n2. Les objets de travail",
+        "video_url": "https://visio.education.fr/reunion/42", "starts_at": at(10, 8), "ends_at": at(10, 10)});
+    let plan = |token: &str, body: Value| {
+        app.client
+            .post(&meetings)
+            .bearer_auth(token)
+            .json(&body)
+            .send()
+    };
+    // A member of the territory who is not in the group does not plan its meetings.
+    assert_eq!(
+        plan(&other, body.clone()).await?.status(),
+        StatusCode::FORBIDDEN
+    );
+    let nowhere = json!({"title": "Réunion", "starts_at": at(10, 8), "ends_at": at(10, 10)});
+    let nowhere = plan(&member, nowhere).await?;
+    assert_eq!(nowhere.status(), StatusCode::BAD_REQUEST);
+    let planned = plan(&member, body).await?;
+    assert_eq!(planned.status(), StatusCode::CREATED);
+    let planned: Value = planned.json().await?;
+    let id = planned["id"].as_i64().unwrap_or_default();
+    assert!(
+        planned["pad_id"].as_i64().is_some(),
+        "a pad for the minutes"
+    );
+    assert_eq!(planned["attendance"][0]["present"], Value::Null);
+
+    let attendance = app.url(&format!("/api/v1/meetings/{id}/attendance"));
+    assert_eq!(
+        app.client
+            .put(&attendance)
+            .bearer_auth(&other)
+            .json(&json!({"present": [teacher.0]}))
+            .send()
+            .await?
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.client
+            .put(&attendance)
+            .bearer_auth(&member)
+            .json(&json!({"present": [teacher.0 + 99]}))
+            .send()
+            .await?
+            .status(),
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        app.client
+            .put(&attendance)
+            .bearer_auth(&member)
+            .json(&json!({"present": [teacher.0]}))
+            .send()
+            .await?
+            .status(),
+        StatusCode::NO_CONTENT
+    );
+    let read: Value = app
+        .client
+        .get(app.url(&format!("/api/v1/meetings/{id}")))
+        .bearer_auth(&other)
+        .send()
+        .await?
+        .json()
+        .await?;
+    assert_eq!(read["attendance"][0]["present"], true);
+    assert_eq!(
+        app.client
+            .get(app.url(&format!("/api/v1/meetings/{id}")))
+            .bearer_auth(&outsider)
+            .send()
+            .await?
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+
+    // The pages: the group lists it; its page links the minutes and the calendar.
+    let prof = sign_in(&app, "prof@ac-lille.fr").await?;
+    let groups = text(
+        prof.get(app.url("/territoires/territoire-apprenant-d-arras/groupes"))
+            .send()
+            .await?,
+    )
+    .await?;
+    assert!(groups.contains(&format!("<a href=\"/reunions/{id}\">Première réunion</a>")));
+    assert!(groups.contains("Planifier une réunion de « Groupe de travail 2 — l'oral »"));
+    let other_page = text(
+        sign_in(&app, "autre@ac-lille.fr")
+            .await?
+            .get(app.url("/territoires/territoire-apprenant-d-arras/groupes"))
+            .send()
+            .await?,
+    )
+    .await?;
+    assert!(!other_page.contains("Planifier une réunion"));
+    let page = text(prof.get(app.url(&format!("/reunions/{id}"))).send().await?).await?;
+    assert!(page.contains("Compte rendu (pad du groupe)"));
+    assert!(page.contains("<li>L'état des lieux</li>"));
+    assert!(page.contains("checked"));
+    let ics = prof
+        .get(app.url(&format!("/reunions/{id}/reunion.ics")))
+        .send()
+        .await?
+        .text()
+        .await?;
+    assert!(ics.contains("SUMMARY:Groupe de travail 2 — l'oral — Première réunion"));
+    let refused = app
+        .submit(
+            &prof,
+            "/territoires/territoire-apprenant-d-arras/groupes",
+            &format!("/territoires/territoire-apprenant-d-arras/groupes/{group}/reunions"),
+            &[
+                ("m_title", "Deuxième réunion"),
+                ("m_date", "2027-02-01"),
+                ("m_start", "17:00"),
+                ("m_end", "16:00"),
+                ("m_place", "Collège"),
+            ],
+        )
+        .await?;
+    assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+    let refused = text(refused).await?;
+    assert!(refused.contains("La réunion finit après son début"));
+    assert!(refused.contains("value=\"Deuxième réunion\""));
+    let created = app
+        .submit(
+            &prof,
+            "/territoires/territoire-apprenant-d-arras/groupes",
+            &format!("/territoires/territoire-apprenant-d-arras/groupes/{group}/reunions"),
+            &[
+                ("m_title", "Deuxième réunion"),
+                ("m_date", "2027-02-01"),
+                ("m_start", "17:00"),
+                ("m_end", "18:30"),
+                ("m_place", "Collège"),
+            ],
+        )
+        .await?;
+    assert_eq!(created.status(), StatusCode::SEE_OTHER);
+    Ok(())
+}

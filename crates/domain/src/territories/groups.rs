@@ -171,3 +171,123 @@ mod tests {
         assert!(GroupKind::Steering.single() && !GroupKind::Working3.single());
     }
 }
+
+/// A meeting of a group as a form or the API sends it; times in seconds since the epoch.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MeetingInput {
+    pub title: String,
+    pub agenda: String,
+    pub place: String,
+    pub video_url: String,
+    pub starts_at: i64,
+    pub ends_at: i64,
+}
+
+/// A valid meeting: where (a place, a video link, or both), when (a day at most), what for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Meeting {
+    pub title: String,
+    pub agenda: String,
+    pub place: String,
+    pub video_url: String,
+    pub starts_at: i64,
+    pub ends_at: i64,
+}
+
+impl Meeting {
+    pub fn parse(input: &MeetingInput) -> Result<Self, FieldError> {
+        let error = |field, message: &str| FieldError {
+            field,
+            message: message.to_owned(),
+        };
+        let title = input.title.split_whitespace().collect::<Vec<_>>().join(" ");
+        if !(3..=200).contains(&title.chars().count()) {
+            return Err(error(
+                "title",
+                "L'objet de la réunion compte de 3 à 200 caractères",
+            ));
+        }
+        let agenda = input.agenda.trim().to_owned();
+        if agenda.chars().count() > 5_000 {
+            return Err(error(
+                "agenda",
+                "L'ordre du jour compte 5 000 caractères au plus",
+            ));
+        }
+        let place = input.place.trim().to_owned();
+        let video_url = input.video_url.trim().to_owned();
+        if place.is_empty() && video_url.is_empty() {
+            return Err(error(
+                "place",
+                "Dites où se tient la réunion : un lieu, un lien de visioconférence, ou les deux",
+            ));
+        }
+        if place.chars().count() > 300 {
+            return Err(error("place", "Le lieu compte 300 caractères au plus"));
+        }
+        if !video_url.is_empty()
+            && (!video_url.starts_with("https://")
+                || video_url.len() > 500
+                || video_url.contains(char::is_whitespace))
+        {
+            return Err(error(
+                "video_url",
+                "Le lien de visioconférence est une adresse https://",
+            ));
+        }
+        if input.ends_at <= input.starts_at {
+            return Err(error("ends_at", "La réunion finit après son début"));
+        }
+        if input.ends_at - input.starts_at > 86_400 {
+            return Err(error("ends_at", "Une réunion dure une journée au plus"));
+        }
+        Ok(Self {
+            title,
+            agenda,
+            place,
+            video_url,
+            starts_at: input.starts_at,
+            ends_at: input.ends_at,
+        })
+    }
+}
+
+#[cfg(test)]
+mod meetings {
+    use super::*;
+
+    #[test]
+    fn a_meeting_says_where_and_lasts_a_day_at_most() {
+        let input = MeetingInput {
+            title: "Groupe de pilotage n° 2".into(),
+            video_url: "https://visio.education.fr/meeting/123".into(),
+            starts_at: 1_800_000_000,
+            ends_at: 1_800_007_200,
+            ..MeetingInput::default()
+        };
+        assert!(Meeting::parse(&input).is_ok());
+        let field = |change: &dyn Fn(&mut MeetingInput)| {
+            let mut i = input.clone();
+            change(&mut i);
+            Meeting::parse(&i).err().map(|e| e.field)
+        };
+        assert_eq!(field(&|i| i.video_url = String::new()), Some("place"));
+        assert_eq!(
+            field(&|i| i.video_url = "javascript:alert(1)".into()),
+            Some("video_url")
+        );
+        assert_eq!(field(&|i| i.ends_at = i.starts_at), Some("ends_at"));
+        assert_eq!(
+            field(&|i| i.ends_at = i.starts_at + 2 * 86_400),
+            Some("ends_at")
+        );
+        assert_eq!(field(&|i| i.title = "ab".into()), Some("title"));
+        assert_eq!(
+            field(&|i| {
+                i.video_url = String::new();
+                i.place = "Collège Jean Jaurès".into()
+            }),
+            None
+        );
+    }
+}

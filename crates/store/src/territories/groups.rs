@@ -3,9 +3,9 @@
 
 use domain::ids::{PersonId, SpaceId, TerritoryId};
 use domain::spaces::{SpaceContent, SpaceKind, SpaceRole, SpaceVisibility};
-use domain::territories::groups::GroupKind;
+use domain::territories::groups::{GroupKind, Meeting};
 
-use crate::db::on;
+use crate::db::{BeginWrite, on};
 use crate::{Db, Result, StoreError, now};
 
 /// A group of a territory, with its members: (seat, name, account).
@@ -150,4 +150,131 @@ pub async fn of_group(db: &Db, group: i64) -> Result<(TerritoryId, GroupKind)> {
         TerritoryId(territory),
         GroupKind::parse(&kind).ok_or(StoreError::NotFound)?,
     ))
+}
+
+/// Whether `person` sits in the group (with their account).
+pub async fn is_member(db: &Db, group: i64, person: PersonId) -> Result<bool> {
+    Ok(on!(db, pool => sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM group_members WHERE group_id = $1 AND person_id = $2)",
+    ).bind(group).bind(person.0).fetch_one(pool).await)?)
+}
+
+/// Plans a meeting of the group, with a pad for its minutes in the group's space.
+pub async fn create_meeting(db: &Db, group: i64, meeting: &Meeting, by: PersonId) -> Result<i64> {
+    let space: Option<i64> = on!(db, pool => sqlx::query_scalar(
+        "SELECT space_id FROM territory_groups WHERE id = $1",
+    ).bind(group).fetch_one(pool).await)?;
+    let pad = match space {
+        Some(space) => {
+            let title = format!(
+                "Compte rendu — {} ({})",
+                meeting.title,
+                domain::territories::events::span_fr(meeting.starts_at, meeting.ends_at)
+            );
+            Some(
+                crate::spaces::pads::create(db, SpaceId(space), &title, by)
+                    .await?
+                    .0,
+            )
+        }
+        None => None,
+    };
+    Ok(on!(db, pool => sqlx::query_scalar(
+        "INSERT INTO group_meetings (group_id, title, agenda, place, video_url, starts_at, ends_at, pad_id, created_by, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+    ).bind(group).bind(&meeting.title).bind(&meeting.agenda).bind(&meeting.place).bind(&meeting.video_url)
+     .bind(meeting.starts_at).bind(meeting.ends_at).bind(pad).bind(by.0).bind(now()).fetch_one(pool).await)?)
+}
+
+/// A meeting as read, with its group and who attended: (person, name, present).
+#[derive(Debug, Clone, PartialEq)]
+pub struct MeetingRow {
+    pub id: i64,
+    pub group_id: i64,
+    pub group: String,
+    pub meeting: Meeting,
+    pub pad_id: Option<i64>,
+    pub attendance: Vec<(i64, String, Option<bool>)>,
+}
+
+/// A meeting's row: id, group, group name, title, agenda, place, video link, start, end, pad.
+type MeetingDbRow = (
+    i64,
+    i64,
+    String,
+    String,
+    String,
+    String,
+    String,
+    i64,
+    i64,
+    Option<i64>,
+);
+
+fn meeting_of(r: MeetingDbRow) -> MeetingRow {
+    MeetingRow {
+        id: r.0,
+        group_id: r.1,
+        group: r.2,
+        meeting: Meeting {
+            title: r.3,
+            agenda: r.4,
+            place: r.5,
+            video_url: r.6,
+            starts_at: r.7,
+            ends_at: r.8,
+        },
+        pad_id: r.9,
+        attendance: Vec::new(),
+    }
+}
+
+const MEETINGS: &str = "SELECT m.id, m.group_id, g.name, m.title, m.agenda, m.place, m.video_url, m.starts_at, m.ends_at, m.pad_id \
+    FROM group_meetings m JOIN territory_groups g ON g.id = m.group_id";
+
+/// A meeting, with the group's members (with an account) and whether each came.
+pub async fn meeting(db: &Db, id: i64) -> Result<MeetingRow> {
+    let sql = format!("{MEETINGS} WHERE m.id = $1");
+    let row: MeetingDbRow = on!(db, pool => sqlx::query_as(&sql).bind(id).fetch_one(pool).await)?;
+    let mut meeting = meeting_of(row);
+    meeting.attendance = on!(db, pool => sqlx::query_as(
+        "SELECT gm.person_id, gm.name, a.present FROM group_members gm \
+         LEFT JOIN meeting_attendance a ON a.meeting_id = $2 AND a.person_id = gm.person_id \
+         WHERE gm.group_id = $1 AND gm.person_id IS NOT NULL ORDER BY gm.name",
+    ).bind(meeting.group_id).bind(id).fetch_all(pool).await)?;
+    Ok(meeting)
+}
+
+/// The meetings of the territory's groups from `from` on, the soonest first.
+pub async fn meetings(db: &Db, territory: TerritoryId, from: i64) -> Result<Vec<MeetingRow>> {
+    let sql = format!(
+        "{MEETINGS} WHERE g.territory_id = $1 AND m.ends_at > $2 ORDER BY m.starts_at, m.id"
+    );
+    let rows: Vec<MeetingDbRow> =
+        on!(db, pool => sqlx::query_as(&sql).bind(territory.0).bind(from).fetch_all(pool).await)?;
+    Ok(rows.into_iter().map(meeting_of).collect())
+}
+
+/// Records who attended among the group's members (the others did not).
+pub async fn record_attendance(db: &Db, id: i64, present: &[PersonId]) -> Result<()> {
+    let members: Vec<i64> = on!(db, pool => sqlx::query_scalar(
+        "SELECT gm.person_id FROM group_members gm JOIN group_meetings m ON m.group_id = gm.group_id \
+         WHERE m.id = $1 AND gm.person_id IS NOT NULL",
+    ).bind(id).fetch_all(pool).await)?;
+    if let Some(stranger) = present.iter().find(|p| !members.contains(&p.0)) {
+        return Err(StoreError::Invalid(format!(
+            "la personne n° {stranger} ne fait pas partie du groupe"
+        )));
+    }
+    on!(db, pool => {
+        let mut tx = pool.begin_write().await?;
+        for person in &members {
+            sqlx::query(
+                "INSERT INTO meeting_attendance (meeting_id, person_id, present) VALUES ($1, $2, $3) \
+                 ON CONFLICT (meeting_id, person_id) DO UPDATE SET present = excluded.present",
+            ).bind(id).bind(person).bind(present.iter().any(|p| p.0 == *person)).execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    })
 }

@@ -401,6 +401,18 @@ async fn groups(
         coordinator,
     )
     .await?;
+    // Its next meeting, in three weeks, with the pad of its minutes.
+    let starts_at = store::now() - store::now() % 86_400 + 21 * 86_400 + 16 * 3600;
+    let meeting = domain::territories::groups::Meeting::parse(&domain::territories::groups::MeetingInput {
+        title: "Réunion du groupe de pilotage".to_owned(),
+        agenda: "1. Bilan de l'état des lieux partagé\n2. La problématique commune\n3. Les journées accompagnées".to_owned(),
+        place: "Collège, salle du conseil".to_owned(),
+        video_url: "https://visio.education.fr/territoire/pilotage".to_owned(),
+        starts_at,
+        ends_at: starts_at + 2 * 3600,
+    })
+    .map_err(|e| anyhow::anyhow!(e.message))?;
+    groups::create_meeting(db, steering, &meeting, coordinator).await?;
     groups::create(
         db,
         territory,

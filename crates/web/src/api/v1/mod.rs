@@ -38,6 +38,9 @@ use crate::state::AppState;
         territories::groups::list,
         territories::groups::create,
         territories::groups::add_member,
+        territories::groups::create_meeting,
+        territories::groups::meeting,
+        territories::groups::put_attendance,
         territories::launch::get,
         territories::launch::create_item,
         territories::launch::remove_item,
@@ -160,6 +163,15 @@ pub fn router() -> Router<AppState> {
         .route(
             "/groups/{id}/members",
             post(territories::groups::add_member),
+        )
+        .route(
+            "/groups/{id}/meetings",
+            post(territories::groups::create_meeting),
+        )
+        .route("/meetings/{id}", get(territories::groups::meeting))
+        .route(
+            "/meetings/{id}/attendance",
+            put(territories::groups::put_attendance),
         )
         .route("/territories/{id}/launch", get(territories::launch::get))
         .route(

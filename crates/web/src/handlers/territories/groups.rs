@@ -4,19 +4,21 @@
 use std::collections::BTreeMap;
 
 use axum::extract::{Path, State};
-use axum::response::Response;
+use axum::response::{IntoResponse, Redirect, Response};
 use domain::accounts::Email;
+use domain::calendar::{self, Method};
 use domain::ids::{PersonId, TerritoryId};
 use domain::policy::{Action, Actor, TerritoryRole};
-use domain::territories::groups::{GroupKind, parse_seat};
+use domain::territories::groups::{GroupKind, Meeting, MeetingInput, parse_seat};
 use store::territories::groups;
 
 use super::work_of;
 use crate::error::{AppError, capitalize};
 use crate::extractors::{CsrfForm, PageContext};
+use crate::handlers::paris_moment;
 use crate::state::AppState;
-use crate::views::territories::groups::GroupsPage;
-use crate::views::{Layout, render_form};
+use crate::views::territories::groups::{GroupsPage, MeetingPage};
+use crate::views::{Layout, render, render_form};
 
 /// A group to create, as a form or the API sends it.
 #[derive(Debug, Default, Clone, serde::Deserialize, utoipa::ToSchema)]
@@ -129,6 +131,8 @@ async fn page(
         summary,
         role == Some(TerritoryRole::Coordinator) || actor.admin,
         groups::list(&state.db, territory).await?,
+        groups::meetings(&state.db, territory, store::now()).await?,
+        actor.person.map(|p| p.0),
     );
     page.notice = notice;
     let refused_now = refused.is_some();
@@ -218,4 +222,158 @@ pub async fn member_form(
         }
         Err(other) => Err(other),
     }
+}
+
+/// Whether the caller may run the group's meetings: a coordinator, or one of its members.
+async fn runs_group(state: &AppState, actor: Actor, group: i64) -> Result<TerritoryId, AppError> {
+    let (territory, _) = groups::of_group(&state.db, group).await?;
+    let role = work_of(state, actor, territory, Action::View).await?;
+    let person = actor.person.ok_or(AppError::Unauthorized)?;
+    if role == Some(TerritoryRole::Coordinator)
+        || actor.admin
+        || groups::is_member(&state.db, group, person).await?
+    {
+        Ok(territory)
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// Plans a meeting of a group (its members or the coordination), with a pad for the minutes.
+pub(crate) async fn plan_meeting(
+    state: &AppState,
+    actor: Actor,
+    group: i64,
+    input: &MeetingInput,
+) -> Result<i64, AppError> {
+    runs_group(state, actor, group).await?;
+    let by = actor.person.ok_or(AppError::Unauthorized)?;
+    let meeting = Meeting::parse(input).map_err(|e| AppError::BadRequest(e.message))?;
+    Ok(groups::create_meeting(&state.db, group, &meeting, by).await?)
+}
+
+/// A meeting, if the caller belongs to its territory; whether they run it.
+pub(crate) async fn meeting_for(
+    state: &AppState,
+    actor: Actor,
+    id: i64,
+) -> Result<(groups::MeetingRow, bool), AppError> {
+    let meeting = groups::meeting(&state.db, id).await?;
+    let (territory, _) = groups::of_group(&state.db, meeting.group_id).await?;
+    work_of(state, actor, territory, Action::View).await?;
+    let runs = runs_group(state, actor, meeting.group_id).await.is_ok();
+    Ok((meeting, runs))
+}
+
+/// Records who came (those who run the group).
+pub(crate) async fn record_attendance(
+    state: &AppState,
+    actor: Actor,
+    id: i64,
+    present: &[PersonId],
+) -> Result<(), AppError> {
+    let (meeting, runs) = meeting_for(state, actor, id).await?;
+    if !runs {
+        return Err(AppError::Forbidden);
+    }
+    Ok(groups::record_attendance(&state.db, meeting.id, present).await?)
+}
+
+pub async fn meeting_form(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    Path((slug, group)): Path<(String, i64)>,
+    CsrfForm(fields): CsrfForm<BTreeMap<String, String>>,
+) -> Result<Response, AppError> {
+    let f = |k: &str| fields.get(k).map_or("", String::as_str);
+    let attempt = async {
+        let input = MeetingInput {
+            title: f("m_title").to_owned(),
+            agenda: f("m_agenda").to_owned(),
+            place: f("m_place").to_owned(),
+            video_url: f("m_video").to_owned(),
+            starts_at: paris_moment(f("m_date"), f("m_start"))?,
+            ends_at: paris_moment(f("m_date"), f("m_end"))?,
+        };
+        plan_meeting(&state, ctx.actor(), group, &input).await
+    };
+    match attempt.await {
+        Ok(id) => Ok(Redirect::to(&format!("/reunions/{id}")).into_response()),
+        Err(AppError::BadRequest(m)) => {
+            page(&state, &ctx, &slug, None, Some((Some(group), fields, m))).await
+        }
+        Err(other) => Err(other),
+    }
+}
+
+async fn meeting_page(
+    state: &AppState,
+    ctx: &PageContext,
+    id: i64,
+    notice: Option<String>,
+) -> Result<Response, AppError> {
+    let (meeting, runs) = meeting_for(state, ctx.actor(), id).await?;
+    render(&MeetingPage::new(
+        Layout::new(ctx, meeting.meeting.title.clone()),
+        meeting,
+        runs,
+        notice,
+    ))
+}
+
+pub async fn show_meeting(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    meeting_page(&state, &ctx, id, None).await
+}
+
+pub async fn attendance_form(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    Path(id): Path<i64>,
+    CsrfForm(form): CsrfForm<crate::handlers::territories::events::AttendanceForm>,
+) -> Result<Response, AppError> {
+    let present: Vec<PersonId> = form.present.into_iter().map(PersonId).collect();
+    record_attendance(&state, ctx.actor(), id, &present).await?;
+    let notice = format!("Présences enregistrées : {}.", present.len());
+    meeting_page(&state, &ctx, id, Some(notice)).await
+}
+
+/// The meeting for one's calendar.
+pub async fn meeting_ics(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let (meeting, _) = meeting_for(&state, ctx.actor(), id).await?;
+    let base = state.settings.public_url.trim_end_matches('/');
+    let host = base.split("://").nth(1).unwrap_or(base);
+    let m = &meeting.meeting;
+    let entry = calendar::Event {
+        uid: format!("reunion-{id}@{host}"),
+        sequence: 0,
+        starts_at: m.starts_at,
+        ends_at: m.ends_at,
+        stamp: store::now(),
+        summary: format!("{} — {}", meeting.group, m.title),
+        description: [m.agenda.as_str(), m.video_url.as_str()]
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join("\n"),
+        location: if m.place.is_empty() {
+            m.video_url.clone()
+        } else {
+            m.place.clone()
+        },
+        url: format!("{base}/reunions/{id}"),
+        attendees: Vec::new(),
+        cancelled: false,
+    };
+    Ok(crate::handlers::ics(
+        calendar::calendar("Territoire — réunion", Method::Publish, &[entry]),
+        &format!("reunion-{id}.ics"),
+    ))
 }

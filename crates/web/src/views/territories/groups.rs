@@ -1,9 +1,10 @@
 use std::collections::BTreeMap;
 
 use askama::Template;
+use domain::territories::events::span_fr;
 use domain::territories::groups::{GroupKind, SeatView, seats};
 use store::territories::TerritorySummary;
-use store::territories::groups::Group;
+use store::territories::groups::{Group, MeetingRow};
 
 use crate::views::Layout;
 
@@ -21,6 +22,10 @@ pub struct GroupView {
     pub choices: Vec<(&'static str, &'static str)>,
     /// Places still to fill, in all.
     pub missing: usize,
+    /// Its coming meetings: (id, title, when).
+    pub meetings: Vec<(i64, String, String)>,
+    /// The caller runs its meetings (a coordinator, or one of its members).
+    pub runs: bool,
 }
 
 #[derive(Template)]
@@ -48,8 +53,18 @@ impl GroupsPage {
         territory: TerritorySummary,
         coordinator: bool,
         list: Vec<Group>,
+        meetings: Vec<MeetingRow>,
+        person: Option<i64>,
     ) -> Self {
         let view = |g: Group| {
+            let coming = meetings
+                .iter()
+                .filter(|m| m.group_id == g.id)
+                .map(|m| {
+                    let when = span_fr(m.meeting.starts_at, m.meeting.ends_at);
+                    (m.id, m.meeting.title.clone(), when)
+                })
+                .collect();
             let members: Vec<(String, String)> = g
                 .members
                 .iter()
@@ -63,6 +78,9 @@ impl GroupsPage {
                 missing: seats.iter().map(|s| s.missing).sum(),
                 choices: g.kind.seats().iter().map(|(c, l, _)| (*c, *l)).collect(),
                 seats,
+                meetings: coming,
+                runs: coordinator
+                    || (person.is_some() && g.members.iter().any(|(_, _, p)| *p == person)),
                 name: g.name,
                 establishment: g.establishment,
                 theme: g.theme,
@@ -111,12 +129,49 @@ impl GroupsPage {
         self.error_for(Some(*group))
     }
 
-    /// What was typed in a group's refused member form.
-    pub fn typed_for(&self, group: &i64) -> &str {
+    /// What was typed in the field `key` of a group's refused form.
+    pub fn typed(&self, group: &i64, key: &str) -> &str {
         if self.refused_group == Some(*group) {
-            self.v("who")
+            self.v(key)
         } else {
             ""
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "territories/meeting.html")]
+pub struct MeetingPage {
+    pub layout: Layout,
+    pub id: i64,
+    pub group: String,
+    pub title: String,
+    pub when: String,
+    pub place: String,
+    pub video_url: String,
+    pub agenda_html: String,
+    pub pad_id: Option<i64>,
+    /// The group's members: (id, name, came).
+    pub attendance: Vec<(i64, String, Option<bool>)>,
+    pub runs: bool,
+    pub notice: Option<String>,
+}
+
+impl MeetingPage {
+    pub fn new(layout: Layout, m: MeetingRow, runs: bool, notice: Option<String>) -> Self {
+        Self {
+            layout,
+            id: m.id,
+            group: m.group,
+            when: span_fr(m.meeting.starts_at, m.meeting.ends_at),
+            agenda_html: domain::markdown::to_html(&m.meeting.agenda),
+            title: m.meeting.title,
+            place: m.meeting.place,
+            video_url: m.meeting.video_url,
+            pad_id: m.pad_id,
+            attendance: m.attendance,
+            runs,
+            notice,
         }
     }
 }

@@ -7,12 +7,14 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use domain::ids::{PersonId, TerritoryId};
 use domain::policy::Action;
-use domain::territories::groups::seats;
+use domain::territories::groups::{MeetingInput, seats};
 
-use crate::api::v1::ApiJson;
+use crate::api::v1::{ApiJson, moment};
 use crate::error::{ApiError, ErrorBody};
 use crate::extractors::{ApiUser, actor};
-use crate::handlers::territories::groups::{GroupInput, create_group, seat_member};
+use crate::handlers::territories::groups::{
+    GroupInput, create_group, meeting_for, plan_meeting, record_attendance, seat_member,
+};
 use crate::handlers::territories::work_of;
 use crate::state::AppState;
 
@@ -125,5 +127,122 @@ pub async fn add_member(
         &body.seat,
     )
     .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A meeting to plan; times in RFC 3339.
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+pub struct MeetingBody {
+    pub title: String,
+    #[serde(default)]
+    pub agenda: String,
+    #[serde(default)]
+    pub place: String,
+    #[serde(default)]
+    pub video_url: String,
+    pub starts_at: String,
+    pub ends_at: String,
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct AttendeeJson {
+    pub person_id: i64,
+    pub name: String,
+    /// Null until recorded.
+    pub present: Option<bool>,
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct MeetingJson {
+    pub id: i64,
+    pub group_id: i64,
+    pub title: String,
+    pub agenda: String,
+    pub place: String,
+    pub video_url: String,
+    pub starts_at: String,
+    pub ends_at: String,
+    /// The pad of the minutes, in the group's space.
+    pub pad_id: Option<i64>,
+    pub attendance: Vec<AttendeeJson>,
+}
+
+impl From<store::territories::groups::MeetingRow> for MeetingJson {
+    fn from(m: store::territories::groups::MeetingRow) -> Self {
+        Self {
+            id: m.id,
+            group_id: m.group_id,
+            starts_at: crate::views::rfc3339(m.meeting.starts_at),
+            ends_at: crate::views::rfc3339(m.meeting.ends_at),
+            title: m.meeting.title,
+            agenda: m.meeting.agenda,
+            place: m.meeting.place,
+            video_url: m.meeting.video_url,
+            pad_id: m.pad_id,
+            attendance: m
+                .attendance
+                .into_iter()
+                .map(|(person_id, name, present)| AttendeeJson {
+                    person_id,
+                    name,
+                    present,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Plans a meeting of a group, with a pad for its minutes (its members, the coordination).
+#[utoipa::path(post, path = "/api/v1/groups/{id}/meetings", tag = "territoires", security(("jeton" = [])), request_body = MeetingBody,
+    responses((status = 201, body = MeetingJson), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn create_meeting(
+    State(state): State<AppState>,
+    ApiUser(person): ApiUser,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<MeetingBody>,
+) -> Result<(StatusCode, Json<MeetingJson>), ApiError> {
+    let actor = actor(Some(&person));
+    let input = MeetingInput {
+        title: body.title,
+        agenda: body.agenda,
+        place: body.place,
+        video_url: body.video_url,
+        starts_at: moment(&body.starts_at)?,
+        ends_at: moment(&body.ends_at)?,
+    };
+    let id = plan_meeting(&state, actor, id, &input).await?;
+    let (meeting, _) = meeting_for(&state, actor, id).await?;
+    Ok((StatusCode::CREATED, Json(meeting.into())))
+}
+
+/// A meeting, with who attended (members of its territory).
+#[utoipa::path(get, path = "/api/v1/meetings/{id}", tag = "territoires", security(("jeton" = [])),
+    responses((status = 200, body = MeetingJson), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn meeting(
+    State(state): State<AppState>,
+    ApiUser(person): ApiUser,
+    Path(id): Path<i64>,
+) -> Result<Json<MeetingJson>, ApiError> {
+    let (meeting, _) = meeting_for(&state, actor(Some(&person)), id).await?;
+    Ok(Json(meeting.into()))
+}
+
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+pub struct AttendanceBody {
+    /// The members who came; the others did not.
+    pub present: Vec<i64>,
+}
+
+/// Records who came (the group's members, the coordination).
+#[utoipa::path(put, path = "/api/v1/meetings/{id}/attendance", tag = "territoires", security(("jeton" = [])), request_body = AttendanceBody,
+    responses((status = 204), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn put_attendance(
+    State(state): State<AppState>,
+    ApiUser(person): ApiUser,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<AttendanceBody>,
+) -> Result<StatusCode, ApiError> {
+    let present: Vec<PersonId> = body.present.into_iter().map(PersonId).collect();
+    record_attendance(&state, actor(Some(&person)), id, &present).await?;
     Ok(StatusCode::NO_CONTENT)
 }
