@@ -21,6 +21,23 @@ fn agreement(levels: Levels, evidence: &[String; 5], by: PersonId) -> maturity::
     }
 }
 
+/// A territory made of those establishments of the sample directory (imported first).
+async fn with_sample_directory(
+    db: &Db,
+    name: &str,
+    uais: &[&str],
+) -> anyhow::Result<domain::ids::TerritoryId> {
+    store::directory::ensure_reference_data(db).await?;
+    let entries = domain::directory::annuaire::parse(testkit::sample_annuaire().as_bytes())
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    store::directory::import(db, &entries).await?;
+    let ids = store::directory::ids_by_uai(db).await?;
+    let territory = store::territories::create(db, &NewTerritory::parse(name, "")?).await?;
+    let establishments: Vec<i64> = uais.iter().filter_map(|u| ids.get(*u).copied()).collect();
+    store::territories::add_establishments(db, territory, &establishments).await?;
+    Ok(territory)
+}
+
 #[tokio::test]
 async fn members_answer_alone_and_the_group_agrees_the_levels() -> anyhow::Result<()> {
     let (db, _fresh) = fresh_db().await?;
@@ -369,18 +386,12 @@ async fn the_inventory_merges_across_establishments_and_feeds_the_problem_statem
     use domain::territories::launch::{NewItem, Problem, Step, StepState};
     use store::territories::launch;
     let (db, _fresh) = fresh_db().await?;
-    store::directory::ensure_reference_data(&db).await?;
-    let entries = domain::directory::annuaire::parse(testkit::sample_annuaire().as_bytes())
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
-    store::directory::import(&db, &entries).await?;
-    let ids = store::directory::ids_by_uai(&db).await?;
-    let territory = store::territories::create(
+    let territory = with_sample_directory(
         &db,
-        &NewTerritory::parse("Territoire apprenant d'Arras", "")?,
+        "Territoire apprenant d'Arras",
+        &["0620001A", "0620100C"],
     )
     .await?;
-    store::territories::add_establishments(&db, territory, &[ids["0620001A"], ids["0620100C"]])
-        .await?;
     let (a, b) = (
         person(&db, "a@ac-lille.fr").await?,
         person(&db, "b@ac-lille.fr").await?,
@@ -447,14 +458,7 @@ async fn work_objects_actions_and_a_journal_that_closes_year_one_into_year_two()
     use domain::territories::launch::{Action, ActionInput, FriendRole, WorkObject, parse_support};
     use store::territories::launch;
     let (db, _fresh) = fresh_db().await?;
-    store::directory::ensure_reference_data(&db).await?;
-    let entries = domain::directory::annuaire::parse(testkit::sample_annuaire().as_bytes())
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
-    store::directory::import(&db, &entries).await?;
-    let ids = store::directory::ids_by_uai(&db).await?;
-    let territory =
-        store::territories::create(&db, &NewTerritory::parse("Territoire de Lens", "")?).await?;
-    store::territories::add_establishments(&db, territory, &[ids["0620100C"]]).await?;
+    let territory = with_sample_directory(&db, "Territoire de Lens", &["0620100C"]).await?;
     let (a, friend) = (
         person(&db, "a@ac-lille.fr").await?,
         person(&db, "ami@ac-lille.fr").await?,
@@ -561,14 +565,7 @@ async fn instances_are_one_per_territory_and_members_sit_by_seat() -> anyhow::Re
     use domain::territories::groups::{GroupKind, seats};
     use store::territories::groups;
     let (db, _fresh) = fresh_db().await?;
-    store::directory::ensure_reference_data(&db).await?;
-    let entries = domain::directory::annuaire::parse(testkit::sample_annuaire().as_bytes())
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
-    store::directory::import(&db, &entries).await?;
-    let ids = store::directory::ids_by_uai(&db).await?;
-    let territory =
-        store::territories::create(&db, &NewTerritory::parse("Territoire de Lens", "")?).await?;
-    store::territories::add_establishments(&db, territory, &[ids["0620100C"]]).await?;
+    let territory = with_sample_directory(&db, "Territoire de Lens", &["0620100C"]).await?;
     let (a, b) = (
         person(&db, "a@ac-lille.fr").await?,
         person(&db, "b@ac-lille.fr").await?,

@@ -1059,6 +1059,21 @@ async fn events_and_the_lab_work_without_javascript() -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The territory « Territoire apprenant d'Arras », made of those establishments of the sample
+/// directory.
+async fn arras(app: &TestApp, uais: &[&str]) -> anyhow::Result<domain::ids::TerritoryId> {
+    app.import(&sample_annuaire()).await?;
+    let ids = store::directory::ids_by_uai(&app.db).await?;
+    let territory = store::territories::create(
+        &app.db,
+        &domain::territories::NewTerritory::parse("Territoire apprenant d'Arras", "")?,
+    )
+    .await?;
+    let establishments: Vec<i64> = uais.iter().filter_map(|u| ids.get(*u).copied()).collect();
+    store::territories::add_establishments(&app.db, territory, &establishments).await?;
+    Ok(territory)
+}
+
 /// A person of `uai` with a password and an API token, member (or coordinator) of `territory`.
 async fn staff(
     app: &TestApp,
@@ -1397,15 +1412,7 @@ async fn the_launch_shares_an_inventory_and_a_problem_through_the_api() -> anyho
 #[tokio::test]
 async fn the_launch_page_works_without_javascript() -> anyhow::Result<()> {
     let app = TestApp::spawn().await?;
-    app.import(&sample_annuaire()).await?;
-    let ids = store::directory::ids_by_uai(&app.db).await?;
-    let territory = store::territories::create(
-        &app.db,
-        &domain::territories::NewTerritory::parse("Territoire apprenant d'Arras", "")?,
-    )
-    .await?;
-    store::territories::add_establishments(&app.db, territory, &[ids["0620001A"], ids["0620100C"]])
-        .await?;
+    let territory = arras(&app, &["0620001A", "0620100C"]).await?;
     staff(
         &app,
         "coordination@ac-lille.fr",
@@ -1565,14 +1572,7 @@ async fn the_launch_page_works_without_javascript() -> anyhow::Result<()> {
 async fn work_objects_actions_and_the_critical_friends_journal_through_api_and_pages()
 -> anyhow::Result<()> {
     let app = TestApp::spawn().await?;
-    app.import(&sample_annuaire()).await?;
-    let ids = store::directory::ids_by_uai(&app.db).await?;
-    let territory = store::territories::create(
-        &app.db,
-        &domain::territories::NewTerritory::parse("Territoire apprenant d'Arras", "")?,
-    )
-    .await?;
-    store::territories::add_establishments(&app.db, territory, &[ids["0620100C"]]).await?;
+    let territory = arras(&app, &["0620100C"]).await?;
     let (_, coordinator) = staff(
         &app,
         "coordination@ac-lille.fr",
@@ -1784,14 +1784,7 @@ async fn work_objects_actions_and_the_critical_friends_journal_through_api_and_p
 async fn the_steering_group_shows_its_missing_seats_and_each_group_has_its_space()
 -> anyhow::Result<()> {
     let app = TestApp::spawn().await?;
-    app.import(&sample_annuaire()).await?;
-    let ids = store::directory::ids_by_uai(&app.db).await?;
-    let territory = store::territories::create(
-        &app.db,
-        &domain::territories::NewTerritory::parse("Territoire apprenant d'Arras", "")?,
-    )
-    .await?;
-    store::territories::add_establishments(&app.db, territory, &[ids["0620100C"]]).await?;
+    let territory = arras(&app, &["0620100C"]).await?;
     let (_, coordinator) = staff(
         &app,
         "coordination@ac-lille.fr",
@@ -1993,11 +1986,7 @@ async fn the_steering_group_shows_its_missing_seats_and_each_group_has_its_space
 async fn a_group_meets_with_an_agenda_a_pad_for_the_minutes_and_its_attendance()
 -> anyhow::Result<()> {
     let app = TestApp::spawn().await?;
-    let territory = store::territories::create(
-        &app.db,
-        &domain::territories::NewTerritory::parse("Territoire apprenant d'Arras", "")?,
-    )
-    .await?;
+    let territory = arras(&app, &[]).await?;
     let (_, coordinator) = staff(
         &app,
         "coordination@ac-lille.fr",
