@@ -234,6 +234,10 @@ pub fn router(state: AppState) -> Router {
             post(territories::events::unregister_form),
         )
         .route(
+            "/evenements/{id}/annulation",
+            post(territories::events::cancel_form),
+        )
+        .route(
             "/evenements/{id}/presences",
             post(territories::events::attendance),
         )

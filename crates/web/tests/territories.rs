@@ -841,6 +841,64 @@ async fn events_fill_up_then_wait_and_a_cancellation_promotes_the_first_waiting(
     );
     let listed: Value = app.client.get(&url).send().await?.json().await?;
     assert_eq!(listed.as_array().map(Vec::len), Some(3));
+
+    // Only its organisers cancel an event; everyone registered or waiting is told; no more
+    // registrations.
+    let event_url = app.url(&format!("/api/v1/events/{id}"));
+    assert_eq!(
+        app.client
+            .delete(&event_url)
+            .bearer_auth(&team.members[0].1)
+            .send()
+            .await?
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.client
+            .delete(&event_url)
+            .bearer_auth(&team.coordinator.1)
+            .send()
+            .await?
+            .status(),
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        app.client
+            .delete(&event_url)
+            .bearer_auth(&team.coordinator.1)
+            .send()
+            .await?
+            .status(),
+        StatusCode::CONFLICT
+    );
+    let read: Value = app
+        .client
+        .get(&event_url)
+        .bearer_auth(&team.outsider.1)
+        .send()
+        .await?
+        .json()
+        .await?;
+    assert_eq!(read["cancelled"], true);
+    assert_eq!(
+        register(&team.members[1].1).await?.status(),
+        StatusCode::CONFLICT
+    );
+    let told = store::practices::notifications(&app.db, team.outsider.0, 10).await?;
+    assert!(
+        told.iter().any(|n| n
+            .message
+            .starts_with("L'événement « Les partages de l'innovation »")
+            && n.message.ends_with("est annulé")),
+        "{told:?}"
+    );
+    let listed: Value = app.client.get(&url).send().await?.json().await?;
+    assert_eq!(
+        listed.as_array().map(Vec::len),
+        Some(2),
+        "a cancelled event is no longer listed"
+    );
     Ok(())
 }
 
@@ -1056,6 +1114,27 @@ async fn events_and_the_lab_work_without_javascript() -> anyhow::Result<()> {
         )
         .await?;
     assert!(text(cancelled).await?.contains("Réservation annulée."));
+    // The organiser cancels the workshop: its slot in the room is free again.
+    let cancelled = app
+        .submit(&coordinator, &page, &format!("{page}/annulation"), &[])
+        .await?;
+    let cancelled = text(cancelled).await?;
+    assert!(
+        cancelled.contains(
+            "L'événement est annulé ; 1 personne(s) inscrite(s) ou en attente en sont averties."
+        ),
+        "{cancelled}"
+    );
+    assert!(
+        text(member.get(app.url(&page)).send().await?)
+            .await?
+            .contains("Cet événement est annulé.")
+    );
+    assert!(
+        text(book("15:00", "17:00").await?)
+            .await?
+            .contains("Salle réservée.")
+    );
     Ok(())
 }
 

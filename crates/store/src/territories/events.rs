@@ -376,3 +376,34 @@ pub async fn cancel_booking(db: &Db, id: BookingId, by: PersonId) -> Result<()> 
     }
     Ok(())
 }
+
+/// Cancels an event: its registrations stay, each registered or waiting person is told, and
+/// its room of the Lab is freed. Returns how many were told; cancelling twice is a conflict.
+pub async fn cancel(db: &Db, id: EventId) -> Result<usize> {
+    let told: usize = on!(db, pool => {
+        let mut tx = pool.begin_write().await?;
+        let cancelled = sqlx::query(
+            "UPDATE events SET cancelled_at = $2, changes = changes + 1 WHERE id = $1 AND cancelled_at IS NULL",
+        ).bind(id.0).bind(now()).execute(&mut *tx).await?.rows_affected();
+        if cancelled == 0 {
+            let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM events WHERE id = $1")
+                .bind(id.0).fetch_optional(&mut *tx).await?;
+            return Err(match exists {
+                Some(_) => StoreError::Conflict("l'événement est déjà annulé".to_owned()),
+                None => StoreError::NotFound,
+            });
+        }
+        sqlx::query("DELETE FROM room_bookings WHERE event_id = $1").bind(id.0).execute(&mut *tx).await?;
+        let (title, starts_at, ends_at): (String, i64, i64) = sqlx::query_as(
+            "SELECT title, starts_at, ends_at FROM events WHERE id = $1",
+        ).bind(id.0).fetch_one(&mut *tx).await?;
+        let people: Vec<i64> = sqlx::query_scalar(
+            "SELECT person_id FROM event_registrations WHERE event_id = $1",
+        ).bind(id.0).fetch_all(&mut *tx).await?;
+        let message = format!("L'événement « {title} » prévu {} est annulé", span_fr(starts_at, ends_at));
+        notify!(tx, people.iter().copied(), message, format!("/evenements/{}", id.0));
+        tx.commit().await?;
+        people.len()
+    });
+    Ok(told)
+}

@@ -55,6 +55,7 @@ use crate::state::AppState;
         territories::events::create,
         territories::events::list,
         territories::events::get_one,
+        territories::events::cancel,
         territories::events::create_registration,
         territories::events::delete_registration,
         territories::maturity::grid,
@@ -218,7 +219,10 @@ pub fn router() -> Router<AppState> {
             "/events",
             get(territories::events::list).post(territories::events::create),
         )
-        .route("/events/{id}", get(territories::events::get_one))
+        .route(
+            "/events/{id}",
+            get(territories::events::get_one).delete(territories::events::cancel),
+        )
         .route(
             "/events/{id}/registrations",
             post(territories::events::create_registration),

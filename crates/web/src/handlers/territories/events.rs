@@ -405,3 +405,26 @@ pub async fn cancel_booking(
     let notice = "Réservation annulée.".to_owned();
     lab_page(&state, &ctx, LabForm::default(), Some(notice), None).await
 }
+
+/// The organisers cancel an event: everyone registered or waiting is told.
+pub(crate) async fn cancel_event(
+    state: &AppState,
+    actor: Actor,
+    id: EventId,
+) -> Result<usize, AppError> {
+    event_for(state, actor, id, Action::Delete).await?;
+    Ok(events::cancel(&state.db, id).await?)
+}
+
+pub async fn cancel_form(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    Path(id): Path<i64>,
+    CsrfForm(_): CsrfForm<NoFields>,
+) -> Result<Response, AppError> {
+    let told = cancel_event(&state, ctx.actor(), EventId(id)).await?;
+    let notice = format!(
+        "L'événement est annulé ; {told} personne(s) inscrite(s) ou en attente en sont averties."
+    );
+    event_page(&state, &ctx, EventId(id), Some(notice)).await
+}

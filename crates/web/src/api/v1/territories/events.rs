@@ -12,7 +12,9 @@ use store::territories::events::Event;
 use crate::api::v1::{ApiJson, moment};
 use crate::error::{ApiError, ErrorBody};
 use crate::extractors::{ApiUser, actor};
-use crate::handlers::territories::events::{create_event, event_for, register, unregister};
+use crate::handlers::territories::events::{
+    cancel_event, create_event, event_for, register, unregister,
+};
 use crate::state::AppState;
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
@@ -164,5 +166,17 @@ pub async fn delete_registration(
     Path(id): Path<i64>,
 ) -> Result<StatusCode, ApiError> {
     unregister(&state, actor(Some(&person)), EventId(id)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Cancels an event (its organisers): everyone registered or waiting is told, its room freed.
+#[utoipa::path(delete, path = "/api/v1/events/{id}", tag = "territoires", security(("jeton" = [])),
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn cancel(
+    State(state): State<AppState>,
+    ApiUser(person): ApiUser,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, ApiError> {
+    cancel_event(&state, actor(Some(&person)), EventId(id)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
