@@ -672,3 +672,47 @@ async fn instances_are_one_per_territory_and_members_sit_by_seat() -> anyhow::Re
     );
     Ok(())
 }
+
+#[tokio::test]
+async fn a_network_follows_its_members_over_three_school_years() -> anyhow::Result<()> {
+    use domain::territories::networks::{Stage, cohorts};
+    use store::territories::networks;
+    let (db, _fresh) = fresh_db().await?;
+    let territory = store::territories::create(
+        &db,
+        &NewTerritory::parse("Circonscription de Val-de-Reuil", "")?,
+    )
+    .await?;
+    let cpc = person(&db, "cpc@ac-normandie.fr").await?;
+    let (a, b, c) = (
+        person(&db, "a@ac-normandie.fr").await?,
+        person(&db, "b@ac-normandie.fr").await?,
+        person(&db, "c@ac-normandie.fr").await?,
+    );
+    let network =
+        networks::create(&db, territory, "Les partages de l'innovation", Some(cpc)).await?;
+    networks::add_member(&db, network, a, 2024).await?;
+    networks::add_member(&db, network, b, 2025).await?;
+    networks::add_member(&db, network, c, 2026).await?;
+    // Joining again keeps the first year.
+    networks::add_member(&db, network, a, 2026).await?;
+    assert!(matches!(
+        networks::add_member(&db, network, PersonId(c.0 + 100), 2026).await,
+        Err(StoreError::Invalid(_))
+    ));
+    let list = networks::list(&db, territory).await?;
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0].cpc.as_deref(), Some("Personne cpc"));
+    let joined: Vec<i32> = list[0].members.iter().map(|m| m.2).collect();
+    assert_eq!(joined, [2024, 2025, 2026]);
+    assert_eq!(cohorts(&joined, 2026), [1, 1, 1]);
+    assert_eq!(Stage::of(joined[0], 2026), Some(Stage::Passeur));
+    // A member who does not go on in year 2 leaves.
+    networks::remove_member(&db, network, b).await?;
+    assert!(matches!(
+        networks::remove_member(&db, network, b).await,
+        Err(StoreError::NotFound)
+    ));
+    assert_eq!(networks::list(&db, territory).await?[0].members.len(), 2);
+    Ok(())
+}
