@@ -146,14 +146,17 @@ pub async fn list(
             .or_default()
             .insert(dimension.as_str(), (*level, evidence.as_str()));
     }
+    // Per assessment: the complete answers, grouped once.
+    let mut answered: HashMap<i64, Vec<Levels>> = HashMap::new();
+    for ((assessment, _), levels) in &by_person {
+        if let Some(levels) = levels_of(levels) {
+            answered.entry(*assessment).or_default().push(levels);
+        }
+    }
     Ok(rows
         .into_iter()
         .map(|(id, opened_at, agreed_at)| {
-            let answered: Vec<Levels> = by_person
-                .iter()
-                .filter(|((a, _), _)| *a == id)
-                .filter_map(|(_, levels)| levels_of(levels))
-                .collect();
+            let answered = answered.get(&id).map_or(&[][..], Vec::as_slice);
             let mine = person
                 .and_then(|p| by_person.get(&(id, p.0)))
                 .and_then(levels_of);
@@ -167,7 +170,7 @@ pub async fn list(
                 opened_at,
                 agreed_at,
                 answers: u32::try_from(answered.len()).unwrap_or(u32::MAX),
-                spread: Spread::of(&answered),
+                spread: Spread::of(answered),
                 agreed,
                 mine,
             }

@@ -6,26 +6,17 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::calendar::{self, Method};
 use domain::ids::{BookingId, EventId, LabRoomId, PersonId, TerritoryId};
-use domain::policy::{Action, Actor, Resource, TerritoryRole, can};
+use domain::policy::{Action, Actor, Resource, TerritoryRole};
 use domain::territories::events::{EventContent, EventInput, RegistrationStatus};
 use store::territories::events::{self, Event};
 
+use super::allow;
 use crate::error::{AppError, capitalize};
 use crate::extractors::{CsrfForm, NoFields, PageContext};
 use crate::handlers::paris_moment;
 use crate::state::AppState;
 use crate::views::territories::events::{EventForm, EventPage, EventsPage, LabForm, LabPage};
 use crate::views::{Layout, render, render_form};
-
-fn allow(actor: Actor, action: Action, resource: Resource) -> Result<(), AppError> {
-    if can(actor, action, resource) {
-        Ok(())
-    } else if actor.person.is_none() {
-        Err(AppError::Unauthorized)
-    } else {
-        Err(AppError::Forbidden)
-    }
-}
 
 /// The event `id`, and whether the caller organises it, if they may do `action` on it.
 pub(crate) async fn event_for(

@@ -57,8 +57,14 @@ pub(crate) async fn work_of(
         return Err(AppError::NotFound);
     }
     let role = role_in(state, actor, territory).await?;
-    if can(actor, action, Resource::TerritoryWork { role }) {
-        Ok(role)
+    allow(actor, action, Resource::TerritoryWork { role })?;
+    Ok(role)
+}
+
+/// `action` on `resource` if the rules let the caller; else sign in first, or refused.
+pub(crate) fn allow(actor: Actor, action: Action, resource: Resource) -> Result<(), AppError> {
+    if can(actor, action, resource) {
+        Ok(())
     } else if actor.person.is_none() {
         Err(AppError::Unauthorized)
     } else {
