@@ -434,6 +434,15 @@ async fn demo_fills_an_empty_database_only() -> anyhow::Result<()> {
             .await?
             .is_some()
     );
+    // A network with one demo teacher at each of its three years.
+    let networks = store::territories::networks::list(&db, territory).await?;
+    let joined: Vec<i32> = networks[0].members.iter().map(|m| m.2).collect();
+    let now = domain::territories::networks::school_year(store::now());
+    assert_eq!(
+        domain::territories::networks::cohorts(&joined, now),
+        [1, 1, 1]
+    );
+    assert!(networks[0].cpc.is_some());
     assert_eq!(
         store::spaces::members(&db, space).await?.len(),
         domain::accounts::Function::ALL.len() + 1

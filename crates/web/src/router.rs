@@ -265,6 +265,14 @@ pub fn router(state: AppState) -> Router {
             "/territoires/{slug}/groupes/{group}/reunions",
             post(territories::groups::meeting_form),
         )
+        .route(
+            "/territoires/{slug}/reseaux",
+            get(territories::networks::show).post(territories::networks::create_form),
+        )
+        .route(
+            "/territoires/{slug}/reseaux/{network}/membres",
+            post(territories::networks::member_form),
+        )
         .route("/reunions/{id}", get(territories::groups::show_meeting))
         .route(
             "/reunions/{id}/presences",

@@ -2250,3 +2250,207 @@ async fn a_group_meets_with_an_agenda_a_pad_for_the_minutes_and_its_attendance()
     assert_eq!(created.status(), StatusCode::SEE_OTHER);
     Ok(())
 }
+
+#[tokio::test]
+async fn networks_show_who_is_in_year_one_two_and_three() -> anyhow::Result<()> {
+    use domain::territories::networks::{school_year, school_year_label};
+    let app = TestApp::spawn().await?;
+    let team = team(&app).await?;
+    let now = school_year(store::now());
+    let (coordinator, [(first, member), (second, _)], (_, outsider)) =
+        (&team.coordinator.1, &team.members, &team.outsider);
+    let url = app.url(&format!(
+        "/api/v1/territories/{}/networks",
+        team.territory.0
+    ));
+    let create =
+        |token: &str, body: Value| app.client.post(&url).bearer_auth(token).json(&body).send();
+
+    assert_eq!(
+        create(member, json!({"name": "Les partages"}))
+            .await?
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    let short = create(coordinator, json!({"name": "ab"})).await?;
+    assert_eq!(short.status(), StatusCode::BAD_REQUEST);
+    assert!(
+        short.json::<Value>().await?["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("de 3 à 120 caractères"))
+    );
+    let created: Value = create(
+        coordinator,
+        json!({"name": "Les partages de l'innovation", "cpc_person_id": second.0}),
+    )
+    .await?
+    .json()
+    .await?;
+    let network = created["id"].as_i64().unwrap_or_default();
+
+    let members = app.url(&format!("/api/v1/networks/{network}/members"));
+    let add = |token: &str, body: Value| {
+        app.client
+            .post(&members)
+            .bearer_auth(token)
+            .json(&body)
+            .send()
+    };
+    let two_years_ago = school_year_label(now - 2);
+    for (token, body, status) in [
+        (member, json!({"person_id": first.0}), StatusCode::FORBIDDEN),
+        (
+            coordinator,
+            json!({"person_id": first.0, "joined": two_years_ago}),
+            StatusCode::NO_CONTENT,
+        ),
+        (
+            coordinator,
+            json!({"person_id": team.coordinator.0.0}),
+            StatusCode::NO_CONTENT,
+        ),
+        (
+            coordinator,
+            json!({"person_id": team.outsider.0.0, "joined": (now + 1).to_string()}),
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            coordinator,
+            json!({"person_id": team.outsider.0.0, "joined": "l'an dernier"}),
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            coordinator,
+            json!({"person_id": 9999}),
+            StatusCode::BAD_REQUEST,
+        ),
+    ] {
+        assert_eq!(add(token, body).await?.status(), status);
+    }
+    let list = |token: &str| app.client.get(&url).bearer_auth(token).send();
+    assert_eq!(list(outsider).await?.status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        app.client.get(&url).send().await?.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let seen: Value = list(member).await?.json().await?;
+    assert_eq!(seen[0]["school_year"], school_year_label(now));
+    assert_eq!(seen[0]["cpc"], "Personne membre2");
+    assert_eq!(
+        seen[0]["cohorts"],
+        json!({"mutualisation": 1, "cpc": 0, "passeur": 1})
+    );
+    assert_eq!(seen[0]["members"][0]["person_id"], first.0);
+    assert_eq!(seen[0]["members"][0]["stage"], "passeur");
+    assert_eq!(seen[0]["members"][1]["stage"], "mutualisation");
+
+    let leave = app.url(&format!(
+        "/api/v1/networks/{network}/members/{}",
+        team.coordinator.0.0
+    ));
+    assert_eq!(
+        app.client
+            .delete(&leave)
+            .bearer_auth(member)
+            .send()
+            .await?
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.client
+            .delete(&leave)
+            .bearer_auth(coordinator)
+            .send()
+            .await?
+            .status(),
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        app.client
+            .delete(&leave)
+            .bearer_auth(coordinator)
+            .send()
+            .await?
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+
+    // The page: the cohorts for the members, the forms for the coordination.
+    let page = "/territoires/territoire-apprenant-de-lens/reseaux";
+    let seen = text(
+        sign_in(&app, "membre1@ac-lille.fr")
+            .await?
+            .get(app.url(page))
+            .send()
+            .await?,
+    )
+    .await?;
+    assert!(seen.contains("<strong>Passeurs d'expériences</strong> : Personne membre1."));
+    assert!(seen.contains("Accompagné par Personne membre2, conseiller pédagogique."));
+    assert!(!seen.contains("Créer un réseau"));
+    assert_eq!(
+        sign_in(&app, "exterieur@ac-lille.fr")
+            .await?
+            .get(app.url(page))
+            .send()
+            .await?
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    let coordination = sign_in(&app, "coordination@ac-lille.fr").await?;
+    let refused = app
+        .submit(
+            &coordination,
+            page,
+            &format!("{page}/{network}/membres"),
+            &[("who", "membre2@ac-lille.fr"), ("joined", "2090-2091")],
+        )
+        .await?;
+    assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+    let refused = text(refused).await?;
+    assert!(
+        refused.contains("On ne peut pas entrer dans le réseau après l'année scolaire en cours")
+    );
+    assert!(refused.contains("value=\"2090-2091\""));
+    let added = app
+        .submit(
+            &coordination,
+            page,
+            &format!("{page}/{network}/membres"),
+            &[("who", "membre2@ac-lille.fr"), ("joined", "")],
+        )
+        .await?;
+    let added = text(added).await?;
+    assert!(added.contains("Le membre est inscrit dans le réseau."));
+    assert!(added.contains("<td>1</td><td>0</td><td>1</td>"));
+    let removed = app
+        .submit(
+            &coordination,
+            page,
+            &format!("{page}/{network}/membres"),
+            &[("action", "retirer"), ("person", &first.0.to_string())],
+        )
+        .await?;
+    let removed = text(removed).await?;
+    assert!(removed.contains("Le membre a quitté le réseau."));
+    assert!(!removed.contains("Passeurs d'expériences"));
+    let made = app
+        .submit(
+            &coordination,
+            page,
+            page,
+            &[
+                ("name", "Réseau des maternelles"),
+                ("cpc", "nobody@ac-lille.fr"),
+            ],
+        )
+        .await?;
+    assert_eq!(made.status(), StatusCode::BAD_REQUEST);
+    assert!(
+        text(made)
+            .await?
+            .contains("value=\"Réseau des maternelles\"")
+    );
+    Ok(())
+}

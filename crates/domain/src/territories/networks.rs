@@ -36,6 +36,15 @@ impl Stage {
         }
     }
 
+    /// Its name in the API.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Mutualisation => "mutualisation",
+            Self::WithCpc => "cpc",
+            Self::Passeur => "passeur",
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Self::Mutualisation => "Année 1 — groupe de mutualisation",
@@ -52,6 +61,46 @@ pub fn cohorts(joined: &[i32], now: i32) -> [usize; 3] {
         counts[stage as usize] += 1;
     }
     counts
+}
+
+/// A network's name, tidied: 3 to 120 characters.
+pub fn parse_name(text: &str) -> Result<String, String> {
+    let name = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if (3..=120).contains(&name.chars().count()) {
+        Ok(name)
+    } else {
+        Err("le nom du réseau compte de 3 à 120 caractères".to_owned())
+    }
+}
+
+/// The school year someone joined, as typed (« 2025 » or « 2025-2026 »), checked against the
+/// current school year `now`: not in the future, and at most ten years back.
+pub fn parse_joined(text: &str, now: i32) -> Result<i32, String> {
+    let text = text.trim();
+    let year = text
+        .split_once('-')
+        .map_or(text, |(start, _)| start)
+        .trim()
+        .parse::<i32>()
+        .map_err(|_| {
+            format!(
+                "« {text} » n'est pas une année scolaire (par exemple {})",
+                school_year_label(now)
+            )
+        })?;
+    if year > now {
+        Err(format!(
+            "on ne peut pas entrer dans le réseau après l'année scolaire en cours ({})",
+            school_year_label(now)
+        ))
+    } else if year < now - 10 {
+        Err(format!(
+            "{} : c'est plus de dix ans en arrière",
+            school_year_label(year)
+        ))
+    } else {
+        Ok(year)
+    }
 }
 
 /// A school year as people write it: « 2026-2027 ».
@@ -73,6 +122,20 @@ mod tests {
         assert_eq!(cohorts(&[2026, 2026, 2025, 2023, 2027], 2026), [2, 1, 1]);
         assert_eq!(school_year_label(2026), "2026-2027");
         assert_eq!(Stage::Passeur.label(), "Année 3 — passeur d'expériences");
+    }
+
+    #[test]
+    fn names_and_years_as_typed() {
+        assert_eq!(
+            parse_name("  Les   partages "),
+            Ok("Les partages".to_owned())
+        );
+        assert!(parse_name("ab").is_err());
+        assert_eq!(parse_joined("2025", 2026), Ok(2025));
+        assert_eq!(parse_joined(" 2024-2025 ", 2026), Ok(2024));
+        assert!(parse_joined("2027", 2026).is_err_and(|e| e.contains("2026-2027")));
+        assert!(parse_joined("2015", 2026).is_err());
+        assert!(parse_joined("l'an dernier", 2026).is_err_and(|e| e.contains("n'est pas")));
     }
 
     #[test]

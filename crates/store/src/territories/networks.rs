@@ -44,6 +44,14 @@ pub async fn add_member(db: &Db, network: i64, person: PersonId, joined: i32) ->
     Ok(())
 }
 
+/// The territory of a network.
+pub async fn territory_of(db: &Db, network: i64) -> Result<TerritoryId> {
+    let territory: Option<i64> = on!(db, pool => sqlx::query_scalar(
+        "SELECT territory_id FROM teacher_networks WHERE id = $1",
+    ).bind(network).fetch_optional(pool).await)?;
+    territory.map(TerritoryId).ok_or(StoreError::NotFound)
+}
+
 /// A member leaves the network (at the end of year 1, for instance).
 pub async fn remove_member(db: &Db, network: i64, person: PersonId) -> Result<()> {
     let gone = on!(db, pool => sqlx::query(

@@ -333,8 +333,44 @@ pub async fn generate_launch(
         launch::add_support(db, territory, (support, &category, &text), perdir).await?;
     }
     groups(db, territory, accounts, &college).await?;
+    networks(db, territory, accounts).await?;
     launch::set_step(db, territory, Step::Inventory, StepState::Done, perdir).await?;
     launch::set_step(db, territory, Step::Problem, StepState::Doing, perdir).await?;
+    Ok(())
+}
+
+/// A network of innovating teachers followed by the demo CPC, with one member at each of its
+/// three years.
+async fn networks(
+    db: &Db,
+    territory: TerritoryId,
+    accounts: &[(Option<Function>, PersonId)],
+) -> anyhow::Result<()> {
+    use domain::territories::networks::school_year;
+    use store::territories::networks;
+    let account = |function| {
+        accounts
+            .iter()
+            .find(|(f, _)| *f == Some(function))
+            .map(|(_, p)| *p)
+    };
+    let network = networks::create(
+        db,
+        territory,
+        "Les partages de l'innovation",
+        account(Function::Cpc),
+    )
+    .await?;
+    let now = school_year(store::now());
+    for (function, years_ago) in [
+        (Function::Enseignant1d, 2),
+        (Function::Enseignant2d, 1),
+        (Function::DirecteurEcole, 0),
+    ] {
+        if let Some(person) = account(function) {
+            networks::add_member(db, network, person, now - years_ago).await?;
+        }
+    }
     Ok(())
 }
 

@@ -41,6 +41,10 @@ use crate::state::AppState;
         territories::groups::create_meeting,
         territories::groups::meeting,
         territories::groups::put_attendance,
+        territories::networks::list,
+        territories::networks::create,
+        territories::networks::add_member,
+        territories::networks::remove_member,
         territories::launch::get,
         territories::launch::create_item,
         territories::launch::remove_item,
@@ -173,6 +177,18 @@ pub fn router() -> Router<AppState> {
         .route(
             "/meetings/{id}/attendance",
             put(territories::groups::put_attendance),
+        )
+        .route(
+            "/territories/{id}/networks",
+            get(territories::networks::list).post(territories::networks::create),
+        )
+        .route(
+            "/networks/{id}/members",
+            post(territories::networks::add_member),
+        )
+        .route(
+            "/networks/{id}/members/{person}",
+            delete(territories::networks::remove_member),
         )
         .route("/territories/{id}/launch", get(territories::launch::get))
         .route(

@@ -5,14 +5,13 @@ use std::collections::BTreeMap;
 
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use domain::accounts::Email;
 use domain::calendar::{self, Method};
 use domain::ids::{PersonId, TerritoryId};
 use domain::policy::{Action, Actor, TerritoryRole};
 use domain::territories::groups::{GroupKind, Meeting, MeetingInput, parse_seat};
 use store::territories::groups;
 
-use super::work_of;
+use super::{account, work_of};
 use crate::error::{AppError, capitalize};
 use crate::extractors::{CsrfForm, PageContext};
 use crate::handlers::paris_moment;
@@ -194,13 +193,7 @@ pub async fn member_form(
     let attempt = async {
         let who = f("who").trim();
         let person = if who.contains('@') {
-            let email = Email::parse(who).map_err(|_| {
-                AppError::BadRequest(format!("« {who} » n'est pas une adresse électronique"))
-            })?;
-            let (person, _) = store::accounts::by_email(&state.db, &email)
-                .await?
-                .ok_or_else(|| AppError::BadRequest(format!("aucun compte {}", email.as_str())))?;
-            Some(person.id())
+            Some(account(&state, who).await?.id())
         } else {
             None
         };

@@ -6,7 +6,6 @@ use std::collections::BTreeMap;
 
 use axum::extract::{Path, State};
 use axum::response::Response;
-use domain::accounts::Email;
 use domain::ids::{PersonId, TerritoryId};
 use domain::policy::{Action, Actor, TerritoryRole};
 use domain::territories::launch::{
@@ -15,7 +14,7 @@ use domain::territories::launch::{
 };
 use store::territories::launch;
 
-use super::work_of;
+use super::{account, work_of};
 use crate::error::{AppError, capitalize};
 use crate::extractors::{CsrfForm, PageContext};
 use crate::state::AppState;
@@ -391,17 +390,7 @@ pub async fn later_step_form(
                 "L'action est ajoutée."
             }
             "ami-critique" => {
-                let email = Email::parse(f("f_email")).map_err(|_| {
-                    AppError::BadRequest(format!(
-                        "« {} » n'est pas une adresse électronique",
-                        f("f_email").trim()
-                    ))
-                })?;
-                let (friend, _) = store::accounts::by_email(&state.db, &email)
-                    .await?
-                    .ok_or_else(|| {
-                        AppError::BadRequest(format!("aucun compte {}", email.as_str()))
-                    })?;
+                let friend = account(&state, f("f_email")).await?;
                 add_critical_friend(&state, actor, territory, friend.id()).await?;
                 "L'ami critique est désigné."
             }

@@ -4,9 +4,11 @@ pub mod events;
 pub mod groups;
 pub mod launch;
 pub mod maturity;
+pub mod networks;
 
 use axum::extract::{Path, State};
 use axum::response::Response;
+use domain::accounts::Email;
 use domain::ids::TerritoryId;
 use domain::policy::{Action, Actor, Resource, TerritoryRole, can};
 
@@ -70,6 +72,23 @@ pub(crate) fn allow(actor: Actor, action: Action, resource: Resource) -> Result<
     } else {
         Err(AppError::Forbidden)
     }
+}
+
+/// The account of an e-mail address typed in a form, or a French error saying what is wrong.
+pub(crate) async fn account(
+    state: &AppState,
+    text: &str,
+) -> Result<store::accounts::Person, AppError> {
+    let email = Email::parse(text).map_err(|_| {
+        AppError::BadRequest(format!(
+            "« {} » n'est pas une adresse électronique",
+            text.trim()
+        ))
+    })?;
+    Ok(store::accounts::by_email(&state.db, &email)
+        .await?
+        .ok_or_else(|| AppError::BadRequest(format!("aucun compte {}", email.as_str())))?
+        .0)
 }
 
 async fn role_in(

@@ -2,6 +2,7 @@ pub mod events;
 pub mod groups;
 pub mod launch;
 pub mod maturity;
+pub mod networks;
 
 use askama::Template;
 use domain::accounts::Function;

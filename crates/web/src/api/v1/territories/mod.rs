@@ -4,6 +4,7 @@ pub mod events;
 pub mod groups;
 pub mod launch;
 pub mod maturity;
+pub mod networks;
 
 use axum::Json;
 use axum::extract::State;
