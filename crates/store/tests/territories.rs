@@ -3,6 +3,7 @@
 
 use domain::accounts::Function;
 use domain::ids::{AssessmentId, PersonId};
+use domain::policy::TerritoryRole;
 use domain::territories::NewTerritory;
 use domain::territories::maturity::Levels;
 use store::territories::maturity;
@@ -714,5 +715,122 @@ async fn a_network_follows_its_members_over_three_school_years() -> anyhow::Resu
         Err(StoreError::NotFound)
     ));
     assert_eq!(networks::list(&db, territory).await?[0].members.len(), 2);
+    Ok(())
+}
+
+#[tokio::test]
+async fn conventions_are_renewed_after_one_reminder_to_the_coordination() -> anyhow::Result<()> {
+    use domain::territories::partners::{Contact, Convention, parse_renewal};
+    use store::territories::partners;
+    let (db, _fresh) = fresh_db().await?;
+    let territory = store::territories::create(
+        &db,
+        &NewTerritory::parse("Circonscription de Val-de-Reuil", "")?,
+    )
+    .await?;
+    let other =
+        store::territories::create(&db, &NewTerritory::parse("Territoire d'Évreux", "")?).await?;
+    let (coordinator, member) = (
+        person(&db, "coordination@ac-normandie.fr").await?,
+        person(&db, "membre@ac-normandie.fr").await?,
+    );
+    store::territories::set_member(&db, territory, coordinator, TerritoryRole::Coordinator).await?;
+    store::territories::set_member(&db, territory, member, TerritoryRole::Member).await?;
+
+    let city =
+        store::territories::add_partner(&db, territory, "Ville de Val-de-Reuil", "collectivite")
+            .await?;
+    assert_eq!(partners::territory_of_partner(&db, city).await?, territory);
+    let contact = partners::add_contact(
+        &db,
+        city,
+        &Contact::parse(
+            "Mme Durand",
+            "Service éducation",
+            "durand@valdereuil.fr",
+            "",
+        )?,
+    )
+    .await?;
+    let listed = partners::list(&db, territory).await?;
+    assert_eq!(listed[0].contacts[0].email, "durand@valdereuil.fr");
+    assert!(partners::list(&db, other).await?.is_empty());
+    // A contact is forgotten only through its own territory.
+    assert!(matches!(
+        partners::delete_contact(&db, other, contact).await,
+        Err(StoreError::NotFound)
+    ));
+    partners::delete_contact(&db, territory, contact).await?;
+    assert!(partners::list(&db, territory).await?[0].contacts.is_empty());
+
+    // Two conventions: one ends in 60 days, the other in two years.
+    let today = store::now() / 86_400;
+    let iso = domain::observatories::binome::Period::iso;
+    let soon = Convention::parse(
+        "pedt",
+        "PEDT de Val-de-Reuil",
+        "Ville de Val-de-Reuil\nDSDEN de l'Eure",
+        &iso(today - 300),
+        &iso(today + 60),
+    )?;
+    let later = Convention::parse(
+        "cteac",
+        "CTEAC de l'Eure",
+        "DRAC Normandie\nDépartement de l'Eure",
+        &iso(today - 10),
+        &iso(today + 730),
+    )?;
+    let soon = partners::create_convention(&db, territory, &soon, coordinator).await?;
+    partners::create_convention(&db, territory, &later, coordinator).await?;
+    partners::add_document(
+        &db,
+        soon,
+        "PEDT signé.pdf",
+        "conventions/x",
+        1200,
+        "application/pdf",
+        coordinator,
+    )
+    .await?;
+    let list = partners::conventions(&db, territory).await?;
+    assert_eq!(list.len(), 2);
+    assert_eq!(list[0].id, soon);
+    assert_eq!(
+        list[0].parties,
+        ["Ville de Val-de-Reuil", "DSDEN de l'Eure"]
+    );
+    assert_eq!(list[0].documents[0].name, "PEDT signé.pdf");
+
+    // The daily reminder tells the coordination once, not the members.
+    assert_eq!(partners::remind_renewals(&db, today).await?, 1);
+    assert_eq!(partners::remind_renewals(&db, today).await?, 0);
+    let told = store::practices::notifications(&db, coordinator, 10).await?;
+    assert_eq!(told.len(), 1);
+    assert!(
+        told[0]
+            .message
+            .starts_with("La convention « PEDT de Val-de-Reuil » prend fin le ")
+    );
+    assert!(
+        told[0]
+            .link
+            .ends_with(&format!("/partenaires#convention-{soon}"))
+    );
+    assert!(
+        store::practices::notifications(&db, member, 10)
+            .await?
+            .is_empty()
+    );
+
+    // Renewed for a year: reminded again before the new end, not before.
+    let ends_on = parse_renewal(&iso(today + 425), list[0].ends_on)?;
+    partners::renew(&db, soon, ends_on).await?;
+    assert_eq!(partners::convention(&db, soon).await?.ends_on, today + 425);
+    assert_eq!(partners::remind_renewals(&db, today).await?, 0);
+    assert_eq!(partners::remind_renewals(&db, today + 340).await?, 1);
+    assert!(matches!(
+        partners::renew(&db, 9999, ends_on).await,
+        Err(StoreError::NotFound)
+    ));
     Ok(())
 }

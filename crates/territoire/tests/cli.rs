@@ -443,6 +443,10 @@ async fn demo_fills_an_empty_database_only() -> anyhow::Result<()> {
         [1, 1, 1]
     );
     assert!(networks[0].cpc.is_some());
+    // Two conventions, the first to renew.
+    let conventions = store::territories::partners::conventions(&db, territory).await?;
+    assert_eq!(conventions.len(), 2);
+    assert_eq!(conventions[0].kind, "pedt");
     assert_eq!(
         store::spaces::members(&db, space).await?.len(),
         domain::accounts::Function::ALL.len() + 1

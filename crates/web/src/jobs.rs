@@ -1,6 +1,6 @@
 //! The workers of a node: they take jobs from the database queue (video transcoding, removing
 //! files no longer referenced) and run the daily tasks (withdrawing videos whose image-rights
-//! consent expired, mail digests).
+//! consent expired, mail digests, visit reminders, conventions to renew).
 //! Every node runs them; the database makes sure each job and each daily run happens once.
 
 use std::path::PathBuf;
@@ -163,6 +163,10 @@ async fn daily(state: &AppState) -> store::Result<()> {
     }
     if jobs::take_recurring(&state.db, "visit-reminders", DAY).await? {
         remind_visits(state).await?;
+    }
+    if jobs::take_recurring(&state.db, "convention-renewals", DAY).await? {
+        let today = store::now().div_euclid(DAY);
+        store::territories::partners::remind_renewals(&state.db, today).await?;
     }
     Ok(())
 }

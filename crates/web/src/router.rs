@@ -273,6 +273,18 @@ pub fn router(state: AppState) -> Router {
             "/territoires/{slug}/reseaux/{network}/membres",
             post(territories::networks::member_form),
         )
+        .route(
+            "/territoires/{slug}/partenaires",
+            get(territories::partners::show),
+        )
+        .route(
+            "/territoires/{slug}/partenaires/{section}",
+            post(territories::partners::form),
+        )
+        .route(
+            "/territoires/{slug}/conventions/{id}/documents/{document}",
+            get(territories::partners::document),
+        )
         .route("/reunions/{id}", get(territories::groups::show_meeting))
         .route(
             "/reunions/{id}/presences",
@@ -354,7 +366,15 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/practices/{id}/media", post(api::v1::upload_media))
         .route("/espaces/{id}/fichiers", post(spaces::upload))
         .route("/salons/{id}/fichiers", post(spaces::chat::upload))
+        .route(
+            "/territoires/{slug}/conventions/{id}/documents",
+            post(territories::partners::upload),
+        )
         .route("/api/v1/rooms/{id}/files", post(api::v1::upload_room_file))
+        .route(
+            "/api/v1/conventions/{id}/documents",
+            post(api::v1::upload_convention_document),
+        )
         .route(
             "/api/v1/spaces/{id}/files",
             post(api::v1::upload_space_files),

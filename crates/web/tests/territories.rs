@@ -2454,3 +2454,259 @@ async fn networks_show_who_is_in_year_one_two_and_three() -> anyhow::Result<()> 
     );
     Ok(())
 }
+
+#[tokio::test]
+async fn partners_contacts_and_conventions_with_their_signed_documents() -> anyhow::Result<()> {
+    use reqwest::multipart::{Form, Part};
+    let app = TestApp::spawn().await?;
+    let team = team(&app).await?;
+    let (coordinator, member, outsider) =
+        (&team.coordinator.1, &team.members[0].1, &team.outsider.1);
+    let base = format!("/api/v1/territories/{}", team.territory.0);
+    let post = |token: &str, path: String, body: Value| {
+        app.client
+            .post(app.url(&path))
+            .bearer_auth(token)
+            .json(&body)
+            .send()
+    };
+    let partner = json!({"name": "Médiathèque de Lens", "kind": "culture"});
+    assert_eq!(
+        post(member, format!("{base}/partners"), partner.clone())
+            .await?
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        post(
+            coordinator,
+            format!("{base}/partners"),
+            json!({"name": "Club", "kind": "club"})
+        )
+        .await?
+        .status(),
+        StatusCode::BAD_REQUEST
+    );
+    let created: Value = post(coordinator, format!("{base}/partners"), partner)
+        .await?
+        .json()
+        .await?;
+    let partner = created["id"].as_i64().unwrap_or_default();
+    let contacts = format!("/api/v1/partners/{partner}/contacts");
+    let nowhere = post(coordinator, contacts.clone(), json!({"name": "M. Martin"})).await?;
+    assert_eq!(nowhere.status(), StatusCode::BAD_REQUEST);
+    assert!(
+        nowhere.json::<Value>().await?["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("au moins une adresse électronique ou un téléphone"))
+    );
+    let contact: Value = post(
+        coordinator,
+        contacts.clone(),
+        json!({"name": "M. Martin", "role": "Directeur", "phone": "03 21 00 00 00"}),
+    )
+    .await?
+    .json()
+    .await?;
+    let listed: Value = app
+        .client
+        .get(app.url(&format!("{base}/partners")))
+        .bearer_auth(member)
+        .send()
+        .await?
+        .json()
+        .await?;
+    assert_eq!(listed[0]["contacts"][0]["phone"], "03 21 00 00 00");
+    assert_eq!(
+        app.client
+            .get(app.url(&format!("{base}/partners")))
+            .bearer_auth(outsider)
+            .send()
+            .await?
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+
+    // A convention ending in a month is to renew; renewing moves its end.
+    let day =
+        |offset: i64| domain::observatories::binome::Period::iso(store::now() / 86_400 + offset);
+    let convention = json!({
+        "kind": "cteac", "title": "CTEAC du Pas-de-Calais",
+        "parties": ["DRAC Hauts-de-France", "Département du Pas-de-Calais"],
+        "starts_on": day(-700), "ends_on": day(30)
+    });
+    assert_eq!(
+        post(member, format!("{base}/conventions"), convention.clone())
+            .await?
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    let one_party = post(
+        coordinator,
+        format!("{base}/conventions"),
+        json!({"kind": "pedt", "title": "PEDT", "parties": ["Ville de Lens"], "starts_on": day(0), "ends_on": day(300)}),
+    )
+    .await?;
+    assert_eq!(one_party.status(), StatusCode::BAD_REQUEST);
+    let created: Value = post(coordinator, format!("{base}/conventions"), convention)
+        .await?
+        .json()
+        .await?;
+    assert_eq!(created["to_renew"], true);
+    let id = created["id"].as_i64().unwrap_or_default();
+    let end = app.url(&format!("/api/v1/conventions/{id}/end"));
+    let earlier = app
+        .client
+        .put(&end)
+        .bearer_auth(coordinator)
+        .json(&json!({"ends_on": day(10)}))
+        .send()
+        .await?;
+    assert_eq!(earlier.status(), StatusCode::BAD_REQUEST);
+    let renewed: Value = app
+        .client
+        .put(&end)
+        .bearer_auth(coordinator)
+        .json(&json!({"ends_on": day(760)}))
+        .send()
+        .await?
+        .json()
+        .await?;
+    assert_eq!(renewed["ends_on"], day(760));
+    assert_eq!(renewed["to_renew"], false);
+
+    // The signed document: a PDF, not a disguised file; members download it.
+    let mut pdf = b"%PDF-1.7\n".to_vec();
+    pdf.extend(std::iter::repeat_n(b'x', 2000));
+    let upload = |token: &str, name: &str, bytes: Vec<u8>| {
+        app.client
+            .post(app.url(&format!("/api/v1/conventions/{id}/documents")))
+            .bearer_auth(token)
+            .multipart(Form::new().part("file", Part::bytes(bytes).file_name(name.to_owned())))
+            .send()
+    };
+    assert_eq!(
+        upload(member, "cteac.pdf", pdf.clone()).await?.status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        upload(coordinator, "cteac.pdf", b"MZ not a pdf".to_vec())
+            .await?
+            .status(),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE
+    );
+    assert_eq!(
+        upload(coordinator, "cteac.exe", pdf.clone())
+            .await?
+            .status(),
+        StatusCode::BAD_REQUEST
+    );
+    let saved = upload(coordinator, "CTEAC signé.pdf", pdf.clone()).await?;
+    assert_eq!(saved.status(), StatusCode::CREATED);
+    let list: Value = app
+        .client
+        .get(app.url(&format!("{base}/conventions")))
+        .bearer_auth(member)
+        .send()
+        .await?
+        .json()
+        .await?;
+    let url = list[0]["documents"][0]["url"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let got = app
+        .client
+        .get(app.url(&url))
+        .bearer_auth(member)
+        .send()
+        .await?;
+    assert_eq!(got.status(), StatusCode::OK);
+    assert_eq!(got.bytes().await?.len(), pdf.len());
+    assert_eq!(
+        app.client
+            .get(app.url(&url))
+            .bearer_auth(outsider)
+            .send()
+            .await?
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+
+    // The page: the coordination's forms, what was typed kept on a refusal.
+    let page = "/territoires/territoire-apprenant-de-lens/partenaires";
+    let seen = text(
+        sign_in(&app, "membre1@ac-lille.fr")
+            .await?
+            .get(app.url(page))
+            .send()
+            .await?,
+    )
+    .await?;
+    assert!(seen.contains("CTEAC du Pas-de-Calais"));
+    assert!(seen.contains("Parties : DRAC Hauts-de-France ; Département du Pas-de-Calais."));
+    assert!(seen.contains("CTEAC signé.pdf"));
+    assert!(seen.contains("M. Martin, Directeur"));
+    assert!(!seen.contains("Enregistrer une convention"));
+    let coordination = sign_in(&app, "coordination@ac-lille.fr").await?;
+    let refused = app
+        .submit(
+            &coordination,
+            page,
+            &format!("{page}/convention"),
+            &[
+                ("v_kind", "pedt"),
+                ("v_title", "PEDT de Lens"),
+                ("v_parties", "Ville de Lens\nDSDEN du Pas-de-Calais"),
+                ("v_starts", "2026-09-01"),
+                ("v_ends", "2026-08-01"),
+            ],
+        )
+        .await?;
+    assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+    let refused = text(refused).await?;
+    assert!(refused.contains("La convention finit après avoir commencé"));
+    assert!(refused.contains("value=\"PEDT de Lens\""));
+    let contact_id = contact["id"].as_i64().unwrap_or_default().to_string();
+    let forgotten = app
+        .submit(
+            &coordination,
+            page,
+            &format!("{page}/oubli"),
+            &[("contact", &contact_id)],
+        )
+        .await?;
+    let forgotten = text(forgotten).await?;
+    assert!(forgotten.contains("Le contact est effacé."));
+    assert!(!forgotten.contains("M. Martin"));
+    // A document through the page's form; a wrong one is refused with its reason.
+    let csrf = app.csrf(&coordination, page).await?;
+    let send = |name: &str, bytes: Vec<u8>| {
+        coordination
+            .post(app.url(&format!(
+                "/territoires/territoire-apprenant-de-lens/conventions/{id}/documents"
+            )))
+            .multipart(
+                Form::new()
+                    .text("csrf", csrf.clone())
+                    .part("file", Part::bytes(bytes).file_name(name.to_owned())),
+            )
+            .send()
+    };
+    let wrong = send("avenant.txt", b"texte".to_vec()).await?;
+    assert_eq!(wrong.status(), StatusCode::BAD_REQUEST);
+    assert!(
+        text(wrong)
+            .await?
+            .contains("« avenant.txt » : la convention se joint en PDF, ODT ou DOCX")
+    );
+    let sent = send("Avenant 2027.pdf", pdf).await?;
+    assert_eq!(sent.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        sent.headers().get("location").and_then(|l| l.to_str().ok()),
+        Some(format!("{page}#convention-{id}").as_str())
+    );
+    let seen = text(coordination.get(app.url(page)).send().await?).await?;
+    assert!(seen.contains("Avenant 2027.pdf"));
+    Ok(())
+}

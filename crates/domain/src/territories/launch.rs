@@ -160,7 +160,7 @@ pub struct NewItem {
     pub folded: String,
 }
 
-fn field(field: &'static str, message: impl Into<String>) -> FieldError {
+pub(super) fn field(field: &'static str, message: impl Into<String>) -> FieldError {
     FieldError {
         field,
         message: message.into(),
@@ -430,7 +430,7 @@ mod tests {
 }
 
 /// A day as a form or the API writes it (`2027-01-14`), in days since 1970-01-01.
-fn day(text: &str, name: &'static str) -> Result<Option<i64>, FieldError> {
+pub(super) fn day(text: &str, name: &'static str) -> Result<Option<i64>, FieldError> {
     let text = text.trim();
     if text.is_empty() {
         return Ok(None);
@@ -441,7 +441,7 @@ fn day(text: &str, name: &'static str) -> Result<Option<i64>, FieldError> {
         .map_err(|_| field(name, format!("« {text} » n'est pas une date (jj/mm/aaaa)")))
 }
 
-fn bounded(
+pub(super) fn bounded(
     text: &str,
     name: &'static str,
     range: std::ops::RangeInclusive<usize>,

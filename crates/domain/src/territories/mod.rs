@@ -5,6 +5,7 @@ pub mod groups;
 pub mod launch;
 pub mod maturity;
 pub mod networks;
+pub mod partners;
 
 use crate::text::slugify;
 

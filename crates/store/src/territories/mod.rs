@@ -5,6 +5,7 @@ pub mod groups;
 pub mod launch;
 pub mod maturity;
 pub mod networks;
+pub mod partners;
 
 use domain::accounts::Function;
 use domain::ids::{PersonId, TerritoryId};
@@ -142,10 +143,11 @@ pub async fn set_member(
     Ok(())
 }
 
-pub async fn add_partner(db: &Db, territory: TerritoryId, name: &str, kind: &str) -> Result<()> {
-    on!(db, pool => sqlx::query("INSERT INTO territory_partners (territory_id, name, kind) VALUES ($1, $2, $3)")
-        .bind(territory.0).bind(name).bind(kind).execute(pool).await.map(|r| r.rows_affected()))?;
-    Ok(())
+/// Adds a partner to the territory; returns its id.
+pub async fn add_partner(db: &Db, territory: TerritoryId, name: &str, kind: &str) -> Result<i64> {
+    Ok(on!(db, pool => sqlx::query_scalar(
+        "INSERT INTO territory_partners (territory_id, name, kind) VALUES ($1, $2, $3) RETURNING id",
+    ).bind(territory.0).bind(name).bind(kind).fetch_one(pool).await)?)
 }
 
 /// Whether a territory exists.

@@ -334,8 +334,55 @@ pub async fn generate_launch(
     }
     groups(db, territory, accounts, &college).await?;
     networks(db, territory, accounts).await?;
+    partners(db, territory, perdir).await?;
     launch::set_step(db, territory, Step::Inventory, StepState::Done, perdir).await?;
     launch::set_step(db, territory, Step::Problem, StepState::Doing, perdir).await?;
+    Ok(())
+}
+
+/// A contact at the territory's first partner, and two conventions: a PEDT that ends within
+/// the renewal notice, a CTEAC for three years.
+async fn partners(db: &Db, territory: TerritoryId, by: PersonId) -> anyhow::Result<()> {
+    use domain::observatories::binome::Period;
+    use domain::territories::partners::{Contact, Convention};
+    use store::territories::partners;
+    let today = store::now() / 86_400;
+    if let Some(first) = partners::list(db, territory).await?.first() {
+        let contact = Contact::parse(
+            "Claire Lefebvre",
+            "Chargée de mission éducation",
+            "claire.lefebvre@exemple.fr",
+            "03 21 00 00 00",
+        )
+        .map_err(|e| anyhow::anyhow!(e.message))?;
+        partners::add_contact(db, first.id, &contact).await?;
+    }
+    for (kind, title, parties, from, to) in [
+        (
+            "pedt",
+            "Projet éducatif territorial de la commune",
+            "La commune\nDSDEN du Pas-de-Calais\nCaisse d'allocations familiales",
+            -1000,
+            45,
+        ),
+        (
+            "cteac",
+            "Contrat territorial d'éducation artistique et culturelle",
+            "DRAC Hauts-de-France\nDépartement du Pas-de-Calais\nRectorat de l'académie de Lille",
+            -60,
+            1035,
+        ),
+    ] {
+        let convention = Convention::parse(
+            kind,
+            title,
+            parties,
+            &Period::iso(today + from),
+            &Period::iso(today + to),
+        )
+        .map_err(|e| anyhow::anyhow!(e.message))?;
+        partners::create_convention(db, territory, &convention, by).await?;
+    }
     Ok(())
 }
 

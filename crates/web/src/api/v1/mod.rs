@@ -12,6 +12,7 @@ mod territories;
 pub(crate) use practices::upload as upload_media;
 pub(crate) use realtime::upload as upload_room_file;
 pub(crate) use spaces::upload as upload_space_files;
+pub(crate) use territories::partners::upload as upload_convention_document;
 
 use axum::extract::{FromRequest, Request};
 use axum::routing::{delete, get, post, put};
@@ -45,6 +46,15 @@ use crate::state::AppState;
         territories::networks::create,
         territories::networks::add_member,
         territories::networks::remove_member,
+        territories::partners::list,
+        territories::partners::create,
+        territories::partners::create_contact,
+        territories::partners::delete_contact,
+        territories::partners::conventions,
+        territories::partners::create_convention,
+        territories::partners::put_end,
+        territories::partners::upload,
+        territories::partners::document,
         territories::launch::get,
         territories::launch::create_item,
         territories::launch::remove_item,
@@ -189,6 +199,27 @@ pub fn router() -> Router<AppState> {
         .route(
             "/networks/{id}/members/{person}",
             delete(territories::networks::remove_member),
+        )
+        .route(
+            "/territories/{id}/partners",
+            get(territories::partners::list).post(territories::partners::create),
+        )
+        .route(
+            "/partners/{id}/contacts",
+            post(territories::partners::create_contact),
+        )
+        .route(
+            "/partners/{id}/contacts/{contact}",
+            delete(territories::partners::delete_contact),
+        )
+        .route(
+            "/territories/{id}/conventions",
+            get(territories::partners::conventions).post(territories::partners::create_convention),
+        )
+        .route("/conventions/{id}/end", put(territories::partners::put_end))
+        .route(
+            "/conventions/{id}/documents/{document}",
+            get(territories::partners::document),
         )
         .route("/territories/{id}/launch", get(territories::launch::get))
         .route(

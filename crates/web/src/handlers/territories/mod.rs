@@ -5,6 +5,7 @@ pub mod groups;
 pub mod launch;
 pub mod maturity;
 pub mod networks;
+pub mod partners;
 
 use axum::extract::{Path, State};
 use axum::response::Response;

@@ -3,6 +3,7 @@ pub mod groups;
 pub mod launch;
 pub mod maturity;
 pub mod networks;
+pub mod partners;
 
 use askama::Template;
 use domain::accounts::Function;
