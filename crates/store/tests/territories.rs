@@ -834,3 +834,127 @@ async fn conventions_are_renewed_after_one_reminder_to_the_coordination() -> any
     ));
     Ok(())
 }
+
+#[tokio::test]
+async fn a_students_day_in_charge_frees_the_host_for_a_peers_class() -> anyhow::Result<()> {
+    use domain::territories::inspe::Placement;
+    use store::territories::inspe;
+    let (db, _fresh) = fresh_db().await?;
+    let territory = store::territories::create(
+        &db,
+        &NewTerritory::parse("Circonscription de Val-de-Reuil", "")?,
+    )
+    .await?;
+    let student = create_person(
+        &db,
+        "etudiante@inspe.fr",
+        Function::EtudiantMeef,
+        None,
+        false,
+    )
+    .await?;
+    let (host, peer, other, coordinator) = (
+        person(&db, "titulaire@ac-normandie.fr").await?,
+        person(&db, "collegue@ac-normandie.fr").await?,
+        person(&db, "autre@ac-normandie.fr").await?,
+        person(&db, "coordination@ac-normandie.fr").await?,
+    );
+    let day = |kind: &str, on: &str| Placement::parse(kind, on);
+
+    // In charge of the class only after observing it.
+    assert!(matches!(
+        inspe::place(
+            &db,
+            territory,
+            student,
+            host,
+            &day("responsabilite", "2027-03-11")?,
+            coordinator
+        )
+        .await,
+        Err(StoreError::Invalid(_))
+    ));
+    inspe::place(
+        &db,
+        territory,
+        student,
+        host,
+        &day("observation", "2027-03-04")?,
+        coordinator,
+    )
+    .await?;
+    assert!(matches!(
+        inspe::place(
+            &db,
+            territory,
+            student,
+            host,
+            &day("observation", "2027-03-04")?,
+            coordinator
+        )
+        .await,
+        Err(StoreError::Conflict(_))
+    ));
+    inspe::place(
+        &db,
+        territory,
+        student,
+        host,
+        &day("responsabilite", "2027-03-11")?,
+        coordinator,
+    )
+    .await?;
+    assert!(matches!(
+        inspe::place(
+            &db,
+            territory,
+            host,
+            host,
+            &day("observation", "2027-03-12")?,
+            coordinator
+        )
+        .await,
+        Err(StoreError::Invalid(_))
+    ));
+    // The student joins the territory; the host is told of each day.
+    assert_eq!(
+        store::territories::role_of(&db, territory, student).await?,
+        Some(TerritoryRole::Member)
+    );
+    let told = store::practices::notifications(&db, host, 10).await?;
+    assert_eq!(told.len(), 2);
+    assert!(told[0].message.contains("le 11 mars 2027 : journée de mise en responsabilité ; ce jour-là, vous êtes libéré de votre classe"));
+
+    let from = Placement::parse("observation", "2027-01-01")?.day;
+    assert_eq!(inspe::days(&db, territory, from).await?.len(), 2);
+    let freed = inspe::freed_days(&db, territory, from).await?;
+    assert_eq!(freed.len(), 1);
+    assert_eq!((freed[0].host_id, freed[0].peer_id), (host.0, None));
+
+    // One peer welcomes the freed host; not the host, not a second peer, not another day.
+    let on = freed[0].day;
+    assert!(matches!(
+        inspe::welcome(&db, territory, host, on, host).await,
+        Err(StoreError::Invalid(_))
+    ));
+    assert!(matches!(
+        inspe::welcome(&db, territory, host, on - 7, peer).await,
+        Err(StoreError::NotFound)
+    ));
+    inspe::welcome(&db, territory, host, on, peer).await?;
+    assert!(matches!(
+        inspe::welcome(&db, territory, host, on, other).await,
+        Err(StoreError::Conflict(_))
+    ));
+    let freed = inspe::freed_days(&db, territory, from).await?;
+    assert_eq!(freed[0].peer.as_deref(), Some("Personne collegue"));
+    let told = store::practices::notifications(&db, host, 10).await?;
+    assert!(
+        told[0]
+            .message
+            .starts_with("Personne collegue vous accueille dans sa classe le 11 mars 2027")
+    );
+    // Past days are no longer offered.
+    assert!(inspe::freed_days(&db, territory, on + 1).await?.is_empty());
+    Ok(())
+}

@@ -447,6 +447,10 @@ async fn demo_fills_an_empty_database_only() -> anyhow::Result<()> {
     let conventions = store::territories::partners::conventions(&db, territory).await?;
     assert_eq!(conventions.len(), 2);
     assert_eq!(conventions[0].kind, "pedt");
+    // A student's day in charge of the demo teacher's class, offered to the peers.
+    let freed =
+        store::territories::inspe::freed_days(&db, territory, store::now() / 86_400).await?;
+    assert_eq!(freed.len(), 1);
     assert_eq!(
         store::spaces::members(&db, space).await?.len(),
         domain::accounts::Function::ALL.len() + 1

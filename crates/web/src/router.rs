@@ -285,6 +285,15 @@ pub fn router(state: AppState) -> Router {
             "/territoires/{slug}/conventions/{id}/documents/{document}",
             get(territories::partners::document),
         )
+        .route("/territoires/{slug}/inspe", get(territories::inspe::show))
+        .route(
+            "/territoires/{slug}/inspe/journees",
+            post(territories::inspe::place_form),
+        )
+        .route(
+            "/territoires/{slug}/inspe/accueil",
+            post(territories::inspe::welcome_form),
+        )
         .route("/reunions/{id}", get(territories::groups::show_meeting))
         .route(
             "/reunions/{id}/presences",

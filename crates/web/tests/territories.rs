@@ -2710,3 +2710,174 @@ async fn partners_contacts_and_conventions_with_their_signed_documents() -> anyh
     assert!(seen.contains("Avenant 2027.pdf"));
     Ok(())
 }
+
+#[tokio::test]
+async fn a_students_day_in_charge_is_offered_to_peers_as_a_cross_observation() -> anyhow::Result<()>
+{
+    let app = TestApp::spawn().await?;
+    let team = team(&app).await?;
+    let student = app
+        .create_person(
+            "etudiante@inspe-lille.fr",
+            Function::EtudiantMeef,
+            PASSWORD,
+            false,
+        )
+        .await?;
+    let coordinator = &team.coordinator.1;
+    let [(host, host_token), (peer, peer_token)] = &team.members;
+    let base = format!("/api/v1/territories/{}", team.territory.0);
+    let day =
+        |offset: i64| domain::observatories::binome::Period::iso(store::now() / 86_400 + offset);
+    let place = |token: &str, student: i64, host: i64, on: String, kind: &str| {
+        app.client
+            .post(app.url(&format!("{base}/inspe-days")))
+            .bearer_auth(token)
+            .json(&json!({"student_id": student, "host_id": host, "day": on, "kind": kind}))
+            .send()
+    };
+    let message = |r: reqwest::Response| async move {
+        Ok::<_, anyhow::Error>(
+            r.json::<Value>().await?["message"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned(),
+        )
+    };
+    assert_eq!(
+        place(host_token, student.0, host.0, day(7), "observation")
+            .await?
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    let not_a_student = place(coordinator, peer.0, host.0, day(7), "observation").await?;
+    assert_eq!(not_a_student.status(), StatusCode::BAD_REQUEST);
+    assert!(
+        message(not_a_student)
+            .await?
+            .contains("n'a pas un compte d'étudiant M1 MEEF")
+    );
+    let outside = place(
+        coordinator,
+        student.0,
+        team.outsider.0.0,
+        day(7),
+        "observation",
+    )
+    .await?;
+    assert!(
+        message(outside)
+            .await?
+            .contains("n'est pas un enseignant membre du territoire")
+    );
+    let too_soon = place(coordinator, student.0, host.0, day(14), "responsabilite").await?;
+    assert_eq!(too_soon.status(), StatusCode::BAD_REQUEST);
+    assert!(
+        message(too_soon)
+            .await?
+            .contains("après au moins une journée d'observation")
+    );
+    for (offset, kind, status) in [
+        (7, "observation", StatusCode::CREATED),
+        (14, "responsabilite", StatusCode::CREATED),
+        (7, "observation", StatusCode::CONFLICT),
+        (21, "stage", StatusCode::BAD_REQUEST),
+    ] {
+        assert_eq!(
+            place(coordinator, student.0, host.0, day(offset), kind)
+                .await?
+                .status(),
+            status
+        );
+    }
+
+    let freed: Value = app
+        .client
+        .get(app.url(&format!("{base}/freed-days")))
+        .bearer_auth(peer_token)
+        .send()
+        .await?
+        .json()
+        .await?;
+    assert_eq!(freed.as_array().map(Vec::len), Some(1));
+    assert_eq!(freed[0]["day"], day(14));
+    assert_eq!(freed[0]["welcomed_by"], Value::Null);
+    let take = |token: &str, on: String| {
+        app.client
+            .post(app.url(&format!("{base}/cross-observations")))
+            .bearer_auth(token)
+            .json(&json!({"host_id": host.0, "day": on}))
+            .send()
+    };
+    for (token, on, status) in [
+        (host_token.as_str(), day(14), StatusCode::BAD_REQUEST),
+        (team.outsider.1.as_str(), day(14), StatusCode::FORBIDDEN),
+        (peer_token.as_str(), day(7), StatusCode::NOT_FOUND),
+        (peer_token.as_str(), day(14), StatusCode::NO_CONTENT),
+        (coordinator.as_str(), day(14), StatusCode::CONFLICT),
+    ] {
+        assert_eq!(take(token, on).await?.status(), status);
+    }
+
+    // The page: the student, now of the territory, sees their days; the peers the freed days.
+    let page = "/territoires/territoire-apprenant-de-lens/inspe";
+    let seen = text(
+        sign_in(&app, "etudiante@inspe-lille.fr")
+            .await?
+            .get(app.url(page))
+            .send()
+            .await?,
+    )
+    .await?;
+    assert!(seen.contains("Journée de mise en responsabilité"));
+    assert!(seen.contains("Personne membre2 l'accueille dans la sienne."));
+    assert!(!seen.contains("Je l'accueille dans ma classe"));
+    let coordination = sign_in(&app, "coordination@ac-lille.fr").await?;
+    let refused = app
+        .submit(
+            &coordination,
+            page,
+            &format!("{page}/journees"),
+            &[
+                ("student", "inconnue@inspe-lille.fr"),
+                ("host", "membre1@ac-lille.fr"),
+                ("day", &day(28)),
+                ("kind", "observation"),
+            ],
+        )
+        .await?;
+    assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+    let refused = text(refused).await?;
+    assert!(refused.contains("Aucun compte inconnue@inspe-lille.fr"));
+    assert!(refused.contains("value=\"membre1@ac-lille.fr\""));
+    let placed = app
+        .submit(
+            &coordination,
+            page,
+            &format!("{page}/journees"),
+            &[
+                ("student", "etudiante@inspe-lille.fr"),
+                ("host", "membre1@ac-lille.fr"),
+                ("day", &day(28)),
+                ("kind", "responsabilite"),
+            ],
+        )
+        .await?;
+    assert!(text(placed).await?.contains("La journée est enregistrée"));
+    let peer_page = sign_in(&app, "membre2@ac-lille.fr").await?;
+    let offered = text(peer_page.get(app.url(page)).send().await?).await?;
+    assert!(offered.contains("Je l'accueille dans ma classe"));
+    let later = (store::now() / 86_400 + 28).to_string();
+    let welcomed = app
+        .submit(
+            &peer_page,
+            page,
+            &format!("{page}/accueil"),
+            &[("host", &host.0.to_string()), ("day", &later)],
+        )
+        .await?;
+    let welcomed = text(welcomed).await?;
+    assert!(welcomed.contains("vous accueillez votre collègue ce jour-là"));
+    assert!(!welcomed.contains("Je l'accueille dans ma classe"));
+    Ok(())
+}

@@ -335,6 +335,7 @@ pub async fn generate_launch(
     groups(db, territory, accounts, &college).await?;
     networks(db, territory, accounts).await?;
     partners(db, territory, perdir).await?;
+    inspe(db, territory, accounts, perdir).await?;
     launch::set_step(db, territory, Step::Inventory, StepState::Done, perdir).await?;
     launch::set_step(db, territory, Step::Problem, StepState::Doing, perdir).await?;
     Ok(())
@@ -382,6 +383,37 @@ async fn partners(db: &Db, territory: TerritoryId, by: PersonId) -> anyhow::Resu
         )
         .map_err(|e| anyhow::anyhow!(e.message))?;
         partners::create_convention(db, territory, &convention, by).await?;
+    }
+    Ok(())
+}
+
+/// The demo M1 MEEF student observes the demo teacher's class next week, then takes it the
+/// week after: that day is offered to the teacher's peers.
+async fn inspe(
+    db: &Db,
+    territory: TerritoryId,
+    accounts: &[(Option<Function>, PersonId)],
+    by: PersonId,
+) -> anyhow::Result<()> {
+    use domain::observatories::binome::Period;
+    use domain::territories::inspe::Placement;
+    let account = |function| {
+        accounts
+            .iter()
+            .find(|(f, _)| *f == Some(function))
+            .map(|(_, p)| *p)
+    };
+    let (Some(student), Some(host)) = (
+        account(Function::EtudiantMeef),
+        account(Function::Enseignant1d),
+    ) else {
+        return Ok(());
+    };
+    let today = store::now() / 86_400;
+    for (kind, offset) in [("observation", 7), ("responsabilite", 14)] {
+        let day = Placement::parse(kind, &Period::iso(today + offset))
+            .map_err(|e| anyhow::anyhow!(e.message))?;
+        store::territories::inspe::place(db, territory, student, host, &day, by).await?;
     }
     Ok(())
 }

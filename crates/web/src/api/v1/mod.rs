@@ -55,6 +55,10 @@ use crate::state::AppState;
         territories::partners::put_end,
         territories::partners::upload,
         territories::partners::document,
+        territories::inspe::list,
+        territories::inspe::create,
+        territories::inspe::freed,
+        territories::inspe::cross_observation,
         territories::launch::get,
         territories::launch::create_item,
         territories::launch::remove_item,
@@ -220,6 +224,18 @@ pub fn router() -> Router<AppState> {
         .route(
             "/conventions/{id}/documents/{document}",
             get(territories::partners::document),
+        )
+        .route(
+            "/territories/{id}/inspe-days",
+            get(territories::inspe::list).post(territories::inspe::create),
+        )
+        .route(
+            "/territories/{id}/freed-days",
+            get(territories::inspe::freed),
+        )
+        .route(
+            "/territories/{id}/cross-observations",
+            post(territories::inspe::cross_observation),
         )
         .route("/territories/{id}/launch", get(territories::launch::get))
         .route(

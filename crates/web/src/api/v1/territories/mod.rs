@@ -2,6 +2,7 @@
 
 pub mod events;
 pub mod groups;
+pub mod inspe;
 pub mod launch;
 pub mod maturity;
 pub mod networks;
