@@ -1,7 +1,8 @@
 // A territory's own work in a browser, on demo data: the demo teacher takes the maturity
 // self-assessment (answer alone, see the spread without names), the coordinator agrees the
-// levels with their evidence, and the radar chart compares the dates. axe-core checks every
-// page on the way.
+// levels with their evidence, and the radar chart compares the dates; events and the Lab; the
+// shared inventory; the networks' cohorts, a convention to renew and a day freed by an INSPE
+// student taken by a peer. axe-core checks every page on the way.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startDemo } from './server.mjs';
@@ -145,4 +146,42 @@ test('the shared inventory, written in two establishments, shows what they have 
   await checkAccessibility(colleague);
   // The problem statement of the steering group is there for everyone to read.
   assert.match(await colleague.textContent('main'), /Comment faire coopérer les élèves/);
+});
+
+test('networks, partners and the INSPE: cohorts, a convention to renew, a freed day taken by a peer', async () => {
+  const open = async (page, link) => {
+    await page.goto(base + '/territoires');
+    await page.getByRole('link', { name: /OTA62/ }).click();
+    await page.getByRole('link', { name: link }).click();
+    await checkAccessibility(page);
+  };
+  // The coordination: one teacher at each of the network's three years.
+  const coordinator = await signIn(email('perdir'));
+  await open(coordinator, "Réseaux d'enseignants");
+  const cohorts = coordinator.getByRole('table', { name: /Membres de chaque réseau selon leur année/ });
+  assert.match(await cohorts.locator('tr', { hasText: 'Ensemble' }).textContent(), /1\s*1\s*1/);
+  assert.match(await coordinator.textContent('main'), /Passeurs d'expériences/);
+
+  // The PEDT ends within 90 days: it says so, and the coordination renews it.
+  await open(coordinator, 'Partenaires et conventions');
+  const pedt = coordinator.locator('[id^="convention-"]', { hasText: 'Projet éducatif territorial de la commune' });
+  assert.match(await pedt.textContent(), /Finit dans \d+ jours : à renouveler/);
+  const later = new Date(Date.now() + 3 * 365 * 86400000).toISOString().slice(0, 10);
+  await pedt.getByLabel("Renouveler jusqu'au").fill(later);
+  await pedt.getByRole('button', { name: /^Renouveler/ }).click();
+  assert.match(await coordinator.textContent('main'), /La convention est renouvelée/);
+  const renewed = coordinator.locator('[id^="convention-"]', { hasText: 'Projet éducatif territorial de la commune' });
+  assert.match(await renewed.textContent(), /En cours/);
+  await checkAccessibility(coordinator);
+
+  // The demo teacher's M1 student takes her class: a colleague welcomes her in his.
+  const peer = await signIn(email('enseignant-2d'));
+  await open(peer, "Partenariat avec l'INSPE");
+  await peer.getByRole('button', { name: /^Je l'accueille dans ma classe/ }).click();
+  assert.match(await peer.textContent('main'), /vous accueillez votre collègue ce jour-là/);
+  await checkAccessibility(peer);
+  const host = await signIn(email('enseignant-1d'));
+  await open(host, "Partenariat avec l'INSPE");
+  assert.match(await host.textContent('main'), /l'accueille dans la sienne/);
+  assert.equal(await host.getByRole('button', { name: /^Je l'accueille/ }).count(), 0);
 });

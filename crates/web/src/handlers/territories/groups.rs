@@ -11,7 +11,7 @@ use domain::policy::{Action, Actor, TerritoryRole};
 use domain::territories::groups::{GroupKind, Meeting, MeetingInput, parse_seat};
 use store::territories::groups;
 
-use super::{account, work_of};
+use super::{account, work_of, work_page};
 use crate::error::{AppError, capitalize};
 use crate::extractors::{CsrfForm, PageContext};
 use crate::handlers::paris_moment;
@@ -121,14 +121,12 @@ async fn page(
     notice: Option<String>,
     refused: Option<(Option<i64>, BTreeMap<String, String>, String)>,
 ) -> Result<Response, AppError> {
-    let summary = store::territories::summary(&state.db, slug).await?;
-    let territory = TerritoryId(summary.id);
     let actor = ctx.actor();
-    let role = work_of(state, actor, territory, Action::View).await?;
+    let (summary, territory, coordinator) = work_page(state, actor, slug).await?;
     let mut page = GroupsPage::new(
         Layout::new(ctx, format!("Instances et groupes — {}", summary.name)),
         summary,
-        role == Some(TerritoryRole::Coordinator) || actor.admin,
+        coordinator,
         groups::list(&state.db, territory).await?,
         groups::meetings(&state.db, territory, store::now()).await?,
         actor.person.map(|p| p.0),

@@ -8,11 +8,11 @@ use std::collections::BTreeMap;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use domain::ids::{PersonId, TerritoryId};
-use domain::policy::{Action, Actor, TerritoryRole};
+use domain::policy::{Action, Actor};
 use domain::territories::inspe::{Placement, is_host, is_student};
 use store::territories::inspe;
 
-use super::{account, work_of};
+use super::{account, work_of, work_page};
 use crate::error::{AppError, capitalize};
 use crate::extractors::{CsrfForm, PageContext};
 use crate::state::AppState;
@@ -77,15 +77,13 @@ async fn page(
     notice: Option<String>,
     refused: Option<(BTreeMap<String, String>, String)>,
 ) -> Result<Response, AppError> {
-    let summary = store::territories::summary(&state.db, slug).await?;
-    let territory = TerritoryId(summary.id);
     let actor = ctx.actor();
-    let role = work_of(state, actor, territory, Action::View).await?;
+    let (summary, territory, coordinator) = work_page(state, actor, slug).await?;
     let today = store::now() / 86_400;
     let mut page = InspePage::new(
         Layout::new(ctx, format!("Partenariat avec l'INSPE — {}", summary.name)),
         summary,
-        role == Some(TerritoryRole::Coordinator) || actor.admin,
+        coordinator,
         actor.person.map(|p| p.0),
         inspe::days(&state.db, territory, today).await?,
         inspe::freed_days(&state.db, territory, today).await?,

@@ -65,6 +65,20 @@ pub(crate) async fn work_of(
     Ok(role)
 }
 
+/// A page of a territory's work: the territory of `slug` if the caller is one of its members,
+/// its id, and whether the caller coordinates it (or administers the platform).
+pub(crate) async fn work_page(
+    state: &AppState,
+    actor: Actor,
+    slug: &str,
+) -> Result<(store::territories::TerritorySummary, TerritoryId, bool), AppError> {
+    let summary = store::territories::summary(&state.db, slug).await?;
+    let territory = TerritoryId(summary.id);
+    let role = work_of(state, actor, territory, Action::View).await?;
+    let coordinator = role == Some(TerritoryRole::Coordinator) || actor.admin;
+    Ok((summary, territory, coordinator))
+}
+
 /// `action` on `resource` if the rules let the caller; else sign in first, or refused.
 pub(crate) fn allow(actor: Actor, action: Action, resource: Resource) -> Result<(), AppError> {
     if can(actor, action, resource) {

@@ -7,11 +7,11 @@ use std::collections::BTreeMap;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use domain::ids::{PersonId, TerritoryId};
-use domain::policy::{Action, Actor, TerritoryRole};
+use domain::policy::{Action, Actor};
 use domain::territories::networks::{parse_joined, parse_name, school_year};
 use store::territories::networks;
 
-use super::{account, work_of};
+use super::{account, work_of, work_page};
 use crate::error::{AppError, capitalize};
 use crate::extractors::{CsrfForm, PageContext};
 use crate::state::AppState;
@@ -68,14 +68,12 @@ async fn page(
     notice: Option<String>,
     refused: Option<(Option<i64>, BTreeMap<String, String>, String)>,
 ) -> Result<Response, AppError> {
-    let summary = store::territories::summary(&state.db, slug).await?;
-    let territory = TerritoryId(summary.id);
     let actor = ctx.actor();
-    let role = work_of(state, actor, territory, Action::View).await?;
+    let (summary, territory, coordinator) = work_page(state, actor, slug).await?;
     let mut page = NetworksPage::new(
         Layout::new(ctx, format!("Réseaux d'enseignants — {}", summary.name)),
         summary,
-        role == Some(TerritoryRole::Coordinator) || actor.admin,
+        coordinator,
         networks::list(&state.db, territory).await?,
         school_year(store::now()),
     );

@@ -10,14 +10,14 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::ids::TerritoryId;
-use domain::policy::{Action, Actor, TerritoryRole};
+use domain::policy::{Action, Actor};
 use domain::practices::FieldError;
 use domain::territories::partners::{
     Contact, Convention, DOCUMENT_MAX_BYTES, NewPartner, document_name, parse_renewal,
 };
 use store::territories::partners;
 
-use super::work_of;
+use super::{work_of, work_page};
 use crate::error::{AppError, capitalize};
 use crate::extractors::{CsrfForm, PageContext};
 use crate::handlers::blobs::stream_blob;
@@ -191,17 +191,15 @@ async fn page(
     notice: Option<String>,
     refused: Option<(String, BTreeMap<String, String>, String)>,
 ) -> Result<Response, AppError> {
-    let summary = store::territories::summary(&state.db, slug).await?;
-    let territory = TerritoryId(summary.id);
     let actor = ctx.actor();
-    let role = work_of(state, actor, territory, Action::View).await?;
+    let (summary, territory, coordinator) = work_page(state, actor, slug).await?;
     let mut page = PartnersPage::new(
         Layout::new(
             ctx,
             format!("Partenaires et conventions — {}", summary.name),
         ),
         summary,
-        role == Some(TerritoryRole::Coordinator) || actor.admin,
+        coordinator,
         partners::list(&state.db, territory).await?,
         partners::conventions(&state.db, territory).await?,
         store::now() / 86_400,
