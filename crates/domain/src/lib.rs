@@ -11,3 +11,4 @@ pub mod practices;
 pub mod spaces;
 pub mod territories;
 pub mod text;
+pub mod training;

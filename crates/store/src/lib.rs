@@ -13,6 +13,7 @@ pub mod practices;
 pub mod search_feed;
 pub mod spaces;
 pub mod territories;
+pub mod training;
 
 pub use db::{Backend, Db, StoreError, now};
 

@@ -9,6 +9,7 @@ pub mod practices;
 pub mod spaces;
 pub mod system;
 pub mod territories;
+pub mod training;
 
 use axum::http::header;
 use axum::response::{IntoResponse, Response};

@@ -7,6 +7,7 @@ mod practices;
 mod realtime;
 mod spaces;
 mod territories;
+mod training;
 
 /// Uploads are routed outside the time and body limits of the other requests (`router.rs`).
 pub(crate) use practices::upload as upload_media;
@@ -59,6 +60,10 @@ use crate::state::AppState;
         territories::inspe::create,
         territories::inspe::freed,
         territories::inspe::cross_observation,
+        training::create,
+        training::mine,
+        training::withdraw,
+        training::demand,
         territories::launch::get,
         territories::launch::create_item,
         territories::launch::remove_item,
@@ -237,6 +242,12 @@ pub fn router() -> Router<AppState> {
             "/territories/{id}/cross-observations",
             post(territories::inspe::cross_observation),
         )
+        .route(
+            "/training-needs",
+            get(training::mine).post(training::create),
+        )
+        .route("/training-needs/{id}", delete(training::withdraw))
+        .route("/training-demand", get(training::demand))
         .route("/territories/{id}/launch", get(territories::launch::get))
         .route(
             "/territories/{id}/inventory-items",

@@ -1,0 +1,144 @@
+//! The demand for training: needs grouped by theme (the same words, whatever the case and
+//! accents), without names; a theme asked for by fewer than five is not shown on its own but
+//! merged into « autres », itself not counted when fewer than five.
+
+use std::collections::HashMap;
+
+use crate::text::fold;
+
+/// Below this many needs, a group is not shown on its own (it could point at someone).
+pub const SMALL_GROUP: usize = 5;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Theme {
+    /// The most frequent spelling of the theme.
+    pub theme: String,
+    pub count: usize,
+}
+
+/// The themes asked for by fewer than five each, together.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Others {
+    None,
+    Count(usize),
+    /// Fewer than five in all: not counted either.
+    FewerThanFive,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Demand {
+    /// Most asked first.
+    pub themes: Vec<Theme>,
+    pub others: Others,
+}
+
+/// A group of needs: how many, each spelling with its count, when it was first seen.
+type Group = (usize, Vec<(String, usize)>, usize);
+
+/// Groups the themes of the needs and applies the small-group rule.
+pub fn aggregate<'a>(themes: impl IntoIterator<Item = &'a str>) -> Demand {
+    let mut groups: HashMap<String, Group> = HashMap::new();
+    for (seen, theme) in themes.into_iter().enumerate() {
+        let theme = theme.split_whitespace().collect::<Vec<_>>().join(" ");
+        let entry = groups
+            .entry(fold(&theme))
+            .or_insert_with(|| (0, Vec::new(), seen));
+        entry.0 += 1;
+        match entry.1.iter_mut().find(|(s, _)| *s == theme) {
+            Some((_, n)) => *n += 1,
+            None => entry.1.push((theme, 1)),
+        }
+    }
+    let mut shown = Vec::new();
+    let mut others = 0;
+    for (count, spellings, first) in groups.into_values() {
+        if count < SMALL_GROUP {
+            others += count;
+            continue;
+        }
+        // The most frequent spelling; the first written on a tie.
+        let theme = spellings
+            .iter()
+            .fold(None::<&(String, usize)>, |best, s| match best {
+                Some(b) if b.1 >= s.1 => Some(b),
+                _ => Some(s),
+            })
+            .map(|(s, _)| s.clone())
+            .unwrap_or_default();
+        shown.push((Theme { theme, count }, first));
+    }
+    shown.sort_by(|(a, fa), (b, fb)| b.count.cmp(&a.count).then(fa.cmp(fb)));
+    Demand {
+        themes: shown.into_iter().map(|(t, _)| t).collect(),
+        others: match others {
+            0 => Others::None,
+            n if n < SMALL_GROUP => Others::FewerThanFive,
+            n => Others::Count(n),
+        },
+    }
+}
+
+/// The bounds of a school year typed as « 2026-2027 » or « 2026 »: from 1 September to
+/// 1 September next (UTC), as Unix times.
+pub fn school_year_bounds(text: &str) -> Result<(i64, i64), String> {
+    let text = text.trim();
+    let start = text.split_once('-').map_or(text, |(s, _)| s).trim();
+    let year: i32 = start
+        .parse()
+        .ok()
+        .filter(|y| (2000..=2100).contains(y))
+        .ok_or_else(|| {
+            format!("« {text} » n'est pas une année scolaire (par exemple 2026-2027)")
+        })?;
+    let first = |y: i32| {
+        time::Date::from_calendar_date(y, time::Month::September, 1)
+            .map(|d| d.midnight().assume_utc().unix_timestamp())
+            .map_err(|e| e.to_string())
+    };
+    Ok((first(year)?, first(year + 1)?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn themes_under_five_are_merged_and_not_counted_when_few() {
+        let mut needs = vec!["Conduire un débat réglé"; 4];
+        needs.push("conduire un debat regle");
+        needs.extend(["Oral en maternelle"; 6]);
+        needs.extend(["Évaluer sans noter"; 3]);
+        needs.push("Climat scolaire");
+        let demand = aggregate(needs.iter().copied());
+        assert_eq!(
+            demand.themes,
+            [
+                Theme {
+                    theme: "Oral en maternelle".into(),
+                    count: 6
+                },
+                Theme {
+                    theme: "Conduire un débat réglé".into(),
+                    count: 5
+                },
+            ]
+        );
+        // 3 + 1 = 4: fewer than five, not counted.
+        assert_eq!(demand.others, Others::FewerThanFive);
+        needs.push("Climat scolaire");
+        assert_eq!(aggregate(needs.iter().copied()).others, Others::Count(5));
+        let few = aggregate(["Oral"; 4]);
+        assert!(few.themes.is_empty());
+        assert_eq!(few.others, Others::FewerThanFive);
+        assert_eq!(aggregate([]).others, Others::None);
+    }
+
+    #[test]
+    fn school_years_from_september() {
+        let (from, to) = school_year_bounds("2026-2027").unwrap_or_default();
+        assert_eq!(from, 1_788_220_800);
+        assert_eq!(to - from, 365 * 86_400);
+        assert_eq!(school_year_bounds("2026"), Ok((from, to)));
+        assert!(school_year_bounds("l'an dernier").is_err());
+    }
+}

@@ -1,0 +1,83 @@
+//! Training: the needs people express, and the demand read without names (with those that
+//! visits bring out) for the training office.
+
+use domain::ids::{PersonId, TerritoryId};
+use domain::observatories::visit::TrainingNeed;
+use domain::text::fold;
+
+use crate::db::on;
+use crate::{Db, Result, StoreError, now};
+
+/// A need a person expressed.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct OwnNeed {
+    pub id: i64,
+    pub territory_id: Option<i64>,
+    pub theme: String,
+    pub public: String,
+    pub level: String,
+    pub created_at: i64,
+}
+
+/// The needs a person expressed, newest first.
+pub async fn needs_of(db: &Db, person: PersonId) -> Result<Vec<OwnNeed>> {
+    Ok(on!(db, pool => sqlx::query_as::<_, OwnNeed>(
+        "SELECT id, territory_id, theme, public, level, created_at FROM training_requests \
+         WHERE person_id = $1 ORDER BY created_at DESC, id DESC",
+    ).bind(person.0).fetch_all(pool).await)?)
+}
+
+/// A person expresses a need of their own, for a territory of theirs or none; the same theme
+/// (whatever the case and accents) twice is a conflict.
+pub async fn express(
+    db: &Db,
+    person: PersonId,
+    territory: Option<TerritoryId>,
+    need: &TrainingNeed,
+    function: &str,
+) -> Result<i64> {
+    let theme = fold(&need.theme);
+    if needs_of(db, person)
+        .await?
+        .iter()
+        .any(|n| fold(&n.theme) == theme)
+    {
+        return Err(StoreError::Conflict(format!(
+            "vous avez déjà exprimé ce besoin : « {} »",
+            need.theme
+        )));
+    }
+    Ok(on!(db, pool => sqlx::query_scalar(
+        "INSERT INTO training_requests (person_id, territory_id, source, theme, public, level, function, created_at) \
+         VALUES ($1, $2, 'personal', $3, $4, $5, $6, $7) RETURNING id",
+    ).bind(person.0).bind(territory.map(|t| t.0)).bind(&need.theme).bind(need.public.code()).bind(&need.level)
+     .bind(function).bind(now()).fetch_one(pool).await)?)
+}
+
+/// Withdraws a need of one's own.
+pub async fn withdraw(db: &Db, person: PersonId, id: i64) -> Result<()> {
+    let gone = on!(db, pool => sqlx::query(
+        "DELETE FROM training_requests WHERE id = $1 AND person_id = $2",
+    ).bind(id).bind(person.0).execute(pool).await.map(|r| r.rows_affected()))?;
+    if gone == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}
+
+/// The themes of every need expressed between `from` and `to` (Unix times, `to` excluded), in
+/// a territory or all: people's own and those of visits — never who asked.
+pub async fn demand_themes(
+    db: &Db,
+    territory: Option<TerritoryId>,
+    from: i64,
+    to: i64,
+) -> Result<Vec<String>> {
+    Ok(on!(db, pool => sqlx::query_scalar(
+        "SELECT theme FROM training_requests \
+         WHERE (CAST($1 AS BIGINT) IS NULL OR territory_id = $1) AND created_at >= $2 AND created_at < $3 \
+         UNION ALL \
+         SELECT n.theme FROM training_needs n JOIN observatories o ON o.id = n.observatory_id \
+         WHERE (CAST($1 AS BIGINT) IS NULL OR o.territory_id = $1) AND n.created_at >= $2 AND n.created_at < $3",
+    ).bind(territory.map(|t| t.0)).bind(from).bind(to).fetch_all(pool).await)?)
+}
