@@ -91,6 +91,13 @@ impl AppError {
     }
 }
 
+/// A field refused by a domain rule: its French message, as a bad request.
+impl From<domain::practices::FieldError> for AppError {
+    fn from(error: domain::practices::FieldError) -> Self {
+        Self::BadRequest(error.message)
+    }
+}
+
 impl From<askama::Error> for AppError {
     fn from(error: askama::Error) -> Self {
         Self::Internal(format!("template: {error}"))

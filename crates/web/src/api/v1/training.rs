@@ -54,8 +54,8 @@ pub async fn create(
     ApiUser(person): ApiUser,
     ApiJson(body): ApiJson<NeedBody>,
 ) -> Result<(StatusCode, Json<NeedJson>), ApiError> {
-    let need = TrainingNeed::parse(&body.theme, &body.public, &body.level)
-        .map_err(|e| AppError::BadRequest(e.message))?;
+    let need =
+        TrainingNeed::parse(&body.theme, &body.public, &body.level).map_err(AppError::from)?;
     let territory = body.territory_id.map(TerritoryId);
     let id = crate::handlers::training::express(&state, &person, territory, &need).await?;
     Ok((

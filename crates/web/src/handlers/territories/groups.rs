@@ -11,7 +11,7 @@ use domain::policy::{Action, Actor, TerritoryRole};
 use domain::territories::groups::{GroupKind, Meeting, MeetingInput, parse_seat};
 use store::territories::groups;
 
-use super::{account, work_of, work_page};
+use super::{account, work_of, work_page, worker};
 use crate::error::{AppError, capitalize};
 use crate::extractors::{CsrfForm, PageContext};
 use crate::handlers::paris_moment;
@@ -42,8 +42,7 @@ pub(crate) async fn create_group(
     territory: TerritoryId,
     input: &GroupInput,
 ) -> Result<i64, AppError> {
-    work_of(state, actor, territory, Action::ManageMembers).await?;
-    let by = actor.person.ok_or(AppError::Unauthorized)?;
+    let by = worker(state, actor, territory, Action::ManageMembers).await?;
     let kind = GroupKind::parse(input.kind.trim()).ok_or_else(|| {
         AppError::BadRequest(format!(
             "type de groupe inconnu : « {} »",
@@ -90,8 +89,7 @@ pub(crate) async fn seat_member(
     seat: &str,
 ) -> Result<(), AppError> {
     let (territory, kind) = groups::of_group(&state.db, group).await?;
-    work_of(state, actor, territory, Action::ManageMembers).await?;
-    let by = actor.person.ok_or(AppError::Unauthorized)?;
+    let by = worker(state, actor, territory, Action::ManageMembers).await?;
     let seat = parse_seat(kind, seat).map_err(|e| AppError::BadRequest(e.message))?;
     let name = match person {
         Some(person) => {

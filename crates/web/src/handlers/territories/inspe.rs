@@ -12,7 +12,7 @@ use domain::policy::{Action, Actor};
 use domain::territories::inspe::{Placement, is_host, is_student};
 use store::territories::inspe;
 
-use super::{account, work_of, work_page};
+use super::{account, work_page, worker};
 use crate::error::{AppError, capitalize};
 use crate::extractors::{CsrfForm, PageContext};
 use crate::state::AppState;
@@ -29,8 +29,7 @@ pub(crate) async fn place_student(
     host: PersonId,
     placement: &Placement,
 ) -> Result<i64, AppError> {
-    work_of(state, actor, territory, Action::ManageMembers).await?;
-    let by = actor.person.ok_or(AppError::Unauthorized)?;
+    let by = worker(state, actor, territory, Action::ManageMembers).await?;
     let unknown = |id: PersonId| AppError::BadRequest(format!("aucune personne n° {id}"));
     let student_account = store::accounts::person(&state.db, student)
         .await
@@ -65,8 +64,7 @@ pub(crate) async fn welcome(
     host: PersonId,
     day: i64,
 ) -> Result<(), AppError> {
-    work_of(state, actor, territory, Action::Contribute).await?;
-    let peer = actor.person.ok_or(AppError::Unauthorized)?;
+    let peer = worker(state, actor, territory, Action::Contribute).await?;
     Ok(inspe::welcome(&state.db, territory, host, day, peer).await?)
 }
 
@@ -115,8 +113,7 @@ pub async fn place_form(
     let f = |k: &str| fields.get(k).map_or("", String::as_str);
     let attempt = async {
         let territory = TerritoryId(store::territories::summary(&state.db, &slug).await?.id);
-        let placement =
-            Placement::parse(f("kind"), f("day")).map_err(|e| AppError::BadRequest(e.message))?;
+        let placement = Placement::parse(f("kind"), f("day")).map_err(AppError::from)?;
         let student = account(&state, f("student")).await?.id();
         let host = account(&state, f("host")).await?.id();
         place_student(&state, ctx.actor(), territory, student, host, &placement).await

@@ -14,7 +14,7 @@ use domain::territories::launch::{
 };
 use store::territories::launch;
 
-use super::{account, work_of};
+use super::{account, work_of, worker};
 use crate::error::{AppError, capitalize};
 use crate::extractors::{CsrfForm, PageContext};
 use crate::state::AppState;
@@ -65,8 +65,7 @@ pub(crate) async fn set_problem(
     problem: &Problem,
     items: &[i64],
 ) -> Result<(), AppError> {
-    work_of(state, actor, territory, Action::Edit).await?;
-    let person = actor.person.ok_or(AppError::Unauthorized)?;
+    let person = worker(state, actor, territory, Action::Edit).await?;
     Ok(launch::set_problem(&state.db, territory, problem, items, person).await?)
 }
 
@@ -78,8 +77,7 @@ pub(crate) async fn set_step(
     step: i64,
     state_code: &str,
 ) -> Result<(), AppError> {
-    work_of(state, actor, territory, Action::Edit).await?;
-    let person = actor.person.ok_or(AppError::Unauthorized)?;
+    let person = worker(state, actor, territory, Action::Edit).await?;
     let step = Step::from_number(step)
         .ok_or_else(|| AppError::BadRequest(format!("étape inconnue : {step} (1 à 5)")))?;
     let step_state = StepState::parse(state_code.trim()).ok_or_else(|| {
@@ -252,10 +250,6 @@ fn get<'a>(fields: &'a Fields, key: &str) -> &'a str {
     fields.get(key).map_or("", String::as_str)
 }
 
-fn bad(e: domain::practices::FieldError) -> AppError {
-    AppError::BadRequest(e.message)
-}
-
 /// Step 3: a working group 2 records an object of work.
 pub(crate) async fn add_work_object(
     state: &AppState,
@@ -263,8 +257,7 @@ pub(crate) async fn add_work_object(
     territory: TerritoryId,
     object: &WorkObject,
 ) -> Result<i64, AppError> {
-    work_of(state, actor, territory, Action::Contribute).await?;
-    let person = actor.person.ok_or(AppError::Unauthorized)?;
+    let person = worker(state, actor, territory, Action::Contribute).await?;
     Ok(launch::add_work_object(&state.db, territory, object, person).await?)
 }
 
@@ -275,8 +268,7 @@ pub(crate) async fn add_action(
     territory: TerritoryId,
     action: &LaunchAction,
 ) -> Result<i64, AppError> {
-    work_of(state, actor, territory, Action::Contribute).await?;
-    let person = actor.person.ok_or(AppError::Unauthorized)?;
+    let person = worker(state, actor, territory, Action::Contribute).await?;
     Ok(launch::add_action(&state.db, territory, action, person).await?)
 }
 
@@ -345,8 +337,7 @@ pub(crate) async fn add_support(
     territory: TerritoryId,
     support: (bool, &str, &str),
 ) -> Result<i64, AppError> {
-    work_of(state, actor, territory, Action::Contribute).await?;
-    let person = actor.person.ok_or(AppError::Unauthorized)?;
+    let person = worker(state, actor, territory, Action::Contribute).await?;
     Ok(launch::add_support(&state.db, territory, support, person).await?)
 }
 
@@ -369,7 +360,7 @@ pub async fn later_step_form(
                     f("o_trainer"),
                     [f("o_day1"), f("o_day2")],
                 )
-                .map_err(bad)?;
+                .map_err(AppError::from)?;
                 add_work_object(&state, actor, territory, &object).await?;
                 "L'objet de travail est ajouté."
             }
@@ -385,7 +376,7 @@ pub async fn later_step_form(
                     evidence: f("a_evidence").to_owned(),
                     theme: f("a_theme").to_owned(),
                 };
-                let action = LaunchAction::parse(&input).map_err(bad)?;
+                let action = LaunchAction::parse(&input).map_err(AppError::from)?;
                 add_action(&state, actor, territory, &action).await?;
                 "L'action est ajoutée."
             }
@@ -395,18 +386,20 @@ pub async fn later_step_form(
                 "L'ami critique est désigné."
             }
             "journal" => {
-                let (role, body) = parse_journal(f("j_role"), f("j_body")).map_err(bad)?;
+                let (role, body) =
+                    parse_journal(f("j_role"), f("j_body")).map_err(AppError::from)?;
                 write_journal(&state, actor, territory, role, &body).await?;
                 "L'entrée est ajoutée au journal."
             }
             "impact" => {
-                let body = parse_impact(f("i_body")).map_err(bad)?;
+                let body = parse_impact(f("i_body")).map_err(AppError::from)?;
                 close_year(&state, actor, territory, &body).await?;
                 "L'analyse de l'impact clôt l'année : l'année suivante part d'elle."
             }
             "appuis" => {
                 let (support, category, text) =
-                    parse_support(f("s_kind"), f("s_category"), f("s_text")).map_err(bad)?;
+                    parse_support(f("s_kind"), f("s_category"), f("s_text"))
+                        .map_err(AppError::from)?;
                 add_support(&state, actor, territory, (support, &category, &text)).await?;
                 if support {
                     "Le point d'appui est ajouté."

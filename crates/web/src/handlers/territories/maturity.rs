@@ -10,7 +10,7 @@ use domain::policy::{Action, Actor};
 use domain::territories::maturity::{GRID, Levels, parse_evidence};
 use store::territories::maturity::Agreement;
 
-use super::work_of;
+use super::{work_of, worker};
 use crate::error::{AppError, capitalize};
 use crate::extractors::{CsrfForm, PageContext};
 use crate::state::AppState;
@@ -24,8 +24,7 @@ pub(crate) async fn answer_assessment(
     territory: TerritoryId,
     levels: Levels,
 ) -> Result<AssessmentId, AppError> {
-    work_of(state, actor, territory, Action::Contribute).await?;
-    let person = actor.person.ok_or(AppError::Unauthorized)?;
+    let person = worker(state, actor, territory, Action::Contribute).await?;
     Ok(
         store::territories::maturity::answer(&state.db, territory, person, levels, store::now())
             .await?,

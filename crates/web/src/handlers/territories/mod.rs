@@ -65,6 +65,17 @@ pub(crate) async fn work_of(
     Ok(role)
 }
 
+/// The caller, if they may do `action` on the territory's work (pages and API alike).
+pub(crate) async fn worker(
+    state: &AppState,
+    actor: Actor,
+    territory: TerritoryId,
+    action: Action,
+) -> Result<domain::ids::PersonId, AppError> {
+    work_of(state, actor, territory, action).await?;
+    actor.person.ok_or(AppError::Unauthorized)
+}
+
 /// A page of a territory's work: the territory of `slug` if the caller is one of its members,
 /// its id, and whether the caller coordinates it (or administers the platform).
 pub(crate) async fn work_page(

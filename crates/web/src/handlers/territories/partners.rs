@@ -11,13 +11,12 @@ use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::ids::TerritoryId;
 use domain::policy::{Action, Actor};
-use domain::practices::FieldError;
 use domain::territories::partners::{
     Contact, Convention, DOCUMENT_MAX_BYTES, NewPartner, document_name, parse_renewal,
 };
 use store::territories::partners;
 
-use super::{work_of, work_page};
+use super::{work_of, work_page, worker};
 use crate::error::{AppError, capitalize};
 use crate::extractors::{CsrfForm, PageContext};
 use crate::handlers::blobs::stream_blob;
@@ -26,10 +25,6 @@ use crate::security::{CSRF_COOKIE, cookie, random_token};
 use crate::state::AppState;
 use crate::views::territories::partners::PartnersPage;
 use crate::views::{Layout, render_form};
-
-fn bad(e: FieldError) -> AppError {
-    AppError::BadRequest(e.message)
-}
 
 pub(crate) async fn add_partner(
     state: &AppState,
@@ -69,8 +64,7 @@ pub(crate) async fn add_convention(
     territory: TerritoryId,
     convention: &Convention,
 ) -> Result<i64, AppError> {
-    work_of(state, actor, territory, Action::ManageMembers).await?;
-    let by = actor.person.ok_or(AppError::Unauthorized)?;
+    let by = worker(state, actor, territory, Action::ManageMembers).await?;
     Ok(partners::create_convention(&state.db, territory, convention, by).await?)
 }
 
@@ -94,7 +88,7 @@ pub(crate) async fn renew(
     ends_on: &str,
 ) -> Result<(), AppError> {
     let convention = convention_for(state, actor, id, Action::ManageMembers).await?;
-    let ends_on = parse_renewal(ends_on, convention.ends_on).map_err(bad)?;
+    let ends_on = parse_renewal(ends_on, convention.ends_on).map_err(AppError::from)?;
     Ok(partners::renew(&state.db, id, ends_on).await?)
 }
 
@@ -237,13 +231,14 @@ pub async fn form(
         let territory = TerritoryId(store::territories::summary(&state.db, &slug).await?.id);
         Ok::<_, AppError>(match section.as_str() {
             "partenaire" => {
-                let partner = NewPartner::parse(f("p_name"), f("p_kind")).map_err(bad)?;
+                let partner =
+                    NewPartner::parse(f("p_name"), f("p_kind")).map_err(AppError::from)?;
                 add_partner(&state, actor, territory, &partner).await?;
                 "Le partenaire est ajouté."
             }
             "contact" => {
                 let contact = Contact::parse(f("c_name"), f("c_role"), f("c_email"), f("c_phone"))
-                    .map_err(bad)?;
+                    .map_err(AppError::from)?;
                 let partner = number("partner")?;
                 if partners::territory_of_partner(&state.db, partner).await? != territory {
                     return Err(AppError::NotFound);
@@ -263,7 +258,7 @@ pub async fn form(
                     f("v_starts"),
                     f("v_ends"),
                 )
-                .map_err(bad)?;
+                .map_err(AppError::from)?;
                 add_convention(&state, actor, territory, &convention).await?;
                 "La convention est enregistrée ; joignez-lui son document signé."
             }

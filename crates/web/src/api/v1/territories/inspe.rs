@@ -82,8 +82,7 @@ pub async fn create(
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<InspeDayBody>,
 ) -> Result<(StatusCode, Json<InspeDayCreatedJson>), ApiError> {
-    let placement =
-        Placement::parse(&body.kind, &body.day).map_err(|e| AppError::BadRequest(e.message))?;
+    let placement = Placement::parse(&body.kind, &body.day).map_err(AppError::from)?;
     let id = place_student(
         &state,
         actor(Some(&person)),
@@ -146,7 +145,7 @@ pub async fn cross_observation(
     ApiJson(body): ApiJson<CrossObservationBody>,
 ) -> Result<StatusCode, ApiError> {
     let day = Placement::parse("responsabilite", &body.day)
-        .map_err(|e| AppError::BadRequest(e.message))?
+        .map_err(AppError::from)?
         .day;
     welcome(
         &state,

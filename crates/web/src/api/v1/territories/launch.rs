@@ -343,10 +343,6 @@ pub async fn put_step(
     Ok(StatusCode::NO_CONTENT)
 }
 
-fn bad(e: domain::practices::FieldError) -> ApiError {
-    ApiError(AppError::BadRequest(e.message))
-}
-
 #[derive(serde::Deserialize, utoipa::ToSchema)]
 pub struct WorkObjectBody {
     pub title: String,
@@ -380,7 +376,7 @@ pub async fn create_work_object(
         &body.trainer,
         [day(0), day(1)],
     )
-    .map_err(bad)?;
+    .map_err(AppError::from)?;
     let id = add_work_object(&state, actor(Some(&person)), TerritoryId(id), &object).await?;
     Ok((StatusCode::CREATED, Json(CreatedJson { id })))
 }
@@ -426,7 +422,7 @@ pub async fn create_action(
         evidence: body.evidence,
         theme: body.theme,
     };
-    let action = LaunchAction::parse(&input).map_err(bad)?;
+    let action = LaunchAction::parse(&input).map_err(AppError::from)?;
     let id = add_action(&state, actor(Some(&person)), TerritoryId(id), &action).await?;
     Ok((StatusCode::CREATED, Json(CreatedJson { id })))
 }
@@ -470,7 +466,7 @@ pub async fn create_journal_entry(
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<JournalBody>,
 ) -> Result<(StatusCode, Json<CreatedJson>), ApiError> {
-    let (role, text) = parse_journal(&body.role, &body.body).map_err(bad)?;
+    let (role, text) = parse_journal(&body.role, &body.body).map_err(AppError::from)?;
     let id = write_journal(&state, actor(Some(&person)), TerritoryId(id), role, &text).await?;
     Ok((StatusCode::CREATED, Json(CreatedJson { id })))
 }
@@ -496,7 +492,7 @@ pub async fn create_impact_analysis(
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<ImpactBody>,
 ) -> Result<(StatusCode, Json<ClosedJson>), ApiError> {
-    let text = parse_impact(&body.body).map_err(bad)?;
+    let text = parse_impact(&body.body).map_err(AppError::from)?;
     let year = close_year(&state, actor(Some(&person)), TerritoryId(id), &text).await?;
     Ok((StatusCode::CREATED, Json(ClosedJson { year })))
 }
@@ -521,7 +517,7 @@ pub async fn create_support(
     ApiJson(body): ApiJson<SupportBody>,
 ) -> Result<(StatusCode, Json<CreatedJson>), ApiError> {
     let (support, category, text) =
-        parse_support(&body.kind, &body.category, &body.text).map_err(bad)?;
+        parse_support(&body.kind, &body.category, &body.text).map_err(AppError::from)?;
     let id = add_support(
         &state,
         actor(Some(&person)),

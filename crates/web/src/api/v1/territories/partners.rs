@@ -23,10 +23,6 @@ use crate::handlers::territories::partners::{
 use crate::handlers::territories::work_of;
 use crate::state::AppState;
 
-fn bad(e: domain::practices::FieldError) -> ApiError {
-    AppError::BadRequest(e.message).into()
-}
-
 #[derive(serde::Serialize, utoipa::ToSchema)]
 pub struct ContactJson {
     pub id: i64,
@@ -99,7 +95,7 @@ pub async fn create(
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<PartnerBody>,
 ) -> Result<(StatusCode, Json<CreatedJson>), ApiError> {
-    let partner = NewPartner::parse(&body.name, &body.kind).map_err(bad)?;
+    let partner = NewPartner::parse(&body.name, &body.kind).map_err(AppError::from)?;
     let id = add_partner(&state, actor(Some(&person)), TerritoryId(id), &partner).await?;
     Ok((StatusCode::CREATED, Json(CreatedJson { id })))
 }
@@ -124,7 +120,8 @@ pub async fn create_contact(
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<ContactBody>,
 ) -> Result<(StatusCode, Json<CreatedJson>), ApiError> {
-    let contact = Contact::parse(&body.name, &body.role, &body.email, &body.phone).map_err(bad)?;
+    let contact =
+        Contact::parse(&body.name, &body.role, &body.email, &body.phone).map_err(AppError::from)?;
     let id = add_contact(&state, actor(Some(&person)), id, &contact).await?;
     Ok((StatusCode::CREATED, Json(CreatedJson { id })))
 }
@@ -240,7 +237,7 @@ pub async fn create_convention(
         &body.starts_on,
         &body.ends_on,
     )
-    .map_err(bad)?;
+    .map_err(AppError::from)?;
     let id = add_convention(&state, actor(Some(&person)), TerritoryId(id), &convention).await?;
     let created = partners::convention(&state.db, id).await?;
     Ok((
