@@ -39,4 +39,8 @@ typed_id!(
     EventId,
     LabRoomId,
     BookingId,
+    ModuleId,
+    TrainingSessionId,
+    PathId,
+    StepId,
 );

@@ -143,6 +143,26 @@ pub enum Resource {
         requester: bool,
         superior_of_observed: bool,
     },
+    /// Who is on the training office and who is a trainer (appointed by administrators).
+    TrainingStaff,
+    /// The training office's work: the demand by theme and territory, the plan's modules
+    /// (writing one), the demand against the offer.
+    TrainingPlan { office: bool },
+    /// One module of the plan: anyone reads it, anyone signed in registers; the office and its
+    /// trainers change it, see who registered and record attendance.
+    TrainingModule { office: bool, trainer: bool },
+    /// The training paths (composing one: trainers and the training office).
+    Paths { trainer: bool },
+    /// One path: read and followed once published; its author changes it and sees the
+    /// progress of those who follow it (`ManageMembers`).
+    Path { author: bool, published: bool },
+    /// One person's progress on a path: theirs, and the path's author's — never a
+    /// hierarchical superior's, whatever else they are.
+    PathProgress {
+        own: bool,
+        author: bool,
+        superior: bool,
+    },
 }
 
 /// A person's part in a peer visit.
@@ -214,9 +234,19 @@ pub fn can(actor: Actor, action: Action, resource: Resource) -> bool {
             Action::Create | Action::Delete | Action::Moderate => false,
         };
     }
+    if let Resource::PathProgress {
+        own,
+        author,
+        superior,
+    } = resource
+    {
+        // Administrators included: a person's progress is theirs and their trainer's.
+        return action == Action::View && actor.person.is_some() && (own || (author && !superior));
+    }
     if actor.admin {
         return true;
     }
+    let signed_in = actor.person.is_some();
     match resource {
         Resource::Directory | Resource::Territories => action == Action::View,
         Resource::Territory { role } => match action {
@@ -248,6 +278,29 @@ pub fn can(actor: Actor, action: Action, resource: Resource) -> bool {
             Action::Edit | Action::ManageMembers => role == Some(TerritoryRole::Coordinator),
             Action::Create | Action::Delete | Action::Moderate => false,
         },
+        Resource::TrainingStaff => action == Action::ManageMembers && actor.admin,
+        Resource::TrainingPlan { office } => {
+            signed_in && office && matches!(action, Action::View | Action::Create)
+        }
+        Resource::TrainingModule { office, trainer } => match action {
+            Action::View => true,
+            Action::Contribute => signed_in,
+            Action::Edit | Action::ManageMembers => signed_in && (office || trainer),
+            Action::Delete => signed_in && office,
+            Action::Create | Action::Moderate => false,
+        },
+        Resource::Paths { trainer } => match action {
+            Action::View => true,
+            Action::Create => signed_in && trainer,
+            _ => false,
+        },
+        Resource::Path { author, published } => match action {
+            Action::View => published || (signed_in && author),
+            Action::Contribute => signed_in && published,
+            Action::Edit | Action::Delete | Action::ManageMembers => signed_in && author,
+            Action::Create | Action::Moderate => false,
+        },
+        Resource::PathProgress { .. } => false,
         Resource::Person { id } => {
             actor.person == Some(id)
                 && matches!(action, Action::View | Action::Edit | Action::Delete)
@@ -899,5 +952,58 @@ mod tests {
             Action::View,
             Resource::ObservatoryFigures { pilot: false }
         ));
+    }
+
+    #[test]
+    fn training_is_run_by_its_office_and_progress_stays_with_the_person_and_trainer() {
+        let person = Actor::person(PersonId(1), false);
+        let admin = Actor::person(PersonId(2), true);
+        let office = Resource::TrainingPlan { office: true };
+        let outside = Resource::TrainingPlan { office: false };
+        assert!(can(person, Action::View, office) && can(person, Action::Create, office));
+        assert!(!can(person, Action::View, outside) && !can(person, Action::Create, outside));
+        assert!(!can(Actor::ANONYMOUS, Action::View, office));
+        assert!(can(admin, Action::ManageMembers, Resource::TrainingStaff));
+        assert!(!can(person, Action::ManageMembers, Resource::TrainingStaff));
+        let module = |office, trainer| Resource::TrainingModule { office, trainer };
+        assert!(can(Actor::ANONYMOUS, Action::View, module(false, false)));
+        assert!(!can(
+            Actor::ANONYMOUS,
+            Action::Contribute,
+            module(false, false)
+        ));
+        assert!(can(person, Action::Contribute, module(false, false)));
+        assert!(!can(person, Action::ManageMembers, module(false, false)));
+        assert!(can(person, Action::ManageMembers, module(false, true)));
+        assert!(!can(person, Action::Delete, module(false, true)));
+        assert!(can(person, Action::Delete, module(true, false)));
+        let path = |author, published| Resource::Path { author, published };
+        assert!(!can(person, Action::View, path(false, false)));
+        assert!(can(person, Action::View, path(true, false)));
+        assert!(!can(person, Action::Contribute, path(true, false)));
+        assert!(can(person, Action::Contribute, path(false, true)));
+        assert!(!can(person, Action::ManageMembers, path(false, true)));
+        assert!(can(
+            person,
+            Action::Create,
+            Resource::Paths { trainer: true }
+        ));
+        assert!(!can(
+            person,
+            Action::Create,
+            Resource::Paths { trainer: false }
+        ));
+        let progress = |own, author, superior| Resource::PathProgress {
+            own,
+            author,
+            superior,
+        };
+        assert!(can(person, Action::View, progress(true, false, false)));
+        assert!(can(person, Action::View, progress(false, true, false)));
+        // The path's author who is the person's superior never sees it; nor an administrator.
+        assert!(!can(person, Action::View, progress(false, true, true)));
+        assert!(!can(admin, Action::View, progress(false, false, false)));
+        assert!(!can(admin, Action::View, progress(false, true, true)));
+        assert!(!can(person, Action::Edit, progress(true, false, false)));
     }
 }

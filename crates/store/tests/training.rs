@@ -4,6 +4,7 @@ use domain::accounts::Function;
 use domain::observatories::visit::TrainingNeed;
 use domain::territories::NewTerritory;
 use domain::training::demand::{Others, aggregate, school_year_bounds};
+use domain::training::modules::{ModuleContent, ModuleInput, SessionInput};
 use store::StoreError;
 use testkit::{create_person, fresh_db};
 
@@ -88,6 +89,273 @@ async fn needs_are_ones_own_and_the_demand_has_no_names() -> anyhow::Result<()> 
             .await?
             .len(),
         6
+    );
+    Ok(())
+}
+
+async fn teacher(db: &store::Db, email: &str) -> anyhow::Result<domain::ids::PersonId> {
+    create_person(db, email, Function::Enseignant1d, None, false).await
+}
+
+fn module(capacity: i64, reserved: i64, themes: &[&str]) -> anyhow::Result<ModuleContent> {
+    let start = store::now() + 30 * 86_400;
+    Ok(ModuleContent::parse(&ModuleInput {
+        title: "Conduire un débat réglé au cycle 3".to_owned(),
+        objectives: "Préparer, animer et évaluer un débat réglé.".to_owned(),
+        plan: "departemental".to_owned(),
+        public: "premier-degre".to_owned(),
+        capacity,
+        reserved_seats: reserved,
+        themes: themes.iter().map(|t| (*t).to_owned()).collect(),
+        sessions: vec![
+            SessionInput {
+                starts_at: start,
+                ends_at: start + 3 * 3600,
+                place: "Collège Jean Zay, Lens".to_owned(),
+                video_url: String::new(),
+            },
+            SessionInput {
+                starts_at: start + 7 * 86_400,
+                ends_at: start + 7 * 86_400 + 3 * 3600,
+                place: String::new(),
+                video_url: "https://visio.education.fr/debat".to_owned(),
+            },
+        ],
+    })?)
+}
+
+#[tokio::test]
+async fn a_module_tells_those_whose_needs_it_answers_and_keeps_its_seats_under_concurrency()
+-> anyhow::Result<()> {
+    use domain::ids::PersonId;
+    use domain::territories::events::RegistrationStatus::{Registered, Waitlisted};
+    use store::observatories::NewObservatory;
+    use store::training::modules;
+    let (db, _fresh) = fresh_db().await?;
+    let office = teacher(&db, "formation@ac-lille.fr").await?;
+    let (a, b, c) = (
+        teacher(&db, "a@ac-lille.fr").await?,
+        teacher(&db, "b@ac-lille.fr").await?,
+        teacher(&db, "c@ac-lille.fr").await?,
+    );
+    let need = |theme: &str| TrainingNeed::parse(theme, "premier-degre", "Cycle 3");
+    store::training::express(&db, a, None, &need("Débat réglé")?, "").await?;
+    store::training::express(&db, b, None, &need("DEBAT REGLE")?, "").await?;
+    store::training::express(&db, c, None, &need("Oral")?, "").await?;
+
+    // 3 seats, 1 kept for the observatories; it answers « débat réglé »: a and b are told.
+    let (id, told) = modules::create(
+        &db,
+        &module(3, 1, &["débat réglé", "Argumenter"])?,
+        None,
+        &[office],
+        office,
+    )
+    .await?;
+    assert_eq!(told, 2);
+    for (person, expected) in [(a, true), (b, true), (c, false)] {
+        let notes = store::practices::notifications(&db, person, 10).await?;
+        assert_eq!(
+            notes
+                .iter()
+                .any(|n| n.message.contains("Conduire un débat réglé")
+                    && n.link == format!("/formation/modules/{}", id.0)),
+            expected,
+            "{notes:?}"
+        );
+    }
+    let read = modules::get(&db, id, None).await?;
+    assert_eq!(read.sessions.len(), 2);
+    assert_eq!(read.trainers[0].0, office);
+    assert!(modules::is_trainer(&db, id, office).await?);
+    assert!(!modules::is_trainer(&db, id, a).await?);
+
+    // Twelve register at once, none of an observatory: two open seats, ten waiting.
+    let mut people = Vec::new();
+    for n in 0..12 {
+        people.push(teacher(&db, &format!("p{n}@ac-lille.fr")).await?);
+    }
+    let mut tasks = tokio::task::JoinSet::new();
+    for p in people.clone() {
+        let db = db.clone();
+        tasks.spawn(async move { modules::register(&db, id, p).await.map(|s| (p, s)) });
+    }
+    let mut statuses = Vec::new();
+    while let Some(done) = tasks.join_next().await {
+        statuses.push(done??);
+    }
+    assert_eq!(statuses.iter().filter(|(_, s)| *s == Registered).count(), 2);
+    assert_eq!(
+        statuses.iter().filter(|(_, s)| *s == Waitlisted).count(),
+        10
+    );
+
+    // Two observers of an observatory: the first takes the kept seat, the second waits.
+    let (m1, m2) = (
+        teacher(&db, "obs1@ac-lille.fr").await?,
+        teacher(&db, "obs2@ac-lille.fr").await?,
+    );
+    store::observatories::create(
+        &db,
+        &NewObservatory {
+            name: "Observatoire de l'oral".to_owned(),
+            theme: "Oral".to_owned(),
+            ..NewObservatory::default()
+        },
+        &[office],
+        &[office],
+        &[m1, m2],
+        office,
+    )
+    .await?;
+    assert_eq!(modules::register(&db, id, m1).await?, Registered);
+    assert_eq!(modules::register(&db, id, m2).await?, Waitlisted);
+    let read = modules::get(&db, id, Some(m2)).await?;
+    assert_eq!(
+        (read.registered, read.reserved_taken, read.waitlisted),
+        (3, 1, 11)
+    );
+    assert_eq!(read.mine, Some((Waitlisted, 11)));
+
+    // A kept seat freed goes to the first member of an observatory waiting, not to the first
+    // in line; an open seat to the first in line.
+    let list = modules::registrants(&db, id).await?;
+    let first_waiting = list
+        .iter()
+        .find(|r| r.status == Waitlisted)
+        .map(|r| PersonId(r.person_id));
+    let open_holder = list
+        .iter()
+        .find(|r| r.status == Registered && !r.reserved)
+        .map(|r| PersonId(r.person_id));
+    let (Some(first_waiting), Some(open_holder)) = (first_waiting, open_holder) else {
+        anyhow::bail!("registrants: {list:?}");
+    };
+    assert_eq!(modules::unregister(&db, id, m1).await?, Some(m2));
+    assert_eq!(
+        modules::unregister(&db, id, open_holder).await?,
+        Some(first_waiting)
+    );
+    let read = modules::get(&db, id, Some(m2)).await?;
+    assert_eq!(
+        (read.registered, read.reserved_taken, read.waitlisted),
+        (3, 1, 9)
+    );
+    assert_eq!(read.mine, Some((Registered, 0)));
+    assert!(
+        store::practices::notifications(&db, m2, 10)
+            .await?
+            .iter()
+            .any(|n| n.message.contains("Une place s'est libérée"))
+    );
+
+    // Attendance: only the registered; the attestation lists the sessions attended.
+    let session = domain::ids::TrainingSessionId(read.sessions[0].id);
+    assert!(matches!(
+        modules::record_attendance(&db, id, session, &[m2, people_waiting(&db, id).await?]).await,
+        Err(StoreError::Invalid(_))
+    ));
+    modules::record_attendance(&db, id, session, &[m2]).await?;
+    assert_eq!(modules::attendance_of(&db, id, m2).await?.sessions.len(), 1);
+    assert!(
+        modules::attendance_of(&db, id, first_waiting)
+            .await?
+            .sessions
+            .is_empty()
+    );
+    assert_eq!(modules::of_person(&db, m2).await?.len(), 1);
+
+    // The demand against the offer: the module answers its two themes.
+    let (from, to) = (store::now(), store::now() + 365 * 86_400);
+    let offer = modules::offer(&db, from, to).await?;
+    assert_eq!(offer.len(), 2);
+    assert!(
+        offer
+            .iter()
+            .all(|o| o.module_id == id.0 && o.waitlisted == 9)
+    );
+
+    // Cancelled: everyone registered or waiting is told; registrations close.
+    assert_eq!(modules::cancel(&db, id).await?, 12);
+    assert!(matches!(
+        modules::register(&db, id, c).await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert!(matches!(
+        modules::register(&db, domain::ids::ModuleId(id.0 + 100), c).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(modules::offer(&db, from, to).await?.is_empty());
+    Ok(())
+}
+
+/// Someone on the waiting list of the module.
+async fn people_waiting(
+    db: &store::Db,
+    id: domain::ids::ModuleId,
+) -> anyhow::Result<domain::ids::PersonId> {
+    store::training::modules::registrants(db, id)
+        .await?
+        .into_iter()
+        .find(|r| r.status == domain::territories::events::RegistrationStatus::Waitlisted)
+        .map(|r| domain::ids::PersonId(r.person_id))
+        .ok_or_else(|| anyhow::anyhow!("nobody waits"))
+}
+
+#[tokio::test]
+async fn a_difficulty_of_the_inventory_becomes_a_need_once() -> anyhow::Result<()> {
+    use domain::territories::launch::NewItem;
+    let (db, _fresh) = fresh_db().await?;
+    store::directory::ensure_reference_data(&db).await?;
+    let entries = domain::directory::annuaire::parse(testkit::sample_annuaire().as_bytes())
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    store::directory::import(&db, &entries).await?;
+    let ids = store::directory::ids_by_uai(&db).await?;
+    let territory =
+        store::territories::create(&db, &NewTerritory::parse("Territoire d'Arras", "")?).await?;
+    let other =
+        store::territories::create(&db, &NewTerritory::parse("Territoire de Lens", "")?).await?;
+    let school: Vec<i64> = ids.get("0620001A").copied().into_iter().collect();
+    store::territories::add_establishments(&db, territory, &school).await?;
+    let coordinator = teacher(&db, "coordination@ac-lille.fr").await?;
+    let add = |kind: &str, text: &str| NewItem::parse(kind, "common", text);
+    let difficulty = store::territories::launch::add_item(
+        &db,
+        territory,
+        "0620001A",
+        &add("difficulty", "Le travail en équipe inter-degrés")?,
+        coordinator,
+    )
+    .await?;
+    let success = store::territories::launch::add_item(
+        &db,
+        territory,
+        "0620001A",
+        &add("success", "La chorale")?,
+        coordinator,
+    )
+    .await?;
+    let need = TrainingNeed::parse("Travailler en équipe inter-degrés", "inter-degres", "")?;
+    let raise =
+        |item| store::training::raise_from_inventory(&db, territory, item, &need, coordinator);
+    raise(difficulty).await?;
+    assert!(matches!(
+        raise(difficulty).await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert!(matches!(raise(success).await, Err(StoreError::Invalid(_))));
+    assert!(matches!(
+        store::training::raise_from_inventory(&db, other, difficulty, &need, coordinator).await,
+        Err(StoreError::NotFound)
+    ));
+    assert_eq!(
+        store::training::raised_items(&db, territory).await?,
+        [difficulty]
+    );
+    let (from, to) = (store::now() - 86_400, store::now() + 86_400);
+    assert_eq!(
+        store::training::demand_themes(&db, Some(territory), from, to).await?,
+        ["Travailler en équipe inter-degrés"]
     );
     Ok(())
 }

@@ -214,27 +214,7 @@ impl Meeting {
                 "L'ordre du jour compte 5 000 caractères au plus",
             ));
         }
-        let place = input.place.trim().to_owned();
-        let video_url = input.video_url.trim().to_owned();
-        if place.is_empty() && video_url.is_empty() {
-            return Err(error(
-                "place",
-                "Dites où se tient la réunion : un lieu, un lien de visioconférence, ou les deux",
-            ));
-        }
-        if place.chars().count() > 300 {
-            return Err(error("place", "Le lieu compte 300 caractères au plus"));
-        }
-        if !video_url.is_empty()
-            && (!video_url.starts_with("https://")
-                || video_url.len() > 500
-                || video_url.contains(char::is_whitespace))
-        {
-            return Err(error(
-                "video_url",
-                "Le lien de visioconférence est une adresse https://",
-            ));
-        }
+        let (place, video_url) = venue(&input.place, &input.video_url, "la réunion")?;
         if input.ends_at <= input.starts_at {
             return Err(error("ends_at", "La réunion finit après son début"));
         }
@@ -250,6 +230,37 @@ impl Meeting {
             ends_at: input.ends_at,
         })
     }
+}
+
+/// Where a meeting or a training session is held (`what`: « la réunion »): a place, a video
+/// link (https), or both.
+pub fn venue(place: &str, video_url: &str, what: &str) -> Result<(String, String), FieldError> {
+    let error = |field, message: String| FieldError { field, message };
+    let place = place.trim().to_owned();
+    let video_url = video_url.trim().to_owned();
+    if place.is_empty() && video_url.is_empty() {
+        return Err(error(
+            "place",
+            format!("Dites où se tient {what} : un lieu, un lien de visioconférence, ou les deux"),
+        ));
+    }
+    if place.chars().count() > 300 {
+        return Err(error(
+            "place",
+            "Le lieu compte 300 caractères au plus".to_owned(),
+        ));
+    }
+    if !video_url.is_empty()
+        && (!video_url.starts_with("https://")
+            || video_url.len() > 500
+            || video_url.contains(char::is_whitespace))
+    {
+        return Err(error(
+            "video_url",
+            "Le lien de visioconférence est une adresse https://".to_owned(),
+        ));
+    }
+    Ok((place, video_url))
 }
 
 #[cfg(test)]

@@ -5,6 +5,9 @@ use domain::ids::{PersonId, TerritoryId};
 use domain::observatories::visit::TrainingNeed;
 use domain::text::fold;
 
+pub mod modules;
+pub mod staff;
+
 use crate::db::on;
 use crate::{Db, Result, StoreError, now};
 
@@ -52,6 +55,50 @@ pub async fn express(
          VALUES ($1, $2, 'personal', $3, $4, $5, $6, $7) RETURNING id",
     ).bind(person.0).bind(territory.map(|t| t.0)).bind(&need.theme).bind(need.public.code()).bind(&need.level)
      .bind(function).bind(now()).fetch_one(pool).await)?)
+}
+
+/// A territory's coordination turns a difficulty of its inventory into a training need of
+/// the territory (the coordinator who raised it is told of the module that answers it).
+pub async fn raise_from_inventory(
+    db: &Db,
+    territory: TerritoryId,
+    item: i64,
+    need: &TrainingNeed,
+    by: PersonId,
+) -> Result<i64> {
+    let kind: Option<String> = on!(db, pool => sqlx::query_scalar(
+        "SELECT kind FROM inventory_items WHERE id = $1 AND territory_id = $2",
+    ).bind(item).bind(territory.0).fetch_optional(pool).await)?;
+    match kind.as_deref() {
+        None => return Err(StoreError::NotFound),
+        Some("difficulty") => {}
+        Some(_) => {
+            return Err(StoreError::Invalid(
+                "seule une difficulté de l'état des lieux devient un besoin de formation"
+                    .to_owned(),
+            ));
+        }
+    }
+    let raised: Option<i64> = on!(db, pool => sqlx::query_scalar(
+        "SELECT id FROM training_requests WHERE inventory_item_id = $1",
+    ).bind(item).fetch_optional(pool).await)?;
+    if raised.is_some() {
+        return Err(StoreError::Conflict(
+            "cette difficulté est déjà un besoin de formation".to_owned(),
+        ));
+    }
+    Ok(on!(db, pool => sqlx::query_scalar(
+        "INSERT INTO training_requests (person_id, territory_id, source, theme, public, level, inventory_item_id, created_at) \
+         VALUES ($1, $2, 'inventory', $3, $4, $5, $6, $7) RETURNING id",
+    ).bind(by.0).bind(territory.0).bind(&need.theme).bind(need.public.code()).bind(&need.level)
+     .bind(item).bind(now()).fetch_one(pool).await)?)
+}
+
+/// The difficulties of a territory's inventory already raised as training needs.
+pub async fn raised_items(db: &Db, territory: TerritoryId) -> Result<Vec<i64>> {
+    Ok(on!(db, pool => sqlx::query_scalar(
+        "SELECT inventory_item_id FROM training_requests WHERE territory_id = $1 AND inventory_item_id IS NOT NULL",
+    ).bind(territory.0).fetch_all(pool).await)?)
 }
 
 /// Withdraws a need of one's own.
