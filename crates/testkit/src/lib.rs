@@ -421,3 +421,35 @@ pub fn write_file(dir: &Path, name: &str, contents: &str) -> anyhow::Result<Path
     std::fs::write(&path, contents)?;
     Ok(path)
 }
+
+/// The text a PDF shows with the standard fonts (its `Tj` strings, hexadecimal or literal,
+/// read as WinAnsi), one string a line.
+pub fn pdf_text(bytes: &[u8]) -> String {
+    let page = String::from_utf8_lossy(bytes);
+    let latin = |b: u8| match b {
+        0x85 => '…',
+        0x92 => '’',
+        0x95 => '•',
+        0x96 => '–',
+        0x97 => '—',
+        0x9c => 'œ',
+        b => char::from(b),
+    };
+    let mut text = String::new();
+    for line in page.lines() {
+        let Some(shown) = line.trim().strip_suffix(" Tj") else {
+            continue;
+        };
+        if let Some(hex) = shown.strip_prefix('<').and_then(|s| s.strip_suffix('>')) {
+            let digits: Vec<u8> = hex.bytes().collect();
+            for pair in digits.chunks(2) {
+                let pair = std::str::from_utf8(pair).unwrap_or("3F");
+                text.push(latin(u8::from_str_radix(pair, 16).unwrap_or(b'?')));
+            }
+        } else if let Some(literal) = shown.strip_prefix('(').and_then(|s| s.strip_suffix(')')) {
+            text.push_str(literal);
+        }
+        text.push('\n');
+    }
+    text
+}

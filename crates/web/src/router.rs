@@ -16,7 +16,7 @@ use tower_http::trace::TraceLayer;
 
 use crate::handlers::observatories::visits;
 use crate::handlers::{
-    accounts, directory, home, observatories, practices, spaces, system, territories,
+    accounts, directory, home, observatories, practices, spaces, system, territories, training,
 };
 use crate::state::AppState;
 use crate::{api, metrics, security};
@@ -330,6 +330,43 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/territoires/{slug}/maturite/{id}/accord",
             post(territories::maturity::agree),
+        )
+        .route("/formation", get(training::show))
+        .route("/formation/besoins", post(training::express_form))
+        .route(
+            "/formation/besoins/{id}/retirer",
+            post(training::withdraw_form),
+        )
+        .route("/formation/demande", get(training::demand_page))
+        .route(
+            "/formation/equipe",
+            get(training::staff).post(training::staff_form),
+        )
+        .route("/formation/modules", post(training::modules::create))
+        .route(
+            "/formation/modules/nouveau",
+            get(training::modules::new_form),
+        )
+        .route("/formation/modules/{id}", get(training::modules::show))
+        .route(
+            "/formation/modules/{id}/inscription",
+            post(training::modules::register_form),
+        )
+        .route(
+            "/formation/modules/{id}/desinscription",
+            post(training::modules::unregister_form),
+        )
+        .route(
+            "/formation/modules/{id}/presences/{session}",
+            post(training::modules::attendance),
+        )
+        .route(
+            "/formation/modules/{id}/annulation",
+            post(training::modules::cancel),
+        )
+        .route(
+            "/formation/modules/{id}/attestation.pdf",
+            get(training::modules::attestation),
         )
         .route(
             "/connexion",

@@ -1644,6 +1644,64 @@ async fn the_launch_page_works_without_javascript() -> anyhow::Result<()> {
     let seen = text(ecole.get(app.url(page)).send().await?).await?;
     assert!(seen.contains("Comment dégager du temps pour travailler ensemble ?"));
     assert!(seen.contains("<li>S'exprimer à l'oral</li>"));
+    assert!(
+        !seen.contains("Faire d'une difficulté un besoin de formation"),
+        "members do not raise needs"
+    );
+
+    // The coordination raises the common difficulty as a training need of the territory,
+    // once (both establishments' items are the same difficulty).
+    let need = format!("{page}/besoin-de-formation");
+    let bad = app
+        .submit(
+            &coordinator,
+            page,
+            &need,
+            &[
+                ("n_item", item.as_str()),
+                ("n_public", "tous"),
+                ("n_theme", "Coopérer entre degrés"),
+            ],
+        )
+        .await?;
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+    let bad = text(bad).await?;
+    assert!(bad.contains("Le public est"), "{bad}");
+    assert!(bad.contains("value=\"Coopérer entre degrés\""), "{bad}");
+    let raised = app
+        .submit(
+            &coordinator,
+            page,
+            &need,
+            &[
+                ("n_item", item.as_str()),
+                ("n_public", "inter-degres"),
+                ("n_theme", ""),
+            ],
+        )
+        .await?;
+    let raised = text(raised).await?;
+    assert!(
+        raised.contains("La difficulté est transmise au bureau de la formation"),
+        "{raised}"
+    );
+    assert!(!raised.contains("Faire d'une difficulté un besoin de formation"));
+    let (from, to) = (store::now() - 60, store::now() + 60);
+    assert_eq!(
+        store::training::demand_themes(&app.db, Some(territory), from, to).await?,
+        ["Le manque de temps de concertation"]
+    );
+    assert_eq!(
+        app.submit(
+            &ecole,
+            page,
+            &need,
+            &[("n_item", item.as_str()), ("n_public", "inter-degres")]
+        )
+        .await?
+        .status(),
+        StatusCode::FORBIDDEN
+    );
     Ok(())
 }
 

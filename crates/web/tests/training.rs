@@ -78,6 +78,24 @@ async fn a_need_expressed_counts_in_the_demand_only_among_five() -> anyhow::Resu
         StatusCode::CREATED
     );
 
+    // The demand is the training office's: refused to anyone else.
+    assert_eq!(
+        app.client
+            .get(app.url("/api/v1/training-demand"))
+            .bearer_auth(&tokens[0])
+            .send()
+            .await?
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    let office = store::accounts::by_email(
+        &app.db,
+        &domain::accounts::Email::parse("prof6@ac-lille.fr")?,
+    )
+    .await?
+    .map(|(p, _)| p.id())
+    .ok_or_else(|| anyhow::anyhow!("prof6"))?;
+    store::training::staff::appoint(&app.db, office, domain::training::StaffKind::Office).await?;
     let demand = |query: String| {
         app.client
             .get(app.url(&format!("/api/v1/training-demand{query}")))
@@ -91,8 +109,8 @@ async fn a_need_expressed_counts_in_the_demand_only_among_five() -> anyhow::Resu
     assert_eq!(
         seen["items"],
         json!([
-            {"theme": "conduire un débat réglé", "count": 5},
-            {"theme": "autres", "count": null}
+            {"theme": "conduire un débat réglé", "count": 5, "modules": []},
+            {"theme": "autres", "count": null, "modules": []}
         ])
     );
     assert_eq!(
@@ -142,5 +160,492 @@ async fn a_need_expressed_counts_in_the_demand_only_among_five() -> anyhow::Resu
         .json()
         .await?;
     assert_eq!(seen["items"].as_array().map(Vec::len), Some(1));
+    Ok(())
+}
+
+/// A module body for the API: two sessions a month from now.
+fn module_body(capacity: i64, reserved: i64) -> Value {
+    let start = time::OffsetDateTime::now_utc() + time::Duration::days(30);
+    let at = |t: time::OffsetDateTime| {
+        t.format(&time::format_description::well_known::Rfc3339)
+            .unwrap_or_default()
+    };
+    json!({
+        "title": "Conduire un débat réglé au cycle 3",
+        "objectives": "Préparer, animer et évaluer un débat réglé.",
+        "plan": "departemental",
+        "public": "premier-degre",
+        "capacity": capacity,
+        "reserved_seats": reserved,
+        "themes": ["Débat réglé"],
+        "trainers": ["formatrice@ac-lille.fr"],
+        "sessions": [
+            {"starts_at": at(start), "ends_at": at(start + time::Duration::hours(3)), "place": "Collège Jean Zay, Lens"},
+            {"starts_at": at(start + time::Duration::days(7)), "ends_at": at(start + time::Duration::days(7) + time::Duration::hours(3)),
+             "video_url": "https://visio.education.fr/debat"}
+        ]
+    })
+}
+
+#[tokio::test]
+async fn the_office_turns_the_demand_into_a_module_that_people_register_to() -> anyhow::Result<()> {
+    let app = TestApp::spawn().await?;
+    let person = |email: &'static str, admin: bool| {
+        app.create_person(email, Function::Enseignant1d, "une phrase de passe", admin)
+    };
+    let admin = person("admin@ac-lille.fr", true).await?;
+    let office = person("formation@ac-lille.fr", false).await?;
+    let trainer = person("formatrice@ac-lille.fr", false).await?;
+    let mut teachers = Vec::new();
+    for i in 0..3 {
+        let id = app
+            .create_person(
+                &format!("prof{i}@ac-lille.fr"),
+                Function::Enseignant1d,
+                "une phrase de passe",
+                false,
+            )
+            .await?;
+        teachers.push((id, store::accounts::create_api_token(&app.db, id).await?));
+    }
+    let token = |id| store::accounts::create_api_token(&app.db, id);
+    let (admin_token, office_token, trainer_token) = (
+        token(admin).await?,
+        token(office).await?,
+        token(trainer).await?,
+    );
+    let api = |path: &str| app.url(&format!("/api/v1{path}"));
+
+    // Only an administrator gives places in the training staff.
+    let appoint = |token: &str, email: &str| {
+        app.client
+            .post(api("/training-staff"))
+            .bearer_auth(token)
+            .json(&json!({"email": email, "kind": "office"}))
+            .send()
+    };
+    assert_eq!(
+        appoint(&office_token, "formation@ac-lille.fr")
+            .await?
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        appoint(&admin_token, "formation@ac-lille.fr")
+            .await?
+            .status(),
+        StatusCode::NO_CONTENT
+    );
+    let bad_kind = app
+        .client
+        .post(api("/training-staff"))
+        .bearer_auth(&admin_token)
+        .json(&json!({"email": "formation@ac-lille.fr", "kind": "chef"}))
+        .send()
+        .await?;
+    assert_eq!(bad_kind.status(), StatusCode::BAD_REQUEST);
+
+    // Two teachers ask for « débat réglé ».
+    for (_, t) in teachers.iter().take(2) {
+        let answer = app
+            .client
+            .post(api("/training-needs"))
+            .bearer_auth(t)
+            .json(&json!({"theme": "Débat réglé", "public": "premier-degre"}))
+            .send()
+            .await?;
+        assert_eq!(answer.status(), StatusCode::CREATED);
+    }
+
+    // A teacher may not write a module; the office may, and bad input is explained.
+    let create = |token: &str, body: &Value| {
+        app.client
+            .post(api("/training-modules"))
+            .bearer_auth(token)
+            .json(body)
+            .send()
+    };
+    assert_eq!(
+        create(&teachers[0].1, &module_body(2, 0)).await?.status(),
+        StatusCode::FORBIDDEN
+    );
+    let refused = create(&office_token, &module_body(2, 3)).await?;
+    assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+    assert!(
+        refused.json::<Value>().await?["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("places réservées")),
+    );
+    let created = create(&office_token, &module_body(2, 0)).await?;
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let created: Value = created.json().await?;
+    assert_eq!(created["told"], 2);
+    let id = created["module"]["id"].as_i64().unwrap_or_default();
+    assert_eq!(
+        created["module"]["trainers"],
+        json!(["Personne formatrice"])
+    );
+    let told = store::practices::notifications(&app.db, teachers[0].0, 10).await?;
+    assert!(
+        told.iter()
+            .any(|n| n.link == format!("/formation/modules/{id}"))
+    );
+
+    // The demand now shows the theme answered by the module.
+    let demand: Value = app
+        .client
+        .get(api("/training-demand"))
+        .bearer_auth(&office_token)
+        .send()
+        .await?
+        .json()
+        .await?;
+    assert_eq!(
+        demand["items"],
+        json!([{"theme": "autres", "count": null, "modules": []}])
+    );
+
+    // Three register for two seats: the third waits.
+    let register = |token: &str| {
+        app.client
+            .post(api(&format!("/training-modules/{id}/registrations")))
+            .bearer_auth(token)
+            .send()
+    };
+    let mut statuses = Vec::new();
+    for (_, t) in &teachers {
+        statuses.push(register(t).await?.json::<Value>().await?["status"].clone());
+    }
+    assert_eq!(
+        statuses,
+        [
+            json!("registered"),
+            json!("registered"),
+            json!("waitlisted")
+        ]
+    );
+    let module: Value = app
+        .client
+        .get(api(&format!("/training-modules/{id}")))
+        .bearer_auth(&teachers[2].1)
+        .send()
+        .await?
+        .json()
+        .await?;
+    assert_eq!(module["waitlist_position"], 1);
+    assert_eq!(module["sessions"].as_array().map(Vec::len), Some(2));
+
+    // The registrations are for the office and the module's trainer.
+    let registrations = |token: &str| {
+        app.client
+            .get(api(&format!("/training-modules/{id}/registrations")))
+            .bearer_auth(token)
+            .send()
+    };
+    assert_eq!(
+        registrations(&teachers[0].1).await?.status(),
+        StatusCode::FORBIDDEN
+    );
+    let list: Value = registrations(&trainer_token).await?.json().await?;
+    assert_eq!(list.as_array().map(Vec::len), Some(3));
+    let session = module["sessions"][0]["id"].as_i64().unwrap_or_default();
+    let attendance = |token: &str, present: Value| {
+        app.client
+            .put(api(&format!(
+                "/training-modules/{id}/sessions/{session}/attendance"
+            )))
+            .bearer_auth(token)
+            .json(&json!({ "present": present }))
+            .send()
+    };
+    assert_eq!(
+        attendance(&teachers[0].1, json!([teachers[0].0.0]))
+            .await?
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    // Someone on the waiting list was not there.
+    assert_eq!(
+        attendance(&trainer_token, json!([teachers[2].0.0]))
+            .await?
+            .status(),
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        attendance(&trainer_token, json!([teachers[0].0.0]))
+            .await?
+            .status(),
+        StatusCode::NO_CONTENT
+    );
+
+    // The attestation: a PDF for who came, nothing for who did not.
+    let attestation = |token: &str| {
+        app.client
+            .get(api(&format!("/training-modules/{id}/attestation")))
+            .bearer_auth(token)
+            .send()
+    };
+    let pdf = attestation(&teachers[0].1).await?;
+    assert_eq!(pdf.status(), StatusCode::OK);
+    assert_eq!(
+        pdf.headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok()),
+        Some("application/pdf")
+    );
+    let bytes = pdf.bytes().await?;
+    assert!(bytes.starts_with(b"%PDF-"));
+    let text = testkit::pdf_text(&bytes);
+    assert!(text.contains("Attestation de présence"), "{text}");
+    assert!(text.contains("Il est attesté que Personne prof0"), "{text}");
+    assert!(
+        text.contains("« Conduire un débat réglé au cycle 3 »"),
+        "{text}"
+    );
+    assert!(text.contains("Durée totale de présence : 3 h."), "{text}");
+    assert_eq!(
+        attestation(&teachers[1].1).await?.status(),
+        StatusCode::NOT_FOUND
+    );
+
+    // A seat freed goes to the one waiting; the office cancels, everyone is told.
+    let leave = app
+        .client
+        .delete(api(&format!("/training-modules/{id}/registrations/me")))
+        .bearer_auth(&teachers[1].1)
+        .send()
+        .await?;
+    assert_eq!(leave.status(), StatusCode::NO_CONTENT);
+    let module: Value = app
+        .client
+        .get(api(&format!("/training-modules/{id}")))
+        .bearer_auth(&teachers[2].1)
+        .send()
+        .await?
+        .json()
+        .await?;
+    assert_eq!(module["my_status"], "registered");
+    let cancel = |token: &str| {
+        app.client
+            .delete(api(&format!("/training-modules/{id}")))
+            .bearer_auth(token)
+            .send()
+    };
+    assert_eq!(
+        cancel(&trainer_token).await?.status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        cancel(&office_token).await?.status(),
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        register(&teachers[1].1).await?.status(),
+        StatusCode::CONFLICT
+    );
+    let list: Value = app
+        .client
+        .get(api("/training-modules"))
+        .send()
+        .await?
+        .json()
+        .await?;
+    assert_eq!(list, json!([]));
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_training_pages_work_without_javascript() -> anyhow::Result<()> {
+    use testkit::text;
+    let app = TestApp::spawn().await?;
+    let password = "une phrase de passe";
+    for (email, admin) in [
+        ("admin@ac-lille.fr", true),
+        ("formation@ac-lille.fr", false),
+        ("prof@ac-lille.fr", false),
+    ] {
+        app.create_person(email, Function::Enseignant1d, password, admin)
+            .await?;
+    }
+    let mut clients = Vec::new();
+    for email in [
+        "admin@ac-lille.fr",
+        "formation@ac-lille.fr",
+        "prof@ac-lille.fr",
+    ] {
+        let client = testkit::client()?;
+        app.login(&client, email, password).await?;
+        clients.push(client);
+    }
+    let [admin, office, teacher] =
+        <[reqwest::Client; 3]>::try_from(clients).map_err(|_| anyhow::anyhow!("three clients"))?;
+
+    // Anonymous: sign in first.
+    assert_eq!(
+        testkit::client()?
+            .get(app.url("/formation"))
+            .send()
+            .await?
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+    // A need refused keeps what was typed; accepted, it is listed.
+    let bad = app
+        .submit(
+            &teacher,
+            "/formation",
+            "/formation/besoins",
+            &[("theme", "Débat réglé"), ("public", "tous")],
+        )
+        .await?;
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+    let bad = text(bad).await?;
+    assert!(bad.contains("Le public est"), "{bad}");
+    assert!(bad.contains("value=\"Débat réglé\""));
+    let good = app
+        .submit(
+            &teacher,
+            "/formation",
+            "/formation/besoins",
+            &[
+                ("theme", "Débat réglé"),
+                ("public", "premier-degre"),
+                ("level", "Cycle 3"),
+            ],
+        )
+        .await?;
+    let good = text(good).await?;
+    assert!(good.contains("Votre besoin est enregistré."));
+    assert!(
+        good.contains("<th scope=\"row\">Débat réglé</th>"),
+        "{good}"
+    );
+
+    // The office's pages: refused to a teacher, and the staff page to all but administrators.
+    assert_eq!(
+        teacher
+            .get(app.url("/formation/demande"))
+            .send()
+            .await?
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        office
+            .get(app.url("/formation/equipe"))
+            .send()
+            .await?
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    let appointed = app
+        .submit(
+            &admin,
+            "/formation/equipe",
+            "/formation/equipe",
+            &[("email", "formation@ac-lille.fr"), ("kind", "office")],
+        )
+        .await?;
+    assert!(text(appointed).await?.contains("Bureau de la formation"));
+    let unknown = app
+        .submit(
+            &admin,
+            "/formation/equipe",
+            "/formation/equipe",
+            &[("email", "personne@ac-lille.fr"), ("kind", "office")],
+        )
+        .await?;
+    assert_eq!(unknown.status(), StatusCode::BAD_REQUEST);
+    assert!(
+        text(unknown)
+            .await?
+            .contains("value=\"personne@ac-lille.fr\"")
+    );
+
+    let demand = text(office.get(app.url("/formation/demande")).send().await?).await?;
+    assert!(demand.contains("Demande et offre de formation"));
+    assert!(
+        demand.contains("Autres thèmes"),
+        "one need: under five, not detailed"
+    );
+    let bad_year = office
+        .get(app.url("/formation/demande?annee=demain"))
+        .send()
+        .await?;
+    assert_eq!(bad_year.status(), StatusCode::BAD_REQUEST);
+
+    // A module without a session is refused with what was typed; with one, it is created.
+    let new = "/formation/modules/nouveau?theme=D%C3%A9bat%20r%C3%A9gl%C3%A9";
+    let form = text(office.get(app.url(new)).send().await?).await?;
+    assert!(form.contains(">Débat réglé</textarea>"), "{form}");
+    let date = (time::OffsetDateTime::now_utc() + time::Duration::days(20))
+        .date()
+        .to_string();
+    let mut fields = vec![
+        ("title", "Débattre en classe"),
+        ("objectives", "Conduire un débat réglé."),
+        ("themes", "Débat réglé"),
+        ("plan", "departemental"),
+        ("public", "premier-degre"),
+        ("territory", ""),
+        ("capacity", "1"),
+        ("reserved_seats", "0"),
+        ("trainers", ""),
+    ];
+    let refused = app
+        .submit(&office, new, "/formation/modules", &fields)
+        .await?;
+    assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+    let refused = text(refused).await?;
+    assert!(
+        refused.contains("Un module compte au moins une session"),
+        "{refused}"
+    );
+    assert!(refused.contains("value=\"Débattre en classe\""));
+    fields.extend([
+        ("session_date", date.as_str()),
+        ("session_start", "09:00"),
+        ("session_end", "12:00"),
+        ("session_place", "Atelier Canopé d'Arras"),
+        ("session_video", ""),
+        ("session_date", ""),
+        ("session_start", ""),
+        ("session_end", ""),
+        ("session_place", ""),
+        ("session_video", ""),
+    ]);
+    let created = app
+        .submit(&office, new, "/formation/modules", &fields)
+        .await?;
+    assert_eq!(created.status(), StatusCode::SEE_OTHER);
+    let module = testkit::location(&created);
+    assert!(module.starts_with("/formation/modules/"), "{module}");
+    let told = text(teacher.get(app.url("/notifications")).send().await?).await?;
+    assert!(told.contains("Un module de formation répond à un besoin que vous avez exprimé"));
+
+    // The teacher registers; the page says so and offers to cancel.
+    let registered = app
+        .submit(&teacher, &module, &format!("{module}/inscription"), &[])
+        .await?;
+    let registered = text(registered).await?;
+    assert!(
+        registered.contains("Vous êtes inscrit·e au module."),
+        "{registered}"
+    );
+    assert!(registered.contains("Annuler mon inscription"));
+    let home = text(teacher.get(app.url("/formation")).send().await?).await?;
+    assert!(
+        home.contains("Débattre en classe</a> — inscrit·e"),
+        "{home}"
+    );
+    // The office sees who registered and records attendance.
+    let seen = text(office.get(app.url(&module)).send().await?).await?;
+    assert!(seen.contains("Personne prof"));
+    assert!(seen.contains("Présences à la session 1"));
+    assert!(
+        !text(teacher.get(app.url(&module)).send().await?)
+            .await?
+            .contains("Présences à la session 1")
+    );
     Ok(())
 }

@@ -98,6 +98,79 @@ pub fn school_year_bounds(text: &str) -> Result<(i64, i64), String> {
     Ok((first(year)?, first(year + 1)?))
 }
 
+/// A module of the plan answering a theme (folded).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModuleOffer {
+    pub folded_theme: String,
+    pub module_id: i64,
+    pub title: String,
+    pub capacity: i64,
+    pub registered: i64,
+    pub waitlisted: i64,
+}
+
+/// A theme of the demand and the modules that answer it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Coverage {
+    pub theme: String,
+    pub count: usize,
+    /// The modules answering it: id and title.
+    pub modules: Vec<(i64, String)>,
+    pub seats: i64,
+    pub registered: i64,
+    pub waitlisted: i64,
+}
+
+/// The demand against the offer: each theme shown with its modules; the needs covered by a
+/// module, those not covered, and the people waiting for a seat (each module once).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dashboard {
+    pub themes: Vec<Coverage>,
+    pub covered: usize,
+    pub not_covered: usize,
+    pub waiting: i64,
+}
+
+pub fn against_offer(demand: &Demand, offer: &[ModuleOffer]) -> Dashboard {
+    let mut themes = Vec::with_capacity(demand.themes.len());
+    let (mut covered, mut not_covered) = (0, 0);
+    let mut counted: Vec<i64> = Vec::new();
+    let mut waiting = 0;
+    for theme in &demand.themes {
+        let folded = fold(&theme.theme);
+        let modules: Vec<&ModuleOffer> =
+            offer.iter().filter(|o| o.folded_theme == folded).collect();
+        if modules.is_empty() {
+            not_covered += theme.count;
+        } else {
+            covered += theme.count;
+        }
+        for m in &modules {
+            if !counted.contains(&m.module_id) {
+                counted.push(m.module_id);
+                waiting += m.waitlisted;
+            }
+        }
+        themes.push(Coverage {
+            theme: theme.theme.clone(),
+            count: theme.count,
+            modules: modules
+                .iter()
+                .map(|m| (m.module_id, m.title.clone()))
+                .collect(),
+            seats: modules.iter().map(|m| m.capacity).sum(),
+            registered: modules.iter().map(|m| m.registered).sum(),
+            waitlisted: modules.iter().map(|m| m.waitlisted).sum(),
+        });
+    }
+    Dashboard {
+        themes,
+        covered,
+        not_covered,
+        waiting,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -140,5 +213,28 @@ mod tests {
         assert_eq!(to - from, 365 * 86_400);
         assert_eq!(school_year_bounds("2026"), Ok((from, to)));
         assert!(school_year_bounds("l'an dernier").is_err());
+    }
+
+    #[test]
+    fn the_demand_meets_the_offer_theme_by_theme() {
+        let mut needs = vec!["Débat réglé"; 6];
+        needs.extend(["Climat scolaire"; 5]);
+        needs.push("Oral");
+        let demand = aggregate(needs);
+        let module = |id, theme: &str, waitlisted| ModuleOffer {
+            folded_theme: fold(theme),
+            module_id: id,
+            title: format!("Module {id}"),
+            capacity: 20,
+            registered: 20,
+            waitlisted,
+        };
+        // Module 1 answers two themes of which one is asked for: its waiting counted once.
+        let offer = [module(1, "debat regle", 3), module(1, "Argumenter", 3)];
+        let board = against_offer(&demand, &offer);
+        assert_eq!((board.covered, board.not_covered, board.waiting), (6, 5, 3));
+        assert_eq!(board.themes[0].modules, [(1, "Module 1".to_owned())]);
+        assert!(board.themes[1].modules.is_empty());
+        assert_eq!(board.themes[1].theme, "Climat scolaire");
     }
 }

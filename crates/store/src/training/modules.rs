@@ -9,6 +9,7 @@ use domain::ids::{ModuleId, PersonId, TerritoryId, TrainingSessionId};
 use domain::observatories::visit::Public;
 use domain::territories::events::RegistrationStatus;
 use domain::text::fold;
+use domain::training::demand::ModuleOffer;
 use domain::training::modules::{ModuleContent, Plan, Seat, seat};
 
 use crate::db::{BeginWrite, on};
@@ -479,27 +480,29 @@ pub async fn attendance_of(db: &Db, id: ModuleId, person: PersonId) -> Result<At
     })
 }
 
-/// The offer for one theme of the demand: the module answering it, its seats and who waits.
-#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
-pub struct Offer {
-    pub folded: String,
-    pub module_id: i64,
-    pub title: String,
-    pub capacity: i64,
-    pub registered: i64,
-    pub waitlisted: i64,
-}
-
 /// The modules not cancelled with a session between `from` and `to` (`to` excluded), by the
 /// themes they answer.
-pub async fn offer(db: &Db, from: i64, to: i64) -> Result<Vec<Offer>> {
-    Ok(on!(db, pool => sqlx::query_as::<_, Offer>(
-        "SELECT t.folded, m.id AS module_id, m.title, m.capacity, \
-         (SELECT COUNT(*) FROM training_registrations g WHERE g.module_id = m.id AND g.status = 'registered') AS registered, \
-         (SELECT COUNT(*) FROM training_registrations g WHERE g.module_id = m.id AND g.status = 'waitlisted') AS waitlisted \
+pub async fn offer(db: &Db, from: i64, to: i64) -> Result<Vec<ModuleOffer>> {
+    let rows: Vec<(String, i64, String, i64, i64, i64)> = on!(db, pool => sqlx::query_as(
+        "SELECT t.folded, m.id, m.title, m.capacity, \
+         (SELECT COUNT(*) FROM training_registrations g WHERE g.module_id = m.id AND g.status = 'registered'), \
+         (SELECT COUNT(*) FROM training_registrations g WHERE g.module_id = m.id AND g.status = 'waitlisted') \
          FROM training_module_themes t JOIN training_modules m ON m.id = t.module_id \
          WHERE m.cancelled_at IS NULL AND EXISTS (SELECT 1 FROM training_sessions s \
          WHERE s.module_id = m.id AND s.starts_at >= $1 AND s.starts_at < $2) \
          ORDER BY t.folded, m.id",
-    ).bind(from).bind(to).fetch_all(pool).await)?)
+    ).bind(from).bind(to).fetch_all(pool).await)?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(folded_theme, module_id, title, capacity, registered, waitlisted)| ModuleOffer {
+                folded_theme,
+                module_id,
+                title,
+                capacity,
+                registered,
+                waitlisted,
+            },
+        )
+        .collect())
 }

@@ -14,6 +14,8 @@ pub mod training;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 
+use domain::policy::{Action, Actor, Resource, can};
+
 use crate::error::AppError;
 
 /// An iCalendar answer (a visit, an event, a feed), never cached by shared caches.
@@ -48,4 +50,42 @@ pub(crate) fn paris_moment(date: &str, time_of_day: &str) -> Result<i64, AppErro
                 ))
             })?;
     Ok(domain::spaces::from_paris_time(local))
+}
+
+/// `Ok` when the policy allows; else 404 when the actor may not even see the resource, 403.
+pub(crate) fn allow(actor: Actor, action: Action, resource: Resource) -> Result<(), AppError> {
+    let readable = match resource {
+        Resource::SpaceItem { space, .. } => can(actor, Action::View, Resource::Space(space)),
+        other => can(actor, Action::View, other),
+    };
+    if can(actor, action, resource) {
+        Ok(())
+    } else if readable {
+        Err(if actor.person.is_none() {
+            AppError::Unauthorized
+        } else {
+            AppError::Forbidden
+        })
+    } else if actor.person.is_none() {
+        // Sign in first, then we shall see.
+        Err(AppError::Unauthorized)
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+/// `Ok` when the policy allows; else 401 for the anonymous, 403 for the others: for what
+/// everyone knows exists (a territory's work, the training office's pages).
+pub(crate) fn allow_known(
+    actor: Actor,
+    action: Action,
+    resource: Resource,
+) -> Result<(), AppError> {
+    if can(actor, action, resource) {
+        Ok(())
+    } else if actor.person.is_none() {
+        Err(AppError::Unauthorized)
+    } else {
+        Err(AppError::Forbidden)
+    }
 }

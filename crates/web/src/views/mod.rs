@@ -7,6 +7,7 @@ pub mod observatories;
 pub mod practices;
 pub mod spaces;
 pub mod territories;
+pub mod training;
 
 use askama::Template;
 use axum::http::StatusCode;

@@ -64,6 +64,19 @@ use crate::state::AppState;
         training::mine,
         training::withdraw,
         training::demand,
+        training::raise,
+        training::staff,
+        training::appoint,
+        training::dismiss,
+        training::modules::create,
+        training::modules::list,
+        training::modules::get_one,
+        training::modules::cancel,
+        training::modules::create_registration,
+        training::modules::delete_registration,
+        training::modules::registrations,
+        training::modules::put_attendance,
+        training::modules::attestation,
         territories::launch::get,
         territories::launch::create_item,
         territories::launch::remove_item,
@@ -248,6 +261,39 @@ pub fn router() -> Router<AppState> {
         )
         .route("/training-needs/{id}", delete(training::withdraw))
         .route("/training-demand", get(training::demand))
+        .route(
+            "/territories/{id}/inventory-items/{item}/training-need",
+            post(training::raise),
+        )
+        .route(
+            "/training-staff",
+            get(training::staff).post(training::appoint),
+        )
+        .route("/training-staff/{person}/{kind}", delete(training::dismiss))
+        .route(
+            "/training-modules",
+            get(training::modules::list).post(training::modules::create),
+        )
+        .route(
+            "/training-modules/{id}",
+            get(training::modules::get_one).delete(training::modules::cancel),
+        )
+        .route(
+            "/training-modules/{id}/registrations",
+            get(training::modules::registrations).post(training::modules::create_registration),
+        )
+        .route(
+            "/training-modules/{id}/registrations/me",
+            delete(training::modules::delete_registration),
+        )
+        .route(
+            "/training-modules/{id}/sessions/{session}/attendance",
+            put(training::modules::put_attendance),
+        )
+        .route(
+            "/training-modules/{id}/attestation",
+            get(training::modules::attestation),
+        )
         .route("/territories/{id}/launch", get(territories::launch::get))
         .route(
             "/territories/{id}/inventory-items",

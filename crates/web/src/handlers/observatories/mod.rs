@@ -15,7 +15,7 @@ use store::observatories::{self, Observatory, Outcome, Role};
 
 use crate::error::AppError;
 use crate::extractors::{CsrfForm, NoFields, PageContext, RequireUser};
-use crate::handlers::spaces::allow;
+use crate::handlers::allow;
 use crate::state::AppState;
 use crate::views::observatories::{ObservatoriesPage, ObservatoryForm, ObservatoryPage};
 use crate::views::{Layout, render_form};

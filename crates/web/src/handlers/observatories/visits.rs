@@ -20,8 +20,8 @@ use store::observatories::{self, Role};
 use super::{observatory_for, periods};
 use crate::error::AppError;
 use crate::extractors::{CsrfForm, NoFields, PageContext, RequireUser};
+use crate::handlers::allow;
 use crate::handlers::paris_moment;
-use crate::handlers::spaces::allow;
 use crate::state::AppState;
 use crate::views::observatories::{
     ObservationPage, RequestFormPage, RequestPage, VisitDetails, VisitPage, VisitsPage,

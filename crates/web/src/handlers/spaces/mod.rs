@@ -25,6 +25,7 @@ use store::spaces::Space;
 
 use crate::error::AppError;
 use crate::extractors::{CsrfForm, PageContext, RequireUser};
+pub(crate) use crate::handlers::allow;
 use crate::state::AppState;
 use crate::views::spaces::{MembersPage, SpacePage, SpacesPage};
 use crate::views::{Layout, render, render_status};
@@ -40,28 +41,6 @@ pub(crate) async fn space_for(
     let (space, access) = store::spaces::access(&state.db, SpaceId(id), actor.person).await?;
     allow(actor, action, Resource::Space(access))?;
     Ok((space, access))
-}
-
-/// `Ok` when the policy allows; else 404 when the actor may not even see the resource, 403.
-pub(crate) fn allow(actor: Actor, action: Action, resource: Resource) -> Result<(), AppError> {
-    let readable = match resource {
-        Resource::SpaceItem { space, .. } => can(actor, Action::View, Resource::Space(space)),
-        other => can(actor, Action::View, other),
-    };
-    if can(actor, action, resource) {
-        Ok(())
-    } else if readable {
-        Err(if actor.person.is_none() {
-            AppError::Unauthorized
-        } else {
-            AppError::Forbidden
-        })
-    } else if actor.person.is_none() {
-        // Spaces are for signed-in people: sign in first, then we shall see.
-        Err(AppError::Unauthorized)
-    } else {
-        Err(AppError::NotFound)
-    }
 }
 
 /// The rights on a post, message or comment of a space written by `author`.

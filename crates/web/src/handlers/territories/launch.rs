@@ -113,6 +113,21 @@ async fn page(
         None => Vec::new(),
     };
     let friends = launch::critical_friends(&state.db, territory).await?;
+    let items = launch::items(&state.db, territory).await?;
+    let raised = store::training::raised_items(&state.db, territory).await?;
+    let mut to_raise: Vec<(i64, String)> = Vec::new();
+    for merged in domain::territories::launch::merge(&items) {
+        let ids: Vec<i64> = items
+            .iter()
+            .filter(|i| i.folded == domain::text::fold(&merged.text) || i.id == merged.id)
+            .map(|i| i.id)
+            .collect();
+        if merged.kind == domain::territories::launch::ItemKind::Difficulty
+            && !ids.iter().any(|id| raised.contains(id))
+        {
+            to_raise.push((merged.id, merged.text));
+        }
+    }
     let later = Later {
         work_objects: launch::work_objects(&state.db, territory).await?,
         actions: launch::actions(&state.db, territory).await?,
@@ -124,13 +139,14 @@ async fn page(
         analyses: launch::impact_analyses(&state.db, territory).await?,
         year: launch::current_year(&state.db, territory).await?,
         supports: launch::supports(&state.db, territory).await?,
+        to_raise,
     };
     let mut page = LaunchPage::new(
         Layout::new(ctx, format!("Lancement — {}", summary.name)),
         summary,
         role == Some(TerritoryRole::Coordinator) || actor.admin,
         launch::steps(&state.db, territory).await?,
-        launch::items(&state.db, territory).await?,
+        items,
         launch::problem(&state.db, territory).await?,
         own,
     )
@@ -406,6 +422,27 @@ pub async fn later_step_form(
                 } else {
                     "L'obstacle est ajouté."
                 }
+            }
+            "besoin-de-formation" => {
+                let item: i64 = f("n_item").parse().map_err(|_| {
+                    AppError::BadRequest("choisissez une difficulté de l'état des lieux".to_owned())
+                })?;
+                let theme = match f("n_theme").trim() {
+                    "" => launch::items(&state.db, territory)
+                        .await?
+                        .into_iter()
+                        .find(|i| i.id == item)
+                        .map(|i| i.text)
+                        .ok_or(AppError::NotFound)?,
+                    theme => theme.to_owned(),
+                };
+                let need = domain::observatories::visit::TrainingNeed::parse(
+                    &theme,
+                    f("n_public"),
+                    f("n_level"),
+                )?;
+                crate::handlers::training::raise(&state, actor, territory, item, &need).await?;
+                "La difficulté est transmise au bureau de la formation comme besoin du territoire."
             }
             _ => return Err(AppError::NotFound),
         };

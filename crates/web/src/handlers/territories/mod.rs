@@ -90,16 +90,7 @@ pub(crate) async fn work_page(
     Ok((summary, territory, coordinator))
 }
 
-/// `action` on `resource` if the rules let the caller; else sign in first, or refused.
-pub(crate) fn allow(actor: Actor, action: Action, resource: Resource) -> Result<(), AppError> {
-    if can(actor, action, resource) {
-        Ok(())
-    } else if actor.person.is_none() {
-        Err(AppError::Unauthorized)
-    } else {
-        Err(AppError::Forbidden)
-    }
-}
+pub(crate) use crate::handlers::allow_known as allow;
 
 /// The account of an e-mail address typed in a form, or a French error saying what is wrong.
 pub(crate) async fn account(

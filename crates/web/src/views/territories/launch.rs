@@ -91,6 +91,8 @@ pub struct Later {
     /// The year of the launch under way.
     pub year: i64,
     pub supports: Vec<Support>,
+    /// The difficulties of the inventory not yet raised as training needs: (first id, text).
+    pub to_raise: Vec<(i64, String)>,
 }
 
 fn kind_label(kind: ItemKind) -> &'static str {
@@ -189,6 +191,13 @@ impl LaunchPage {
     }
 
     /// The error of the form of `section`, if it was refused.
+    pub fn publics(&self) -> Vec<(&'static str, &'static str)> {
+        domain::observatories::visit::Public::ALL
+            .iter()
+            .map(|p| (p.code(), p.label()))
+            .collect()
+    }
+
     pub fn error_of(&self, section: &str) -> Option<&str> {
         self.later_error
             .as_ref()
