@@ -508,3 +508,28 @@ pub async fn staff_of_establishment(db: &Db, uai: &str) -> Result<Vec<(i64, Stri
          JOIN establishments e ON e.id = pe.establishment_id WHERE e.uai = $1 ORDER BY p.name, p.id LIMIT 500",
     ).bind(uai).fetch_all(pool).await)?)
 }
+
+/// Of `others`, those `person` is a hierarchical superior of (the profiles read at once):
+/// they never see a visit of them, nor their progress on a training path.
+pub async fn superior_of(
+    db: &Db,
+    person: PersonId,
+    others: &[PersonId],
+) -> Result<std::collections::HashSet<PersonId>> {
+    let mut ids = others.to_vec();
+    ids.push(person);
+    ids.sort_unstable();
+    ids.dedup();
+    let profiles = profiles(db, &ids).await?;
+    let mut superior_of = std::collections::HashSet::new();
+    let Some(me) = profiles.get(&person) else {
+        return Ok(superior_of);
+    };
+    let me = staff_of(me)?;
+    for (id, profile) in &profiles {
+        if *id != person && domain::directory::hierarchy::is_superior(&me, &staff_of(profile)?) {
+            superior_of.insert(*id);
+        }
+    }
+    Ok(superior_of)
+}

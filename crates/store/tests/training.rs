@@ -359,3 +359,153 @@ async fn a_difficulty_of_the_inventory_becomes_a_need_once() -> anyhow::Result<(
     );
     Ok(())
 }
+
+#[tokio::test]
+async fn a_path_is_followed_step_by_step_after_its_prerequisites() -> anyhow::Result<()> {
+    use domain::training::paths::{PathContent, StepContent};
+    use store::training::paths;
+    let (db, _fresh) = fresh_db().await?;
+    let trainer = teacher(&db, "formatrice@ac-lille.fr").await?;
+    let learner = teacher(&db, "prof@ac-lille.fr").await?;
+    let practice = store::practices::create(
+        &db,
+        trainer,
+        false,
+        &domain::practices::PracticeContent::parse(&domain::practices::PracticeInput {
+            title: "Le débat du lundi".to_owned(),
+            summary: "Un débat réglé chaque semaine.".to_owned(),
+            body_markdown: "Déroulé.".to_owned(),
+            licence: "CC-BY-SA".to_owned(),
+            visibility: "public".to_owned(),
+            ..domain::practices::PracticeInput::default()
+        })?,
+        &store::practices::Context::default(),
+    )
+    .await?;
+    let content = |title: &str| {
+        PathContent::parse(
+            title,
+            "Pour débuter.",
+            "premier-degre",
+            "Débat réglé",
+            "Français",
+            "CM2",
+        )
+    };
+    let first = paths::create(&db, &content("Les bases de l'oral")?, &[], trainer).await?;
+    // A prerequisite must be published.
+    assert!(matches!(
+        paths::create(&db, &content("Débattre")?, &[first], trainer).await,
+        Err(StoreError::Invalid(_))
+    ));
+    assert!(matches!(
+        paths::publish(&db, first).await,
+        Err(StoreError::Invalid(_))
+    ));
+    let step = |kind, body: &str, practice, minutes| {
+        StepContent::parse(kind, "Une étape", body, practice, "", minutes)
+    };
+    paths::add_step(
+        &db,
+        first,
+        &step("activity", "Écoutez un débat.", None, 20)?,
+    )
+    .await?;
+    paths::publish(&db, first).await?;
+    let second = paths::create(&db, &content("Débattre")?, &[first], trainer).await?;
+    // A capsule needs a practice with a video; a practice step a practice.
+    assert!(matches!(
+        paths::add_step(&db, second, &step("capsule", "", Some(practice.0), 10)?).await,
+        Err(StoreError::Invalid(m)) if m.contains("capsule")
+    ));
+    let a = paths::add_step(&db, second, &step("practice", "", Some(practice.0), 15)?).await?;
+    let b = paths::add_step(
+        &db,
+        second,
+        &step("reflection", "Qu'en retenez-vous ?", None, 10)?,
+    )
+    .await?;
+    let c = paths::add_step(
+        &db,
+        second,
+        &step("activity", "Préparez un débat.", None, 30)?,
+    )
+    .await?;
+    paths::remove_step(&db, second, b).await?;
+    let b = paths::add_step(
+        &db,
+        second,
+        &step("reflection", "Qu'en retenez-vous ?", None, 10)?,
+    )
+    .await?;
+    paths::publish(&db, second).await?;
+    let read = paths::get(&db, second).await?;
+    assert_eq!(read.step_ids(), [a.0, c.0, b.0]);
+    assert_eq!(
+        read.steps.iter().map(|s| s.position).collect::<Vec<_>>(),
+        [1, 2, 3]
+    );
+    assert_eq!(read.minutes(), 55);
+    assert_eq!(
+        read.prerequisites,
+        [(first.0, "Les bases de l'oral".to_owned())]
+    );
+    assert_eq!(
+        read.steps[0].practice,
+        Some((practice.0, "Le débat du lundi".to_owned()))
+    );
+
+    // Suggested from a need, a subject or a level; not once started.
+    store::training::express(
+        &db,
+        learner,
+        None,
+        &TrainingNeed::parse("débat réglé", "premier-degre", "")?,
+        "",
+    )
+    .await?;
+    assert_eq!(paths::suggestions(&db, learner, 5).await?.len(), 2);
+
+    // The prerequisite first; then steps in any order, the person resuming at the first not done.
+    assert!(matches!(
+        paths::start(&db, second, learner).await,
+        Err(StoreError::Conflict(m)) if m.contains("Les bases de l'oral")
+    ));
+    assert!(matches!(
+        paths::record_step(&db, second, a, learner, true, "").await,
+        Err(StoreError::Conflict(_))
+    ));
+    paths::start(&db, first, learner).await?;
+    let only = paths::get(&db, first).await?.steps[0].id;
+    assert!(paths::record_step(&db, first, only, learner, true, "").await?);
+    paths::start(&db, second, learner).await?;
+    paths::start(&db, second, learner).await?;
+    assert!(!paths::record_step(&db, second, a, learner, true, "Idée : un bâton de parole").await?);
+    assert!(!paths::record_step(&db, second, b, learner, true, "Mes notes").await?);
+    // A step of another path is not this path's.
+    assert!(matches!(
+        paths::record_step(&db, second, only, learner, true, "").await,
+        Err(StoreError::NotFound)
+    ));
+    let progress = paths::progress(&db, second, learner).await?;
+    let Some(progress) = progress else {
+        anyhow::bail!("started");
+    };
+    let standing = domain::training::paths::Standing::of(&read.step_ids(), &progress.done);
+    assert_eq!((standing.done, standing.resume), (2, Some(c.0)));
+    assert_eq!(progress.notes.len(), 2);
+    assert!(paths::record_step(&db, second, c, learner, true, "").await?);
+    assert!(
+        paths::progress(&db, second, learner)
+            .await?
+            .is_some_and(|p| p.completed_at.is_some())
+    );
+    assert!(paths::suggestions(&db, learner, 5).await?.is_empty());
+
+    // The author's view of the cohort: steps done, never the notes.
+    let followers = paths::followers(&db, second).await?;
+    assert_eq!(followers.len(), 1);
+    assert_eq!((followers[0].person_id, followers[0].done), (learner.0, 3));
+    assert_eq!(paths::followed_by(&db, learner).await?.len(), 2);
+    Ok(())
+}

@@ -4,6 +4,7 @@
 
 pub mod demand;
 pub mod modules;
+pub mod paths;
 
 /// A place in the training staff, given by administrators.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,8 +1,7 @@
 //! Visit requests of establishments, and the visits (binômes) proposed for them.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
-use domain::directory::hierarchy::is_superior;
 use domain::ids::{ObservatoryId, PersonId, VisitId, VisitRequestId};
 use domain::observatories::binome::{Fit, Period, Weights, fit};
 use domain::observatories::visit::{Category, Item, TrainingNeed, VisitEvent, VisitState};
@@ -414,34 +413,12 @@ impl Visit {
     }
 }
 
-/// Of `observed`, those `person` is a hierarchical superior of (the profiles read at once).
-async fn superior_of(
-    db: &Db,
-    person: PersonId,
-    observed: &[PersonId],
-) -> Result<HashSet<PersonId>> {
-    let mut ids = observed.to_vec();
-    ids.push(person);
-    ids.sort_unstable();
-    ids.dedup();
-    let profiles = crate::accounts::profiles(db, &ids).await?;
-    let mut superior_of = HashSet::new();
-    let Some(me) = profiles.get(&person) else {
-        return Ok(superior_of);
-    };
-    let me = crate::accounts::staff_of(me)?;
-    for (id, profile) in &profiles {
-        if *id != person && is_superior(&me, &crate::accounts::staff_of(profile)?) {
-            superior_of.insert(*id);
-        }
-    }
-    Ok(superior_of)
-}
-
 /// Whether `person` is a hierarchical superior of one of `observed`: such a person never sees
 /// the visit, whatever else they are.
 pub async fn superior_of_any(db: &Db, person: PersonId, observed: &[PersonId]) -> Result<bool> {
-    Ok(!superior_of(db, person, observed).await?.is_empty())
+    Ok(!crate::accounts::superior_of(db, person, observed)
+        .await?
+        .is_empty())
 }
 
 /// Keeps the lines of `person`'s lists they may see: none where they are a hierarchical
@@ -451,7 +428,7 @@ async fn without_superior_of(db: &Db, person: PersonId, lines: Vec<Line>) -> Res
         .iter()
         .flat_map(|l| l.observed.iter().copied())
         .collect();
-    let superior_of = superior_of(db, person, &observed).await?;
+    let superior_of = crate::accounts::superior_of(db, person, &observed).await?;
     Ok(lines
         .into_iter()
         .filter(|l| !l.observed.iter().any(|o| superior_of.contains(o)))

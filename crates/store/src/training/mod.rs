@@ -6,6 +6,7 @@ use domain::observatories::visit::TrainingNeed;
 use domain::text::fold;
 
 pub mod modules;
+pub mod paths;
 pub mod staff;
 
 use crate::db::on;
