@@ -138,6 +138,19 @@ fn path(row: PathRow) -> Path {
     }
 }
 
+/// A step's row: id, position, kind, title, body, practice, its title, url, minutes.
+type StepRow = (
+    i64,
+    i64,
+    String,
+    String,
+    String,
+    Option<i64>,
+    Option<String>,
+    String,
+    i64,
+);
+
 /// A path with its prerequisites and steps.
 pub async fn get(db: &Db, id: PathId) -> Result<Path> {
     let sql = format!("{PATHS} WHERE t.id = $1");
@@ -147,17 +160,7 @@ pub async fn get(db: &Db, id: PathId) -> Result<Path> {
         "SELECT t.id, t.title FROM path_prerequisites r JOIN training_paths t ON t.id = r.required_id \
          WHERE r.path_id = $1 ORDER BY t.title",
     ).bind(id.0).fetch_all(pool).await)?;
-    let steps: Vec<(
-        i64,
-        i64,
-        String,
-        String,
-        String,
-        Option<i64>,
-        Option<String>,
-        String,
-        i64,
-    )> = on!(db, pool => sqlx::query_as(
+    let steps: Vec<StepRow> = on!(db, pool => sqlx::query_as(
             "SELECT s.id, s.position, s.kind, s.title, s.body, s.practice_id, p.title, s.url, s.minutes \
              FROM path_steps s LEFT JOIN practices p ON p.id = s.practice_id WHERE s.path_id = $1 ORDER BY s.position",
         ).bind(id.0).fetch_all(pool).await)?;
