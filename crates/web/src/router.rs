@@ -369,6 +369,37 @@ pub fn router(state: AppState) -> Router {
             get(training::modules::attestation),
         )
         .route(
+            "/parcours",
+            get(training::paths::list).post(training::paths::create),
+        )
+        .route("/parcours/nouveau", get(training::paths::new_form))
+        .route("/parcours/{id}", get(training::paths::show))
+        .route(
+            "/parcours/{id}/etapes",
+            post(training::paths::add_step_form),
+        )
+        .route(
+            "/parcours/{id}/etapes/{step}",
+            get(training::paths::step).post(training::paths::record_form),
+        )
+        .route(
+            "/parcours/{id}/etapes/{step}/retirer",
+            post(training::paths::remove_step_form),
+        )
+        .route(
+            "/parcours/{id}/publier",
+            post(training::paths::publish_form),
+        )
+        .route(
+            "/parcours/{id}/commencer",
+            post(training::paths::start_form),
+        )
+        .route("/parcours/{id}/cohorte", get(training::paths::cohort_page))
+        .route(
+            "/parcours/{id}/attestation.pdf",
+            get(training::paths::attestation),
+        )
+        .route(
             "/connexion",
             get(accounts::login_form).post(accounts::login),
         )

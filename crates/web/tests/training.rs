@@ -649,3 +649,431 @@ async fn the_training_pages_work_without_javascript() -> anyhow::Result<()> {
     );
     Ok(())
 }
+
+/// An account with a function and a place in the directory (for the hierarchy).
+async fn staff_account(
+    app: &TestApp,
+    email: &str,
+    function: Function,
+    school: Option<&str>,
+    circonscription: Option<&str>,
+) -> anyhow::Result<(domain::ids::PersonId, String)> {
+    let name = email.split('@').next().unwrap_or("x");
+    let id = store::accounts::create_person(
+        &app.db,
+        &store::accounts::NewPerson {
+            email: domain::accounts::Email::parse(email)?,
+            name: domain::accounts::PersonName::parse(&format!("Personne {name}"))?,
+            function,
+            password_hash: Some(
+                domain::accounts::password::hash("une phrase de passe")
+                    .map_err(anyhow::Error::msg)?,
+            ),
+            admin: false,
+            establishments: school
+                .map(domain::directory::Uai::parse)
+                .transpose()?
+                .into_iter()
+                .collect(),
+            circonscription: circonscription.map(str::to_owned),
+            academie: Some("09".to_owned()),
+            subjects: vec!["Français".to_owned()],
+            levels: vec!["CM2".to_owned()],
+        },
+    )
+    .await?;
+    Ok((id, store::accounts::create_api_token(&app.db, id).await?))
+}
+
+#[tokio::test]
+async fn a_path_is_followed_to_the_end_and_its_cohort_hides_from_the_hierarchy()
+-> anyhow::Result<()> {
+    use domain::training::StaffKind;
+    let app = TestApp::spawn().await?;
+    app.import(&testkit::sample_annuaire()).await?;
+    let (cpc, cpc_token) =
+        staff_account(&app, "cpc@ac-lille.fr", Function::Cpc, None, None).await?;
+    let (ien, ien_token) = staff_account(
+        &app,
+        "ien@ac-lille.fr",
+        Function::Ien,
+        None,
+        Some("0629001E"),
+    )
+    .await?;
+    let (teacher, teacher_token) = staff_account(
+        &app,
+        "prof@ac-lille.fr",
+        Function::Enseignant1d,
+        Some("0620001A"),
+        None,
+    )
+    .await?;
+    for person in [cpc, ien] {
+        store::training::staff::appoint(&app.db, person, StaffKind::Trainer).await?;
+    }
+    let api = |path: &str| app.url(&format!("/api/v1{path}"));
+    let body = json!({
+        "title": "Débattre en classe",
+        "summary": "Mettre en place le débat réglé au cycle 3.",
+        "public": "premier-degre",
+        "themes": ["Débat réglé"],
+        "levels": ["CM2"]
+    });
+    let post = |token: &str, path: &str, body: &Value| {
+        app.client
+            .post(api(path))
+            .bearer_auth(token)
+            .json(body)
+            .send()
+    };
+    // Only trainers compose; bad input is explained.
+    assert_eq!(
+        post(&teacher_token, "/paths", &body).await?.status(),
+        StatusCode::FORBIDDEN
+    );
+    let bad = post(
+        &cpc_token,
+        "/paths",
+        &json!({"title": "Débattre", "summary": "Oui.", "public": "premier-degre", "themes": []}),
+    )
+    .await?;
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+    let mut ids = Vec::new();
+    for token in [&cpc_token, &ien_token] {
+        let created: Value = post(token, "/paths", &body).await?.json().await?;
+        let id = created["id"].as_i64().unwrap_or_default();
+        // A draft is its author's only.
+        assert_eq!(
+            app.client
+                .get(api(&format!("/paths/{id}")))
+                .bearer_auth(&teacher_token)
+                .send()
+                .await?
+                .status(),
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            post(token, &format!("/paths/{id}/publication"), &json!({}))
+                .await?
+                .status(),
+            StatusCode::BAD_REQUEST,
+            "no step yet"
+        );
+        let step = |kind: &str, title: &str, body: &str, url: &str, minutes: i64| json!({"kind": kind, "title": title, "body": body, "url": url, "minutes": minutes});
+        assert_eq!(
+            post(
+                token,
+                &format!("/paths/{id}/steps"),
+                &step("document", "Lire", "", "ftp://x", 10)
+            )
+            .await?
+            .status(),
+            StatusCode::BAD_REQUEST
+        );
+        for s in [
+            step(
+                "document",
+                "Le débat réglé selon Eduscol",
+                "",
+                "https://eduscol.education.fr/debat",
+                20,
+            ),
+            step(
+                "reflection",
+                "Et dans votre classe ?",
+                "Quel sujet de débat proposeriez-vous ?",
+                "",
+                10,
+            ),
+        ] {
+            let added = post(token, &format!("/paths/{id}/steps"), &s).await?;
+            assert_eq!(added.status(), StatusCode::CREATED);
+        }
+        assert_eq!(
+            post(token, &format!("/paths/{id}/publication"), &json!({}))
+                .await?
+                .status(),
+            StatusCode::NO_CONTENT
+        );
+        ids.push(id);
+    }
+
+    // Suggested to the teacher from their level; followed to the end with notes.
+    let suggested: Value = app
+        .client
+        .get(api("/paths/suggestions"))
+        .bearer_auth(&teacher_token)
+        .send()
+        .await?
+        .json()
+        .await?;
+    assert_eq!(suggested.as_array().map(Vec::len), Some(2));
+    for id in &ids {
+        let started: Value = post(&teacher_token, &format!("/paths/{id}/progress"), &json!({}))
+            .await?
+            .json()
+            .await?;
+        let path: Value = app
+            .client
+            .get(api(&format!("/paths/{id}")))
+            .bearer_auth(&teacher_token)
+            .send()
+            .await?
+            .json()
+            .await?;
+        let steps: Vec<i64> = path["steps"]
+            .as_array()
+            .map(|s| s.iter().filter_map(|x| x["id"].as_i64()).collect())
+            .unwrap_or_default();
+        assert_eq!(started["resume"].as_i64(), steps.first().copied());
+        let put = |step: i64, body: Value| {
+            app.client
+                .put(api(&format!("/paths/{id}/steps/{step}/progress")))
+                .bearer_auth(&teacher_token)
+                .json(&body)
+                .send()
+        };
+        let first: Value = put(steps[0], json!({"done": true, "note": "Lu."}))
+            .await?
+            .json()
+            .await?;
+        assert_eq!(first["resume"].as_i64(), Some(steps[1]));
+        assert_eq!(
+            first["notes"],
+            json!([{"step_id": steps[0], "note": "Lu."}])
+        );
+        let last: Value = put(steps[1], json!({"done": true, "note": "Les écrans"}))
+            .await?
+            .json()
+            .await?;
+        assert_eq!(last["resume"], Value::Null);
+        assert!(last["completed_at"].is_string());
+        let pdf = app
+            .client
+            .get(api(&format!("/paths/{id}/attestation")))
+            .bearer_auth(&teacher_token)
+            .send()
+            .await?;
+        assert_eq!(pdf.status(), StatusCode::OK);
+        let text = testkit::pdf_text(&pdf.bytes().await?);
+        assert!(text.contains("Attestation de formation"), "{text}");
+        assert!(text.contains("Il est attesté que Personne prof"), "{text}");
+        assert!(
+            text.contains("Réflexion — Et dans votre classe ?"),
+            "{text}"
+        );
+    }
+
+    // The CPC sees the teacher's progress (never the notes); the IEN, the teacher's superior,
+    // never does, even on their own path; nor an administrator, nor another teacher.
+    let cohort = |token: &str, id: i64| {
+        app.client
+            .get(api(&format!("/paths/{id}/cohort")))
+            .bearer_auth(token)
+            .send()
+    };
+    let seen: Value = cohort(&cpc_token, ids[0]).await?.json().await?;
+    assert_eq!(seen.as_array().map(Vec::len), Some(1));
+    assert_eq!(seen[0]["person_id"].as_i64(), Some(teacher.0));
+    assert_eq!(seen[0]["done"], 2);
+    assert!(seen[0].get("notes").is_none());
+    let hidden: Value = cohort(&ien_token, ids[1]).await?.json().await?;
+    assert_eq!(hidden, json!([]));
+    let admin = app
+        .create_person(
+            "admin@ac-lille.fr",
+            Function::Enseignant1d,
+            "une phrase de passe",
+            true,
+        )
+        .await?;
+    let admin_token = store::accounts::create_api_token(&app.db, admin).await?;
+    assert_eq!(
+        cohort(&admin_token, ids[0]).await?.json::<Value>().await?,
+        json!([])
+    );
+    assert_eq!(
+        cohort(&teacher_token, ids[0]).await?.status(),
+        StatusCode::FORBIDDEN
+    );
+    // The IEN's page says why it stays empty.
+    let client = testkit::client()?;
+    app.login(&client, "ien@ac-lille.fr", "une phrase de passe")
+        .await?;
+    let page = testkit::text(
+        client
+            .get(app.url(&format!("/parcours/{}/cohorte", ids[1])))
+            .send()
+            .await?,
+    )
+    .await?;
+    assert!(page.contains("ne vous est jamais montrée"), "{page}");
+    assert!(!page.contains("Personne prof"), "{page}");
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_path_is_composed_and_followed_through_pages_without_javascript() -> anyhow::Result<()> {
+    use testkit::{location, text};
+    let app = TestApp::spawn().await?;
+    let password = "une phrase de passe";
+    let trainer = app
+        .create_person(
+            "formateur@ac-lille.fr",
+            Function::Formateur,
+            password,
+            false,
+        )
+        .await?;
+    store::training::staff::appoint(&app.db, trainer, domain::training::StaffKind::Trainer).await?;
+    app.create_person("prof@ac-lille.fr", Function::Enseignant1d, password, false)
+        .await?;
+    let mut clients = Vec::new();
+    for email in ["formateur@ac-lille.fr", "prof@ac-lille.fr"] {
+        let client = testkit::client()?;
+        app.login(&client, email, password).await?;
+        clients.push(client);
+    }
+    let [trainer, teacher] =
+        <[reqwest::Client; 2]>::try_from(clients).map_err(|_| anyhow::anyhow!("two clients"))?;
+    assert_eq!(
+        teacher
+            .get(app.url("/parcours/nouveau"))
+            .send()
+            .await?
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    let created = app
+        .submit(
+            &trainer,
+            "/parcours/nouveau",
+            "/parcours",
+            &[
+                ("title", "Différencier en mathématiques"),
+                ("summary", "Trois étapes pour commencer."),
+                ("public", "premier-degre"),
+                ("themes", "Différenciation"),
+            ],
+        )
+        .await?;
+    assert_eq!(created.status(), StatusCode::SEE_OTHER);
+    let path = location(&created);
+    let refused = app
+        .submit(
+            &trainer,
+            &path,
+            &format!("{path}/etapes"),
+            &[
+                ("kind", "reflection"),
+                ("title", "Votre classe"),
+                ("minutes", "10"),
+                ("body", ""),
+            ],
+        )
+        .await?;
+    assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+    let refused = text(refused).await?;
+    assert!(refused.contains("Écrivez la consigne"), "{refused}");
+    assert!(refused.contains("value=\"Votre classe\""));
+    for (title, body) in [
+        ("Observer", "Observez un élève en difficulté."),
+        ("Votre classe", "Que changeriez-vous ?"),
+    ] {
+        let added = app
+            .submit(
+                &trainer,
+                &path,
+                &format!("{path}/etapes"),
+                &[
+                    ("kind", "activity"),
+                    ("title", title),
+                    ("minutes", "15"),
+                    ("body", body),
+                ],
+            )
+            .await?;
+        assert!(text(added).await?.contains("L'étape est ajoutée."));
+    }
+    // A draft is not the teacher's to see.
+    assert_eq!(
+        teacher.get(app.url(&path)).send().await?.status(),
+        StatusCode::NOT_FOUND
+    );
+    let published = app
+        .submit(&trainer, &path, &format!("{path}/publier"), &[])
+        .await?;
+    assert!(text(published).await?.contains("Le parcours est publié"));
+
+    // The teacher starts, takes notes, goes on, finishes.
+    let started = app
+        .submit(&teacher, &path, &format!("{path}/commencer"), &[])
+        .await?;
+    assert_eq!(started.status(), StatusCode::SEE_OTHER);
+    let first = location(&started);
+    let step = text(teacher.get(app.url(&first)).send().await?).await?;
+    assert!(step.contains("Étape 1 sur 2"), "{step}");
+    let saved = app
+        .submit(
+            &teacher,
+            &first,
+            &first,
+            &[
+                ("note", "Léa compte sur ses doigts."),
+                ("action", "enregistrer"),
+            ],
+        )
+        .await?;
+    let saved_at = location(&saved);
+    let saved = text(teacher.get(app.url(&saved_at)).send().await?).await?;
+    assert!(saved.contains("Vos notes sont enregistrées."));
+    assert!(saved.contains(">Léa compte sur ses doigts.</textarea>"));
+    let next = app
+        .submit(
+            &teacher,
+            &first,
+            &first,
+            &[("note", "Léa compte sur ses doigts."), ("action", "fait")],
+        )
+        .await?;
+    let second = location(&next);
+    assert_ne!(second, first);
+    // Leaving and coming back: the path page offers to resume at the second step.
+    let overview = text(teacher.get(app.url(&path)).send().await?).await?;
+    assert!(overview.contains("1 étape(s) sur 2"), "{overview}");
+    assert!(
+        overview.contains(&format!("href=\"{second}\">Reprendre où j'en étais")),
+        "{overview}"
+    );
+    let done = app
+        .submit(
+            &teacher,
+            &second,
+            &second,
+            &[("note", ""), ("action", "fait")],
+        )
+        .await?;
+    let end = location(&done);
+    assert!(end.ends_with("?acheve=1"), "{end}");
+    let end = text(teacher.get(app.url(&end)).send().await?).await?;
+    assert!(end.contains("Bravo, vous avez achevé le parcours"));
+    assert!(end.contains("attestation.pdf"));
+    let pdf = teacher
+        .get(app.url(&format!("{path}/attestation.pdf")))
+        .send()
+        .await?;
+    assert_eq!(pdf.status(), StatusCode::OK);
+    // The trainer's cohort page: the teacher, two steps done.
+    let cohort = text(
+        trainer
+            .get(app.url(&format!("{path}/cohorte")))
+            .send()
+            .await?,
+    )
+    .await?;
+    assert!(cohort.contains("Personne prof"), "{cohort}");
+    assert!(cohort.contains("2 sur 2"));
+    assert!(!cohort.contains("Léa compte"));
+    Ok(())
+}

@@ -138,8 +138,10 @@ fn path(row: PathRow) -> Path {
     }
 }
 
-/// A step's row: id, position, kind, title, body, practice, its title, url, minutes.
+/// A step's row: its path, id, position, kind, title, body, practice, its title, url,
+/// minutes.
 type StepRow = (
+    i64,
     i64,
     i64,
     String,
@@ -160,14 +162,28 @@ pub async fn get(db: &Db, id: PathId) -> Result<Path> {
         "SELECT t.id, t.title FROM path_prerequisites r JOIN training_paths t ON t.id = r.required_id \
          WHERE r.path_id = $1 ORDER BY t.title",
     ).bind(id.0).fetch_all(pool).await)?;
-    let steps: Vec<StepRow> = on!(db, pool => sqlx::query_as(
-            "SELECT s.id, s.position, s.kind, s.title, s.body, s.practice_id, p.title, s.url, s.minutes \
-             FROM path_steps s LEFT JOIN practices p ON p.id = s.practice_id WHERE s.path_id = $1 ORDER BY s.position",
-        ).bind(id.0).fetch_all(pool).await)?;
-    path.steps = steps
-        .into_iter()
-        .map(
-            |(id, position, kind, title, body, practice, practice_title, url, minutes)| Step {
+    Ok(with_steps(db, vec![path]).await?.remove(0))
+}
+
+/// `paths` with their steps (read at once).
+async fn with_steps(db: &Db, mut paths: Vec<Path>) -> Result<Vec<Path>> {
+    if paths.is_empty() {
+        return Ok(paths);
+    }
+    let list = paths
+        .iter()
+        .map(|p| p.id.0.to_string())
+        .collect::<Vec<_>>()
+        .join(",");
+    let steps: Vec<StepRow> = on!(db, pool => sqlx::query_as(&format!(
+        "SELECT s.path_id, s.id, s.position, s.kind, s.title, s.body, s.practice_id, p.title, s.url, s.minutes \
+         FROM path_steps s LEFT JOIN practices p ON p.id = s.practice_id WHERE s.path_id IN ({list}) \
+         ORDER BY s.path_id, s.position"
+    )).fetch_all(pool).await)?;
+    for (path_id, id, position, kind, title, body, practice, practice_title, url, minutes) in steps
+    {
+        if let Some(path) = paths.iter_mut().find(|p| p.id.0 == path_id) {
+            path.steps.push(Step {
                 id: StepId(id),
                 position,
                 kind: StepKind::parse(&kind).unwrap_or(StepKind::Activity),
@@ -176,10 +192,10 @@ pub async fn get(db: &Db, id: PathId) -> Result<Path> {
                 practice: practice.map(|p| (p, practice_title.unwrap_or_default())),
                 url,
                 minutes,
-            },
-        )
-        .collect();
-    Ok(path)
+            });
+        }
+    }
+    Ok(paths)
 }
 
 /// The published paths, by title, and the drafts of `author`.
@@ -189,7 +205,7 @@ pub async fn list(db: &Db, author: Option<PersonId>) -> Result<Vec<Path>> {
     );
     let rows: Vec<PathRow> = on!(db, pool => sqlx::query_as(&sql)
         .bind(author.map(|a| a.0)).fetch_all(pool).await)?;
-    Ok(rows.into_iter().map(path).collect())
+    with_steps(db, rows.into_iter().map(path).collect()).await
 }
 
 /// Adds a step at the end of a draft or published path; a capsule's practice must have a

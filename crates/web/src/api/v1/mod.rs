@@ -77,6 +77,18 @@ use crate::state::AppState;
         training::modules::registrations,
         training::modules::put_attendance,
         training::modules::attestation,
+        training::paths::list,
+        training::paths::suggestions,
+        training::paths::create,
+        training::paths::get_one,
+        training::paths::create_step,
+        training::paths::delete_step,
+        training::paths::create_publication,
+        training::paths::create_progress,
+        training::paths::get_progress,
+        training::paths::put_step_progress,
+        training::paths::get_cohort,
+        training::paths::attestation,
         territories::launch::get,
         territories::launch::create_item,
         territories::launch::remove_item,
@@ -294,6 +306,31 @@ pub fn router() -> Router<AppState> {
             "/training-modules/{id}/attestation",
             get(training::modules::attestation),
         )
+        .route(
+            "/paths",
+            get(training::paths::list).post(training::paths::create),
+        )
+        .route("/paths/suggestions", get(training::paths::suggestions))
+        .route("/paths/{id}", get(training::paths::get_one))
+        .route("/paths/{id}/steps", post(training::paths::create_step))
+        .route(
+            "/paths/{id}/steps/{step}",
+            delete(training::paths::delete_step),
+        )
+        .route(
+            "/paths/{id}/publication",
+            post(training::paths::create_publication),
+        )
+        .route(
+            "/paths/{id}/progress",
+            get(training::paths::get_progress).post(training::paths::create_progress),
+        )
+        .route(
+            "/paths/{id}/steps/{step}/progress",
+            put(training::paths::put_step_progress),
+        )
+        .route("/paths/{id}/cohort", get(training::paths::get_cohort))
+        .route("/paths/{id}/attestation", get(training::paths::attestation))
         .route("/territories/{id}/launch", get(territories::launch::get))
         .route(
             "/territories/{id}/inventory-items",

@@ -3,6 +3,7 @@
 //! `domain::training::demand`) against the plan's offer, and who is on the training staff.
 
 pub mod modules;
+pub mod paths;
 
 use std::collections::BTreeMap;
 

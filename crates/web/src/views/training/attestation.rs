@@ -5,6 +5,7 @@ use domain::territories::events::span_fr;
 use domain::training::modules::duration_fr;
 use pdf_writer::{Content, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
 use store::training::modules::{Attendance, Module};
+use store::training::paths::Path;
 
 /// What an attestation says: its title, then paragraphs (a line each, wrapped), then items.
 pub struct Document {
@@ -54,6 +55,30 @@ pub fn of_module(module: &Module, attended: &Attendance, at: i64) -> Vec<u8> {
             format!("Durée totale de présence : {}.", duration_fr(total)),
             format!("Fait le {}.", crate::views::date_fr(at)),
         ],
+    })
+}
+
+/// The attestation of a training path completed (`span`: started, completed).
+pub fn of_path(path: &Path, name: &str, function: &str, span: (i64, i64), at: i64) -> Vec<u8> {
+    let function = domain::accounts::Function::parse(function)
+        .map(|f| format!(" ({})", f.label()))
+        .unwrap_or_default();
+    render(&Document {
+        title: "Attestation de formation".to_owned(),
+        paragraphs: vec![format!(
+            "Il est attesté que {name}{function} a suivi en autonomie le parcours de formation « {} », commencé le {} et achevé le {}, en {} étapes d'une durée estimée de {} :",
+            path.title,
+            crate::views::date_fr(span.0),
+            crate::views::date_fr(span.1),
+            path.steps.len(),
+            duration_fr(path.minutes() * 60)
+        )],
+        items: path
+            .steps
+            .iter()
+            .map(|s| format!("{} — {}", s.kind.label(), s.title))
+            .collect(),
+        closing: vec![format!("Fait le {}.", crate::views::date_fr(at))],
     })
 }
 

@@ -3,6 +3,7 @@
 
 pub mod attestation;
 pub mod modules;
+pub mod paths;
 
 use std::collections::BTreeMap;
 

@@ -3,6 +3,7 @@
 //! `/api/v1/training-staff`; the modules in `modules`.
 
 pub mod modules;
+pub mod paths;
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
