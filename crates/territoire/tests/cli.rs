@@ -474,6 +474,35 @@ async fn demo_fills_an_empty_database_only() -> anyhow::Result<()> {
             .collect::<Vec<_>>(),
         [("Salle des maîtres du réseau", 1)]
     );
+    // Training: the chargé de mission on the office; the demand of the year shows one theme
+    // answered by a module, the debate (four needs, one of a visit) among « autres »; a path on the
+    // debate suggested to the demo teacher (CM1), with her practice as a step.
+    let office = store::accounts::by_email(
+        &db,
+        &domain::accounts::Email::parse("charge-de-mission@demo.territoire.fr")?,
+    )
+    .await?
+    .ok_or_else(|| anyhow::anyhow!("demo office"))?
+    .0;
+    assert!(
+        store::training::staff::places_of(&db, office.id())
+            .await?
+            .office
+    );
+    let (from, to) = (store::now() - 86_400, store::now() + 86_400);
+    let demand = domain::training::demand::aggregate(
+        store::training::demand_themes(&db, Some(territory), from, to)
+            .await?
+            .iter()
+            .map(String::as_str),
+    );
+    assert_eq!(demand.themes[0].theme, "Différencier en mathématiques");
+    let offer = store::training::modules::offer(&db, from, store::now() + 60 * 86_400).await?;
+    let board = domain::training::demand::against_offer(&demand, &offer);
+    assert_eq!(board.themes[0].modules.len(), 1);
+    let suggested = store::training::paths::suggestions(&db, teacher.id(), 5).await?;
+    assert_eq!(suggested.len(), 1);
+    assert_eq!(suggested[0].steps.len(), 4);
     let pads = store::spaces::pads::of_space(&db, space).await?;
     let [pad] = pads.as_slice() else {
         anyhow::bail!("one demo pad expected: {pads:?}");

@@ -26,6 +26,7 @@ mod observatories;
 mod practices;
 mod spaces;
 mod territories;
+mod training;
 
 /// About one establishment per this many inhabitants (66,000 for 68 million).
 const INHABITANTS_PER_ESTABLISHMENT: f64 = 1030.0;
@@ -721,10 +722,13 @@ pub async fn generate(db: &Db, scale: Scale, seed: u64, data_dir: &Path) -> anyh
     eprintln!("Écriture de {practice_count} pratiques…");
     practices::generate(db, &mut rng, practice_count).await?;
     demo_teacher_practices(db, &accounts).await?;
+    if let Some(first) = territories.first() {
+        training::generate(db, *first, &accounts).await?;
+    }
     std::fs::write(data_dir.join(PASSWORD_FILE), format!("{password}\n"))
         .with_context(|| format!("écriture impossible dans {}", data_dir.display()))?;
     println!(
-        "Données de démonstration créées en {:.1} s : {} établissements, {} personnes, 3 territoires, {} pratiques, 8 observatoires et leurs espaces, 1 espace d'échange, 5 instances et groupes de travail, 4 événements.",
+        "Données de démonstration créées en {:.1} s : {} établissements, {} personnes, 3 territoires, {} pratiques, 8 observatoires et leurs espaces, 1 espace d'échange, 5 instances et groupes de travail, 4 événements, 1 module de formation et 1 parcours.",
         started.elapsed().as_secs_f64(),
         entries.len(),
         people.len() + accounts.len(),
