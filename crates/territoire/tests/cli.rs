@@ -494,7 +494,7 @@ async fn demo_fills_an_empty_database_only() -> anyhow::Result<()> {
         store::training::demand_themes(&db, Some(territory), from, to)
             .await?
             .iter()
-            .map(String::as_str),
+            .map(|(t, n)| (t.as_str(), *n)),
     );
     assert_eq!(demand.themes[0].theme, "Différencier en mathématiques");
     let offer = store::training::modules::offer(&db, from, store::now() + 60 * 86_400).await?;

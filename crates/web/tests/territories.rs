@@ -1689,7 +1689,7 @@ async fn the_launch_page_works_without_javascript() -> anyhow::Result<()> {
     let (from, to) = (store::now() - 60, store::now() + 60);
     assert_eq!(
         store::training::demand_themes(&app.db, Some(territory), from, to).await?,
-        ["Le manque de temps de concertation"]
+        [("Le manque de temps de concertation".to_owned(), 1)]
     );
     assert_eq!(
         app.submit(

@@ -35,18 +35,19 @@ pub struct Demand {
 /// A group of needs: how many, each spelling with its count, when it was first seen.
 type Group = (usize, Vec<(String, usize)>, usize);
 
-/// Groups the themes of the needs and applies the small-group rule.
-pub fn aggregate<'a>(themes: impl IntoIterator<Item = &'a str>) -> Demand {
+/// Groups the themes of the needs — each spelling with how many asked for it, in the order
+/// they were first written — and applies the small-group rule.
+pub fn aggregate<'a>(themes: impl IntoIterator<Item = (&'a str, usize)>) -> Demand {
     let mut groups: HashMap<String, Group> = HashMap::new();
-    for (seen, theme) in themes.into_iter().enumerate() {
+    for (seen, (theme, count)) in themes.into_iter().enumerate() {
         let theme = theme.split_whitespace().collect::<Vec<_>>().join(" ");
         let entry = groups
             .entry(fold(&theme))
             .or_insert_with(|| (0, Vec::new(), seen));
-        entry.0 += 1;
+        entry.0 += count;
         match entry.1.iter_mut().find(|(s, _)| *s == theme) {
-            Some((_, n)) => *n += 1,
-            None => entry.1.push((theme, 1)),
+            Some((_, n)) => *n += count,
+            None => entry.1.push((theme, count)),
         }
     }
     let mut shown = Vec::new();
@@ -182,7 +183,7 @@ mod tests {
         needs.extend(["Oral en maternelle"; 6]);
         needs.extend(["Évaluer sans noter"; 3]);
         needs.push("Climat scolaire");
-        let demand = aggregate(needs.iter().copied());
+        let demand = aggregate(needs.iter().map(|t| (*t, 1)));
         assert_eq!(
             demand.themes,
             [
@@ -199,11 +200,18 @@ mod tests {
         // 3 + 1 = 4: fewer than five, not counted.
         assert_eq!(demand.others, Others::FewerThanFive);
         needs.push("Climat scolaire");
-        assert_eq!(aggregate(needs.iter().copied()).others, Others::Count(5));
-        let few = aggregate(["Oral"; 4]);
+        assert_eq!(
+            aggregate(needs.iter().map(|t| (*t, 1))).others,
+            Others::Count(5)
+        );
+        let few = aggregate([("Oral", 3), ("oral", 1)]);
         assert!(few.themes.is_empty());
         assert_eq!(few.others, Others::FewerThanFive);
         assert_eq!(aggregate([]).others, Others::None);
+        // Spellings counted together: six in all, shown with the most frequent.
+        let grouped = aggregate([("débat réglé", 2), ("Débat réglé", 4)]);
+        assert_eq!(grouped.themes[0].theme, "Débat réglé");
+        assert_eq!(grouped.themes[0].count, 6);
     }
 
     #[test]
@@ -220,7 +228,7 @@ mod tests {
         let mut needs = vec!["Débat réglé"; 6];
         needs.extend(["Climat scolaire"; 5]);
         needs.push("Oral");
-        let demand = aggregate(needs);
+        let demand = aggregate(needs.into_iter().map(|t| (t, 1)));
         let module = |id, theme: &str, waitlisted| ModuleOffer {
             folded_theme: fold(theme),
             module_id: id,

@@ -114,18 +114,25 @@ pub async fn withdraw(db: &Db, person: PersonId, id: i64) -> Result<()> {
 }
 
 /// The themes of every need expressed between `from` and `to` (Unix times, `to` excluded), in
-/// a territory or all: people's own and those of visits — never who asked.
+/// a territory or all — people's own, their territories' and those of visits, never who asked
+/// — each spelling with how many asked for it, in the order they were first written.
 pub async fn demand_themes(
     db: &Db,
     territory: Option<TerritoryId>,
     from: i64,
     to: i64,
-) -> Result<Vec<String>> {
-    Ok(on!(db, pool => sqlx::query_scalar(
-        "SELECT theme FROM training_requests \
+) -> Result<Vec<(String, usize)>> {
+    let rows: Vec<(String, i64)> = on!(db, pool => sqlx::query_as(
+        "SELECT theme, COUNT(*) FROM ( \
+         SELECT theme, created_at, id FROM training_requests \
          WHERE (CAST($1 AS BIGINT) IS NULL OR territory_id = $1) AND created_at >= $2 AND created_at < $3 \
          UNION ALL \
-         SELECT n.theme FROM training_needs n JOIN observatories o ON o.id = n.observatory_id \
-         WHERE (CAST($1 AS BIGINT) IS NULL OR o.territory_id = $1) AND n.created_at >= $2 AND n.created_at < $3",
-    ).bind(territory.map(|t| t.0)).bind(from).bind(to).fetch_all(pool).await)?)
+         SELECT n.theme, n.created_at, n.id FROM training_needs n JOIN observatories o ON o.id = n.observatory_id \
+         WHERE (CAST($1 AS BIGINT) IS NULL OR o.territory_id = $1) AND n.created_at >= $2 AND n.created_at < $3 \
+         ) AS needs GROUP BY theme ORDER BY MIN(created_at), MIN(id)",
+    ).bind(territory.map(|t| t.0)).bind(from).bind(to).fetch_all(pool).await)?;
+    Ok(rows
+        .into_iter()
+        .map(|(theme, n)| (theme, usize::try_from(n).unwrap_or(0)))
+        .collect())
 }

@@ -95,7 +95,7 @@ pub(crate) async fn demand(
         return Err(AppError::NotFound);
     }
     let themes = store::training::demand_themes(&state.db, territory, from, to).await?;
-    let demand = aggregate(themes.iter().map(String::as_str));
+    let demand = aggregate(themes.iter().map(|(t, n)| (t.as_str(), *n)));
     let offer = store::training::modules::offer(&state.db, from, to).await?;
     let dashboard = against_offer(&demand, &offer);
     Ok((year, demand, dashboard))
