@@ -145,27 +145,7 @@ async fn staff_member(
     school: Option<&str>,
     circonscription: Option<&str>,
 ) -> anyhow::Result<PersonId> {
-    let name = email.split('@').next().unwrap_or("x");
-    Ok(store::accounts::create_person(
-        db,
-        &store::accounts::NewPerson {
-            email: domain::accounts::Email::parse(email)?,
-            name: domain::accounts::PersonName::parse(&format!("Personne {name}"))?,
-            function,
-            password_hash: None,
-            admin: false,
-            establishments: school
-                .map(domain::directory::Uai::parse)
-                .transpose()?
-                .into_iter()
-                .collect(),
-            circonscription: circonscription.map(str::to_owned),
-            academie: Some("09".to_owned()),
-            subjects: vec![],
-            levels: vec!["Cycle 3".to_owned()],
-        },
-    )
-    .await?)
+    testkit::create_staff(db, email, function, None, school, circonscription).await
 }
 
 #[tokio::test]

@@ -9,7 +9,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 use domain::accounts::{Email, Function, PersonName, password};
-use domain::directory::annuaire;
+use domain::directory::{Uai, annuaire};
 use domain::ids::PersonId;
 use rand::Rng;
 use store::Db;
@@ -245,6 +245,38 @@ pub async fn create_person(
         academie: None,
         subjects: vec![],
         levels: vec![],
+    };
+    Ok(store::accounts::create_person(db, &new).await?)
+}
+
+/// An account placed in the directory, for the hierarchy: the établissement where it works
+/// (`school`, a UAI), the circonscription it leads (an IEN); académie 09 (Lille), cycle 3.
+pub async fn create_staff(
+    db: &Db,
+    email: &str,
+    function: Function,
+    password: Option<&str>,
+    school: Option<&str>,
+    circonscription: Option<&str>,
+) -> anyhow::Result<PersonId> {
+    let hash = password
+        .map(password::hash)
+        .transpose()
+        .map_err(|e| anyhow::anyhow!(e))?;
+    let new = NewPerson {
+        email: Email::parse(email)?,
+        name: PersonName::parse(&format!(
+            "Personne {}",
+            email.split('@').next().unwrap_or("test")
+        ))?,
+        function,
+        password_hash: hash,
+        admin: false,
+        establishments: school.map(Uai::parse).transpose()?.into_iter().collect(),
+        circonscription: circonscription.map(str::to_owned),
+        academie: Some("09".to_owned()),
+        subjects: vec![],
+        levels: vec!["Cycle 3".to_owned()],
     };
     Ok(store::accounts::create_person(db, &new).await?)
 }

@@ -650,7 +650,7 @@ async fn the_training_pages_work_without_javascript() -> anyhow::Result<()> {
     Ok(())
 }
 
-/// An account with a function and a place in the directory (for the hierarchy).
+/// An account placed in the directory (for the hierarchy), with its API token.
 async fn staff_account(
     app: &TestApp,
     email: &str,
@@ -658,30 +658,9 @@ async fn staff_account(
     school: Option<&str>,
     circonscription: Option<&str>,
 ) -> anyhow::Result<(domain::ids::PersonId, String)> {
-    let name = email.split('@').next().unwrap_or("x");
-    let id = store::accounts::create_person(
-        &app.db,
-        &store::accounts::NewPerson {
-            email: domain::accounts::Email::parse(email)?,
-            name: domain::accounts::PersonName::parse(&format!("Personne {name}"))?,
-            function,
-            password_hash: Some(
-                domain::accounts::password::hash("une phrase de passe")
-                    .map_err(anyhow::Error::msg)?,
-            ),
-            admin: false,
-            establishments: school
-                .map(domain::directory::Uai::parse)
-                .transpose()?
-                .into_iter()
-                .collect(),
-            circonscription: circonscription.map(str::to_owned),
-            academie: Some("09".to_owned()),
-            subjects: vec!["Français".to_owned()],
-            levels: vec!["CM2".to_owned()],
-        },
-    )
-    .await?;
+    let password = Some("une phrase de passe");
+    let id =
+        testkit::create_staff(&app.db, email, function, password, school, circonscription).await?;
     Ok((id, store::accounts::create_api_token(&app.db, id).await?))
 }
 
@@ -718,7 +697,7 @@ async fn a_path_is_followed_to_the_end_and_its_cohort_hides_from_the_hierarchy()
         "summary": "Mettre en place le débat réglé au cycle 3.",
         "public": "premier-degre",
         "themes": ["Débat réglé"],
-        "levels": ["CM2"]
+        "levels": ["Cycle 3"]
     });
     let post = |token: &str, path: &str, body: &Value| {
         app.client
