@@ -480,19 +480,38 @@ async fn a_path_is_followed_step_by_step_after_its_prerequisites() -> anyhow::Re
         Err(StoreError::Conflict(m)) if m.contains("Les bases de l'oral")
     ));
     assert!(matches!(
-        paths::record_step(&db, second, a, learner, true, "").await,
+        paths::record_step(&db, second, a, learner, Some(true), "").await,
         Err(StoreError::Conflict(_))
     ));
     paths::start(&db, first, learner).await?;
     let only = paths::get(&db, first).await?.steps[0].id;
-    assert!(paths::record_step(&db, first, only, learner, true, "").await?);
+    assert!(
+        paths::record_step(&db, first, only, learner, Some(true), "")
+            .await?
+            .completed
+    );
     paths::start(&db, second, learner).await?;
     paths::start(&db, second, learner).await?;
-    assert!(!paths::record_step(&db, second, a, learner, true, "Idée : un bâton de parole").await?);
-    assert!(!paths::record_step(&db, second, b, learner, true, "Mes notes").await?);
+    assert!(
+        !paths::record_step(
+            &db,
+            second,
+            a,
+            learner,
+            Some(true),
+            "Idée : un bâton de parole"
+        )
+        .await?
+        .completed
+    );
+    assert!(
+        !paths::record_step(&db, second, b, learner, Some(true), "Mes notes")
+            .await?
+            .completed
+    );
     // A step of another path is not this path's.
     assert!(matches!(
-        paths::record_step(&db, second, only, learner, true, "").await,
+        paths::record_step(&db, second, only, learner, Some(true), "").await,
         Err(StoreError::NotFound)
     ));
     let progress = paths::progress(&db, second, learner).await?;
@@ -502,7 +521,11 @@ async fn a_path_is_followed_step_by_step_after_its_prerequisites() -> anyhow::Re
     let standing = domain::training::paths::Standing::of(&read.step_ids(), &progress.done);
     assert_eq!((standing.done, standing.resume), (2, Some(c.0)));
     assert_eq!(progress.notes.len(), 2);
-    assert!(paths::record_step(&db, second, c, learner, true, "").await?);
+    assert!(
+        paths::record_step(&db, second, c, learner, Some(true), "")
+            .await?
+            .completed
+    );
     assert!(
         paths::progress(&db, second, learner)
             .await?

@@ -341,16 +341,23 @@ pub async fn start(db: &Db, id: PathId, person: PersonId) -> Result<()> {
     Ok(())
 }
 
-/// Records a step of a started path: done or not, and the person's note. Returns whether the
-/// path is now completed (all its steps done), which is recorded once.
+/// A step recorded: the steps now done (in order), and whether the path is completed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recorded {
+    pub done: Vec<i64>,
+    pub completed: bool,
+}
+
+/// Records a step of a started path: done, not done, or as it was (`None`: the note only),
+/// with the person's note. The path's completion is recorded once, when all its steps are done.
 pub async fn record_step(
     db: &Db,
     id: PathId,
     step: StepId,
     person: PersonId,
-    done: bool,
+    done: Option<bool>,
     note: &str,
-) -> Result<bool> {
+) -> Result<Recorded> {
     let at = now();
     on!(db, pool => {
         let mut tx = pool.begin_write().await?;
@@ -367,21 +374,25 @@ pub async fn record_step(
         }
         sqlx::query(
             "INSERT INTO path_progress (step_id, person_id, done_at, note, updated_at) VALUES ($1, $2, $3, $4, $5) \
-             ON CONFLICT (step_id, person_id) DO UPDATE SET done_at = excluded.done_at, note = excluded.note, updated_at = excluded.updated_at",
-        ).bind(step.0).bind(person.0).bind(done.then_some(at)).bind(note).bind(at).execute(&mut *tx).await?;
-        let (total, finished): (i64, i64) = sqlx::query_as(
-            "SELECT (SELECT COUNT(*) FROM path_steps WHERE path_id = $1), \
-             (SELECT COUNT(*) FROM path_progress g JOIN path_steps s ON s.id = g.step_id \
-              WHERE s.path_id = $1 AND g.person_id = $2 AND g.done_at IS NOT NULL)",
-        ).bind(id.0).bind(person.0).fetch_one(&mut *tx).await?;
-        let completed = total > 0 && finished == total;
+             ON CONFLICT (step_id, person_id) DO UPDATE SET \
+             done_at = CASE WHEN $6 THEN path_progress.done_at ELSE excluded.done_at END, \
+             note = excluded.note, updated_at = excluded.updated_at",
+        ).bind(step.0).bind(person.0).bind(done.unwrap_or(false).then_some(at)).bind(note).bind(at)
+         .bind(done.is_none()).execute(&mut *tx).await?;
+        let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM path_steps WHERE path_id = $1")
+            .bind(id.0).fetch_one(&mut *tx).await?;
+        let done: Vec<i64> = sqlx::query_scalar(
+            "SELECT g.step_id FROM path_progress g JOIN path_steps s ON s.id = g.step_id \
+             WHERE s.path_id = $1 AND g.person_id = $2 AND g.done_at IS NOT NULL ORDER BY s.position",
+        ).bind(id.0).bind(person.0).fetch_all(&mut *tx).await?;
+        let completed = total > 0 && usize::try_from(total).is_ok_and(|t| t == done.len());
         if completed {
             sqlx::query(
                 "UPDATE path_enrolments SET completed_at = $3 WHERE path_id = $1 AND person_id = $2 AND completed_at IS NULL",
             ).bind(id.0).bind(person.0).bind(at).execute(&mut *tx).await?;
         }
         tx.commit().await?;
-        Ok(completed)
+        Ok(Recorded { done, completed })
     })
 }
 

@@ -80,13 +80,14 @@ fn period(text: &str) -> Result<(String, i64, i64), AppError> {
     Ok((school_year_label(school_year(from)), from, to))
 }
 
-/// The demand of a school year, in a territory or everywhere (the office).
-pub(crate) async fn demand(
+/// The demand of a school year, in a territory or everywhere (the office): the year's label,
+/// the demand, and the year's bounds.
+async fn read_demand(
     state: &AppState,
     actor: Actor,
     territory: Option<TerritoryId>,
     period_text: &str,
-) -> Result<(String, Demand, Dashboard), AppError> {
+) -> Result<(String, Demand, (i64, i64)), AppError> {
     office(state, actor, Action::View).await?;
     let (year, from, to) = period(period_text)?;
     if let Some(territory) = territory
@@ -96,9 +97,25 @@ pub(crate) async fn demand(
     }
     let themes = store::training::demand_themes(&state.db, territory, from, to).await?;
     let demand = aggregate(themes.iter().map(|(t, n)| (t.as_str(), *n)));
+    Ok((year, demand, (from, to)))
+}
+
+/// The demand of a school year against the modules of that year (the office).
+pub(crate) async fn demand(
+    state: &AppState,
+    actor: Actor,
+    territory: Option<TerritoryId>,
+    period_text: &str,
+) -> Result<(String, Demand, Dashboard), AppError> {
+    let (year, demand, (from, to)) = read_demand(state, actor, territory, period_text).await?;
     let offer = store::training::modules::offer(&state.db, from, to).await?;
     let dashboard = against_offer(&demand, &offer);
     Ok((year, demand, dashboard))
+}
+
+/// Only administrators see and change who is on the training staff.
+pub(crate) fn staff_admin(actor: Actor) -> Result<(), AppError> {
+    allow(actor, Action::ManageMembers, Resource::TrainingStaff)
 }
 
 /// Administrators give or take a place in the training staff.
@@ -109,7 +126,7 @@ pub(crate) async fn set_staff(
     kind: &str,
     appoint: bool,
 ) -> Result<(), AppError> {
-    allow(actor, Action::ManageMembers, Resource::TrainingStaff)?;
+    staff_admin(actor)?;
     let kind = StaffKind::parse(kind.trim()).ok_or_else(|| {
         AppError::BadRequest(
             "la place est « office » (bureau de la formation) ou « trainer » (formateur)"
@@ -246,7 +263,7 @@ async fn staff_page(
     notice: Option<String>,
     refused: Option<(BTreeMap<String, String>, String)>,
 ) -> Result<Response, AppError> {
-    allow(ctx.actor(), Action::ManageMembers, Resource::TrainingStaff)?;
+    staff_admin(ctx.actor())?;
     let mut page = StaffPage::new(
         Layout::new(ctx, "Équipe de la formation"),
         store::training::staff::members(&state.db).await?,
@@ -270,6 +287,7 @@ pub async fn staff_form(
     ctx: PageContext,
     CsrfForm(fields): CsrfForm<BTreeMap<String, String>>,
 ) -> Result<Response, AppError> {
+    staff_admin(ctx.actor())?;
     let f = |k: &str| fields.get(k).map_or("", String::as_str);
     let appoint = f("action") != "retirer";
     let attempt = async {
@@ -294,12 +312,11 @@ pub async fn staff_form(
     }
 }
 
-/// Renders the page of the demand when the caller is on the office; used by the module form
-/// to propose the themes of the demand.
+/// The themes of this school year's demand (the office), proposed by the module form.
 pub(crate) async fn demand_themes_for_form(
     state: &AppState,
     actor: Actor,
 ) -> Result<Vec<String>, AppError> {
-    let (_, demand, _) = demand(state, actor, None, "").await?;
+    let (_, demand, _) = read_demand(state, actor, None, "").await?;
     Ok(demand.themes.into_iter().map(|t| t.theme).collect())
 }

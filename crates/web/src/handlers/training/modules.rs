@@ -5,7 +5,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::ids::{ModuleId, PersonId, TerritoryId, TrainingSessionId};
-use domain::policy::{Action, Actor, Resource};
+use domain::policy::{Action, Actor, Resource, can};
 use domain::territories::events::RegistrationStatus;
 use domain::training::modules::{ModuleContent, ModuleInput, SessionInput};
 use store::training::modules::{self, Module};
@@ -20,22 +20,35 @@ use crate::views::training::attestation;
 use crate::views::training::modules::{ModuleForm, ModulePage, NewModulePage};
 use crate::views::{Layout, render, render_form};
 
-/// The module `id`, and whether the caller runs it (the office, its trainers), if they may do
-/// `action` on it.
+/// What the caller may do on a module beyond reading it and registering, as the policy says.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Running {
+    /// See the registrations and record attendance (the office, the module's trainers).
+    pub runs: bool,
+    /// Cancel it (the office).
+    pub cancels: bool,
+}
+
+/// The module `id`, and what else the caller may do on it, if they may do `action` on it.
 pub(crate) async fn module_for(
     state: &AppState,
     actor: Actor,
     id: ModuleId,
     action: Action,
-) -> Result<(Module, bool), AppError> {
+) -> Result<(Module, Running), AppError> {
     let module = modules::get(&state.db, id, actor.person).await?;
     let office = places(state, actor).await?.office;
     let trainer = match actor.person {
         Some(person) => module.trainers.iter().any(|(t, _)| *t == person),
         None => false,
     };
-    allow(actor, action, Resource::TrainingModule { office, trainer })?;
-    Ok((module, office || trainer || actor.admin))
+    let resource = Resource::TrainingModule { office, trainer };
+    allow(actor, action, resource)?;
+    let running = Running {
+        runs: can(actor, Action::ManageMembers, resource),
+        cancels: can(actor, Action::Delete, resource),
+    };
+    Ok((module, running))
 }
 
 /// The office writes a module (trainers named by their address): for the page and the API.
@@ -239,8 +252,8 @@ async fn module_page(
     notice: Option<String>,
 ) -> Result<Response, AppError> {
     let actor = ctx.actor();
-    let (module, runs) = module_for(state, actor, id, Action::View).await?;
-    let registrants = if runs {
+    let (module, running) = module_for(state, actor, id, Action::View).await?;
+    let registrants = if running.runs {
         modules::registrants(&state.db, id).await?
     } else {
         Vec::new()
@@ -252,12 +265,11 @@ async fn module_page(
             .is_empty(),
         None => false,
     };
-    let office = places(state, actor).await?.office || actor.admin;
     render(&ModulePage::new(
         Layout::new(ctx, module.title.clone()),
         module,
-        runs,
-        office,
+        running.runs,
+        running.cancels,
         registrants,
         attended,
         notice,

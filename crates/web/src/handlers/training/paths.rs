@@ -98,28 +98,29 @@ pub(crate) async fn start(
     Ok(Standing::of(&path.step_ids(), &done).resume)
 }
 
-/// The caller records a step (done or not) with their note; returns whether the path is now
-/// completed.
+/// The caller records a step — done, not done, or as it was (`None`) — with their note;
+/// returns the path and the steps now done.
 pub(crate) async fn record(
     state: &AppState,
     actor: Actor,
     id: PathId,
     step: StepId,
-    done: bool,
+    done: Option<bool>,
     note: &str,
-) -> Result<bool, AppError> {
-    path_for(state, actor, id, Action::Contribute).await?;
+) -> Result<(Path, Vec<i64>), AppError> {
+    let (path, _) = path_for(state, actor, id, Action::Contribute).await?;
     let person = actor.person.ok_or(AppError::Unauthorized)?;
     if note.chars().count() > 20_000 {
         return Err(AppError::BadRequest(
             "vos notes comptent 20 000 caractères au plus".to_owned(),
         ));
     }
-    Ok(paths::record_step(&state.db, id, step, person, done, note.trim()).await?)
+    let recorded = paths::record_step(&state.db, id, step, person, done, note.trim()).await?;
+    Ok((path, recorded.done))
 }
 
 /// The cohort of a path for its author: each follower the rules let them see (never one they
-/// are a hierarchical superior of), and how many were left out.
+/// are a hierarchical superior of).
 pub(crate) async fn cohort(
     state: &AppState,
     actor: Actor,
@@ -470,40 +471,32 @@ pub async fn record_form(
     CsrfForm(form): CsrfForm<StepForm>,
 ) -> Result<Response, AppError> {
     let (path_id, step_id) = (PathId(id), StepId(step));
-    let person = ctx.actor().person.ok_or(AppError::Unauthorized)?;
-    let was_done = paths::progress(&state.db, path_id, person)
-        .await?
-        .is_some_and(|p| p.done.contains(&step));
     let done = match form.action.as_str() {
-        "fait" => true,
-        "a-refaire" => false,
-        _ => was_done,
+        "fait" => Some(true),
+        "a-refaire" => Some(false),
+        _ => None,
     };
     match record(&state, ctx.actor(), path_id, step_id, done, &form.note).await {
-        Ok(true) => Ok(Redirect::to(&format!("/parcours/{id}?acheve=1")).into_response()),
-        Ok(false) if form.action == "fait" => {
-            let (path, _) = path_for(&state, ctx.actor(), path_id, Action::Contribute).await?;
-            let done = paths::progress(&state.db, path_id, person)
-                .await?
-                .map(|p| p.done)
-                .unwrap_or_default();
-            // The next step not done after this one, else the first not done.
+        Ok(_) if done != Some(true) => {
+            Ok(Redirect::to(&format!("/parcours/{id}/etapes/{step}?enregistre=1")).into_response())
+        }
+        Ok((path, done)) => {
             let ids = path.step_ids();
+            let standing = Standing::of(&ids, &done);
+            // The next step not done after this one, else the first not done; none: finished.
             let after = ids
                 .iter()
                 .skip_while(|s| **s != step)
                 .skip(1)
                 .find(|s| !done.contains(s))
                 .copied()
-                .or(Standing::of(&ids, &done).resume);
+                .or(standing.resume);
             Ok(match after {
                 Some(next) => Redirect::to(&format!("/parcours/{id}/etapes/{next}")),
+                None if standing.finished() => Redirect::to(&format!("/parcours/{id}?acheve=1")),
                 None => Redirect::to(&format!("/parcours/{id}")),
             }
             .into_response())
-        }
-        Ok(false) => {
-            Ok(Redirect::to(&format!("/parcours/{id}/etapes/{step}?enregistre=1")).into_response())
         }
         Err(AppError::BadRequest(m) | AppError::Conflict(m)) => {
             let refused = Some((form.note, capitalize(&m)));

@@ -190,7 +190,6 @@ impl LaunchPage {
         self.values.get(key).map_or("", String::as_str)
     }
 
-    /// The error of the form of `section`, if it was refused.
     pub fn publics(&self) -> Vec<(&'static str, &'static str)> {
         domain::observatories::visit::Public::ALL
             .iter()
@@ -198,6 +197,7 @@ impl LaunchPage {
             .collect()
     }
 
+    /// The error of the form of `section`, if it was refused.
     pub fn error_of(&self, section: &str) -> Option<&str> {
         self.later_error
             .as_ref()

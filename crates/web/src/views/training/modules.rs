@@ -179,7 +179,7 @@ pub struct ModulePage {
     /// The office or a trainer of the module: registrations and attendance.
     pub runs: bool,
     /// The office: cancelling.
-    pub office: bool,
+    pub cancels: bool,
     pub registrants: Vec<RegistrantRow>,
     /// The caller attended a session: the attestation is theirs.
     pub attended: bool,
@@ -191,7 +191,7 @@ impl ModulePage {
         layout: Layout,
         module: Module,
         runs: bool,
-        office: bool,
+        cancels: bool,
         registrants: Vec<Registrant>,
         attended: bool,
         notice: Option<String>,
@@ -219,7 +219,7 @@ impl ModulePage {
             position: mine(&module).1,
             module: ModuleSummary::from(&module),
             runs,
-            office,
+            cancels,
             registrants: registrants
                 .into_iter()
                 .map(|r| RegistrantRow {

@@ -238,11 +238,7 @@ pub async fn staff(
     State(state): State<AppState>,
     ApiUser(person): ApiUser,
 ) -> Result<Json<Vec<StaffJson>>, ApiError> {
-    crate::handlers::allow_known(
-        actor(Some(&person)),
-        domain::policy::Action::ManageMembers,
-        domain::policy::Resource::TrainingStaff,
-    )?;
+    crate::handlers::training::staff_admin(actor(Some(&person)))?;
     let members = store::training::staff::members(&state.db).await?;
     Ok(Json(
         members
@@ -274,11 +270,8 @@ pub async fn appoint(
     ApiJson(body): ApiJson<StaffBody>,
 ) -> Result<StatusCode, ApiError> {
     let actor = actor(Some(&person));
-    crate::handlers::allow_known(
-        actor,
-        domain::policy::Action::ManageMembers,
-        domain::policy::Resource::TrainingStaff,
-    )?;
+    // Before the account is looked up: only administrators learn whether it exists.
+    crate::handlers::training::staff_admin(actor)?;
     let appointed = crate::handlers::territories::account(&state, &body.email).await?;
     crate::handlers::training::set_staff(&state, actor, appointed.id(), &body.kind, true).await?;
     Ok(StatusCode::NO_CONTENT)

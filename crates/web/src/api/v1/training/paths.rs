@@ -310,7 +310,7 @@ pub async fn put_step_progress(
         actor(Some(&person)),
         id,
         StepId(step),
-        body.done,
+        Some(body.done),
         &body.note,
     )
     .await?;
