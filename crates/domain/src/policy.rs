@@ -102,6 +102,9 @@ pub enum Resource {
     TerritoryWork { role: Option<TerritoryRole> },
     /// A person's account and personal data.
     Person { id: PersonId },
+    /// The platform's accounts (finding one, disabling it, giving the administrator role) and
+    /// the audit trail: administrators only.
+    Accounts,
     /// The practice library (writing a new practice).
     Practices,
     /// One practice: is the caller one of its authors, is it published, who may read it,
@@ -279,6 +282,7 @@ pub fn can(actor: Actor, action: Action, resource: Resource) -> bool {
             Action::Create | Action::Delete | Action::Moderate => false,
         },
         Resource::TrainingStaff => action == Action::ManageMembers && actor.admin,
+        Resource::Accounts => false,
         Resource::TrainingPlan { office } => {
             signed_in && office && matches!(action, Action::View | Action::Create)
         }
@@ -548,6 +552,24 @@ mod tests {
                 "admin/person",
                 admin,
                 Resource::Person { id: ME },
+                [true, true, true, true, true],
+            ),
+            (
+                "anonymous/accounts",
+                anonymous,
+                Resource::Accounts,
+                [false, false, false, false, false],
+            ),
+            (
+                "person/accounts",
+                person,
+                Resource::Accounts,
+                [false, false, false, false, false],
+            ),
+            (
+                "admin/accounts",
+                admin,
+                Resource::Accounts,
                 [true, true, true, true, true],
             ),
         ];

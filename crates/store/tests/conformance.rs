@@ -284,25 +284,25 @@ async fn people_profiles_and_hierarchy_data() -> anyhow::Result<()> {
 async fn sessions_tokens_and_resets() -> anyhow::Result<()> {
     let (db, _fresh) = fresh_db().await?;
     let person = create_person(&db, "a@ac-lille.fr", Function::Cpc, None, false).await?;
-    let session = store::accounts::create_session(&db, person, 3600).await?;
+    let session = store::accounts::create_session(&db, person, 3600, &Default::default()).await?;
     assert_eq!(
-        store::accounts::session_person(&db, &session)
+        store::accounts::session_person(&db, &session, 3600)
             .await?
             .map(|p| p.id()),
         Some(person)
     );
     assert!(
-        store::accounts::session_person(&db, "faux")
+        store::accounts::session_person(&db, "faux", 3600)
             .await?
             .is_none()
     );
-    let expired = store::accounts::create_session(&db, person, -1).await?;
+    let expired = store::accounts::create_session(&db, person, -1, &Default::default()).await?;
     assert!(
-        store::accounts::session_person(&db, &expired)
+        store::accounts::session_person(&db, &expired, 3600)
             .await?
             .is_none()
     );
-    let before = store::accounts::create_session(&db, person, 3600).await?;
+    let before = store::accounts::create_session(&db, person, 3600, &Default::default()).await?;
     let stored: i64 = match &db {
         store::Db::Sqlite(pool) => {
             sqlx::query_scalar("SELECT COUNT(*) FROM sessions")
@@ -322,7 +322,7 @@ async fn sessions_tokens_and_resets() -> anyhow::Result<()> {
     store::accounts::delete_session(&db, &before).await?;
     store::accounts::delete_session(&db, &session).await?;
     assert!(
-        store::accounts::session_person(&db, &session)
+        store::accounts::session_person(&db, &session, 3600)
             .await?
             .is_none()
     );
@@ -335,7 +335,7 @@ async fn sessions_tokens_and_resets() -> anyhow::Result<()> {
         Some(person)
     );
 
-    let live = store::accounts::create_session(&db, person, 3600).await?;
+    let live = store::accounts::create_session(&db, person, 3600, &Default::default()).await?;
     let reset = store::accounts::create_password_reset(&db, person, 3600).await?;
     assert!(store::accounts::password_reset_valid(&db, &reset).await?);
     assert_eq!(
@@ -343,7 +343,9 @@ async fn sessions_tokens_and_resets() -> anyhow::Result<()> {
         person
     );
     assert!(
-        store::accounts::session_person(&db, &live).await?.is_none(),
+        store::accounts::session_person(&db, &live, 3600)
+            .await?
+            .is_none(),
         "a reset closes the sessions"
     );
     assert!(matches!(

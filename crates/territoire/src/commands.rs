@@ -155,6 +155,11 @@ async fn serve(mut settings: Settings, bind: Option<String>, demo: bool) -> anyh
         public_url: public_url.clone(),
         demo,
         session_ttl_secs: settings.session_hours * 3600,
+        session_idle_secs: settings.session_idle_minutes.max(1) * 60,
+        local_signup: settings.local_signup,
+        invitation_ttl_secs: settings.invitation_days.max(1) * 24 * 3600,
+        sso: settings.sso().map_err(anyhow::Error::msg)?,
+        privacy: settings.privacy.clone(),
         upload_limits: settings.files.limits(),
         transcode: settings.files.transcode,
         space_quota: (settings.files.space_quota_gib as i64).saturating_mul(1024 * 1024 * 1024),
@@ -180,7 +185,8 @@ async fn serve(mut settings: Settings, bind: Option<String>, demo: bool) -> anyh
         });
     }
     let blobs = blob_store(&settings)?;
-    let state = AppState::new(db.clone(), web_settings, mailer, search, blobs);
+    let state = AppState::new(db.clone(), web_settings, mailer, search, blobs)
+        .map_err(anyhow::Error::msg)?;
     web::launch(state, listener, shutdown_signal()).await?;
     db.close().await;
     Ok(())

@@ -31,8 +31,30 @@ pub struct Settings {
     pub bind: String,
     /// Address people use to reach the platform; empty: `http://<bind>`.
     pub public_url: String,
-    /// Session length, in hours.
+    /// Session length, in hours (the absolute timeout).
     pub session_hours: i64,
+    /// A session unused for this many minutes ends (the idle timeout).
+    pub session_idle_minutes: i64,
+    /// Whether people may open a local account themselves; invitations work either way.
+    pub local_signup: bool,
+    /// How long an invitation link stays valid, in days.
+    pub invitation_days: i64,
+    /// The académie's OpenID Connect provider (its issuer URL); empty: single sign-on off.
+    pub oidc_issuer: String,
+    pub oidc_client_id: String,
+    pub oidc_client_secret: Secret,
+    /// Scopes asked for, separated by spaces.
+    pub oidc_scopes: String,
+    /// The words of the sign-in button.
+    pub oidc_label: String,
+    /// The claim holding the person's function (a platform code such as `enseignant-2d`).
+    pub oidc_function_claim: String,
+    /// The claim holding the person's establishments (UAI, or `UAI$…`).
+    pub oidc_uai_claim: String,
+    /// The function of a new account when the provider gives none.
+    pub oidc_default_function: String,
+    /// What the platform keeps and for how long, and who answers for it.
+    pub privacy: domain::accounts::privacy::Privacy,
     /// How often quiet sockets (chat rooms, pads) are pinged, in seconds; one silent for two
     /// and a half times that is closed. Lower it behind a proxy that cuts idle connections
     /// sooner.
@@ -106,6 +128,18 @@ impl Default for Settings {
             bind: "127.0.0.1:8080".to_owned(),
             public_url: String::new(),
             session_hours: 24 * 14,
+            session_idle_minutes: 4 * 60,
+            local_signup: true,
+            invitation_days: 14,
+            oidc_issuer: String::new(),
+            oidc_client_id: String::new(),
+            oidc_client_secret: Secret::default(),
+            oidc_scopes: "openid email profile".to_owned(),
+            oidc_label: "Se connecter avec mon compte académique".to_owned(),
+            oidc_function_claim: "fonction".to_owned(),
+            oidc_uai_claim: "uai".to_owned(),
+            oidc_default_function: "enseignant-2d".to_owned(),
+            privacy: domain::accounts::privacy::Privacy::default(),
             socket_ping_secs: 30,
             mail: MailSettings::default(),
             files: FileSettings::default(),
@@ -157,6 +191,36 @@ impl Settings {
         Some(PathBuf::from(path.split('?').next().unwrap_or(path)))
     }
 
+    /// The single sign-on client's settings, when an issuer is configured.
+    pub fn sso(&self) -> Result<Option<web::sso::SsoConfig>, String> {
+        if self.oidc_issuer.trim().is_empty() {
+            return Ok(None);
+        }
+        if self.oidc_client_id.trim().is_empty() {
+            return Err("oidc_client_id est requis quand oidc_issuer est renseigné".to_owned());
+        }
+        let default_function = domain::accounts::Function::parse(&self.oidc_default_function)
+            .map_err(|e| format!("oidc_default_function : {e}"))?;
+        let mut scopes: Vec<String> = self
+            .oidc_scopes
+            .split_whitespace()
+            .map(str::to_owned)
+            .collect();
+        if !scopes.iter().any(|s| s == "openid") {
+            scopes.insert(0, "openid".to_owned());
+        }
+        Ok(Some(web::sso::SsoConfig {
+            issuer: self.oidc_issuer.trim().to_owned(),
+            client_id: self.oidc_client_id.trim().to_owned(),
+            client_secret: self.oidc_client_secret.0.clone(),
+            scopes,
+            label: self.oidc_label.clone(),
+            function_claim: self.oidc_function_claim.clone(),
+            uai_claim: self.oidc_uai_claim.clone(),
+            default_function,
+        }))
+    }
+
     pub fn public_url(&self) -> String {
         if self.public_url.is_empty() {
             format!("http://{}", self.bind)
@@ -181,8 +245,28 @@ impl Settings {
              bind = \"{}\"\n\n\
              # Adresse publique (liens des courriels) ; vide : http://<bind>.\n\
              public_url = \"\"\n\n\
-             # Durée d'une session, en heures.\n\
+             # Durée maximale d'une session, en heures.\n\
              session_hours = {}\n\n\
+             # Une session inutilisée pendant ce nombre de minutes se ferme.\n\
+             session_idle_minutes = {}\n\n\
+             # Inscription libre avec un compte local (false : comptes créés par invitation,\n\
+             # par l'authentification académique ou en ligne de commande).\n\
+             local_signup = true\n\n\
+             # Validité d'un lien d'invitation, en jours.\n\
+             invitation_days = {}\n\n\
+             # Authentification unique OpenID Connect de l'académie (vide : désactivée).\n\
+             # Aussi TERRITOIRE_OIDC_ISSUER, TERRITOIRE_OIDC_CLIENT_ID, TERRITOIRE_OIDC_CLIENT_SECRET.\n\
+             # Adresse de retour à déclarer chez le fournisseur : <public_url>/auth/oidc/callback\n\
+             oidc_issuer = \"\"\n\
+             oidc_client_id = \"\"\n\
+             oidc_client_secret = \"\"\n\
+             oidc_scopes = \"{}\"\n\
+             oidc_label = \"{}\"\n\
+             # Attributs donnant la fonction (code de la plateforme) et les établissements (UAI).\n\
+             oidc_function_claim = \"{}\"\n\
+             oidc_uai_claim = \"{}\"\n\
+             # Fonction d'un nouveau compte quand le fournisseur n'en donne pas.\n\
+             oidc_default_function = \"{}\"\n\n\
              # Pings des sockets des salons et des pads, en secondes ; une socket muette deux fois\n\
              # et demie ce temps est fermée. À baisser derrière un proxy qui coupe plus tôt.\n\
              socket_ping_secs = {}\n\n\
@@ -203,16 +287,41 @@ impl Settings {
              s3_endpoint = \"\"\n\
              s3_region = \"{}\"\n\
              s3_access_key_id = \"\"\n\
-             s3_secret_access_key = \"\"\n",
+             s3_secret_access_key = \"\"\n\n\
+             [privacy]\n\
+             # Durées de conservation, en jours (0 : sans limite). Appliquées chaque jour ;\n\
+             # « territoire privacy retention --dry-run » montre ce qui serait supprimé.\n\
+             # Compte inutilisé depuis ce temps : fermé (ses contributions restent, « ancien membre »).\n\
+             inactive_account_days = {}\n\
+             # Invitation expirée ou utilisée depuis ce temps : supprimée.\n\
+             expired_invitation_days = {}\n\
+             # Messages des salons plus anciens : supprimés.\n\
+             chat_history_days = {}\n\
+             # Entrées du journal de sécurité plus anciennes : supprimées.\n\
+             audit_days = {}\n\
+             # Responsable du traitement et contact pour exercer ses droits (page « Données personnelles »).\n\
+             controller = \"\"\n\
+             contact = \"\"\n",
             d.data_dir.display(),
             d.max_connections,
             d.bind,
             d.session_hours,
+            d.session_idle_minutes,
+            d.invitation_days,
+            d.oidc_scopes,
+            d.oidc_label,
+            d.oidc_function_claim,
+            d.oidc_uai_claim,
+            d.oidc_default_function,
             d.socket_ping_secs,
             d.mail.from,
             d.files.video_max_mib,
             d.files.other_max_mib,
-            d.files.s3_region
+            d.files.s3_region,
+            d.privacy.inactive_account_days,
+            d.privacy.expired_invitation_days,
+            d.privacy.chat_history_days,
+            d.privacy.audit_days,
         )
     }
 }
@@ -229,6 +338,7 @@ mod tests {
         };
         settings.mail.smtp_url = Secret("smtp://u:motdepasse@h".to_owned());
         settings.files.s3_secret_access_key = Secret("motdepasse".to_owned());
+        settings.oidc_client_secret = Secret("motdepasse".to_owned());
         let debug = format!("{settings:?}");
         assert!(!debug.contains("motdepasse"), "{debug}");
     }

@@ -3,6 +3,7 @@
 //! `postgres://postgres@127.0.0.1:5432/postgres`): set, every test gets a new PostgreSQL
 //! database; unset, a new SQLite file.
 
+pub mod oidc;
 pub mod realtime;
 
 use std::net::SocketAddr;
@@ -96,7 +97,8 @@ impl TestApp {
         )?;
         let search = search::SearchIndex::open(None)?;
         let blobs = media::BlobStore::local(&fresh.dir.path().join("blobs"))?;
-        let state = AppState::new(db.clone(), settings, mailer, search, blobs);
+        let state = AppState::new(db.clone(), settings, mailer, search, blobs)
+            .map_err(anyhow::Error::msg)?;
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         tokio::spawn(web::launch(state.clone(), listener, async {
             let _ = rx.await;
@@ -484,4 +486,13 @@ pub fn pdf_text(bytes: &[u8]) -> String {
         text.push('\n');
     }
     text
+}
+
+/// Runs one SQL statement on either database (to age a session, to try what the platform
+/// itself never does); returns the rows changed.
+pub async fn execute(db: &Db, sql: &str) -> anyhow::Result<u64> {
+    Ok(match db {
+        Db::Sqlite(pool) => sqlx::query(sql).execute(pool).await?.rows_affected(),
+        Db::Postgres(pool) => sqlx::query(sql).execute(pool).await?.rows_affected(),
+    })
 }

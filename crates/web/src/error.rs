@@ -32,6 +32,9 @@ pub enum AppError {
     /// A space has no room left (507 Insufficient Storage).
     #[error("{0}")]
     QuotaExceeded(String),
+    /// A service the platform relies on (the identity provider) does not answer.
+    #[error("{0}")]
+    BadGateway(String),
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -116,6 +119,7 @@ impl AppError {
             Self::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::QuotaExceeded(_) => StatusCode::INSUFFICIENT_STORAGE,
+            Self::BadGateway(_) => StatusCode::BAD_GATEWAY,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -133,6 +137,7 @@ impl AppError {
             Self::TooLarge(_) => "payload_too_large",
             Self::UnsupportedType(_) => "unsupported_media_type",
             Self::QuotaExceeded(_) => "quota_exceeded",
+            Self::BadGateway(_) => "bad_gateway",
             Self::Internal(_) => "internal",
         }
     }
@@ -146,7 +151,7 @@ impl AppError {
             Self::BadRequest(m) | Self::Conflict(m) => capitalize(m),
             Self::TooLarge(m) | Self::UnsupportedType(m) => sentence(m),
             Self::QuotaExceeded(m) => capitalize(m),
-            Self::RateLimited(m) => sentence(m),
+            Self::RateLimited(m) | Self::BadGateway(m) => sentence(m),
             Self::TooManyRequests => {
                 "Trop de tentatives de connexion. Patientez quelques minutes avant de réessayer.".to_owned()
             }

@@ -11,6 +11,7 @@ pub mod mail;
 mod metrics;
 mod router;
 mod security;
+pub mod sso;
 mod state;
 mod views;
 mod ws;

@@ -411,6 +411,16 @@ pub fn router(state: AppState) -> Router {
             post(accounts::revoke_app_password),
         )
         .route(
+            "/compte/sessions/{id}/fermer",
+            post(accounts::revoke_session),
+        )
+        .route("/auth/oidc/login", get(accounts::oidc::login))
+        .route("/auth/oidc/callback", get(accounts::oidc::callback))
+        .route("/admin/comptes", get(accounts::admin::accounts))
+        .route("/admin/comptes/{id}/etat", post(accounts::admin::set_state))
+        .route("/admin/comptes/{id}/role", post(accounts::admin::set_role))
+        .route("/admin/journal", get(accounts::admin::journal))
+        .route(
             "/mot-de-passe-oublie",
             get(accounts::forgot_form).post(accounts::forgot),
         )

@@ -14,8 +14,20 @@ pub struct WebSettings {
     pub public_url: String,
     /// Demo mode: the home page lists the demo accounts.
     pub demo: bool,
-    /// How long a session lasts, in seconds.
+    /// How long a session lasts at most, in seconds.
     pub session_ttl_secs: i64,
+    /// How long a session may stay unused before it ends, in seconds.
+    pub session_idle_secs: i64,
+    /// Whether people may open a local account themselves (`/inscription`); invitations
+    /// work either way.
+    pub local_signup: bool,
+    /// How long an invitation link stays valid, in seconds.
+    pub invitation_ttl_secs: i64,
+    /// The académie's identity provider, when single sign-on is on.
+    pub sso: Option<crate::sso::SsoConfig>,
+    /// What the platform keeps and for how long (the retention job, the « Données
+    /// personnelles » page).
+    pub privacy: domain::accounts::privacy::Privacy,
     /// Failed logins allowed per address (and ten times that per IP) in `login_window_secs`.
     pub login_max_failures: i64,
     pub login_window_secs: i64,
@@ -36,6 +48,11 @@ impl Default for WebSettings {
             public_url: "http://localhost:8080".to_owned(),
             demo: false,
             session_ttl_secs: 14 * 24 * 3600,
+            session_idle_secs: 4 * 3600,
+            local_signup: true,
+            invitation_ttl_secs: 14 * 24 * 3600,
+            sso: None,
+            privacy: domain::accounts::privacy::Privacy::default(),
             login_max_failures: 5,
             login_window_secs: 15 * 60,
             upload_limits: media::Limits::default(),
@@ -70,6 +87,8 @@ pub struct AppState {
     pub jobs_wakeup: Arc<tokio::sync::Notify>,
     /// Chat rooms and pads of this node, linked to the other nodes.
     pub realtime: realtime::Realtime,
+    /// The client of the académie's identity provider, when single sign-on is on.
+    pub sso: Option<Arc<crate::sso::Sso>>,
 }
 
 impl AppState {
@@ -79,8 +98,16 @@ impl AppState {
         mailer: Mailer,
         search: Arc<SearchIndex>,
         blobs: BlobStore,
-    ) -> Self {
-        Self {
+    ) -> Result<Self, String> {
+        let sso = match &settings.sso {
+            Some(config) => Some(Arc::new(crate::sso::Sso::new(
+                config.clone(),
+                &settings.public_url,
+            )?)),
+            None => None,
+        };
+        Ok(Self {
+            sso,
             realtime: realtime::Realtime::new(db.clone(), realtime::Settings::default()),
             search,
             blobs,
@@ -90,7 +117,7 @@ impl AppState {
             departements: Arc::default(),
             settings: Arc::new(settings),
             mailer,
-        }
+        })
     }
 }
 

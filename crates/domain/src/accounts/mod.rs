@@ -1,7 +1,10 @@
 //! People and their accounts: functions, e-mail addresses, names, passwords.
 
+pub mod audit;
 mod function;
 pub mod password;
+pub mod privacy;
+pub mod sso;
 
 pub use function::Function;
 

@@ -22,7 +22,10 @@ impl FromRequestParts<AppState> for CurrentUser {
             return Ok(user.clone());
         }
         let person = match cookie(&parts.headers, SESSION_COOKIE) {
-            Some(token) => store::accounts::session_person(&state.db, &token).await?,
+            Some(token) => {
+                store::accounts::session_person(&state.db, &token, state.settings.session_idle_secs)
+                    .await?
+            }
             None => None,
         };
         let user = CurrentUser(person);
@@ -133,5 +136,23 @@ impl FromRequestParts<AppState> for ApiUser {
     ) -> Result<Self, Self::Rejection> {
         let ApiCaller(person) = ApiCaller::from_request_parts(parts, state).await?;
         person.map(ApiUser).ok_or(ApiError(AppError::Unauthorized))
+    }
+}
+
+/// Where a request comes from (the peer's address), for the audit trail and the sessions
+/// list.
+#[derive(Clone, Debug)]
+pub struct ClientIp(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Self(
+            parts
+                .extensions
+                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+                .map_or_else(String::new, |info| info.0.ip().to_string()),
+        ))
     }
 }

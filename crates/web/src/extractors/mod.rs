@@ -3,5 +3,5 @@
 mod auth;
 mod form;
 
-pub use auth::{ApiCaller, ApiUser, PageContext, RequireUser, actor};
+pub use auth::{ApiCaller, ApiUser, ClientIp, PageContext, RequireUser, actor};
 pub use form::{CsrfForm, NoFields};

@@ -23,6 +23,8 @@ pub struct Layout {
     pub csrf: String,
     pub demo: bool,
     pub path: String,
+    /// The caller administers the platform (the « Administration » entry).
+    pub admin: bool,
 }
 
 impl Layout {
@@ -33,6 +35,7 @@ impl Layout {
             csrf: ctx.csrf.clone(),
             demo: ctx.demo,
             path: ctx.path.clone(),
+            admin: ctx.user.as_ref().is_some_and(|u| u.admin),
         }
     }
 
@@ -87,6 +90,7 @@ impl ErrorPage {
             StatusCode::PAYLOAD_TOO_LARGE => "Fichier trop volumineux",
             StatusCode::UNSUPPORTED_MEDIA_TYPE => "Type de fichier refusé",
             StatusCode::INSUFFICIENT_STORAGE => "Espace plein",
+            StatusCode::BAD_GATEWAY => "Service indisponible",
             _ => "Erreur inattendue",
         };
         let page = Self {
@@ -96,6 +100,7 @@ impl ErrorPage {
                 csrf: String::new(),
                 demo: false,
                 path: String::new(),
+                admin: false,
             },
             status: status.as_u16(),
             heading,

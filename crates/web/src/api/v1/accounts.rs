@@ -76,3 +76,52 @@ pub async fn me(
             .collect(),
     }))
 }
+
+/// An entry of the audit trail.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct AuditEntry {
+    pub id: i64,
+    /// Seconds since the epoch.
+    pub at: i64,
+    /// Who acted (an account id; none for an unknown caller or the platform).
+    pub actor: Option<i64>,
+    /// `sign-in`, `sign-in-failed`, `sign-out`, `session-revoked`, `password-reset`, `app-password-created`, `app-password-revoked`, `role-changed`, `account-created`, `account-linked`, `account-disabled`, `account-enabled`, `invitation-sent`, `invitation-accepted`, `export`, `observation-read`, `consent-changed`, `deletion`, `account-closed`, `retention`.
+    pub action: String,
+    /// What was acted upon (`personne:12`, `visite:4`…).
+    pub target: String,
+    pub ip: String,
+    pub detail: String,
+}
+
+/// The audit trail, newest first, 100 entries a page (`avant`: the last id of the previous
+/// page); administrators only.
+#[utoipa::path(get, path = "/api/v1/audit", tag = "comptes", security(("jeton" = [])),
+    params(crate::handlers::accounts::admin::AuditQuery),
+    responses((status = 200, body = [AuditEntry]), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn audit(
+    State(state): State<AppState>,
+    ApiUser(person): ApiUser,
+    axum::extract::Query(query): axum::extract::Query<crate::handlers::accounts::admin::AuditQuery>,
+) -> Result<Json<Vec<AuditEntry>>, ApiError> {
+    crate::handlers::allow_known(
+        crate::extractors::actor(Some(&person)),
+        domain::policy::Action::View,
+        domain::policy::Resource::Accounts,
+    )?;
+    let filter = query.filter(crate::handlers::accounts::admin::AUDIT_PAGE)?;
+    let entries = store::accounts::audit::search(&state.db, &filter).await?;
+    Ok(Json(
+        entries
+            .into_iter()
+            .map(|e| AuditEntry {
+                id: e.id,
+                at: e.at,
+                actor: e.actor_id,
+                action: e.action,
+                target: e.target,
+                ip: e.ip,
+                detail: e.detail,
+            })
+            .collect(),
+    ))
+}

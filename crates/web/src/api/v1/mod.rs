@@ -35,6 +35,7 @@ use crate::state::AppState;
         directory::list,
         directory::get_one,
         accounts::me,
+        accounts::audit,
         territories::list,
         territories::create,
         territories::groups::list,
@@ -201,6 +202,7 @@ pub fn router() -> Router<AppState> {
         .route("/establishments", get(directory::list))
         .route("/establishments/{uai}", get(directory::get_one))
         .route("/me", get(accounts::me))
+        .route("/audit", get(accounts::audit))
         .route(
             "/territories",
             get(territories::list).post(territories::create),

@@ -1,14 +1,21 @@
-use std::net::SocketAddr;
+//! Signing in and out, one's account (sessions, application passwords), password resets;
+//! single sign-on, invitations, the administrators' pages and personal data in the modules
+//! below.
 
-use axum::extract::{ConnectInfo, Path, Query, State};
-use axum::http::{StatusCode, header};
+pub mod admin;
+pub mod oidc;
+
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use domain::accounts::audit::{AuditAction, AuditEvent, person_target, unknown_address_target};
 use domain::accounts::{Email, check_new_password, password};
 use domain::policy::{Action, Resource, can};
+use store::accounts::sessions::{self, Origin, SignInMethod};
 use store::{StoreError, accounts};
 
 use crate::error::{AppError, sentence};
-use crate::extractors::{CsrfForm, NoFields, PageContext, RequireUser};
+use crate::extractors::{ClientIp, CsrfForm, NoFields, PageContext, RequireUser};
 use crate::security::{SESSION_COOKIE, cookie, set_cookie};
 use crate::state::AppState;
 use crate::views::accounts::{AccountPage, ForgotPage, LoginPage, ResetPage};
@@ -20,8 +27,59 @@ pub struct LoginQuery {
     pub reinitialise: Option<String>,
 }
 
+/// Appends an event to the audit trail.
+pub(crate) async fn audit(state: &AppState, event: AuditEvent) -> Result<(), AppError> {
+    Ok(accounts::audit::record(&state.db, &event).await?)
+}
+
+/// Where a sign-in comes from, for the sessions list.
+pub(crate) fn origin(ip: &str, headers: &HeaderMap, method: SignInMethod) -> Origin {
+    Origin {
+        ip: ip.to_owned(),
+        user_agent: headers
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned(),
+        method,
+    }
+}
+
+/// Opens a session for a person whose identity was checked, records it, and sends the
+/// browser on with its cookie.
+pub(crate) async fn open_session(
+    state: &AppState,
+    person: &accounts::Person,
+    origin: &Origin,
+    next: &str,
+) -> Result<Response, AppError> {
+    let settings = &state.settings;
+    let token =
+        accounts::create_session(&state.db, person.id(), settings.session_ttl_secs, origin).await?;
+    audit(
+        state,
+        AuditEvent::new(
+            Some(person.id()),
+            AuditAction::SignIn,
+            person_target(person.id()),
+            &origin.ip,
+        )
+        .detail(SignInMethod::label(origin.method.code())),
+    )
+    .await?;
+    let cookie = set_cookie(
+        SESSION_COOKIE,
+        &token,
+        Some(settings.session_ttl_secs),
+        settings.secure_cookies(),
+    );
+    let mut response = Redirect::to(&safe_next(Some(next))).into_response();
+    response.headers_mut().append(header::SET_COOKIE, cookie);
+    Ok(response)
+}
+
 /// Only a path of this site is a valid place to return to after login.
-fn safe_next(next: Option<&str>) -> String {
+pub(crate) fn safe_next(next: Option<&str>) -> String {
     match next {
         Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') => p.to_owned(),
         _ => "/compte".to_owned(),
@@ -29,6 +87,7 @@ fn safe_next(next: Option<&str>) -> String {
 }
 
 pub async fn login_form(
+    State(state): State<AppState>,
     ctx: PageContext,
     Query(query): Query<LoginQuery>,
 ) -> Result<Response, AppError> {
@@ -41,6 +100,7 @@ pub async fn login_form(
         next: query.suivant.unwrap_or_default(),
         error: None,
         reset_done: query.reinitialise.is_some(),
+        sso: state.sso.as_ref().map(|s| s.config.label.clone()),
     })
 }
 
@@ -56,11 +116,11 @@ pub struct LoginForm {
 
 pub async fn login(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
     ctx: PageContext,
     CsrfForm(form): CsrfForm<LoginForm>,
 ) -> Result<Response, AppError> {
-    let ip = peer.ip().to_string();
     let key = form.email.trim().to_lowercase();
     let settings = &state.settings;
     let window_start = store::now() - settings.login_window_secs;
@@ -79,40 +139,84 @@ pub async fn login(
         tokio::task::spawn_blocking(move || password::verify(&password, hash.as_deref()))
             .await
             .map_err(|e| AppError::Internal(e.to_string()))?;
-    let person = match found {
-        Some((person, _)) if verified => person,
+    let (problem, status) = match &found {
+        Some((person, _)) if verified && person.active_at(store::now()) => {
+            accounts::clear_login_failures(&state.db, &key, window_start).await?;
+            let origin = origin(&ip, &headers, SignInMethod::Password);
+            return open_session(&state, person, &origin, &form.next).await;
+        }
+        Some((person, _)) if verified => {
+            audit(
+                &state,
+                AuditEvent::new(
+                    Some(person.id()),
+                    AuditAction::SignInFailed,
+                    person_target(person.id()),
+                    &ip,
+                )
+                .detail("compte désactivé ou arrivé à sa date de fin"),
+            )
+            .await?;
+            (
+                "Ce compte est désactivé ou arrivé à sa date de fin. Adressez-vous à la personne qui vous a invité ou à l'administrateur de la plateforme.",
+                StatusCode::FORBIDDEN,
+            )
+        }
         _ => {
             accounts::record_login_failure(&state.db, &key, &ip).await?;
-            let page = LoginPage {
-                layout: Layout::new(&ctx, "Connexion"),
-                email: form.email,
-                next: form.next,
-                error: Some("Adresse électronique ou mot de passe incorrect.".to_owned()),
-                reset_done: false,
-            };
-            return render_status(StatusCode::UNAUTHORIZED, &page);
+            let target = found.as_ref().map_or_else(
+                || unknown_address_target(&form.email),
+                |(p, _)| person_target(p.id()),
+            );
+            audit(
+                &state,
+                AuditEvent::new(
+                    found.as_ref().map(|(p, _)| p.id()),
+                    AuditAction::SignInFailed,
+                    target,
+                    &ip,
+                )
+                .detail("mot de passe incorrect"),
+            )
+            .await?;
+            (
+                "Adresse électronique ou mot de passe incorrect.",
+                StatusCode::UNAUTHORIZED,
+            )
         }
     };
-    accounts::clear_login_failures(&state.db, &key, window_start).await?;
-    let token = accounts::create_session(&state.db, person.id(), settings.session_ttl_secs).await?;
-    let cookie = set_cookie(
-        SESSION_COOKIE,
-        &token,
-        Some(settings.session_ttl_secs),
-        settings.secure_cookies(),
-    );
-    let mut response = Redirect::to(&safe_next(Some(&form.next))).into_response();
-    response.headers_mut().append(header::SET_COOKIE, cookie);
-    Ok(response)
+    let page = LoginPage {
+        layout: Layout::new(&ctx, "Connexion"),
+        email: form.email,
+        next: form.next,
+        error: Some(problem.to_owned()),
+        reset_done: false,
+        sso: state.sso.as_ref().map(|s| s.config.label.clone()),
+    };
+    render_status(status, &page)
 }
 
 pub async fn logout(
     State(state): State<AppState>,
-    headers: axum::http::HeaderMap,
+    ClientIp(ip): ClientIp,
+    ctx: PageContext,
+    headers: HeaderMap,
     CsrfForm(NoFields {}): CsrfForm<NoFields>,
 ) -> Result<Response, AppError> {
     if let Some(token) = cookie(&headers, SESSION_COOKIE) {
         accounts::delete_session(&state.db, &token).await?;
+    }
+    if let Some(person) = &ctx.user {
+        audit(
+            &state,
+            AuditEvent::new(
+                Some(person.id()),
+                AuditAction::SignOut,
+                person_target(person.id()),
+                &ip,
+            ),
+        )
+        .await?;
     }
     let mut response = Redirect::to("/").into_response();
     response.headers_mut().append(
@@ -125,6 +229,7 @@ pub async fn logout(
 pub async fn account(
     State(state): State<AppState>,
     ctx: PageContext,
+    headers: HeaderMap,
     RequireUser(person): RequireUser,
 ) -> Result<Response, AppError> {
     if !can(
@@ -134,25 +239,63 @@ pub async fn account(
     ) {
         return Err(AppError::Forbidden);
     }
-    account_page(&state, &ctx, &person, None).await
+    account_page(&state, &ctx, &headers, &person, None).await
 }
 
 async fn account_page(
     state: &AppState,
     ctx: &PageContext,
+    headers: &HeaderMap,
     person: &accounts::Person,
     new_password: Option<String>,
 ) -> Result<Response, AppError> {
     let profile = accounts::profile(&state.db, person.id()).await?;
     let territories = store::territories::of_person(&state.db, person.id()).await?;
     let passwords = accounts::app_passwords(&state.db, person.id()).await?;
+    let sessions = sessions::list(&state.db, person.id(), state.settings.session_idle_secs).await?;
+    let current = cookie(headers, SESSION_COOKIE).map(|t| sessions::id_of(&t));
     render(&AccountPage::new(
         Layout::new(ctx, "Mon compte"),
         profile,
         territories,
         passwords,
         new_password,
+        sessions,
+        current.as_deref(),
     ))
+}
+
+/// Ends one of one's sessions (another device), or, with `autres`, all but this one.
+pub async fn revoke_session(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+    RequireUser(person): RequireUser,
+    Path(id): Path<String>,
+    CsrfForm(NoFields {}): CsrfForm<NoFields>,
+) -> Result<Response, AppError> {
+    let detail = if id == "autres" {
+        let current = cookie(&headers, SESSION_COOKIE)
+            .map(|t| sessions::id_of(&t))
+            .unwrap_or_default();
+        let ended = sessions::revoke_others(&state.db, person.id(), &current).await?;
+        format!("{ended} autre(s) session(s)")
+    } else {
+        sessions::revoke(&state.db, person.id(), &id).await?;
+        "une session".to_owned()
+    };
+    audit(
+        &state,
+        AuditEvent::new(
+            Some(person.id()),
+            AuditAction::SessionRevoked,
+            person_target(person.id()),
+            &ip,
+        )
+        .detail(detail),
+    )
+    .await?;
+    Ok(Redirect::to("/compte#sessions").into_response())
 }
 
 #[derive(serde::Deserialize)]
@@ -164,21 +307,45 @@ pub struct AppPasswordForm {
 /// Creates an application password (WebDAV, API, feeds); it is shown once.
 pub async fn create_app_password(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     ctx: PageContext,
+    headers: HeaderMap,
     RequireUser(person): RequireUser,
     CsrfForm(form): CsrfForm<AppPasswordForm>,
 ) -> Result<Response, AppError> {
     let password = accounts::create_app_password(&state.db, person.id(), &form.label).await?;
-    account_page(&state, &ctx, &person, Some(password)).await
+    audit(
+        &state,
+        AuditEvent::new(
+            Some(person.id()),
+            AuditAction::AppPasswordCreated,
+            person_target(person.id()),
+            &ip,
+        )
+        .detail(form.label.trim()),
+    )
+    .await?;
+    account_page(&state, &ctx, &headers, &person, Some(password)).await
 }
 
 pub async fn revoke_app_password(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     RequireUser(person): RequireUser,
     Path(id): Path<String>,
-    CsrfForm(_): CsrfForm<crate::extractors::NoFields>,
+    CsrfForm(NoFields {}): CsrfForm<NoFields>,
 ) -> Result<Response, AppError> {
     accounts::revoke_app_password(&state.db, person.id(), &id).await?;
+    audit(
+        &state,
+        AuditEvent::new(
+            Some(person.id()),
+            AuditAction::AppPasswordRevoked,
+            person_target(person.id()),
+            &ip,
+        ),
+    )
+    .await?;
     Ok(Redirect::to("/compte#mots-de-passe-application").into_response())
 }
 
@@ -274,6 +441,7 @@ pub struct ResetForm {
 
 pub async fn reset(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     ctx: PageContext,
     Path(token): Path<String>,
     CsrfForm(form): CsrfForm<ResetForm>,
@@ -300,7 +468,19 @@ pub async fn reset(
         .map_err(|e| AppError::Internal(e.to_string()))?
         .map_err(AppError::Internal)?;
     match accounts::consume_password_reset(&state.db, &token, &hash).await {
-        Ok(_) => Ok(Redirect::to("/connexion?reinitialise=1").into_response()),
+        Ok(person) => {
+            audit(
+                &state,
+                AuditEvent::new(
+                    Some(person),
+                    AuditAction::PasswordReset,
+                    person_target(person),
+                    &ip,
+                ),
+            )
+            .await?;
+            Ok(Redirect::to("/connexion?reinitialise=1").into_response())
+        }
         Err(StoreError::NotFound) => {
             let page = ResetPage {
                 layout: Layout::new(&ctx, "Nouveau mot de passe"),

@@ -1,6 +1,12 @@
 //! People, their assignments, sessions, API tokens, password resets and login throttling.
 //! Tokens are random; only their SHA-256 is stored.
 
+pub mod audit;
+pub mod sessions;
+pub mod sso;
+
+pub use sessions::{create_session, delete_session, session_person};
+
 use domain::accounts::{Email, Function, PersonName};
 use domain::directory::hierarchy::{Assignment, Staff};
 use domain::directory::{EstablishmentKind, Uai};
@@ -23,6 +29,10 @@ pub struct Person {
     pub circonscription_code: Option<String>,
     pub academie_code: Option<String>,
     pub created_at: i64,
+    /// Set when an administrator disabled the account (or it was closed).
+    pub disabled_at: Option<i64>,
+    /// The end of an invited account: it signs in no more after it.
+    pub ends_at: Option<i64>,
 }
 
 impl Person {
@@ -33,9 +43,18 @@ impl Person {
     pub fn function(&self) -> Option<Function> {
         Function::parse(&self.function).ok()
     }
+
+    /// Whether the account may sign in at `at` (neither disabled nor past its end date).
+    pub fn active_at(&self, at: i64) -> bool {
+        self.disabled_at.is_none() && self.ends_at.is_none_or(|end| end > at)
+    }
 }
 
-const PERSON_COLUMNS: &str = "p.id, p.email, p.name, p.function, p.admin, p.circonscription_code, p.academie_code, p.created_at";
+/// The condition on `p` (a person) of an account that may be used; `$now` is bound by the
+/// caller.
+pub(crate) const ACTIVE: &str = "p.disabled_at IS NULL AND (p.ends_at IS NULL OR p.ends_at > $now)";
+
+pub(crate) const PERSON_COLUMNS: &str = "p.id, p.email, p.name, p.function, p.admin, p.circonscription_code, p.academie_code, p.created_at, p.disabled_at, p.ends_at";
 
 /// A new account.
 #[derive(Debug, Clone)]
@@ -280,30 +299,6 @@ pub(crate) fn token_hash(raw: &str) -> String {
         .collect()
 }
 
-/// Opens a session (and forgets expired ones); returns the token to put in the cookie.
-pub async fn create_session(db: &Db, person: PersonId, ttl_secs: i64) -> Result<String> {
-    let (raw, hash) = new_token();
-    let created = now();
-    on!(db, pool => sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(created).execute(pool).await.map(|r| r.rows_affected()))?;
-    on!(db, pool => sqlx::query("INSERT INTO sessions (token_hash, person_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
-        .bind(&hash).bind(person.0).bind(created).bind(created + ttl_secs).execute(pool).await.map(|r| r.rows_affected()))?;
-    Ok(raw)
-}
-
-pub async fn session_person(db: &Db, token: &str) -> Result<Option<Person>> {
-    let sql = format!(
-        "SELECT {PERSON_COLUMNS} FROM sessions s JOIN people p ON p.id = s.person_id WHERE s.token_hash = $1 AND s.expires_at > $2"
-    );
-    Ok(
-        on!(db, pool => sqlx::query_as::<_, Person>(&sql).bind(token_hash(token)).bind(now()).fetch_optional(pool).await)?,
-    )
-}
-
-pub async fn delete_session(db: &Db, token: &str) -> Result<()> {
-    on!(db, pool => sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash(token)).execute(pool).await.map(|r| r.rows_affected()))?;
-    Ok(())
-}
-
 /// Creates a bearer token for the JSON API.
 pub async fn create_api_token(db: &Db, person: PersonId) -> Result<String> {
     let (raw, hash) = new_token();
@@ -312,12 +307,14 @@ pub async fn create_api_token(db: &Db, person: PersonId) -> Result<String> {
     Ok(raw)
 }
 
+/// The person of a bearer token, if their account is active.
 pub async fn api_token_person(db: &Db, token: &str) -> Result<Option<Person>> {
     let sql = format!(
-        "SELECT {PERSON_COLUMNS} FROM api_tokens t JOIN people p ON p.id = t.person_id WHERE t.token_hash = $1"
+        "SELECT {PERSON_COLUMNS} FROM api_tokens t JOIN people p ON p.id = t.person_id WHERE t.token_hash = $1 AND {}",
+        ACTIVE.replace("$now", "$2")
     );
     Ok(
-        on!(db, pool => sqlx::query_as::<_, Person>(&sql).bind(token_hash(token)).fetch_optional(pool).await)?,
+        on!(db, pool => sqlx::query_as::<_, Person>(&sql).bind(token_hash(token)).bind(now()).fetch_optional(pool).await)?,
     )
 }
 
@@ -365,11 +362,12 @@ pub async fn revoke_app_password(db: &Db, person: PersonId, id: &str) -> Result<
 pub async fn app_password_person(db: &Db, email: &str, password: &str) -> Result<Option<Person>> {
     let sql = format!(
         "SELECT {PERSON_COLUMNS} FROM api_tokens t JOIN people p ON p.id = t.person_id \
-         WHERE t.token_hash = $1 AND p.email = $2"
+         WHERE t.token_hash = $1 AND p.email = $2 AND {}",
+        ACTIVE.replace("$now", "$3")
     );
     let hash = token_hash(password.trim());
     let person = on!(db, pool => sqlx::query_as::<_, Person>(&sql)
-        .bind(&hash).bind(email.trim().to_lowercase()).fetch_optional(pool).await)?;
+        .bind(&hash).bind(email.trim().to_lowercase()).bind(now()).fetch_optional(pool).await)?;
     if person.is_some() {
         let at = now();
         on!(db, pool => sqlx::query(
@@ -532,4 +530,27 @@ pub async fn superior_of(
         }
     }
     Ok(superior_of)
+}
+
+/// Accounts whose name or address contains `text` (any case), for the administrators; the
+/// closed ones are left out.
+pub async fn search_people(db: &Db, text: &str, limit: i64) -> Result<Vec<Person>> {
+    let pattern = format!("%{}%", text.trim().to_lowercase().replace(['%', '_'], ""));
+    let sql = format!(
+        "SELECT {PERSON_COLUMNS} FROM people p WHERE p.closed_at IS NULL \
+         AND (LOWER(p.email) LIKE $1 OR LOWER(p.name) LIKE $1) ORDER BY p.name, p.id LIMIT $2"
+    );
+    Ok(
+        on!(db, pool => sqlx::query_as::<_, Person>(&sql).bind(&pattern).bind(limit).fetch_all(pool).await)?,
+    )
+}
+
+/// Gives or takes the administrator role.
+pub async fn set_admin(db: &Db, id: PersonId, admin: bool) -> Result<()> {
+    let done = on!(db, pool => sqlx::query("UPDATE people SET admin = $1 WHERE id = $2 AND closed_at IS NULL")
+        .bind(admin).bind(id.0).execute(pool).await.map(|r| r.rows_affected()))?;
+    if done == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
 }

@@ -1,0 +1,220 @@
+//! The administrators' pages: the platform's accounts (disable, re-enable, the administrator
+//! role) and the audit trail.
+
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use domain::accounts::audit::{AuditAction, AuditEvent, person_target};
+use domain::ids::PersonId;
+use domain::policy::{Action, Resource};
+use store::accounts::{self, audit::Filter, sessions};
+
+use super::audit;
+use crate::error::AppError;
+use crate::extractors::{ClientIp, CsrfForm, PageContext, RequireUser};
+use crate::handlers::allow_known;
+use crate::state::AppState;
+use crate::views::accounts::{AccountsAdminPage, AuditPage};
+use crate::views::{Layout, render};
+
+#[derive(serde::Deserialize, Default)]
+pub struct AccountsQuery {
+    #[serde(default)]
+    q: String,
+}
+
+pub async fn accounts(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    RequireUser(_): RequireUser,
+    Query(query): Query<AccountsQuery>,
+) -> Result<Response, AppError> {
+    allow_known(ctx.actor(), Action::View, Resource::Accounts)?;
+    let people = if query.q.trim().is_empty() {
+        Vec::new()
+    } else {
+        accounts::search_people(&state.db, &query.q, 100).await?
+    };
+    render(&AccountsAdminPage::new(
+        Layout::new(&ctx, "Comptes de la plateforme"),
+        query.q,
+        people,
+    ))
+}
+
+#[derive(serde::Deserialize)]
+pub struct StateForm {
+    /// `desactive` or `actif`.
+    #[serde(default)]
+    etat: String,
+    #[serde(default)]
+    q: String,
+}
+
+/// Disables an account (every session of it ends at once) or re-enables it.
+pub async fn set_state(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    ctx: PageContext,
+    RequireUser(me): RequireUser,
+    Path(id): Path<i64>,
+    CsrfForm(form): CsrfForm<StateForm>,
+) -> Result<Response, AppError> {
+    allow_known(ctx.actor(), Action::Edit, Resource::Accounts)?;
+    let disable = match form.etat.as_str() {
+        "desactive" => true,
+        "actif" => false,
+        other => return Err(AppError::BadRequest(format!("état « {other} » inconnu"))),
+    };
+    let person = PersonId(id);
+    if disable && person == me.id() {
+        return Err(AppError::BadRequest(
+            "vous ne pouvez pas désactiver votre propre compte".to_owned(),
+        ));
+    }
+    sessions::set_disabled(&state.db, person, disable).await?;
+    let action = if disable {
+        AuditAction::AccountDisabled
+    } else {
+        AuditAction::AccountEnabled
+    };
+    audit(
+        &state,
+        AuditEvent::new(Some(me.id()), action, person_target(person), &ip),
+    )
+    .await?;
+    Ok(back(&form.q))
+}
+
+#[derive(serde::Deserialize)]
+pub struct RoleForm {
+    /// `oui` or `non`.
+    #[serde(default)]
+    administrateur: String,
+    #[serde(default)]
+    q: String,
+}
+
+/// Gives or takes the administrator role.
+pub async fn set_role(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    ctx: PageContext,
+    RequireUser(me): RequireUser,
+    Path(id): Path<i64>,
+    CsrfForm(form): CsrfForm<RoleForm>,
+) -> Result<Response, AppError> {
+    allow_known(ctx.actor(), Action::ManageMembers, Resource::Accounts)?;
+    let admin = match form.administrateur.as_str() {
+        "oui" => true,
+        "non" => false,
+        other => return Err(AppError::BadRequest(format!("valeur « {other} » inconnue"))),
+    };
+    let person = PersonId(id);
+    if !admin && person == me.id() {
+        return Err(AppError::BadRequest(
+            "vous ne pouvez pas retirer votre propre rôle d'administrateur".to_owned(),
+        ));
+    }
+    accounts::set_admin(&state.db, person, admin).await?;
+    let detail = if admin {
+        "administrateur : oui"
+    } else {
+        "administrateur : non"
+    };
+    audit(
+        &state,
+        AuditEvent::new(
+            Some(me.id()),
+            AuditAction::RoleChanged,
+            person_target(person),
+            &ip,
+        )
+        .detail(detail),
+    )
+    .await?;
+    Ok(back(&form.q))
+}
+
+fn back(q: &str) -> Response {
+    let query: String = url::form_urlencoded::Serializer::new(String::new())
+        .append_pair("q", q)
+        .finish();
+    Redirect::to(&format!("/admin/comptes?{query}")).into_response()
+}
+
+/// The audit trail's filters, as the page's form and the API send them.
+#[derive(serde::Deserialize, Default, utoipa::IntoParams)]
+pub struct AuditQuery {
+    /// An action code (`sign-in-failed`…).
+    #[serde(default)]
+    pub action: String,
+    /// The id of the person who acted.
+    #[serde(default)]
+    pub personne: Option<i64>,
+    /// Exactly what was acted upon (`personne:12`).
+    #[serde(default)]
+    pub cible: String,
+    /// Words in the target or the detail.
+    #[serde(default)]
+    pub texte: String,
+    #[serde(default)]
+    pub ip: String,
+    /// First day (AAAA-MM-JJ).
+    #[serde(default)]
+    pub du: String,
+    /// Last day (AAAA-MM-JJ), included.
+    #[serde(default)]
+    pub au: String,
+    /// The next page: entries older than this id.
+    #[serde(default)]
+    pub avant: Option<i64>,
+}
+
+impl AuditQuery {
+    pub fn filter(&self, limit: i64) -> Result<Filter, AppError> {
+        let action = match self.action.trim() {
+            "" => None,
+            code => Some(AuditAction::parse(code).ok_or_else(|| {
+                AppError::BadRequest(format!("action « {code} » inconnue du journal"))
+            })?),
+        };
+        let day = |text: &str, what: &str| -> Result<Option<i64>, AppError> {
+            if text.trim().is_empty() {
+                return Ok(None);
+            }
+            let date =
+                domain::practices::consent::parse_date(text, what).map_err(AppError::BadRequest)?;
+            Ok(Some(date.midnight().assume_utc().unix_timestamp()))
+        };
+        let nonempty = |t: &str| Some(t.trim().to_owned()).filter(|t| !t.is_empty());
+        Ok(Filter {
+            actor: self.personne.map(PersonId),
+            action,
+            target: nonempty(&self.cible),
+            text: nonempty(&self.texte),
+            ip: nonempty(&self.ip),
+            from: day(&self.du, "le premier jour")?,
+            to: day(&self.au, "le dernier jour")?.map(|t| t + 24 * 3600),
+            before: self.avant,
+            limit,
+        })
+    }
+}
+
+pub const AUDIT_PAGE: i64 = 100;
+
+pub async fn journal(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    RequireUser(_): RequireUser,
+    Query(query): Query<AuditQuery>,
+) -> Result<Response, AppError> {
+    allow_known(ctx.actor(), Action::View, Resource::Accounts)?;
+    let filter = query.filter(AUDIT_PAGE)?;
+    let entries = accounts::audit::search(&state.db, &filter).await?;
+    render(&AuditPage::new(
+        Layout::new(&ctx, "Journal de sécurité"),
+        query,
+        entries,
+    ))
+}
