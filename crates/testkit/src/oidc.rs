@@ -36,7 +36,7 @@ impl Provider {
             .spawn()
             .context("starting Node.js (is it installed?)")?;
         let stdin = child.stdin.take().context("provider stdin")?;
-        let mut lines = BufReader::new(child.stdout.take().context("provider stdout")?).lines();
+        let lines = BufReader::new(child.stdout.take().context("provider stdout")?).lines();
         let mut provider = Self {
             issuer: String::new(),
             stdin,
