@@ -496,3 +496,17 @@ pub async fn execute(db: &Db, sql: &str) -> anyhow::Result<u64> {
         Db::Postgres(pool) => sqlx::query(sql).execute(pool).await?.rows_affected(),
     })
 }
+
+/// The audit trail, oldest first: (action, target) of each entry.
+pub async fn audit_trail(db: &Db) -> anyhow::Result<Vec<(String, String)>> {
+    let filter = store::accounts::audit::Filter {
+        limit: 500,
+        ..Default::default()
+    };
+    Ok(store::accounts::audit::search(db, &filter)
+        .await?
+        .into_iter()
+        .rev()
+        .map(|e| (e.action, e.target))
+        .collect())
+}

@@ -923,6 +923,20 @@ async fn pages_take_a_request_to_a_closed_analysis() -> anyhow::Result<()> {
         .map(text)?
         .await?;
     assert!(page.contains("Pourquoi ce binôme") && page.contains("Remplacer un observateur"));
+    let trail = testkit::audit_trail(&app.db).await?;
+    let request_id = request_page.trim_start_matches("/demandes/");
+    assert!(
+        trail.contains(&(
+            "consent-changed".to_owned(),
+            format!("demande:{request_id}")
+        )),
+        "{trail:?}"
+    );
+    assert_eq!(
+        trail.last(),
+        Some(&("observation-read".to_owned(), format!("visite:{}", visit.0))),
+        "reading a visit's observations is recorded"
+    );
 
     // The referent dates it; the binôme fills the grid, without JavaScript.
     let dated = app

@@ -531,6 +531,10 @@ async fn the_api_writes_reads_changes_and_deletes() -> anyhow::Result<()> {
         StatusCode::NO_CONTENT
     );
     assert_eq!(status_of(&app.client, one).await?, StatusCode::NOT_FOUND);
+    assert_eq!(
+        testkit::audit_trail(&app.db).await?.last(),
+        Some(&("deletion".to_owned(), format!("pratique:{id}")))
+    );
     let found: Value = app
         .client
         .get(app.url("/api/v1/search?q=inversee"))

@@ -98,15 +98,11 @@ async fn me(app: &TestApp, browser: &reqwest::Client) -> anyhow::Result<Value> {
 }
 
 async fn audit_actions(app: &TestApp) -> anyhow::Result<Vec<String>> {
-    let entries = store::accounts::audit::search(
-        &app.db,
-        &store::accounts::audit::Filter {
-            limit: 500,
-            ..Default::default()
-        },
-    )
-    .await?;
-    Ok(entries.into_iter().rev().map(|e| e.action).collect())
+    Ok(testkit::audit_trail(&app.db)
+        .await?
+        .into_iter()
+        .map(|(action, _)| action)
+        .collect())
 }
 
 #[tokio::test]

@@ -399,12 +399,24 @@ pub async fn visit_request(
     responses((status = 200, body = VisitRequestJson), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn consent(
     State(state): State<AppState>,
+    crate::extractors::ClientIp(ip): crate::extractors::ClientIp,
     ApiUser(person): ApiUser,
     Path(id): Path<i64>,
 ) -> Result<Json<VisitRequestJson>, ApiError> {
     let actor = actor(Some(&person));
     let (request, _) = request_for(&state, actor, id, Action::Contribute).await?;
     visits::consent(&state.db, request.id, person.id()).await?;
+    crate::handlers::accounts::audit(
+        &state,
+        domain::accounts::audit::AuditEvent::new(
+            Some(person.id()),
+            domain::accounts::audit::AuditAction::ConsentChanged,
+            format!("demande:{id}"),
+            &ip,
+        )
+        .detail("accord pour être observé"),
+    )
+    .await?;
     Ok(Json(
         visits::request_detail(&state.db, request.id).await?.into(),
     ))
@@ -548,10 +560,21 @@ pub struct ObservationJson {
     responses((status = 200, body = ObservationJson), (status = 404, body = ErrorBody)))]
 pub async fn observation(
     State(state): State<AppState>,
+    crate::extractors::ClientIp(ip): crate::extractors::ClientIp,
     ApiUser(person): ApiUser,
     Path(id): Path<i64>,
 ) -> Result<Json<ObservationJson>, ApiError> {
     let (visit, _) = visit_for(&state, actor(Some(&person)), id, Action::View).await?;
+    crate::handlers::accounts::audit(
+        &state,
+        domain::accounts::audit::AuditEvent::new(
+            Some(person.id()),
+            domain::accounts::audit::AuditAction::ObservationRead,
+            format!("visite:{id}"),
+            &ip,
+        ),
+    )
+    .await?;
     Ok(Json(visits::observation(&state.db, visit.id).await?.into()))
 }
 

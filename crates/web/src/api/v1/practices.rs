@@ -374,11 +374,22 @@ pub async fn update(
     responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn delete(
     State(state): State<AppState>,
+    crate::extractors::ClientIp(ip): crate::extractors::ClientIp,
     ApiUser(person): ApiUser,
     Path(id): Path<i64>,
 ) -> Result<StatusCode, ApiError> {
     allowed(&state, actor(Some(&person)), PracticeId(id), Action::Delete).await?;
     store::practices::delete(&state.db, PracticeId(id)).await?;
+    crate::handlers::accounts::audit(
+        &state,
+        domain::accounts::audit::AuditEvent::new(
+            Some(person.id()),
+            domain::accounts::audit::AuditAction::Deletion,
+            format!("pratique:{id}"),
+            &ip,
+        ),
+    )
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

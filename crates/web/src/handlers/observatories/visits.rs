@@ -284,6 +284,7 @@ pub async fn request_page(
 /// An observed teacher consents to the visit.
 pub async fn consent(
     State(state): State<AppState>,
+    crate::extractors::ClientIp(ip): crate::extractors::ClientIp,
     RequireUser(person): RequireUser,
     Path(id): Path<i64>,
     CsrfForm(_): CsrfForm<NoFields>,
@@ -291,6 +292,17 @@ pub async fn consent(
     let actor = crate::extractors::actor(Some(&person));
     let (request, _) = request_for(&state, actor, id, Action::Contribute).await?;
     visits::consent(&state.db, request.id, person.id()).await?;
+    crate::handlers::accounts::audit(
+        &state,
+        domain::accounts::audit::AuditEvent::new(
+            Some(person.id()),
+            domain::accounts::audit::AuditAction::ConsentChanged,
+            format!("demande:{id}"),
+            &ip,
+        )
+        .detail("accord pour être observé"),
+    )
+    .await?;
     Ok(Redirect::to(&format!("/demandes/{id}")).into_response())
 }
 
@@ -397,12 +409,25 @@ pub async fn invitation(
     ))
 }
 
+/// A visit's page, with its observation and analysis: each reading is in the audit trail.
 pub async fn show(
     State(state): State<AppState>,
+    crate::extractors::ClientIp(ip): crate::extractors::ClientIp,
     ctx: PageContext,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    visit_page(&state, &ctx, id, None).await
+    let page = visit_page(&state, &ctx, id, None).await?;
+    crate::handlers::accounts::audit(
+        &state,
+        domain::accounts::audit::AuditEvent::new(
+            ctx.actor().person,
+            domain::accounts::audit::AuditAction::ObservationRead,
+            format!("visite:{id}"),
+            &ip,
+        ),
+    )
+    .await?;
+    Ok(page)
 }
 
 async fn visit_page(

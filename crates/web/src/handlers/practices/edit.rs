@@ -429,12 +429,23 @@ pub async fn unpublish(
 
 pub async fn delete(
     State(state): State<AppState>,
+    crate::extractors::ClientIp(ip): crate::extractors::ClientIp,
     ctx: PageContext,
     Path(id): Path<i64>,
     CsrfForm(NoFields {}): CsrfForm<NoFields>,
 ) -> Result<Response, AppError> {
     allowed(&state, ctx.actor(), PracticeId(id), Action::Delete).await?;
     store::practices::delete(&state.db, PracticeId(id)).await?;
+    crate::handlers::accounts::audit(
+        &state,
+        domain::accounts::audit::AuditEvent::new(
+            ctx.actor().person,
+            domain::accounts::audit::AuditAction::Deletion,
+            format!("pratique:{id}"),
+            &ip,
+        ),
+    )
+    .await?;
     Ok(Redirect::to("/mes-pratiques").into_response())
 }
 

@@ -302,6 +302,7 @@ pub async fn add_caption(
 /// Records the image-rights consent of a video (authors).
 pub async fn consent(
     State(state): State<AppState>,
+    crate::extractors::ClientIp(ip): crate::extractors::ClientIp,
     ctx: PageContext,
     RequireUser(person): RequireUser,
     Path(id): Path<i64>,
@@ -316,5 +317,16 @@ pub async fn consent(
     let today = time::OffsetDateTime::now_utc().date();
     let consent = Consent::parse(&form, today).map_err(AppError::BadRequest)?;
     practice_media::record_consent(&state.db, media.id(), person.id(), &consent).await?;
+    crate::handlers::accounts::audit(
+        &state,
+        domain::accounts::audit::AuditEvent::new(
+            Some(person.id()),
+            domain::accounts::audit::AuditAction::ConsentChanged,
+            format!("media:{id}"),
+            &ip,
+        )
+        .detail("autorisation de droit à l'image enregistrée"),
+    )
+    .await?;
     Ok(Redirect::to(&format!("/pratiques/{}#medias", media.practice_id)).into_response())
 }
