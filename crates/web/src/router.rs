@@ -414,6 +414,18 @@ pub fn router(state: AppState) -> Router {
             "/compte/sessions/{id}/fermer",
             post(accounts::revoke_session),
         )
+        .route(
+            "/invitations",
+            get(accounts::invitations::page).post(accounts::invitations::invite),
+        )
+        .route(
+            "/invitation/{token}",
+            get(accounts::invitations::accept_form).post(accounts::invitations::accept),
+        )
+        .route(
+            "/inscription",
+            get(accounts::invitations::signup_form).post(accounts::invitations::signup),
+        )
         .route("/auth/oidc/login", get(accounts::oidc::login))
         .route("/auth/oidc/callback", get(accounts::oidc::callback))
         .route("/admin/comptes", get(accounts::admin::accounts))

@@ -41,6 +41,30 @@ impl Function {
         Self::Chercheur,
     ];
 
+    /// Functions a person may give themselves when signing up with a local account: none
+    /// that carries a hierarchical or training role (those come from the académie's identity
+    /// provider or an administrator).
+    pub fn self_service(self) -> bool {
+        matches!(
+            self,
+            Self::Enseignant1d
+                | Self::Enseignant2d
+                | Self::Cpe
+                | Self::Psyen
+                | Self::Partenaire
+                | Self::EtudiantMeef
+                | Self::Chercheur
+        )
+    }
+
+    /// Functions of the people a coordinator invites: those with no academic account.
+    pub fn invitable(self) -> bool {
+        matches!(
+            self,
+            Self::Partenaire | Self::EtudiantMeef | Self::Chercheur
+        )
+    }
+
     pub fn code(self) -> &'static str {
         match self {
             Self::Enseignant1d => "enseignant-1d",

@@ -87,6 +87,33 @@ pub fn demo_email(function: Option<Function>) -> String {
     )
 }
 
+/// The end of an invited account: the date chosen, from tomorrow to three years ahead; by
+/// default the end of the school year (31 August).
+pub fn invited_account_end(text: &str, today: time::Date) -> Result<time::Date, String> {
+    if text.trim().is_empty() {
+        return Ok(school_year_end(today));
+    }
+    let date = crate::practices::consent::parse_date(text, "la date de fin du compte")?;
+    let latest = today.replace_year(today.year() + 3).unwrap_or(today);
+    if date <= today {
+        Err("la date de fin du compte doit être postérieure à aujourd'hui".to_owned())
+    } else if date > latest {
+        Err("un compte invité dure au plus trois ans".to_owned())
+    } else {
+        Ok(date)
+    }
+}
+
+/// The 31 August that ends the current school year.
+pub fn school_year_end(today: time::Date) -> time::Date {
+    let year = if today.month() as u8 >= 9 {
+        today.year() + 1
+    } else {
+        today.year()
+    };
+    time::Date::from_calendar_date(year, time::Month::August, 31).unwrap_or(today)
+}
+
 pub const MIN_PASSWORD_LEN: usize = 10;
 pub const MAX_PASSWORD_LEN: usize = 256;
 
@@ -124,6 +151,29 @@ mod tests {
         ] {
             assert!(Email::parse(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn invited_accounts_end_within_three_years() {
+        use time::macros::date;
+        let today = date!(2026 - 11 - 23);
+        assert_eq!(invited_account_end("", today), Ok(date!(2027 - 08 - 31)));
+        assert_eq!(
+            school_year_end(date!(2027 - 03 - 01)),
+            date!(2027 - 08 - 31)
+        );
+        assert_eq!(
+            invited_account_end("2027-06-30", today),
+            Ok(date!(2027 - 06 - 30))
+        );
+        assert!(invited_account_end("2026-11-23", today).is_err(), "today");
+        assert!(invited_account_end("2030-01-01", today).is_err(), "too far");
+        assert!(
+            invited_account_end("30/06/2027", today).is_err(),
+            "not a date"
+        );
+        assert!(Function::Partenaire.invitable() && !Function::Ien.invitable());
+        assert!(Function::Enseignant1d.self_service() && !Function::Ien.self_service());
     }
 
     #[test]

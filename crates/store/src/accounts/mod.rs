@@ -2,6 +2,7 @@
 //! Tokens are random; only their SHA-256 is stored.
 
 pub mod audit;
+pub mod invitations;
 pub mod sessions;
 pub mod sso;
 

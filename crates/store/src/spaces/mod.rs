@@ -344,3 +344,11 @@ pub async fn person_by_email(db: &Db, email: &str) -> Result<Option<(i64, String
         "SELECT id, name FROM people WHERE email = $1",
     ).bind(email.trim().to_lowercase()).fetch_optional(pool).await)?)
 }
+
+/// The spaces a person is responsible for (where they may bring people in), by name.
+pub async fn owned_by(db: &Db, person: PersonId) -> Result<Vec<(i64, String)>> {
+    Ok(on!(db, pool => sqlx::query_as::<_, (i64, String)>(
+        "SELECT s.id, s.name FROM space_members m JOIN spaces s ON s.id = m.space_id \
+         WHERE m.person_id = $1 AND m.role = 'owner' ORDER BY s.name, s.id",
+    ).bind(person.0).fetch_all(pool).await)?)
+}

@@ -15,6 +15,8 @@ pub struct LoginPage {
     pub reset_done: bool,
     /// The words of the single sign-on button, when it is on.
     pub sso: Option<String>,
+    /// Whether people may sign up on their own (the « Créer un compte » link).
+    pub signup: bool,
 }
 
 #[derive(Template)]
@@ -291,4 +293,178 @@ impl AuditPage {
             older,
         }
     }
+}
+
+/// What the invitation form sends (kept when refused).
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct InviteInput {
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub function: String,
+    /// The account's last day (AAAA-MM-JJ).
+    #[serde(default, rename = "fin")]
+    pub end: String,
+    #[serde(default, rename = "espace")]
+    pub spaces: Vec<i64>,
+}
+
+pub struct SentRow {
+    pub email: String,
+    pub name: String,
+    pub function: &'static str,
+    pub spaces: String,
+    pub sent: String,
+    pub state: String,
+}
+
+#[derive(Template)]
+#[template(path = "accounts/invitations.html")]
+pub struct InvitationsPage {
+    pub layout: Layout,
+    pub spaces: Vec<(i64, String)>,
+    pub functions: Vec<(&'static str, &'static str)>,
+    pub sent: Vec<SentRow>,
+    pub input: InviteInput,
+    /// The default last day of an invited account (end of the school year).
+    pub default_end: String,
+    pub notice: Option<String>,
+    pub error: Option<String>,
+}
+
+impl InvitationsPage {
+    pub fn new(
+        layout: Layout,
+        spaces: Vec<(i64, String)>,
+        sent: Vec<store::accounts::invitations::Invitation>,
+        input: InviteInput,
+        notice: Option<String>,
+        error: Option<String>,
+    ) -> Self {
+        let now = store::now();
+        let today = time::OffsetDateTime::now_utc().date();
+        Self {
+            layout,
+            spaces,
+            functions: Function::ALL
+                .into_iter()
+                .filter(|f| f.invitable())
+                .map(|f| (f.code(), f.label()))
+                .collect(),
+            sent: sent
+                .into_iter()
+                .map(|i| SentRow {
+                    function: Function::parse(&i.function).map_or("—", Function::label),
+                    spaces: i.spaces.join(", "),
+                    sent: super::date_fr(i.created_at),
+                    state: match i.used_at {
+                        Some(at) => format!("Acceptée le {}", super::date_fr(at)),
+                        None if i.expires_at <= now => "Expirée".to_owned(),
+                        None => format!("En attente, jusqu'au {}", super::date_fr(i.expires_at)),
+                    },
+                    email: i.email,
+                    name: i.name,
+                })
+                .collect(),
+            input,
+            default_end: domain::practices::consent::format_date(
+                domain::accounts::school_year_end(today),
+            ),
+            notice,
+            error,
+        }
+    }
+
+    pub fn chosen(&self, space: &i64) -> bool {
+        self.input.spaces.contains(space)
+    }
+}
+
+#[derive(Template)]
+#[template(path = "accounts/accept.html")]
+pub struct AcceptPage {
+    pub layout: Layout,
+    pub token: String,
+    pub usable: bool,
+    /// Why the link no longer works, when it does not.
+    pub problem: &'static str,
+    pub name: String,
+    pub email: String,
+    pub inviter: Option<String>,
+    pub spaces: String,
+    pub ends: Option<String>,
+    pub error: Option<String>,
+}
+
+impl AcceptPage {
+    pub fn new(
+        layout: Layout,
+        token: &str,
+        invitation: Option<store::accounts::invitations::Invitation>,
+        error: Option<String>,
+        now: i64,
+    ) -> Self {
+        let problem = match &invitation {
+            None => "Ce lien n'existe pas.",
+            Some(i) if i.used_at.is_some() => {
+                "Ce lien a déjà servi : le compte est créé. Connectez-vous."
+            }
+            Some(i) if i.expires_at <= now => {
+                "Ce lien a expiré. Demandez une nouvelle invitation à la personne qui vous a invité, ou inscrivez-vous à nouveau."
+            }
+            Some(_) => "",
+        };
+        let usable = invitation.as_ref().is_some_and(|i| i.usable_at(now));
+        let invitation = invitation.filter(|_| usable);
+        Self {
+            layout,
+            token: token.to_owned(),
+            usable,
+            problem,
+            name: invitation
+                .as_ref()
+                .map(|i| i.name.clone())
+                .unwrap_or_default(),
+            email: invitation
+                .as_ref()
+                .map(|i| i.email.clone())
+                .unwrap_or_default(),
+            inviter: invitation.as_ref().and_then(|i| i.inviter_name.clone()),
+            spaces: invitation
+                .as_ref()
+                .map(|i| i.spaces.join(", "))
+                .unwrap_or_default(),
+            ends: invitation
+                .as_ref()
+                .and_then(|i| i.account_ends_at)
+                .map(|end| super::date_fr(end - 1)),
+            error,
+        }
+    }
+}
+
+/// What the sign-up form sends (kept when refused).
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct SignupInput {
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub function: String,
+}
+
+#[derive(Template)]
+#[template(path = "accounts/signup.html")]
+pub struct SignupPage {
+    pub layout: Layout,
+    /// Whether this platform lets people sign up on their own.
+    pub open: bool,
+    pub sso: Option<String>,
+    pub functions: Vec<(&'static str, &'static str)>,
+    pub input: SignupInput,
+    pub sent: bool,
+    pub error: Option<String>,
 }

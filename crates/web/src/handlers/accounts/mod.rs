@@ -3,6 +3,7 @@
 //! below.
 
 pub mod admin;
+pub mod invitations;
 pub mod oidc;
 
 use axum::extract::{Path, Query, State};
@@ -101,6 +102,7 @@ pub async fn login_form(
         error: None,
         reset_done: query.reinitialise.is_some(),
         sso: state.sso.as_ref().map(|s| s.config.label.clone()),
+        signup: state.settings.local_signup,
     })
 }
 
@@ -192,6 +194,7 @@ pub async fn login(
         error: Some(problem.to_owned()),
         reset_done: false,
         sso: state.sso.as_ref().map(|s| s.config.label.clone()),
+        signup: settings.local_signup,
     };
     render_status(status, &page)
 }
@@ -439,6 +442,26 @@ pub struct ResetForm {
     confirmation: String,
 }
 
+/// A new password typed twice: its argon2id hash, or what is wrong with it in French.
+pub(crate) async fn new_password_hash(
+    password: String,
+    confirmation: &str,
+) -> Result<Result<String, String>, AppError> {
+    if let Err(e) = check_new_password(&password) {
+        return Ok(Err(sentence(&e.to_string())));
+    }
+    if password != confirmation {
+        return Ok(Err(
+            "Les deux mots de passe saisis sont différents.".to_owned()
+        ));
+    }
+    let hash = tokio::task::spawn_blocking(move || password::hash(&password))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .map_err(AppError::Internal)?;
+    Ok(Ok(hash))
+}
+
 pub async fn reset(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
@@ -446,27 +469,18 @@ pub async fn reset(
     Path(token): Path<String>,
     CsrfForm(form): CsrfForm<ResetForm>,
 ) -> Result<Response, AppError> {
-    let problem = match check_new_password(&form.password) {
-        Err(e) => Some(sentence(&e.to_string())),
-        Ok(()) if form.password != form.confirmation => {
-            Some("Les deux mots de passe saisis sont différents.".to_owned())
+    let hash = match new_password_hash(form.password, &form.confirmation).await? {
+        Ok(hash) => hash,
+        Err(error) => {
+            let page = ResetPage {
+                layout: Layout::new(&ctx, "Nouveau mot de passe"),
+                token,
+                valid: true,
+                error: Some(error),
+            };
+            return render_status(StatusCode::BAD_REQUEST, &page);
         }
-        Ok(()) => None,
     };
-    if let Some(error) = problem {
-        let page = ResetPage {
-            layout: Layout::new(&ctx, "Nouveau mot de passe"),
-            token,
-            valid: true,
-            error: Some(error),
-        };
-        return render_status(StatusCode::BAD_REQUEST, &page);
-    }
-    let password = form.password;
-    let hash = tokio::task::spawn_blocking(move || password::hash(&password))
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?
-        .map_err(AppError::Internal)?;
     match accounts::consume_password_reset(&state.db, &token, &hash).await {
         Ok(person) => {
             audit(

@@ -147,6 +147,7 @@ pub async fn callback(
                 )),
                 reset_done: false,
                 sso: Some(sso.config.label.clone()),
+                signup: state.settings.local_signup,
             };
             let mut response = render_status(status, &page)?;
             forget_state(&state, &mut response);
