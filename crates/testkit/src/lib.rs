@@ -510,3 +510,61 @@ pub async fn audit_trail(db: &Db) -> anyhow::Result<Vec<(String, String)>> {
         .map(|e| (e.action, e.target))
         .collect())
 }
+
+/// Every `table.column` of text whose value contains `needle` (any case), over the whole
+/// database: what an erasure must leave empty.
+pub async fn find_text(db: &Db, needle: &str) -> anyhow::Result<Vec<String>> {
+    let columns: Vec<(String, String)> = match db {
+        Db::Sqlite(pool) => {
+            let tables: Vec<String> = sqlx::query_scalar(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_sqlx%'",
+            )
+            .fetch_all(pool)
+            .await?;
+            let mut columns = Vec::new();
+            for table in tables {
+                let info: Vec<(String, String)> =
+                    sqlx::query_as(&format!("SELECT name, type FROM pragma_table_info('{table}')"))
+                        .fetch_all(pool)
+                        .await?;
+                columns.extend(
+                    info.into_iter()
+                        .filter(|(_, kind)| kind.eq_ignore_ascii_case("TEXT"))
+                        .map(|(column, _)| (table.clone(), column)),
+                );
+            }
+            columns
+        }
+        Db::Postgres(pool) => {
+            sqlx::query_as(
+                "SELECT table_name::text, column_name::text FROM information_schema.columns \
+                 WHERE table_schema = current_schema() AND data_type = 'text' AND table_name NOT LIKE '_sqlx%'",
+            )
+            .fetch_all(pool)
+            .await?
+        }
+    };
+    let pattern = format!("%{}%", needle.to_lowercase());
+    let mut found = Vec::new();
+    for (table, column) in columns {
+        let sql = format!("SELECT COUNT(*) FROM {table} WHERE LOWER({column}) LIKE $1");
+        let count: i64 = match db {
+            Db::Sqlite(pool) => {
+                sqlx::query_scalar(&sql)
+                    .bind(&pattern)
+                    .fetch_one(pool)
+                    .await?
+            }
+            Db::Postgres(pool) => {
+                sqlx::query_scalar(&sql)
+                    .bind(&pattern)
+                    .fetch_one(pool)
+                    .await?
+            }
+        };
+        if count > 0 {
+            found.push(format!("{table}.{column}"));
+        }
+    }
+    Ok(found)
+}

@@ -426,6 +426,11 @@ pub fn router(state: AppState) -> Router {
             "/inscription",
             get(accounts::invitations::signup_form).post(accounts::invitations::signup),
         )
+        .route(
+            "/compte/fermeture",
+            get(accounts::privacy::close_form).post(accounts::privacy::close),
+        )
+        .route("/donnees-personnelles", get(accounts::privacy::page))
         .route("/auth/oidc/login", get(accounts::oidc::login))
         .route("/auth/oidc/callback", get(accounts::oidc::callback))
         .route("/admin/comptes", get(accounts::admin::accounts))

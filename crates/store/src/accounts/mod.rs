@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod invitations;
+pub mod privacy;
 pub mod sessions;
 pub mod sso;
 

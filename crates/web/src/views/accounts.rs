@@ -468,3 +468,108 @@ pub struct SignupPage {
     pub sent: bool,
     pub error: Option<String>,
 }
+
+#[derive(Template)]
+#[template(path = "accounts/close.html")]
+pub struct ClosePage {
+    pub layout: Layout,
+    pub error: Option<String>,
+}
+
+/// A line of the « Données personnelles » page: what, why, how long.
+pub struct Kept {
+    pub what: &'static str,
+    pub why: &'static str,
+    pub how_long: String,
+}
+
+#[derive(Template)]
+#[template(path = "accounts/privacy.html")]
+pub struct PrivacyPage {
+    pub layout: Layout,
+    pub closed: bool,
+    pub controller: String,
+    pub contact: String,
+    pub sso: Option<String>,
+    pub signup: bool,
+    pub kept: Vec<Kept>,
+}
+
+impl PrivacyPage {
+    pub fn new(layout: Layout, settings: &crate::WebSettings, closed: bool) -> Self {
+        use domain::accounts::privacy::days_fr;
+        let p = &settings.privacy;
+        let hours = |secs: i64| match secs / 3600 {
+            24 => "1 jour".to_owned(),
+            h if h % 24 == 0 => format!("{} jours", h / 24),
+            1 => "1 heure".to_owned(),
+            h => format!("{h} heures"),
+        };
+        let account = match p.inactive_account_days {
+            0 => "tant que le compte est ouvert".to_owned(),
+            days => format!(
+                "tant que le compte est ouvert ; un compte inutilisé pendant {} est fermé",
+                days_fr(days)
+            ),
+        };
+        let kept = vec![
+            Kept {
+                what: "Votre compte : nom, adresse électronique, fonction, établissements, disciplines et niveaux",
+                why: "vous identifier, vous relier à vos collègues et à votre territoire",
+                how_long: account.clone(),
+            },
+            Kept {
+                what: "Vos sessions : adresse IP, navigateur, heure de connexion et de dernière activité",
+                why: "sécuriser votre compte ; vous les voyez et les fermez depuis « Mon compte »",
+                how_long: format!(
+                    "une session se ferme après {} sans activité, et au plus tard après {}",
+                    hours(settings.session_idle_secs),
+                    hours(settings.session_ttl_secs)
+                ),
+            },
+            Kept {
+                what: "Vos contributions : pratiques, commentaires, billets, messages de forum, fichiers, notes d'observation",
+                why: "le partage entre pairs, objet de la plateforme",
+                how_long: "tant que vous ne les supprimez pas ; à la fermeture du compte, elles restent sous « Ancien membre » sauf si vous demandez leur suppression".to_owned(),
+            },
+            Kept {
+                what: "Les messages des salons de discussion",
+                why: "les échanges de vos espaces",
+                how_long: days_fr(p.chat_history_days),
+            },
+            Kept {
+                what: "Les autorisations de droit à l'image des vidéos",
+                why: "prouver le consentement des familles ; une vidéo dont l'autorisation expire est retirée",
+                how_long: "jusqu'à la date d'expiration de chaque autorisation".to_owned(),
+            },
+            Kept {
+                what: "Vos besoins de formation, inscriptions, présences et notes de parcours",
+                why: "organiser la formation ; vos notes ne sont lues que par vous",
+                how_long: account,
+            },
+            Kept {
+                what: "Les invitations envoyées (nom et adresse de la personne invitée)",
+                why: "ouvrir le compte de la personne invitée",
+                how_long: format!(
+                    "le lien vaut {} ; l'invitation est supprimée {} après son expiration ou son usage",
+                    hours(settings.invitation_ttl_secs),
+                    days_fr(p.expired_invitation_days)
+                ),
+            },
+            Kept {
+                what: "Le journal de sécurité : connexions et échecs, changements de rôle, exports, lectures d'observations, consentements, suppressions (numéro de compte, adresse IP, date)",
+                why: "détecter et instruire les incidents de sécurité ; consulté par les administrateurs seuls",
+                how_long: days_fr(p.audit_days),
+            },
+        ];
+        Self {
+            layout,
+            closed,
+            controller: p.controller.clone(),
+            contact: p.contact.clone(),
+            sso: settings.sso.as_ref().map(|s| s.issuer.clone()),
+            signup: settings.local_signup,
+            kept,
+        }
+    }
+}

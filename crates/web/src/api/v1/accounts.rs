@@ -125,3 +125,16 @@ pub async fn audit(
             .collect(),
     ))
 }
+
+/// Everything the platform holds of the caller, as a ZIP: `donnees/<rubrique>.json` (profile,
+/// establishments, memberships, practices, comments, messages, consents, training, sessions,
+/// security journal…) and `fichiers/…`, the files they sent, as sent.
+#[utoipa::path(get, path = "/api/v1/me/export", tag = "comptes", security(("jeton" = [])),
+    responses((status = 200, content_type = "application/zip", description = "L'archive de vos données"), (status = 401, body = ErrorBody)))]
+pub async fn export(
+    State(state): State<AppState>,
+    crate::extractors::ClientIp(ip): crate::extractors::ClientIp,
+    ApiUser(person): ApiUser,
+) -> Result<axum::response::Response, ApiError> {
+    Ok(crate::handlers::accounts::privacy::export(&state, &person, &ip).await?)
+}

@@ -36,6 +36,7 @@ use crate::state::AppState;
         directory::get_one,
         accounts::me,
         accounts::audit,
+        accounts::export,
         territories::list,
         territories::create,
         territories::groups::list,
@@ -203,6 +204,7 @@ pub fn router() -> Router<AppState> {
         .route("/establishments/{uai}", get(directory::get_one))
         .route("/me", get(accounts::me))
         .route("/audit", get(accounts::audit))
+        .route("/me/export", get(accounts::export))
         .route(
             "/territories",
             get(territories::list).post(territories::create),

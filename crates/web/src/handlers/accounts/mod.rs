@@ -5,6 +5,7 @@
 pub mod admin;
 pub mod invitations;
 pub mod oidc;
+pub mod privacy;
 
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
