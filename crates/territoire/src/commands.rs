@@ -42,8 +42,40 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Backup { file } => backup(&settings, &file).await,
         Command::Restore { file } => restore(&settings, &file).await,
         Command::Reindex => reindex(&settings).await,
+        Command::Retention { dry_run } => retention(&settings, dry_run).await,
         Command::DefaultConfig => Ok(()),
     }
+}
+
+/// Applies the retention rules now, or says what they would remove (`--dry-run`). The files
+/// of what goes are removed by the server's workers.
+async fn retention(settings: &Settings, dry_run: bool) -> anyhow::Result<()> {
+    let db = open(settings).await?;
+    let cutoffs = settings.privacy.cutoffs(store::now());
+    if dry_run {
+        let due = store::accounts::privacy::retention_due(&db, &cutoffs).await?;
+        println!(
+            "À supprimer selon les durées de conservation : {}.",
+            due.summary()
+        );
+        if !due.inactive_accounts.is_empty() {
+            let ids: Vec<String> = due
+                .inactive_accounts
+                .iter()
+                .map(|p| p.0.to_string())
+                .collect();
+            println!("Comptes inactifs (numéros) : {}", ids.join(", "));
+        }
+        println!("Rien n'a été supprimé (--dry-run).");
+    } else {
+        let done =
+            store::accounts::privacy::apply_retention(&db, &cutoffs, "ligne de commande").await?;
+        println!(
+            "Supprimé selon les durées de conservation : {}.",
+            done.summary()
+        );
+    }
+    Ok(())
 }
 
 /// Where uploaded files are kept: S3-compatible storage when a bucket is set, else the data folder.

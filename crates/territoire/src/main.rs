@@ -63,6 +63,12 @@ enum Command {
     Restore { file: PathBuf },
     /// Reconstruit l'index de recherche de ce nœud à partir de la base de données.
     Reindex,
+    /// Applique les durées de conservation de la configuration (section [privacy]).
+    Retention {
+        /// Montre ce qui serait supprimé, sans rien supprimer.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Affiche la configuration par défaut (territoire.toml commenté).
     DefaultConfig,
 }

@@ -771,3 +771,56 @@ async fn acknowledged_writes_survive_kill_9_and_an_online_backup_is_consistent()
     }
     Ok(())
 }
+
+#[tokio::test]
+async fn retention_dry_run_then_run() -> anyhow::Result<()> {
+    let fresh = FreshDatabase::new().await?;
+    let db = store::Db::connect(&fresh.url, 1).await?;
+    db.migrate().await?;
+    let idle = testkit::create_person(
+        &db,
+        "endormi@ac-lille.fr",
+        domain::accounts::Function::Cpe,
+        None,
+        false,
+    )
+    .await?;
+    let long_ago = store::now() - 4 * 365 * 24 * 3600;
+    testkit::execute(
+        &db,
+        &format!(
+            "UPDATE people SET created_at = {long_ago} WHERE id = {}",
+            idle.0
+        ),
+    )
+    .await?;
+    db.close().await;
+
+    let dry = run(&fresh, &["retention", "--dry-run"], "")?;
+    assert!(dry.status.success(), "{}", text(&dry.stderr));
+    let said = text(&dry.stdout);
+    assert!(
+        said.contains("1 compte inactif") && said.contains(&format!("numéros) : {}", idle.0)),
+        "{said}"
+    );
+    assert!(said.contains("Rien n'a été supprimé"), "{said}");
+    let db = store::Db::connect(&fresh.url, 1).await?;
+    assert_eq!(
+        store::accounts::person(&db, idle).await?.name,
+        "Personne endormi"
+    );
+    db.close().await;
+
+    let done = run(&fresh, &["retention"], "")?;
+    assert!(done.status.success(), "{}", text(&done.stderr));
+    assert!(
+        text(&done.stdout).contains("Supprimé selon les durées de conservation : 1 compte inactif")
+    );
+    let db = store::Db::connect(&fresh.url, 1).await?;
+    assert_eq!(
+        store::accounts::person(&db, idle).await?.name,
+        "Ancien membre"
+    );
+    db.close().await;
+    Ok(())
+}

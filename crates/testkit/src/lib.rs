@@ -566,5 +566,6 @@ pub async fn find_text(db: &Db, needle: &str) -> anyhow::Result<Vec<String>> {
             found.push(format!("{table}.{column}"));
         }
     }
+    found.sort();
     Ok(found)
 }

@@ -164,9 +164,24 @@ async fn daily(state: &AppState) -> store::Result<()> {
     if jobs::take_recurring(&state.db, "visit-reminders", DAY).await? {
         remind_visits(state).await?;
     }
+    if jobs::take_recurring(&state.db, "retention", DAY).await? {
+        apply_retention(state).await?;
+    }
     if jobs::take_recurring(&state.db, "convention-renewals", DAY).await? {
         let today = store::now().div_euclid(DAY);
         store::territories::partners::remind_renewals(&state.db, today).await?;
+    }
+    Ok(())
+}
+
+/// Applies the retention rules of the configuration (recorded in the audit trail).
+async fn apply_retention(state: &AppState) -> store::Result<()> {
+    let cutoffs = state.settings.privacy.cutoffs(store::now());
+    let done =
+        store::accounts::privacy::apply_retention(&state.db, &cutoffs, "tâche quotidienne").await?;
+    if !done.is_empty() {
+        tracing::info!(done = %done.summary(), "retention rules applied");
+        state.jobs_wakeup.notify_one();
     }
     Ok(())
 }

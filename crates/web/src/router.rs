@@ -437,6 +437,7 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/comptes/{id}/etat", post(accounts::admin::set_state))
         .route("/admin/comptes/{id}/role", post(accounts::admin::set_role))
         .route("/admin/journal", get(accounts::admin::journal))
+        .route("/admin/conservation", get(accounts::admin::retention))
         .route(
             "/mot-de-passe-oublie",
             get(accounts::forgot_form).post(accounts::forgot),

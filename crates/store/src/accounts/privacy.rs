@@ -316,3 +316,116 @@ pub async fn close(db: &Db, person: PersonId, delete_contributions: bool) -> Res
     }
     Ok(closed)
 }
+
+/// What the retention rules take away now: the accounts unused since before their cutoff
+/// (administrators aside: a platform keeps its administrators), the stale invitations, old
+/// chat messages and old entries of the audit trail.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Retention {
+    pub inactive_accounts: Vec<PersonId>,
+    pub invitations: i64,
+    pub chat_messages: i64,
+    pub audit_entries: i64,
+}
+
+impl Retention {
+    /// In words: « 2 comptes inactifs, 3 invitations, … ».
+    pub fn summary(&self) -> String {
+        if self.is_empty() {
+            return "rien".to_owned();
+        }
+        let count =
+            |n: i64, one: &str, many: &str| format!("{n} {}", if n > 1 { many } else { one });
+        [
+            count(
+                self.inactive_accounts.len() as i64,
+                "compte inactif",
+                "comptes inactifs",
+            ),
+            count(self.invitations, "invitation", "invitations"),
+            count(self.chat_messages, "message de salon", "messages de salon"),
+            count(
+                self.audit_entries,
+                "entrée du journal de sécurité",
+                "entrées du journal de sécurité",
+            ),
+        ]
+        .join(", ")
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.inactive_accounts.is_empty()
+            && self.invitations == 0
+            && self.chat_messages == 0
+            && self.audit_entries == 0
+    }
+}
+
+/// What the rules would take away now, without touching anything (the dry run).
+pub async fn retention_due(
+    db: &Db,
+    cutoffs: &domain::accounts::privacy::Cutoffs,
+) -> Result<Retention> {
+    let mut due = Retention::default();
+    if let Some(before) = cutoffs.inactive_accounts {
+        let ids: Vec<i64> = on!(db, pool => sqlx::query_scalar(
+            "SELECT id FROM people WHERE closed_at IS NULL AND NOT admin AND COALESCE(last_seen_at, created_at) < $1 ORDER BY id",
+        ).bind(before).fetch_all(pool).await)?;
+        due.inactive_accounts = ids.into_iter().map(PersonId).collect();
+    }
+    if let Some(before) = cutoffs.invitations {
+        due.invitations = super::invitations::count_stale(db, before).await?;
+    }
+    if let Some(before) = cutoffs.chat_messages {
+        due.chat_messages = on!(db, pool => sqlx::query_scalar("SELECT COUNT(*) FROM chat_messages WHERE created_at < $1")
+            .bind(before).fetch_one(pool).await)?;
+    }
+    if let Some(before) = cutoffs.audit {
+        due.audit_entries = super::audit::count_older(db, before).await?;
+    }
+    Ok(due)
+}
+
+/// Applies the rules: closes the inactive accounts (their contributions stay, as « Ancien
+/// membre »), deletes the stale invitations, the old chat messages (their files queued for
+/// removal) and the old audit entries, then says so in the audit trail (`how`: by the daily
+/// job, the command line…). Returns what was done.
+pub async fn apply_retention(
+    db: &Db,
+    cutoffs: &domain::accounts::privacy::Cutoffs,
+    how: &str,
+) -> Result<Retention> {
+    let due = retention_due(db, cutoffs).await?;
+    let mut done = Retention::default();
+    for person in &due.inactive_accounts {
+        match close(db, *person, false).await {
+            Ok(_) => done.inactive_accounts.push(*person),
+            Err(StoreError::NotFound) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    if let Some(before) = cutoffs.invitations {
+        done.invitations = super::invitations::purge(db, before).await? as i64;
+    }
+    if let Some(before) = cutoffs.chat_messages {
+        let files: Vec<String> = on!(db, pool => sqlx::query_scalar(
+            "SELECT file_key FROM chat_messages WHERE created_at < $1 AND file_key IS NOT NULL",
+        ).bind(before).fetch_all(pool).await)?;
+        done.chat_messages = on!(db, pool => sqlx::query("DELETE FROM chat_messages WHERE created_at < $1")
+            .bind(before).execute(pool).await.map(|r| r.rows_affected()))?
+            as i64;
+        for key in files {
+            crate::jobs::enqueue(db, crate::jobs::REMOVE_BLOB, &key).await?;
+        }
+    }
+    if let Some(before) = cutoffs.audit {
+        done.audit_entries = super::audit::prune(db, before).await? as i64;
+    }
+    if !done.is_empty() {
+        use domain::accounts::audit::{AuditAction, AuditEvent};
+        let event = AuditEvent::new(None, AuditAction::Retention, "plateforme", "")
+            .detail(format!("supprimé ({how}) : {}", done.summary()));
+        super::audit::record(db, &event).await?;
+    }
+    Ok(done)
+}

@@ -573,3 +573,39 @@ impl PrivacyPage {
         }
     }
 }
+
+#[derive(Template)]
+#[template(path = "accounts/admin_retention.html")]
+pub struct RetentionPage {
+    pub layout: Layout,
+    pub rules: Vec<(&'static str, String)>,
+    pub due: String,
+    pub accounts: usize,
+}
+
+impl RetentionPage {
+    pub fn new(
+        layout: Layout,
+        privacy: &domain::accounts::privacy::Privacy,
+        due: &store::accounts::privacy::Retention,
+    ) -> Self {
+        use domain::accounts::privacy::days_fr;
+        Self {
+            layout,
+            rules: vec![
+                (
+                    "Comptes inutilisés (fermés, contributions gardées)",
+                    days_fr(privacy.inactive_account_days),
+                ),
+                (
+                    "Invitations expirées ou utilisées",
+                    days_fr(privacy.expired_invitation_days),
+                ),
+                ("Messages des salons", days_fr(privacy.chat_history_days)),
+                ("Journal de sécurité", days_fr(privacy.audit_days)),
+            ],
+            due: due.summary(),
+            accounts: due.inactive_accounts.len(),
+        }
+    }
+}

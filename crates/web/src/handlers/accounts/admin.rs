@@ -13,7 +13,7 @@ use crate::error::AppError;
 use crate::extractors::{ClientIp, CsrfForm, PageContext, RequireUser};
 use crate::handlers::allow_known;
 use crate::state::AppState;
-use crate::views::accounts::{AccountsAdminPage, AuditPage};
+use crate::views::accounts::{AccountsAdminPage, AuditPage, RetentionPage};
 use crate::views::{Layout, render};
 
 #[derive(serde::Deserialize, Default)]
@@ -216,5 +216,21 @@ pub async fn journal(
         Layout::new(&ctx, "Journal de sécurité"),
         query,
         entries,
+    ))
+}
+
+/// The retention rules and what the next daily run would remove (a dry run).
+pub async fn retention(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    RequireUser(_): RequireUser,
+) -> Result<Response, AppError> {
+    allow_known(ctx.actor(), Action::View, Resource::Accounts)?;
+    let cutoffs = state.settings.privacy.cutoffs(store::now());
+    let due = store::accounts::privacy::retention_due(&state.db, &cutoffs).await?;
+    render(&RetentionPage::new(
+        Layout::new(&ctx, "Durées de conservation"),
+        &state.settings.privacy,
+        &due,
     ))
 }
