@@ -9,12 +9,12 @@ import { createInterface } from 'node:readline';
 const binary = process.env.TERRITOIRE_BIN ?? 'target/debug/territoire';
 const env = { ...process.env, TERRITOIRE_DATABASE_URL: '', TERRITOIRE_LOG: 'warn' };
 
-/// Starts `territoire serve --demo` on a free port; resolves once it printed its address and
-/// the demo password.
-export async function startDemo() {
+/// Starts `territoire serve --demo` on a free port (with `extraEnv` added to its
+/// environment); resolves once it printed its address and the demo password.
+export async function startDemo(extraEnv = {}) {
   const data = mkdtempSync(join(tmpdir(), 'territoire-e2e-'));
   const server = spawn(binary, ['--data', data, 'serve', '--demo', '--bind', '127.0.0.1:0'], {
-    env,
+    env: { ...env, ...extraEnv },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let base, password;

@@ -264,7 +264,11 @@ async fn only_administrators_reach_the_accounts_and_the_audit_trail() -> anyhow:
         .create_person("marie@ac-lille.fr", Function::Enseignant1d, PASSWORD, false)
         .await?;
     let teacher = signed_in(&app, "marie@ac-lille.fr").await?;
-    for page in ["/admin/comptes?q=a", "/admin/journal", "/admin/conservation"] {
+    for page in [
+        "/admin/comptes?q=a",
+        "/admin/journal",
+        "/admin/conservation",
+    ] {
         assert_eq!(
             teacher.get(app.url(page)).send().await?.status(),
             StatusCode::FORBIDDEN,
@@ -430,8 +434,22 @@ async fn security_events_are_in_the_audit_trail() -> anyhow::Result<()> {
     )
     .await?;
     assert!(page.contains("n'est pas une date"), "a bad date is said");
+    let empty = admin
+        .get(app.url("/admin/journal?action=&personne=&cible=&texte=&ip=&du=&au="))
+        .send()
+        .await?;
+    assert_eq!(empty.status(), StatusCode::OK, "the form's empty fields");
+    let bad = admin
+        .get(app.url("/admin/journal?personne=marie"))
+        .send()
+        .await?;
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+    assert!(text(bad).await?.contains("n'est pas un nombre"));
     let page = text(admin.get(app.url("/admin/conservation")).send().await?).await?;
-    assert!(page.contains("Si la tâche passait maintenant, elle supprimerait : <strong>rien</strong>"), "{page}");
+    assert!(
+        page.contains("Si la tâche passait maintenant, elle supprimerait : <strong>rien</strong>"),
+        "{page}"
+    );
     Ok(())
 }
 

@@ -250,6 +250,7 @@ impl AuditPage {
             let mut link = url::form_urlencoded::Serializer::new(String::new());
             for (key, value) in [
                 ("action", query.action.as_str()),
+                ("personne", query.personne.as_str()),
                 ("cible", query.cible.as_str()),
                 ("texte", query.texte.as_str()),
                 ("ip", query.ip.as_str()),
@@ -259,9 +260,6 @@ impl AuditPage {
                 if !value.is_empty() {
                     link.append_pair(key, value);
                 }
-            }
-            if let Some(person) = query.personne {
-                link.append_pair("personne", &person.to_string());
             }
             link.append_pair("avant", &last.id.to_string());
             format!("/admin/journal?{}", link.finish())

@@ -150,7 +150,7 @@ pub struct AuditQuery {
     pub action: String,
     /// The id of the person who acted.
     #[serde(default)]
-    pub personne: Option<i64>,
+    pub personne: String,
     /// Exactly what was acted upon (`personne:12`).
     #[serde(default)]
     pub cible: String,
@@ -167,7 +167,7 @@ pub struct AuditQuery {
     pub au: String,
     /// The next page: entries older than this id.
     #[serde(default)]
-    pub avant: Option<i64>,
+    pub avant: String,
 }
 
 impl AuditQuery {
@@ -187,15 +187,23 @@ impl AuditQuery {
             Ok(Some(date.midnight().assume_utc().unix_timestamp()))
         };
         let nonempty = |t: &str| Some(t.trim().to_owned()).filter(|t| !t.is_empty());
+        let number = |text: &str, what: &str| -> Result<Option<i64>, AppError> {
+            match text.trim() {
+                "" => Ok(None),
+                n => n.parse().map(Some).map_err(|_| {
+                    AppError::BadRequest(format!("{what} « {n} » n'est pas un nombre"))
+                }),
+            }
+        };
         Ok(Filter {
-            actor: self.personne.map(PersonId),
+            actor: number(&self.personne, "le numéro de compte")?.map(PersonId),
             action,
             target: nonempty(&self.cible),
             text: nonempty(&self.texte),
             ip: nonempty(&self.ip),
             from: day(&self.du, "le premier jour")?,
             to: day(&self.au, "le dernier jour")?.map(|t| t + 24 * 3600),
-            before: self.avant,
+            before: number(&self.avant, "la page")?,
             limit,
         })
     }

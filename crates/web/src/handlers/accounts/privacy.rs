@@ -102,6 +102,9 @@ pub(crate) async fn export(
             Err(e) => Some((Err(e), None)),
         }
     });
+    // The body may be polled again once it ended (compression does): a fused stream says
+    // « ended » again instead of panicking.
+    let stream = futures::StreamExt::fuse(stream);
     let day = time::OffsetDateTime::now_utc().date();
     Response::builder()
         .header(header::CONTENT_TYPE, "application/zip")
