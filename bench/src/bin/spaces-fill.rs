@@ -66,7 +66,8 @@ async fn main() -> anyhow::Result<()> {
         person.id(),
     )
     .await?;
-    let session = store::accounts::create_session(&db, person.id(), 24 * 3600).await?;
+    let session =
+        store::accounts::create_session(&db, person.id(), 24 * 3600, &Default::default()).await?;
     println!("{} {} {} {session}", space.0, topic.0, folder.0);
     db.close().await;
     Ok(())
