@@ -403,22 +403,10 @@ pub async fn consent(
     ApiUser(person): ApiUser,
     Path(id): Path<i64>,
 ) -> Result<Json<VisitRequestJson>, ApiError> {
-    let actor = actor(Some(&person));
-    let (request, _) = request_for(&state, actor, id, Action::Contribute).await?;
-    visits::consent(&state.db, request.id, person.id()).await?;
-    crate::handlers::accounts::audit(
-        &state,
-        domain::accounts::audit::AuditEvent::new(
-            Some(person.id()),
-            domain::accounts::audit::AuditAction::ConsentChanged,
-            format!("demande:{id}"),
-            &ip,
-        )
-        .detail("accord pour être observé"),
-    )
-    .await?;
+    let request =
+        crate::handlers::observatories::visits::give_consent(&state, &person, id, &ip).await?;
     Ok(Json(
-        visits::request_detail(&state.db, request.id).await?.into(),
+        visits::request_detail(&state.db, request).await?.into(),
     ))
 }
 

@@ -9,6 +9,7 @@
 
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
+use domain::accounts::audit::{AuditAction, AuditEvent};
 use domain::calendar::{self, Event, Method};
 use domain::ids::{PersonId, VisitId, VisitRequestId};
 use domain::observatories::visit::{TrainingNeed, VisitEvent, VisitState, parse_observation};
@@ -19,7 +20,7 @@ use store::observatories::{self, Role};
 
 use super::{observatory_for, periods};
 use crate::error::AppError;
-use crate::extractors::{CsrfForm, NoFields, PageContext, RequireUser};
+use crate::extractors::{ClientIp, CsrfForm, NoFields, PageContext, RequireUser};
 use crate::handlers::allow;
 use crate::handlers::paris_moment;
 use crate::state::AppState;
@@ -281,28 +282,36 @@ pub async fn request_page(
     ))
 }
 
+/// An observed teacher consents to the visit (recorded in the audit trail); the request.
+pub(crate) async fn give_consent(
+    state: &AppState,
+    person: &store::accounts::Person,
+    id: i64,
+    ip: &str,
+) -> Result<domain::ids::VisitRequestId, AppError> {
+    let actor = crate::extractors::actor(Some(person));
+    let (request, _) = request_for(state, actor, id, Action::Contribute).await?;
+    visits::consent(&state.db, request.id, person.id()).await?;
+    let event = AuditEvent::new(
+        Some(person.id()),
+        AuditAction::ConsentChanged,
+        format!("demande:{id}"),
+        ip,
+    )
+    .detail("accord pour être observé");
+    crate::handlers::accounts::audit(state, event).await?;
+    Ok(request.id)
+}
+
 /// An observed teacher consents to the visit.
 pub async fn consent(
     State(state): State<AppState>,
-    crate::extractors::ClientIp(ip): crate::extractors::ClientIp,
+    ClientIp(ip): ClientIp,
     RequireUser(person): RequireUser,
     Path(id): Path<i64>,
     CsrfForm(_): CsrfForm<NoFields>,
 ) -> Result<Response, AppError> {
-    let actor = crate::extractors::actor(Some(&person));
-    let (request, _) = request_for(&state, actor, id, Action::Contribute).await?;
-    visits::consent(&state.db, request.id, person.id()).await?;
-    crate::handlers::accounts::audit(
-        &state,
-        domain::accounts::audit::AuditEvent::new(
-            Some(person.id()),
-            domain::accounts::audit::AuditAction::ConsentChanged,
-            format!("demande:{id}"),
-            &ip,
-        )
-        .detail("accord pour être observé"),
-    )
-    .await?;
+    give_consent(&state, &person, id, &ip).await?;
     Ok(Redirect::to(&format!("/demandes/{id}")).into_response())
 }
 
@@ -412,21 +421,18 @@ pub async fn invitation(
 /// A visit's page, with its observation and analysis: each reading is in the audit trail.
 pub async fn show(
     State(state): State<AppState>,
-    crate::extractors::ClientIp(ip): crate::extractors::ClientIp,
+    ClientIp(ip): ClientIp,
     ctx: PageContext,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
     let page = visit_page(&state, &ctx, id, None).await?;
-    crate::handlers::accounts::audit(
-        &state,
-        domain::accounts::audit::AuditEvent::new(
-            ctx.actor().person,
-            domain::accounts::audit::AuditAction::ObservationRead,
-            format!("visite:{id}"),
-            &ip,
-        ),
-    )
-    .await?;
+    let event = AuditEvent::new(
+        ctx.actor().person,
+        AuditAction::ObservationRead,
+        format!("visite:{id}"),
+        &ip,
+    );
+    crate::handlers::accounts::audit(&state, event).await?;
     Ok(page)
 }
 
