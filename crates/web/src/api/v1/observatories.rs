@@ -553,16 +553,13 @@ pub async fn observation(
     Path(id): Path<i64>,
 ) -> Result<Json<ObservationJson>, ApiError> {
     let (visit, _) = visit_for(&state, actor(Some(&person)), id, Action::View).await?;
-    crate::handlers::accounts::audit(
-        &state,
-        domain::accounts::audit::AuditEvent::new(
-            Some(person.id()),
-            domain::accounts::audit::AuditAction::ObservationRead,
-            format!("visite:{id}"),
-            &ip,
-        ),
-    )
-    .await?;
+    let event = domain::accounts::audit::AuditEvent::new(
+        Some(person.id()),
+        domain::accounts::audit::AuditAction::ObservationRead,
+        format!("visite:{id}"),
+        &ip,
+    );
+    crate::handlers::accounts::audit(&state, event).await?;
     Ok(Json(visits::observation(&state.db, visit.id).await?.into()))
 }
 

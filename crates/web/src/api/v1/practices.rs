@@ -378,18 +378,7 @@ pub async fn delete(
     ApiUser(person): ApiUser,
     Path(id): Path<i64>,
 ) -> Result<StatusCode, ApiError> {
-    allowed(&state, actor(Some(&person)), PracticeId(id), Action::Delete).await?;
-    store::practices::delete(&state.db, PracticeId(id)).await?;
-    crate::handlers::accounts::audit(
-        &state,
-        domain::accounts::audit::AuditEvent::new(
-            Some(person.id()),
-            domain::accounts::audit::AuditAction::Deletion,
-            format!("pratique:{id}"),
-            &ip,
-        ),
-    )
-    .await?;
+    crate::handlers::practices::edit::remove(&state, actor(Some(&person)), id, &ip).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

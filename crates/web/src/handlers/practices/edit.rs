@@ -5,16 +5,17 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::accounts::Email;
+use domain::accounts::audit::{AuditAction, AuditEvent};
 use domain::directory::Uai;
 use domain::ids::PracticeId;
-use domain::policy::{Action, Resource, can};
+use domain::policy::{Action, Actor, Resource, can};
 use domain::practices::{FieldError, PracticeContent, PracticeInput, Vocabulary, split_free_tags};
 use store::accounts::Person;
 use store::practices::{Context, PracticeDetail};
 
 use super::{allowed, practice_for};
 use crate::error::AppError;
-use crate::extractors::{CsrfForm, NoFields, PageContext, RequireUser};
+use crate::extractors::{ClientIp, CsrfForm, NoFields, PageContext, RequireUser};
 use crate::state::AppState;
 use crate::views::practices::{FormValues, PracticeFormPage, VersionsPage};
 use crate::views::{Layout, render, render_status};
@@ -427,25 +428,32 @@ pub async fn unpublish(
     Ok(Redirect::to(&format!("/pratiques/{id}")).into_response())
 }
 
+/// Deletes a practice (its authors and administrators), and says so in the audit trail.
+pub(crate) async fn remove(
+    state: &AppState,
+    actor: Actor,
+    id: i64,
+    ip: &str,
+) -> Result<(), AppError> {
+    allowed(state, actor, PracticeId(id), Action::Delete).await?;
+    store::practices::delete(&state.db, PracticeId(id)).await?;
+    let event = AuditEvent::new(
+        actor.person,
+        AuditAction::Deletion,
+        format!("pratique:{id}"),
+        ip,
+    );
+    crate::handlers::accounts::audit(state, event).await
+}
+
 pub async fn delete(
     State(state): State<AppState>,
-    crate::extractors::ClientIp(ip): crate::extractors::ClientIp,
+    ClientIp(ip): ClientIp,
     ctx: PageContext,
     Path(id): Path<i64>,
     CsrfForm(NoFields {}): CsrfForm<NoFields>,
 ) -> Result<Response, AppError> {
-    allowed(&state, ctx.actor(), PracticeId(id), Action::Delete).await?;
-    store::practices::delete(&state.db, PracticeId(id)).await?;
-    crate::handlers::accounts::audit(
-        &state,
-        domain::accounts::audit::AuditEvent::new(
-            ctx.actor().person,
-            domain::accounts::audit::AuditAction::Deletion,
-            format!("pratique:{id}"),
-            &ip,
-        ),
-    )
-    .await?;
+    remove(&state, ctx.actor(), id, &ip).await?;
     Ok(Redirect::to("/mes-pratiques").into_response())
 }
 

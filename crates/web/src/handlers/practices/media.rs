@@ -5,6 +5,7 @@ use axum::extract::multipart::{Field, Multipart};
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use domain::accounts::audit::{AuditAction, AuditEvent};
 use domain::ids::{MediaId, PersonId, PracticeId};
 use domain::policy::{Action, Actor, Resource};
 use domain::practices::consent::{Appearance, Consent, ConsentInput};
@@ -14,7 +15,7 @@ use store::practices::media::{self as practice_media, Media, NewMedia};
 
 use super::allowed;
 use crate::error::AppError;
-use crate::extractors::{CsrfForm, PageContext, RequireUser};
+use crate::extractors::{ClientIp, CsrfForm, PageContext, RequireUser};
 use crate::handlers::blobs::stream_blob;
 use crate::security::{CSRF_COOKIE, cookie};
 use crate::state::AppState;
@@ -302,7 +303,7 @@ pub async fn add_caption(
 /// Records the image-rights consent of a video (authors).
 pub async fn consent(
     State(state): State<AppState>,
-    crate::extractors::ClientIp(ip): crate::extractors::ClientIp,
+    ClientIp(ip): ClientIp,
     ctx: PageContext,
     RequireUser(person): RequireUser,
     Path(id): Path<i64>,
@@ -317,16 +318,13 @@ pub async fn consent(
     let today = time::OffsetDateTime::now_utc().date();
     let consent = Consent::parse(&form, today).map_err(AppError::BadRequest)?;
     practice_media::record_consent(&state.db, media.id(), person.id(), &consent).await?;
-    crate::handlers::accounts::audit(
-        &state,
-        domain::accounts::audit::AuditEvent::new(
-            Some(person.id()),
-            domain::accounts::audit::AuditAction::ConsentChanged,
-            format!("media:{id}"),
-            &ip,
-        )
-        .detail("autorisation de droit à l'image enregistrée"),
+    let event = AuditEvent::new(
+        Some(person.id()),
+        AuditAction::ConsentChanged,
+        format!("media:{id}"),
+        &ip,
     )
-    .await?;
+    .detail("autorisation de droit à l'image enregistrée");
+    crate::handlers::accounts::audit(&state, event).await?;
     Ok(Redirect::to(&format!("/pratiques/{}#medias", media.practice_id)).into_response())
 }

@@ -1,7 +1,7 @@
 //! The practice library's pages: search, a practice, writing and editing, versions, and what
 //! people do around a practice.
 
-mod edit;
+pub(crate) mod edit;
 mod media;
 mod social;
 
