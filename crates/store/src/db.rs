@@ -192,6 +192,12 @@ impl Db {
     }
 }
 
+/// The `LIKE` pattern of « contains `text` », for a lower-cased column: its own wildcards
+/// are dropped, so that what a person types is matched as typed.
+pub(crate) fn contains_pattern(text: &str) -> String {
+    format!("%{}%", text.trim().to_lowercase().replace(['%', '_'], ""))
+}
+
 /// Seconds since the Unix epoch.
 pub fn now() -> i64 {
     std::time::SystemTime::now()

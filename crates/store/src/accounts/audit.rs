@@ -87,7 +87,7 @@ pub async fn search(db: &Db, filter: &Filter) -> Result<Vec<Entry>> {
         .map(str::trim)
         .filter(|t| !t.is_empty())
     {
-        let pattern = format!("%{}%", text.to_lowercase().replace(['%', '_'], ""));
+        let pattern = crate::db::contains_pattern(text);
         condition(
             &mut sql,
             " AND (LOWER(a.target) LIKE ?",

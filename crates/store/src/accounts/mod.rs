@@ -537,7 +537,7 @@ pub async fn superior_of(
 /// Accounts whose name or address contains `text` (any case), for the administrators; the
 /// closed ones are left out.
 pub async fn search_people(db: &Db, text: &str, limit: i64) -> Result<Vec<Person>> {
-    let pattern = format!("%{}%", text.trim().to_lowercase().replace(['%', '_'], ""));
+    let pattern = crate::db::contains_pattern(text);
     let sql = format!(
         "SELECT {PERSON_COLUMNS} FROM people p WHERE p.closed_at IS NULL \
          AND (LOWER(p.email) LIKE $1 OR LOWER(p.name) LIKE $1) ORDER BY p.name, p.id LIMIT $2"

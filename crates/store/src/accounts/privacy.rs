@@ -366,13 +366,10 @@ pub async fn retention_due(
     db: &Db,
     cutoffs: &domain::accounts::privacy::Cutoffs,
 ) -> Result<Retention> {
-    let mut due = Retention::default();
-    if let Some(before) = cutoffs.inactive_accounts {
-        let ids: Vec<i64> = on!(db, pool => sqlx::query_scalar(
-            "SELECT id FROM people WHERE closed_at IS NULL AND NOT admin AND COALESCE(last_seen_at, created_at) < $1 ORDER BY id",
-        ).bind(before).fetch_all(pool).await)?;
-        due.inactive_accounts = ids.into_iter().map(PersonId).collect();
-    }
+    let mut due = Retention {
+        inactive_accounts: inactive_accounts(db, cutoffs).await?,
+        ..Retention::default()
+    };
     if let Some(before) = cutoffs.invitations {
         due.invitations = super::invitations::count_stale(db, before).await?;
     }
@@ -386,6 +383,20 @@ pub async fn retention_due(
     Ok(due)
 }
 
+/// The accounts unused since before their cutoff, administrators aside.
+async fn inactive_accounts(
+    db: &Db,
+    cutoffs: &domain::accounts::privacy::Cutoffs,
+) -> Result<Vec<PersonId>> {
+    let Some(before) = cutoffs.inactive_accounts else {
+        return Ok(Vec::new());
+    };
+    let ids: Vec<i64> = on!(db, pool => sqlx::query_scalar(
+        "SELECT id FROM people WHERE closed_at IS NULL AND NOT admin AND COALESCE(last_seen_at, created_at) < $1 ORDER BY id",
+    ).bind(before).fetch_all(pool).await)?;
+    Ok(ids.into_iter().map(PersonId).collect())
+}
+
 /// Applies the rules: closes the inactive accounts (their contributions stay, as « Ancien
 /// membre »), deletes the stale invitations, the old chat messages (their files queued for
 /// removal) and the old audit entries, then says so in the audit trail (`how`: by the daily
@@ -395,9 +406,8 @@ pub async fn apply_retention(
     cutoffs: &domain::accounts::privacy::Cutoffs,
     how: &str,
 ) -> Result<Retention> {
-    let due = retention_due(db, cutoffs).await?;
     let mut done = Retention::default();
-    for person in &due.inactive_accounts {
+    for person in &inactive_accounts(db, cutoffs).await? {
         match close(db, *person, false).await {
             Ok(_) => done.inactive_accounts.push(*person),
             Err(StoreError::NotFound) => {}

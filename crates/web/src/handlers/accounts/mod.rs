@@ -97,14 +97,34 @@ pub async fn login_form(
         return Ok(Redirect::to(&safe_next(query.suivant.as_deref())).into_response());
     }
     render(&LoginPage {
-        layout: Layout::new(&ctx, "Connexion"),
-        email: String::new(),
-        next: query.suivant.unwrap_or_default(),
-        error: None,
         reset_done: query.reinitialise.is_some(),
+        ..login_page(
+            &state,
+            &ctx,
+            String::new(),
+            query.suivant.unwrap_or_default(),
+            None,
+        )
+    })
+}
+
+/// The sign-in page, with what was typed and what went wrong.
+pub(crate) fn login_page(
+    state: &AppState,
+    ctx: &PageContext,
+    email: String,
+    next: String,
+    error: Option<String>,
+) -> LoginPage {
+    LoginPage {
+        layout: Layout::new(ctx, "Connexion"),
+        email,
+        next,
+        error,
+        reset_done: false,
         sso: state.sso.as_ref().map(|s| s.config.label.clone()),
         signup: state.settings.local_signup,
-    })
+    }
 }
 
 #[derive(serde::Deserialize)]
@@ -188,15 +208,13 @@ pub async fn login(
             )
         }
     };
-    let page = LoginPage {
-        layout: Layout::new(&ctx, "Connexion"),
-        email: form.email,
-        next: form.next,
-        error: Some(problem.to_owned()),
-        reset_done: false,
-        sso: state.sso.as_ref().map(|s| s.config.label.clone()),
-        signup: settings.local_signup,
-    };
+    let page = login_page(
+        &state,
+        &ctx,
+        form.email,
+        form.next,
+        Some(problem.to_owned()),
+    );
     render_status(status, &page)
 }
 

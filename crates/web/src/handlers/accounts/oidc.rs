@@ -11,14 +11,13 @@ use store::StoreError;
 use store::accounts::sessions::SignInMethod;
 use store::accounts::sso::{self, Found};
 
-use super::{audit, open_session, origin, safe_next};
+use super::{audit, login_page, open_session, origin, safe_next};
 use crate::error::{AppError, sentence};
 use crate::extractors::{ClientIp, PageContext};
 use crate::security::{cookie, set_cookie};
 use crate::sso::SsoError;
 use crate::state::AppState;
-use crate::views::accounts::LoginPage;
-use crate::views::{Layout, render_status};
+use crate::views::render_status;
 
 const STATE_COOKIE: &str = "territoire_oidc";
 const PENDING_SECS: i64 = 600;
@@ -138,17 +137,8 @@ pub async fn callback(
                 .detail(&message),
             )
             .await?;
-            let page = LoginPage {
-                layout: Layout::new(&ctx, "Connexion"),
-                email: String::new(),
-                next: String::new(),
-                error: Some(format!(
-                    "La connexion avec votre compte académique a échoué : {message}."
-                )),
-                reset_done: false,
-                sso: Some(sso.config.label.clone()),
-                signup: state.settings.local_signup,
-            };
+            let error = format!("La connexion avec votre compte académique a échoué : {message}.");
+            let page = login_page(&state, &ctx, String::new(), String::new(), Some(error));
             let mut response = render_status(status, &page)?;
             forget_state(&state, &mut response);
             return Ok(response);
