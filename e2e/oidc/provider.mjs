@@ -5,7 +5,8 @@
 //                    with this return address, and starts answering;
 //   mode <m>         how the next ID tokens come out of the token endpoint: `normal`;
 //                    `wrong-audience` (issued for another application) and `expired`, both
-//                    re-signed with the provider's own key, so only the claim is wrong;
+//                    re-signed with the provider's own key, so only the claim is wrong, as
+//                    for `wrong-nonce` (the nonce of another login);
 //                    `forged-signature` (signed with another key).
 // Accounts: any login is accepted (the provider's development sign-in form); the login
 // `nom.prenom` gives `nom.prenom@ac-lille.fr`, verified unless the login starts with
@@ -54,6 +55,7 @@ async function tamper(idToken) {
   let key = signingKey;
   if (mode === 'wrong-audience') claims.aud = 'une-autre-application';
   if (mode === 'expired') { claims.iat = now - 7200; claims.exp = now - 3600; }
+  if (mode === 'wrong-nonce') claims.nonce = 'nonce-d-une-autre-connexion';
   if (mode === 'forged-signature') key = otherKey;
   return new SignJWT(claims).setProtectedHeader(header).sign(key);
 }

@@ -377,4 +377,49 @@ mod tests {
             Ok(())
         });
     }
+
+    #[test]
+    #[allow(clippy::result_large_err)]
+    fn single_sign_on_from_the_environment() {
+        figment::Jail::expect_with(|jail| {
+            assert_eq!(
+                Settings::load(None).map_err(figment::Error::from)?.sso(),
+                Ok(None),
+                "off by default"
+            );
+            jail.set_env("TERRITOIRE_OIDC_ISSUER", "https://identite.ac-lille.fr");
+            let settings = Settings::load(None).map_err(figment::Error::from)?;
+            assert!(
+                settings.sso().is_err_and(|e| e.contains("oidc_client_id")),
+                "a client id is required"
+            );
+            jail.set_env("TERRITOIRE_OIDC_CLIENT_ID", "territoire");
+            jail.set_env("TERRITOIRE_OIDC_CLIENT_SECRET", "motdepasse");
+            jail.set_env("TERRITOIRE_OIDC_SCOPES", "email profile");
+            let settings = Settings::load(None).map_err(figment::Error::from)?;
+            let sso = settings
+                .sso()
+                .map_err(figment::Error::from)?
+                .ok_or("no sso")?;
+            assert_eq!(sso.issuer, "https://identite.ac-lille.fr");
+            assert_eq!(
+                (sso.client_id.as_str(), sso.client_secret.as_str()),
+                ("territoire", "motdepasse")
+            );
+            assert_eq!(
+                sso.scopes,
+                ["openid", "email", "profile"],
+                "openid always asked for"
+            );
+            assert!(!format!("{settings:?}").contains("motdepasse"));
+            jail.set_env("TERRITOIRE_OIDC_DEFAULT_FUNCTION", "recteur");
+            let settings = Settings::load(None).map_err(figment::Error::from)?;
+            assert!(
+                settings
+                    .sso()
+                    .is_err_and(|e| e.contains("oidc_default_function"))
+            );
+            Ok(())
+        });
+    }
 }

@@ -81,7 +81,7 @@ impl Provider {
             .await
     }
 
-    /// How the next ID tokens come out: `normal`, `wrong-audience`, `expired`,
+    /// How the next ID tokens come out: `normal`, `wrong-audience`, `expired`, `wrong-nonce`,
     /// `forged-signature`.
     pub async fn mode(&mut self, mode: &str) -> anyhow::Result<()> {
         self.command(&format!("mode {mode}")).await

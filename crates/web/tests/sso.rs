@@ -280,6 +280,10 @@ async fn tokens_for_another_application_expired_or_forged_are_refused() -> anyho
         ("wrong-audience", "émis pour une autre application"),
         ("expired", "il a expiré"),
         (
+            "wrong-nonce",
+            "il ne correspond pas à cette connexion (nonce)",
+        ),
+        (
             "forged-signature",
             "sa signature n'est pas celle du fournisseur",
         ),
@@ -310,7 +314,7 @@ async fn tokens_for_another_application_expired_or_forged_are_refused() -> anyho
         },
     )
     .await?;
-    assert_eq!(failures.len(), 3);
+    assert_eq!(failures.len(), 4);
     assert!(
         failures
             .iter()
