@@ -57,13 +57,13 @@ writeFileSync(join(out, 'VERSION'), `@gouvfr/dsfr ${version}\n`);
 console.log(`static/vendor/dsfr : DSFR ${version}, ${referenced.size} fichiers référencés, ${ICONS.length} icônes`);
 
 // Our scripts: the pad editor bundled with its packages (CodeMirror, Yjs, y-websocket,
-// marked, DOMPurify), the chat room's and the observation grid's scripts, and the pad's
-// stylesheet.
+// marked, DOMPurify), the chat room's, the observation grid's and the map's (Leaflet)
+// scripts, and the pad's and the map's stylesheets.
 const { buildSync } = await import('esbuild');
 const js = join(root, 'static/js');
 rmSync(js, { recursive: true, force: true });
 mkdirSync(js, { recursive: true });
-for (const entry of ['pad.js', 'chat.js', 'observation.js']) {
+for (const entry of ['pad.js', 'chat.js', 'observation.js', 'map.js']) {
   buildSync({
     entryPoints: [join(root, 'front', entry)],
     outfile: join(js, entry),
@@ -76,4 +76,8 @@ for (const entry of ['pad.js', 'chat.js', 'observation.js']) {
   });
 }
 copyFileSync(join(root, 'front/pad.css'), join(js, 'pad.css'));
+// The map's stylesheet: Leaflet's, then ours; and the images Leaflet's refers to.
+const leaflet = join(root, 'node_modules/leaflet/dist');
+writeFileSync(join(js, 'map.css'), readFileSync(join(leaflet, 'leaflet.css'), 'utf8') + '\n' + readFileSync(join(root, 'front/map.css'), 'utf8'));
+for (const image of readdirSync(join(leaflet, 'images'))) copy(join(leaflet, 'images', image), join(js, 'images', image));
 console.log(`static/js : ${readdirSync(js).join(', ')}`);

@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod calendar;
 pub mod directory;
 pub mod ids;
+pub mod indicators;
 pub mod markdown;
 pub mod observatories;
 pub mod policy;

@@ -7,6 +7,7 @@ pub mod backup;
 pub mod bus;
 mod db;
 pub mod directory;
+pub mod indicators;
 pub mod jobs;
 pub mod observatories;
 pub mod practices;

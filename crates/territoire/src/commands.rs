@@ -196,6 +196,8 @@ async fn serve(mut settings: Settings, bind: Option<String>, demo: bool) -> anyh
         transcode: settings.files.transcode,
         space_quota: (settings.files.space_quota_gib as i64).saturating_mul(1024 * 1024 * 1024),
         socket_ping: std::time::Duration::from_secs(settings.socket_ping_secs.max(1)),
+        map_refresh: std::time::Duration::from_secs(settings.map_refresh_seconds),
+        map_tiles: settings.map_tiles().map_err(anyhow::Error::msg)?,
         ..WebSettings::default()
     };
     println!(

@@ -59,6 +59,14 @@ pub struct Settings {
     /// and a half times that is closed. Lower it behind a proxy that cuts idle connections
     /// sooner.
     pub socket_ping_secs: u64,
+    /// How old the map's data may get before it is reread from the database, in seconds
+    /// (0: reread at every request).
+    pub map_refresh_seconds: u64,
+    /// Tiles drawn under the map's outlines (`https://…/{z}/{x}/{y}.png`); empty: the
+    /// outlines of départements and communes served by the platform, with no tile server.
+    pub map_tile_url: String,
+    /// The tiles' credits, shown on the map.
+    pub map_tile_attribution: String,
     pub mail: MailSettings,
     pub files: FileSettings,
 }
@@ -138,6 +146,9 @@ impl Default for Settings {
             oidc_label: "Se connecter avec mon compte académique".to_owned(),
             oidc_function_claim: "fonction".to_owned(),
             oidc_uai_claim: "uai".to_owned(),
+            map_refresh_seconds: 60,
+            map_tile_url: String::new(),
+            map_tile_attribution: String::new(),
             oidc_default_function: "enseignant-2d".to_owned(),
             privacy: domain::accounts::privacy::Privacy::default(),
             socket_ping_secs: 30,
@@ -189,6 +200,11 @@ impl Settings {
             .strip_prefix("sqlite://")
             .or_else(|| url.strip_prefix("sqlite:"))?;
         Some(PathBuf::from(path.split('?').next().unwrap_or(path)))
+    }
+
+    /// The map's tiles, when a tile server is configured.
+    pub fn map_tiles(&self) -> Result<Option<web::MapTiles>, String> {
+        web::MapTiles::new(&self.map_tile_url, &self.map_tile_attribution)
     }
 
     /// The single sign-on client's settings, when an issuer is configured.
@@ -270,6 +286,12 @@ impl Settings {
              # Pings des sockets des salons et des pads, en secondes ; une socket muette deux fois\n\
              # et demie ce temps est fermée. À baisser derrière un proxy qui coupe plus tôt.\n\
              socket_ping_secs = {}\n\n\
+             # Fraîcheur de la carte : ses données sont relues au plus tard après ce nombre de secondes.\n\
+             map_refresh_seconds = {}\n\
+             # Tuiles sous les contours de la carte, par exemple https://tile.openstreetmap.org/{{z}}/{{x}}/{{y}}.png\n\
+             # (vide : contours des départements et des communes servis par la plateforme, sans serveur de tuiles).\n\
+             map_tile_url = \"\"\n\
+             map_tile_attribution = \"\"\n\n\
              [mail]\n\
              from = \"{}\"\n\
              # smtp://utilisateur:motdepasse@serveur:587 ; vide : courriels écrits dans data_dir/outbox\n\
@@ -314,6 +336,7 @@ impl Settings {
             d.oidc_uai_claim,
             d.oidc_default_function,
             d.socket_ping_secs,
+            d.map_refresh_seconds,
             d.mail.from,
             d.files.video_max_mib,
             d.files.other_max_mib,

@@ -83,7 +83,12 @@ pub struct TestApp {
 
 impl TestApp {
     pub async fn spawn() -> anyhow::Result<Self> {
-        Self::spawn_with(WebSettings::default()).await
+        Self::spawn_with(WebSettings {
+            // The map shows what the test just wrote.
+            map_refresh: std::time::Duration::ZERO,
+            ..WebSettings::default()
+        })
+        .await
     }
 
     pub async fn spawn_with(mut settings: WebSettings) -> anyhow::Result<Self> {

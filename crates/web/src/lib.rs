@@ -17,7 +17,7 @@ mod views;
 mod ws;
 
 pub use jobs::remind_visits;
-pub use state::{AppState, WebSettings};
+pub use state::{AppState, MapTiles, WebSettings};
 
 use std::future::Future;
 

@@ -16,7 +16,8 @@ use tower_http::trace::TraceLayer;
 
 use crate::handlers::observatories::visits;
 use crate::handlers::{
-    accounts, directory, home, observatories, practices, spaces, system, territories, training,
+    accounts, directory, home, indicators, observatories, practices, spaces, system, territories,
+    training,
 };
 use crate::state::AppState;
 use crate::{api, metrics, security};
@@ -30,6 +31,10 @@ pub fn router(state: AppState) -> Router {
     let pages = Router::new()
         .route("/", get(home::home))
         .route("/annuaire", get(directory::search))
+        .route("/carte", get(indicators::map::page))
+        .route("/carte/tableau", get(indicators::map::table_fragment))
+        .route("/carte/lieux", get(indicators::map::places))
+        .route("/carte/fonds/{name}", get(indicators::map::outline))
         .route("/etablissements/{uai}", get(directory::establishment))
         .route("/pratiques", get(practices::search).post(practices::create))
         .route("/pratiques/nouvelle", get(practices::new_form))

@@ -27,6 +27,16 @@ pub fn policy_with_style_nonce(nonce: &str) -> HeaderValue {
         .unwrap_or_else(|_| HeaderValue::from_static(CONTENT_SECURITY_POLICY))
 }
 
+/// The strict policy, letting in the images of one more origin: the map's tile server.
+pub fn policy_with_images(origin: &str) -> HeaderValue {
+    let policy = CONTENT_SECURITY_POLICY.replace(
+        "img-src 'self' data:;",
+        &format!("img-src 'self' data: {origin};"),
+    );
+    HeaderValue::from_str(&policy)
+        .unwrap_or_else(|_| HeaderValue::from_static(CONTENT_SECURITY_POLICY))
+}
+
 pub fn security_headers() -> Vec<(HeaderName, HeaderValue)> {
     vec![
         (

@@ -40,6 +40,46 @@ pub struct WebSettings {
     /// How often a quiet socket (chat room, pad) is pinged; one silent for two and a half
     /// times that is closed.
     pub socket_ping: std::time::Duration,
+    /// How old the map's data may get before it is reread (zero: at every request).
+    pub map_refresh: std::time::Duration,
+    /// Tiles under the map's outlines, when a tile server is configured.
+    pub map_tiles: Option<MapTiles>,
+}
+
+/// A tile server for the map: `https://…/{z}/{x}/{y}.png`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MapTiles {
+    pub url: String,
+    /// Scheme and host, let into the pages' content security policy.
+    pub origin: String,
+    pub attribution: String,
+}
+
+impl MapTiles {
+    /// The tiles of `url`, or none when it is empty.
+    pub fn new(url: &str, attribution: &str) -> Result<Option<Self>, String> {
+        let url = url.trim();
+        if url.is_empty() {
+            return Ok(None);
+        }
+        let bad = |why: &str| format!("adresse des tuiles de la carte « {url} » refusée : {why}");
+        let rest = url
+            .strip_prefix("https://")
+            .or_else(|| url.strip_prefix("http://"))
+            .ok_or_else(|| bad("elle doit commencer par https://"))?;
+        let host = rest.split('/').next().unwrap_or_default();
+        if host.is_empty() || host.contains(['{', '}', '"', '\'', ' ', ';']) {
+            return Err(bad("le serveur doit y être écrit en clair"));
+        }
+        if !["{z}", "{x}", "{y}"].iter().all(|p| url.contains(p)) {
+            return Err(bad("elle doit contenir {z}, {x} et {y}"));
+        }
+        Ok(Some(Self {
+            origin: format!("{}{host}", &url[..url.len() - rest.len()]),
+            url: url.to_owned(),
+            attribution: attribution.trim().to_owned(),
+        }))
+    }
 }
 
 impl Default for WebSettings {
@@ -59,6 +99,8 @@ impl Default for WebSettings {
             transcode: true,
             space_quota: domain::spaces::DEFAULT_QUOTA,
             socket_ping: std::time::Duration::from_secs(30),
+            map_refresh: std::time::Duration::from_secs(60),
+            map_tiles: None,
         }
     }
 }
@@ -89,6 +131,8 @@ pub struct AppState {
     pub realtime: realtime::Realtime,
     /// The client of the académie's identity provider, when single sign-on is on.
     pub sso: Option<Arc<crate::sso::Sso>>,
+    /// What the map draws, in memory.
+    pub map: Arc<store::indicators::map::MapIndex>,
 }
 
 impl AppState {
@@ -108,6 +152,7 @@ impl AppState {
         };
         Ok(Self {
             sso,
+            map: Arc::new(store::indicators::map::MapIndex::new(settings.map_refresh)),
             realtime: realtime::Realtime::new(db.clone(), realtime::Settings::default()),
             search,
             blobs,

@@ -85,24 +85,10 @@ pub fn format_date(date: Date) -> String {
 
 /// `12 mars 2027`.
 pub fn french_date(date: Date) -> String {
-    const MONTHS: [&str; 12] = [
-        "janvier",
-        "février",
-        "mars",
-        "avril",
-        "mai",
-        "juin",
-        "juillet",
-        "août",
-        "septembre",
-        "octobre",
-        "novembre",
-        "décembre",
-    ];
     format!(
         "{} {} {}",
         date.day(),
-        MONTHS[usize::from(u8::from(date.month())) - 1],
+        crate::indicators::month::MONTHS_FR[usize::from(u8::from(date.month())) - 1],
         date.year()
     )
 }

@@ -40,3 +40,20 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for CsrfForm<T> {
 /// A form with nothing but its CSRF token (a button).
 #[derive(serde::Deserialize)]
 pub struct NoFields {}
+
+/// An address's query whose repeated fields (check boxes of a `GET` form) gather into a
+/// `Vec`, which axum's `Query` refuses.
+pub struct ListQuery<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> axum::extract::FromRequestParts<S> for ListQuery<T> {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        serde_html_form::from_str(parts.uri.query().unwrap_or_default())
+            .map(Self)
+            .map_err(|e| AppError::BadRequest(format!("adresse mal formée : {e}")))
+    }
+}

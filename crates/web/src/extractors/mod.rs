@@ -4,4 +4,4 @@ mod auth;
 mod form;
 
 pub use auth::{ApiCaller, ApiUser, ClientIp, PageContext, RequireUser, actor};
-pub use form::{CsrfForm, NoFields};
+pub use form::{CsrfForm, ListQuery, NoFields};

@@ -4,6 +4,7 @@ pub mod accounts;
 pub(crate) mod blobs;
 pub mod directory;
 pub mod home;
+pub mod indicators;
 pub mod observatories;
 pub mod practices;
 pub mod spaces;

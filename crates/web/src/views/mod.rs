@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod directory;
 pub mod home;
+pub mod indicators;
 pub mod observatories;
 pub mod practices;
 pub mod spaces;

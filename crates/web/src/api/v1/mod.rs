@@ -2,6 +2,7 @@
 
 mod accounts;
 mod directory;
+mod indicators;
 mod observatories;
 mod practices;
 mod realtime;
@@ -34,6 +35,9 @@ use crate::state::AppState;
     paths(
         directory::list,
         directory::get_one,
+        indicators::clusters,
+        indicators::places,
+        indicators::choropleth,
         accounts::me,
         accounts::audit,
         accounts::export,
@@ -202,6 +206,9 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/establishments", get(directory::list))
         .route("/establishments/{uai}", get(directory::get_one))
+        .route("/map/clusters", get(indicators::clusters))
+        .route("/map/places", get(indicators::places))
+        .route("/map/choropleth", get(indicators::choropleth))
         .route("/me", get(accounts::me))
         .route("/audit", get(accounts::audit))
         .route("/me/export", get(accounts::export))

@@ -1,0 +1,359 @@
+//! What the map draws, read from the database: the establishments with coordinates, the
+//! geography, and the facts of every layer. Kept in memory by [`MapIndex`] and reread when it
+//! is older than the refresh interval, so that a viewport costs no query.
+
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+use domain::directory::EstablishmentKind;
+use domain::indicators::Month;
+use domain::indicators::map::{Area, Commune, Fact, Layer, MapData, Place, tag_bit};
+use domain::practices::Visibility;
+use domain::practices::vocab::Vocabulary;
+
+use crate::db::on;
+use crate::{Db, Result};
+
+/// The rows of the big tables are read by windows of this many ids, so that the national set
+/// (a million practices) never sits in memory twice.
+const WINDOW: i64 = 100_000;
+
+/// Runs `$sql` (whose `$1` and `$2` bound an id window) over every window up to `$table`'s
+/// largest id, handing each row to `$each`.
+macro_rules! by_windows {
+    ($db:expr, $table:literal, $sql:expr, $row:ty, |$r:ident| $each:block) => {{
+        let max: Option<i64> = on!($db, pool => sqlx::query_scalar(concat!("SELECT MAX(id) FROM ", $table)).fetch_one(pool).await)?;
+        let mut from = 0i64;
+        while from < max.unwrap_or(0) {
+            let rows: Vec<$row> = on!($db, pool => sqlx::query_as::<_, $row>($sql).bind(from).bind(from + WINDOW).fetch_all(pool).await)?;
+            for $r in rows $each
+            from += WINDOW;
+        }
+    }};
+}
+
+type PlaceRow = (
+    i64,
+    String,
+    String,
+    String,
+    f64,
+    f64,
+    String,
+    String,
+    String,
+    Option<String>,
+    i64,
+);
+
+/// Reads everything the map draws. Private and draft practices are not read at all.
+pub async fn load(db: &Db) -> Result<MapData> {
+    let departements: Vec<(String, String)> = on!(db, pool => sqlx::query_as(
+        "SELECT code, name FROM departements ORDER BY code").fetch_all(pool).await)?;
+    let departement_index: HashMap<String, u32> = departements
+        .iter()
+        .enumerate()
+        .map(|(i, (code, _))| (code.clone(), i as u32))
+        .collect();
+    let commune_rows: Vec<(String, String, String, i64, f64, f64)> = on!(db, pool => sqlx::query_as(
+        "SELECT code, name, departement_code, population, latitude, longitude FROM communes ORDER BY code").fetch_all(pool).await)?;
+    let mut communes: Vec<Commune> = Vec::with_capacity(commune_rows.len());
+    let mut commune_index: HashMap<String, u32> = HashMap::with_capacity(commune_rows.len());
+    for (code, name, departement, population, latitude, longitude) in commune_rows {
+        let Some(departement) = departement_index.get(&departement).copied() else {
+            continue;
+        };
+        commune_index.insert(code.clone(), communes.len() as u32);
+        communes.push(Commune {
+            code,
+            name,
+            departement,
+            population: u32::try_from(population).unwrap_or(0),
+            latitude,
+            longitude,
+        });
+    }
+    let circonscriptions: Vec<(String, String)> = on!(db, pool => sqlx::query_as(
+        "SELECT code, name FROM circonscriptions ORDER BY code").fetch_all(pool).await)?;
+    let circonscription_index: HashMap<&str, u32> = circonscriptions
+        .iter()
+        .enumerate()
+        .map(|(i, (code, _))| (code.as_str(), i as u32))
+        .collect();
+
+    let rows: Vec<PlaceRow> = on!(db, pool => sqlx::query_as(
+        "SELECT e.id, e.uai, e.name, e.kind, e.latitude, e.longitude, e.commune_code, e.commune_name, \
+         e.departement_code, e.circonscription_code, \
+         (SELECT COUNT(*) FROM person_establishments pe WHERE pe.establishment_id = e.id) \
+         FROM establishments e WHERE e.open AND e.latitude IS NOT NULL AND e.longitude IS NOT NULL ORDER BY e.id"
+    ).fetch_all(pool).await)?;
+    let mut places = Vec::with_capacity(rows.len());
+    let mut place_index: HashMap<i64, u32> = HashMap::with_capacity(rows.len());
+    for (
+        id,
+        uai,
+        name,
+        kind,
+        latitude,
+        longitude,
+        commune_code,
+        commune_name,
+        departement,
+        circo,
+        staff,
+    ) in rows
+    {
+        let commune = match commune_index.get(&commune_code) {
+            Some(c) => *c,
+            // A commune missing from the reference list (a merged one, an overseas one):
+            // drawn where its establishment is.
+            None => {
+                let Some(departement) = departement_index.get(&departement).copied() else {
+                    continue;
+                };
+                let index = communes.len() as u32;
+                commune_index.insert(commune_code.clone(), index);
+                communes.push(Commune {
+                    code: commune_code,
+                    name: commune_name,
+                    departement,
+                    population: 0,
+                    latitude,
+                    longitude,
+                });
+                index
+            }
+        };
+        place_index.insert(id, places.len() as u32);
+        places.push(Place {
+            id,
+            uai,
+            name,
+            kind: EstablishmentKind::from_code(&kind).unwrap_or(EstablishmentKind::Autre),
+            latitude,
+            longitude,
+            commune,
+            circonscription: circo.and_then(|c| circonscription_index.get(c.as_str()).copied()),
+            staff: u32::try_from(staff).unwrap_or(u32::MAX),
+        });
+    }
+
+    let members: Vec<(i64, i64, i64)> = on!(db, pool => sqlx::query_as(
+        "SELECT te.territory_id, te.establishment_id, t.created_at FROM territory_establishments te \
+         JOIN territories t ON t.id = te.territory_id").fetch_all(pool).await)?;
+    let mut territories: HashMap<i64, Vec<u32>> = HashMap::new();
+    for (territory, establishment, _) in &members {
+        if let Some(p) = place_index.get(establishment) {
+            territories.entry(*territory).or_default().push(*p);
+        }
+    }
+    let area = |(code, name): (String, String)| Area { code, name };
+    let mut data = MapData::new(
+        places,
+        communes,
+        departements.into_iter().map(area).collect(),
+        circonscriptions.into_iter().map(area).collect(),
+        territories,
+    );
+
+    let fact = |place: u32, at: i64, layer: Layer| Fact {
+        place,
+        month: Month::of_unix(at),
+        layer,
+        visibility: Visibility::Public,
+        territory: 0,
+        tags: 0,
+        observatory: 0,
+    };
+    let mut facts = Vec::new();
+    for (_, establishment, created_at) in members {
+        if let Some(p) = place_index.get(&establishment) {
+            facts.push(fact(*p, created_at, Layer::Networks));
+        }
+    }
+
+    // The tags the map filters on, by practice.
+    let mut tags: HashMap<i64, u64> = HashMap::new();
+    let filtered = [
+        Vocabulary::Subject,
+        Vocabulary::Dispositif,
+        Vocabulary::Skill,
+    ];
+    by_windows!(
+        db,
+        "practices",
+        "SELECT t.practice_id, t.vocabulary, t.code FROM practice_tags t \
+         WHERE t.practice_id > $1 AND t.practice_id <= $2 AND t.vocabulary IN ('subject', 'dispositif', 'skill')",
+        (i64, String, String),
+        |row| {
+            let bit = Vocabulary::from_code(&row.1)
+                .filter(|v| filtered.contains(v))
+                .and_then(|v| tag_bit(v, &row.2));
+            if let Some(bit) = bit {
+                *tags.entry(row.0).or_default() |= bit;
+            }
+        }
+    );
+
+    // Practices published (not private), at their establishments, or else at their first
+    // author's.
+    by_windows!(
+        db,
+        "practices",
+        "SELECT p.id, p.visibility, COALESCE(p.territory_id, 0), p.published_at, pe.establishment_id \
+         FROM practices p JOIN practice_establishments pe ON pe.practice_id = p.id \
+         WHERE p.id > $1 AND p.id <= $2 AND p.status = 'published' AND p.visibility <> 'private' AND p.published_at IS NOT NULL \
+         UNION ALL \
+         SELECT p.id, p.visibility, COALESCE(p.territory_id, 0), p.published_at, \
+           (SELECT MIN(pe.establishment_id) FROM practice_authors a JOIN person_establishments pe ON pe.person_id = a.person_id \
+            WHERE a.practice_id = p.id AND a.position = 0) \
+         FROM practices p \
+         WHERE p.id > $1 AND p.id <= $2 AND p.status = 'published' AND p.visibility <> 'private' AND p.published_at IS NOT NULL \
+         AND NOT EXISTS (SELECT 1 FROM practice_establishments x WHERE x.practice_id = p.id)",
+        (i64, String, i64, i64, Option<i64>),
+        |row| {
+            let (practice, visibility, territory, at, establishment) = row;
+            let (Some(place), Some(visibility)) = (
+                establishment.and_then(|e| place_index.get(&e)),
+                Visibility::from_code(&visibility),
+            ) else {
+                continue;
+            };
+            facts.push(Fact {
+                visibility,
+                territory,
+                tags: tags.get(&practice).copied().unwrap_or(0),
+                ..fact(*place, at, Layer::Practices)
+            });
+        }
+    );
+
+    // « J'ai essayé », where it was tried (or at the person's establishment), with the
+    // practice's visibility and tags.
+    by_windows!(
+        db,
+        "practice_trials",
+        "SELECT t.id, t.practice_id, p.visibility, COALESCE(p.territory_id, 0), t.created_at, \
+           COALESCE(t.establishment_id, (SELECT MIN(pe.establishment_id) FROM person_establishments pe WHERE pe.person_id = t.person_id)) \
+         FROM practice_trials t JOIN practices p ON p.id = t.practice_id \
+         WHERE t.id > $1 AND t.id <= $2 AND p.status = 'published' AND p.visibility <> 'private'",
+        (i64, i64, String, i64, i64, Option<i64>),
+        |row| {
+            let (_, practice, visibility, territory, at, establishment) = row;
+            let (Some(place), Some(visibility)) = (
+                establishment.and_then(|e| place_index.get(&e)),
+                Visibility::from_code(&visibility),
+            ) else {
+                continue;
+            };
+            facts.push(Fact {
+                visibility,
+                territory,
+                tags: tags.get(&practice).copied().unwrap_or(0),
+                ..fact(*place, at, Layer::Trials)
+            });
+        }
+    );
+    drop(tags);
+
+    // Visits that took place (observed, analysed or closed), at the requesting establishment.
+    let visits: Vec<(i64, i64, i64)> = on!(db, pool => sqlx::query_as(
+        "SELECT r.establishment_id, COALESCE(v.starts_at, v.created_at), v.observatory_id \
+         FROM visits v JOIN visit_requests r ON r.id = v.request_id \
+         WHERE v.state IN ('observed', 'analysis', 'closed')").fetch_all(pool).await)?;
+    for (establishment, at, observatory) in visits {
+        if let Some(p) = place_index.get(&establishment) {
+            facts.push(Fact {
+                observatory,
+                ..fact(*p, at, Layer::Visits)
+            });
+        }
+    }
+
+    // Members of teacher networks, at their establishment, from the school year they joined.
+    let network_members: Vec<(i64, i64)> = on!(db, pool => sqlx::query_as(
+        "SELECT (SELECT MIN(pe.establishment_id) FROM person_establishments pe WHERE pe.person_id = m.person_id), m.joined_year \
+         FROM network_members m").fetch_all(pool).await)
+    .map(|rows: Vec<(Option<i64>, i64)>| rows.into_iter().filter_map(|(e, y)| Some((e?, y))).collect())?;
+    for (establishment, year) in network_members {
+        let (Some(p), Some(september)) = (
+            place_index.get(&establishment),
+            i32::try_from(year).ok().and_then(|y| Month::new(y, 9)),
+        ) else {
+            continue;
+        };
+        facts.push(fact(*p, september.start(), Layer::Networks));
+    }
+
+    // Events not cancelled, at their territory's most central establishment.
+    let events: Vec<(i64, i64)> = on!(db, pool => sqlx::query_as(
+        "SELECT territory_id, starts_at FROM events WHERE cancelled_at IS NULL AND territory_id IS NOT NULL")
+        .fetch_all(pool).await)?;
+    for (territory, at) in events {
+        if let Some(p) = data.territory_anchor(territory) {
+            facts.push(fact(p, at, Layer::Events));
+        }
+    }
+    facts.shrink_to_fit();
+    data.facts = facts;
+    Ok(data)
+}
+
+/// The map's data in memory, reread from the database when older than `refresh` (in the
+/// background: the people looking at the map meanwhile get the previous one; with a refresh
+/// of zero, every call rereads).
+pub struct MapIndex {
+    refresh: Duration,
+    snapshot: RwLock<Option<(Instant, Arc<MapData>)>>,
+    reload: tokio::sync::Mutex<()>,
+}
+
+impl MapIndex {
+    pub fn new(refresh: Duration) -> Self {
+        Self {
+            refresh,
+            snapshot: RwLock::new(None),
+            reload: tokio::sync::Mutex::new(()),
+        }
+    }
+
+    fn current(&self) -> Option<(Instant, Arc<MapData>)> {
+        self.snapshot.read().ok().and_then(|s| s.clone())
+    }
+
+    pub async fn get(self: &Arc<Self>, db: &Db) -> Result<Arc<MapData>> {
+        let asked = Instant::now();
+        if let Some((at, data)) = self.current() {
+            if at.elapsed() < self.refresh {
+                return Ok(data);
+            }
+            if !self.refresh.is_zero() {
+                let (index, db) = (self.clone(), db.clone());
+                tokio::spawn(async move {
+                    if let Ok(_one_loader) = index.reload.try_lock()
+                        && let Err(error) = index.load(&db).await
+                    {
+                        tracing::warn!(%error, "map data not reloaded");
+                    }
+                });
+                return Ok(data);
+            }
+        }
+        let _one_loader = self.reload.lock().await;
+        if let Some((_, data)) = self.current().filter(|(at, _)| *at >= asked) {
+            return Ok(data);
+        }
+        self.load(db).await
+    }
+
+    async fn load(&self, db: &Db) -> Result<Arc<MapData>> {
+        let started = Instant::now();
+        let fresh = Arc::new(load(db).await?);
+        tracing::debug!(facts = fresh.facts.len(), elapsed = ?started.elapsed(), "map data loaded");
+        if let Ok(mut slot) = self.snapshot.write() {
+            *slot = Some((started, fresh.clone()));
+        }
+        Ok(fresh)
+    }
+}

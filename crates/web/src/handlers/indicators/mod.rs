@@ -1,0 +1,3 @@
+//! The map of initiatives, the strategic project and its indicators.
+
+pub mod map;
