@@ -1,0 +1,96 @@
+// The map of initiatives in a browser, on demo data: clusters drawn over the offline outlines,
+// a layer added with its column in the table, the deployment replayed with the time slider
+// (keyboard), the list behind a cluster, the choropleth and its legend. axe-core checks every
+// page on the way.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startDemo } from './server.mjs';
+import { checkAccessibility, launch } from './browser.mjs';
+
+let demo, browser, base, signIn;
+
+before(async () => {
+  demo = await startDemo();
+  base = demo.base;
+  ({ browser, signIn } = await launch(base, demo.password));
+});
+
+after(async () => {
+  await browser?.close();
+  demo?.stop();
+});
+
+/// The total the table gives (« … : 1 234 en tout »).
+const total = async (page) => {
+  const words = await page.locator('#carte-tableau > p').first().textContent();
+  const match = words.match(/:\s*([\d\s\u202f]+) en tout/);
+  assert.ok(match, words);
+  return Number(match[1].replace(/[\s\u202f]/g, ''));
+};
+
+/// Runs `action` and waits for the table the map's script swaps in after it.
+const refreshed = async (page, action) => {
+  const table = page.waitForResponse((r) => r.url().includes('/carte/tableau'));
+  await action();
+  await table;
+  await page.waitForLoadState('networkidle');
+};
+
+test('filter the map, replay the deployment month by month, open a cluster', async () => {
+  const page = await signIn('enseignant-1d@demo.territoire.fr');
+  await refreshed(page, () => page.goto(base + '/carte'));
+  await page.locator('.tt-cluster').first().waitFor();
+  assert.ok(await page.locator('.leaflet-overlay-pane path').count() > 90, 'the départements are drawn with no tile server');
+  await checkAccessibility(page);
+  const all = await total(page);
+  assert.ok(all > 0, 'the demo has published practices');
+
+  // Add the territories and networks layer: the table gains its column, the total grows.
+  await refreshed(page, () => page.locator('label[for="couche-reseaux"]').click());
+  const table = page.getByRole('table', { name: /Regroupements de la carte/ });
+  assert.ok(await table.getByRole('columnheader', { name: 'Territoires et réseaux' }).isVisible());
+  const withNetworks = await total(page);
+  assert.ok(withNetworks > all, `${withNetworks} > ${all}`);
+  assert.match(page.url(), /layers=reseaux/, 'the address follows the filters');
+
+  // The time slider, by keyboard: back to the first month, nearly nothing; forward, more.
+  const slider = page.getByLabel(/Rejouer le déploiement/);
+  await refreshed(page, async () => { await slider.focus(); await page.keyboard.press('Home'); });
+  const first = await total(page);
+  assert.match(await page.locator('#temps-mois').textContent(), /^jusqu'à \p{L}+ \d{4}$/u);
+  assert.match(page.url(), /to=\d{4}-\d{2}/);
+  for (let i = 0; i < 12; i += 1) await page.keyboard.press('ArrowRight');
+  await refreshed(page, () => page.keyboard.press('ArrowRight'));
+  const later = await total(page);
+  assert.ok(first < withNetworks && first <= later, `${first} ≤ ${later} < ${withNetworks}`);
+  await checkAccessibility(page);
+  await refreshed(page, () => page.keyboard.press('End'));
+  assert.equal(await total(page), withNetworks);
+
+  // A cluster opens its list; the whole list is a page of its own.
+  const places = page.waitForResponse((r) => r.url().includes('/api/v1/map/places'));
+  await page.locator('.tt-cluster').first().click();
+  await places;
+  const popupLink = page.locator('.leaflet-popup').getByRole('link', { name: 'Toute la liste' });
+  await popupLink.waitFor();
+  await popupLink.click();
+  await page.waitForURL('**/carte/lieux?**');
+  assert.equal(await page.locator('h1').textContent(), 'Lieux de ce regroupement');
+  assert.ok(await page.getByRole('table').getByRole('link').count() > 0, 'establishments link to their page');
+  await checkAccessibility(page);
+});
+
+test('colour the départements by initiatives per 100 staff', async () => {
+  const page = await signIn('ien@demo.territoire.fr');
+  await refreshed(page, () => page.goto(base + '/carte'));
+  const choropleth = page.waitForResponse((r) => r.url().includes('/api/v1/map/choropleth'));
+  await page.getByLabel(/^Colorier les zones/).selectOption('departement');
+  await choropleth;
+  await page.locator('#carte-legende').waitFor({ state: 'visible' });
+  assert.match(await page.locator('#carte-legende').textContent(), /Initiatives pour 100 personnels/);
+  assert.ok(await page.locator('.leaflet-overlay-pane path[fill="#000091"]').count() > 0, 'the highest class is drawn');
+  const rates = page.getByRole('table', { name: /Zones, du taux le plus élevé/ });
+  await rates.waitFor();
+  assert.match(await rates.textContent(), /Pas-de-Calais/);
+  await checkAccessibility(page);
+});
