@@ -166,6 +166,10 @@ pub enum Resource {
         author: bool,
         superior: bool,
     },
+    /// The strategic project of an académie and its dashboards: everyone signed in reads
+    /// them; its steering (IA-IPR, IEN and chargés de mission of the académie) writes the
+    /// project and enters values; a territory's coordinators enter their territory's values.
+    StrategicProject { steering: bool, coordinator: bool },
 }
 
 /// A person's part in a peer visit.
@@ -283,6 +287,15 @@ pub fn can(actor: Actor, action: Action, resource: Resource) -> bool {
         },
         Resource::TrainingStaff => action == Action::ManageMembers && actor.admin,
         Resource::Accounts => false,
+        Resource::StrategicProject {
+            steering,
+            coordinator,
+        } => match action {
+            Action::View => signed_in,
+            Action::Contribute => signed_in && (steering || coordinator),
+            Action::Create | Action::Edit | Action::Delete => signed_in && steering,
+            Action::ManageMembers | Action::Moderate => false,
+        },
         Resource::TrainingPlan { office } => {
             signed_in && office && matches!(action, Action::View | Action::Create)
         }
@@ -773,6 +786,53 @@ mod tests {
         }
         assert!(can(person, Create, Resource::Spaces));
         assert!(!can(anonymous, Create, Resource::Spaces));
+    }
+
+    #[test]
+    fn the_strategic_project() {
+        use Action::*;
+        let person = Actor::person(ME, false);
+        let admin = Actor::person(ME, true);
+        let project = |steering, coordinator| Resource::StrategicProject {
+            steering,
+            coordinator,
+        };
+        // (name, actor, resource, [View, Contribute, Edit, Delete, ManageMembers])
+        let rows: &[(&str, Actor, Resource, [bool; 5])] = &[
+            (
+                "anonymous",
+                Actor::ANONYMOUS,
+                project(true, true),
+                [false; 5],
+            ),
+            (
+                "anyone",
+                person,
+                project(false, false),
+                [true, false, false, false, false],
+            ),
+            (
+                "coordinator",
+                person,
+                project(false, true),
+                [true, true, false, false, false],
+            ),
+            (
+                "steering",
+                person,
+                project(true, false),
+                [true, true, true, true, false],
+            ),
+            ("admin", admin, project(false, false), [true; 5]),
+        ];
+        for (name, actor, resource, expected) in rows {
+            for (action, want) in [View, Contribute, Edit, Delete, ManageMembers]
+                .into_iter()
+                .zip(expected)
+            {
+                assert_eq!(can(*actor, action, *resource), *want, "{name} {action:?}");
+            }
+        }
     }
 
     #[test]

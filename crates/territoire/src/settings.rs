@@ -146,7 +146,7 @@ impl Default for Settings {
             oidc_label: "Se connecter avec mon compte académique".to_owned(),
             oidc_function_claim: "fonction".to_owned(),
             oidc_uai_claim: "uai".to_owned(),
-            map_refresh_seconds: 60,
+            map_refresh_seconds: 300,
             map_tile_url: String::new(),
             map_tile_attribution: String::new(),
             oidc_default_function: "enseignant-2d".to_owned(),

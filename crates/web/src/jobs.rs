@@ -21,8 +21,8 @@ const DAY: i64 = 24 * 3600;
 pub fn spawn(state: AppState) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         loop {
-            if let Err(error) = daily(&state).await {
-                tracing::error!(%error, "daily tasks");
+            if let Err(error) = recurring(&state).await {
+                tracing::error!(%error, "recurring tasks");
             }
             match jobs::claim(&state.db, 3600).await {
                 Ok(Some(job)) => run(&state, job).await,
@@ -147,7 +147,7 @@ impl Drop for Scratch {
     }
 }
 
-async fn daily(state: &AppState) -> store::Result<()> {
+async fn recurring(state: &AppState) -> store::Result<()> {
     if jobs::take_recurring(&state.db, "consent-expiry", DAY).await? {
         let today = time::OffsetDateTime::now_utc().date();
         let withdrawn = practice_media::withdraw_expired(&state.db, today).await?;
@@ -166,6 +166,10 @@ async fn daily(state: &AppState) -> store::Result<()> {
     }
     if jobs::take_recurring(&state.db, "retention", DAY).await? {
         apply_retention(state).await?;
+    }
+    if jobs::take_recurring(&state.db, "indicators", 3600).await? {
+        let values = store::indicators::series::refresh(&state.db).await?;
+        tracing::info!(values, "indicators recomputed");
     }
     if jobs::take_recurring(&state.db, "convention-renewals", DAY).await? {
         let today = store::now().div_euclid(DAY);

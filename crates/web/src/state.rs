@@ -99,7 +99,7 @@ impl Default for WebSettings {
             transcode: true,
             space_quota: domain::spaces::DEFAULT_QUOTA,
             socket_ping: std::time::Duration::from_secs(30),
-            map_refresh: std::time::Duration::from_secs(60),
+            map_refresh: std::time::Duration::from_secs(300),
             map_tiles: None,
         }
     }

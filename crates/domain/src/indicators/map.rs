@@ -301,11 +301,16 @@ pub struct Fact {
     /// Of the practice (practices and trials); `Public` for the other layers.
     pub visibility: Visibility,
     /// The territory of a practice seen by that territory's members only.
-    pub territory: i64,
+    pub territory: u32,
     /// The practice's tags, as [`tag_bit`]s.
     pub tags: u64,
     /// The observatory of a visit.
-    pub observatory: i64,
+    pub observatory: u32,
+}
+
+/// An id as a fact keeps it (ids of territories and observatories stay far below 2³²).
+pub fn small_id(id: i64) -> u32 {
+    u32::try_from(id).unwrap_or(u32::MAX)
 }
 
 /// Everything the map draws.
@@ -428,7 +433,9 @@ impl Viewer {
         match fact.visibility {
             Visibility::Public => true,
             Visibility::Platform => self.signed_in,
-            Visibility::Territory => self.signed_in && self.territories.contains(&fact.territory),
+            Visibility::Territory => {
+                self.signed_in && self.territories.contains(&i64::from(fact.territory))
+            }
             Visibility::Private => false,
         }
     }
@@ -486,16 +493,6 @@ struct VisitGroup {
 }
 
 impl Filters {
-    fn place_passes(&self, data: &MapData, place: u32, in_territory: &Option<Vec<bool>>) -> bool {
-        let Some(p) = data.places.get(place as usize) else {
-            return false;
-        };
-        self.kind.is_none_or(|k| k == p.kind)
-            && in_territory
-                .as_ref()
-                .is_none_or(|t| t.get(place as usize).copied().unwrap_or(false))
-    }
-
     fn fact_passes(&self, viewer: &Viewer, fact: &Fact) -> bool {
         if !self.layers.contains(fact.layer)
             || self.from.is_some_and(|f| fact.month < f)
@@ -509,21 +506,32 @@ impl Filters {
                     && self.theme.is_none_or(|b| fact.tags & b != 0)
                     && self.skill.is_none_or(|b| fact.tags & b != 0)
             }
-            Layer::Visits => self.observatory.is_none_or(|o| o == fact.observatory),
+            Layer::Visits => self
+                .observatory
+                .is_none_or(|o| o == i64::from(fact.observatory)),
             Layer::Establishments | Layer::Networks | Layer::Events => true,
         }
     }
 
-    fn territory_mask(&self, data: &MapData) -> Option<Vec<bool>> {
-        self.territory.map(|t| {
-            let mut mask = vec![false; data.places.len()];
+    /// The places the kind and territory filters keep.
+    fn places(&self, data: &MapData) -> Vec<bool> {
+        let mut mask: Vec<bool> = data
+            .places
+            .iter()
+            .map(|p| self.kind.is_none_or(|k| k == p.kind))
+            .collect();
+        if let Some(t) = self.territory {
+            let mut inside = vec![false; data.places.len()];
             for p in data.territories.get(&t).into_iter().flatten() {
-                if let Some(m) = mask.get_mut(*p as usize) {
+                if let Some(m) = inside.get_mut(*p as usize) {
                     *m = true;
                 }
             }
-            mask
-        })
+            for (m, i) in mask.iter_mut().zip(inside) {
+                *m &= i;
+            }
+        }
+        mask
     }
 }
 
@@ -533,33 +541,49 @@ struct Tally {
     visits: Vec<VisitGroup>,
 }
 
-fn tally(data: &MapData, viewer: &Viewer, filters: &Filters) -> Tally {
-    let mask = filters.territory_mask(data);
+/// Counts what the filters keep: every layer but visits at the places of the viewport;
+/// visits over the filters' whole area (their groups never depend on the viewport, so that
+/// moving the map never tells a group's count apart), kept when their group is in view.
+fn tally(data: &MapData, viewer: &Viewer, filters: &Filters, bbox: Option<&BBox>) -> Tally {
+    let area = filters.places(data);
+    let view: Vec<bool> = match bbox {
+        Some(b) => area
+            .iter()
+            .zip(&data.places)
+            .map(|(a, p)| *a && b.contains(p.latitude, p.longitude))
+            .collect(),
+        None => area.clone(),
+    };
     let mut places = vec![Counts::default(); data.places.len()];
     if filters.layers.contains(Layer::Establishments) {
-        for (i, counts) in places.iter_mut().enumerate() {
-            if filters.place_passes(data, i as u32, &mask) {
+        for (counts, shown) in places.iter_mut().zip(&view) {
+            if *shown {
                 counts[Layer::Establishments.index()] = 1;
             }
         }
     }
     let mut commune_visits: HashMap<u32, u32> = HashMap::new();
     for fact in &data.facts {
-        if !filters.fact_passes(viewer, fact) || !filters.place_passes(data, fact.place, &mask) {
-            continue;
-        }
+        let place = fact.place as usize;
         if fact.layer == Layer::Visits {
-            if let Some(p) = data.places.get(fact.place as usize) {
+            if area.get(place).copied().unwrap_or(false)
+                && filters.fact_passes(viewer, fact)
+                && let Some(p) = data.places.get(place)
+            {
                 *commune_visits.entry(p.commune).or_default() += 1;
             }
-        } else if let Some(counts) = places.get_mut(fact.place as usize) {
+        } else if view.get(place).copied().unwrap_or(false)
+            && filters.fact_passes(viewer, fact)
+            && let Some(counts) = places.get_mut(place)
+        {
             counts[fact.layer.index()] += 1;
         }
     }
-    Tally {
-        places,
-        visits: visit_groups(data, commune_visits),
+    let mut visits = visit_groups(data, commune_visits);
+    if let Some(b) = bbox {
+        visits.retain(|g| b.contains(g.latitude, g.longitude));
     }
+    Tally { places, visits }
 }
 
 /// The small-group rule for visits: a commune with fewer than [`SMALL_GROUP`] visits is not
@@ -631,8 +655,15 @@ struct Accumulator {
     weight: f64,
     counts: Counts,
     places: u32,
-    /// The most populous commune, and its population.
-    label: (u32, String),
+    /// The most populous commune's population, and where its name is.
+    label: Option<(u32, Label)>,
+}
+
+/// Where a cluster's name comes from, read once the cluster is made.
+#[derive(Clone, Copy)]
+enum Label {
+    Place(usize),
+    Visits(usize),
 }
 
 impl Accumulator {
@@ -641,7 +672,7 @@ impl Accumulator {
         latitude: f64,
         longitude: f64,
         counts: &Counts,
-        (population, label): (u32, &str),
+        (population, label): (u32, Label),
     ) {
         let weight = total(counts);
         self.lat += latitude * weight as f64;
@@ -651,8 +682,8 @@ impl Accumulator {
             *sum += c;
         }
         self.places += 1;
-        if population > self.label.0 || self.label.1.is_empty() {
-            self.label = (population, label.to_owned());
+        if self.label.is_none_or(|(p, _)| population > p) {
+            self.label = Some((population, label));
         }
     }
 }
@@ -668,31 +699,29 @@ pub fn clusters(
     bbox: &BBox,
     zoom: u8,
 ) -> Vec<Cluster> {
-    let tally = tally(data, viewer, filters);
+    let tally = tally(data, viewer, filters, Some(bbox));
     let scale = f64::from(1u32 << zoom.min(MAX_ZOOM)) * 256.0 / CELL_PX;
     let cell_of = |latitude: f64, longitude: f64| {
         let (x, y) = mercator(latitude, longitude);
         ((x * scale).floor() as i64, (y * scale).floor() as i64)
     };
     let mut cells: HashMap<(i64, i64), Accumulator> = HashMap::new();
-    for (place, counts) in data.places.iter().zip(&tally.places) {
-        if total(counts) == 0 || !bbox.contains(place.latitude, place.longitude) {
+    for (i, (place, counts)) in data.places.iter().zip(&tally.places).enumerate() {
+        if total(counts) == 0 {
             continue;
         }
-        let label = data
-            .commune_of(place)
-            .map_or((0, place.name.as_str()), |c| {
-                (c.population, c.name.as_str())
-            });
+        let population = data.commune_of(place).map_or(0, |c| c.population);
         cells
             .entry(cell_of(place.latitude, place.longitude))
             .or_default()
-            .add(place.latitude, place.longitude, counts, label);
+            .add(
+                place.latitude,
+                place.longitude,
+                counts,
+                (population, Label::Place(i)),
+            );
     }
-    for group in &tally.visits {
-        if !bbox.contains(group.latitude, group.longitude) {
-            continue;
-        }
+    for (i, group) in tally.visits.iter().enumerate() {
         let mut counts = Counts::default();
         counts[Layer::Visits.index()] = group.count;
         cells
@@ -702,7 +731,7 @@ pub fn clusters(
                 group.latitude,
                 group.longitude,
                 &counts,
-                (group.population, &group.label),
+                (group.population, Label::Visits(i)),
             );
     }
     let mut clusters: Vec<((i64, i64), Cluster)> = cells
@@ -716,7 +745,22 @@ pub fn clusters(
                 count: total(&acc.counts),
                 counts: acc.counts,
                 places: acc.places,
-                label: acc.label.1,
+                label: match acc.label {
+                    Some((_, Label::Place(i))) => data
+                        .places
+                        .get(i)
+                        .map(|p| {
+                            data.commune_of(p)
+                                .map_or(p.name.clone(), |c| c.name.clone())
+                        })
+                        .unwrap_or_default(),
+                    Some((_, Label::Visits(i))) => tally
+                        .visits
+                        .get(i)
+                        .map(|g| g.label.clone())
+                        .unwrap_or_default(),
+                    None => String::new(),
+                },
                 cell: BBox {
                     west,
                     south,
@@ -750,12 +794,12 @@ pub fn places(
     bbox: &BBox,
     limit: usize,
 ) -> (Vec<PlaceLine>, usize) {
-    let tally = tally(data, viewer, filters);
+    let tally = tally(data, viewer, filters, Some(bbox));
     let mut lines: Vec<PlaceLine> = data
         .places
         .iter()
         .zip(&tally.places)
-        .filter(|(p, c)| total(c) > 0 && bbox.contains(p.latitude, p.longitude))
+        .filter(|(_, c)| total(c) > 0)
         .map(|(p, counts)| PlaceLine {
             uai: Some(p.uai.clone()),
             name: p.name.clone(),
@@ -853,18 +897,21 @@ pub fn choropleth(data: &MapData, viewer: &Viewer, filters: &Filters, level: Lev
         layers: Layers::of(&[Layer::Practices, Layer::Trials]),
         ..filters.clone()
     };
-    let mask = filters.territory_mask(data);
-    let tally = tally(data, viewer, &filters);
+    let tally = tally(data, viewer, &filters, None);
+    let area = filters.places(data);
     let area_count = match level {
         Level::Commune => data.communes.len(),
         Level::Circonscription => data.circonscriptions.len(),
         Level::Departement => data.departements.len(),
     };
     let mut sums = vec![(0u64, 0u64); area_count];
-    for (i, (place, counts)) in data.places.iter().zip(&tally.places).enumerate() {
-        if !filters.place_passes(data, i as u32, &mask) {
-            continue;
-        }
+    for ((place, counts), _) in data
+        .places
+        .iter()
+        .zip(&tally.places)
+        .zip(&area)
+        .filter(|(_, kept)| **kept)
+    {
         let area = match level {
             Level::Commune => Some(place.commune),
             Level::Circonscription => place.circonscription,

@@ -8,30 +8,13 @@ use std::time::{Duration, Instant};
 
 use domain::directory::EstablishmentKind;
 use domain::indicators::Month;
-use domain::indicators::map::{Area, Commune, Fact, Layer, MapData, Place, tag_bit};
+use domain::indicators::map::{Area, Commune, Fact, Layer, MapData, Place, small_id, tag_bit};
 use domain::practices::Visibility;
 use domain::practices::vocab::Vocabulary;
+use futures::TryStreamExt;
 
 use crate::db::on;
 use crate::{Db, Result};
-
-/// The rows of the big tables are read by windows of this many ids, so that the national set
-/// (a million practices) never sits in memory twice.
-const WINDOW: i64 = 100_000;
-
-/// Runs `$sql` (whose `$1` and `$2` bound an id window) over every window up to `$table`'s
-/// largest id, handing each row to `$each`.
-macro_rules! by_windows {
-    ($db:expr, $table:literal, $sql:expr, $row:ty, |$r:ident| $each:block) => {{
-        let max: Option<i64> = on!($db, pool => sqlx::query_scalar(concat!("SELECT MAX(id) FROM ", $table)).fetch_one(pool).await)?;
-        let mut from = 0i64;
-        while from < max.unwrap_or(0) {
-            let rows: Vec<$row> = on!($db, pool => sqlx::query_as::<_, $row>($sql).bind(from).bind(from + WINDOW).fetch_all(pool).await)?;
-            for $r in rows $each
-            from += WINDOW;
-        }
-    }};
-}
 
 type PlaceRow = (
     i64,
@@ -173,47 +156,38 @@ pub async fn load(db: &Db) -> Result<MapData> {
         }
     }
 
-    // The tags the map filters on, by practice.
-    let mut tags: HashMap<i64, u64> = HashMap::new();
-    let filtered = [
-        Vocabulary::Subject,
-        Vocabulary::Dispositif,
-        Vocabulary::Skill,
-    ];
-    by_windows!(
-        db,
-        "practices",
-        "SELECT t.practice_id, t.vocabulary, t.code FROM practice_tags t \
-         WHERE t.practice_id > $1 AND t.practice_id <= $2 AND t.vocabulary IN ('subject', 'dispositif', 'skill')",
-        (i64, String, String),
-        |row| {
-            let bit = Vocabulary::from_code(&row.1)
-                .filter(|v| filtered.contains(v))
-                .and_then(|v| tag_bit(v, &row.2));
-            if let Some(bit) = bit {
-                *tags.entry(row.0).or_default() |= bit;
+    // The tags the map filters on, by practice (in id order), then the practices published
+    // (not private) in id order, each at its first establishment or else its first author's:
+    // both read as streams, so that the national set never sits in memory as rows.
+    let mut tags: Vec<(i64, u64)> = Vec::new();
+    on!(db, pool => {
+        let mut rows = sqlx::query_as::<_, (i64, String, String)>(
+            "SELECT practice_id, vocabulary, code FROM practice_tags \
+             WHERE vocabulary IN ('subject', 'dispositif', 'skill') ORDER BY practice_id").fetch(pool);
+        while let Some((practice, vocabulary, code)) = rows.try_next().await? {
+            let Some(bit) = Vocabulary::from_code(&vocabulary).and_then(|v| tag_bit(v, &code)) else {
+                continue;
+            };
+            match tags.last_mut() {
+                Some((p, mask)) if *p == practice => *mask |= bit,
+                _ => tags.push((practice, bit)),
             }
         }
-    );
-
-    // Practices published (not private), at their establishments, or else at their first
-    // author's.
-    by_windows!(
-        db,
-        "practices",
-        "SELECT p.id, p.visibility, COALESCE(p.territory_id, 0), p.published_at, pe.establishment_id \
-         FROM practices p JOIN practice_establishments pe ON pe.practice_id = p.id \
-         WHERE p.id > $1 AND p.id <= $2 AND p.status = 'published' AND p.visibility <> 'private' AND p.published_at IS NOT NULL \
-         UNION ALL \
-         SELECT p.id, p.visibility, COALESCE(p.territory_id, 0), p.published_at, \
-           (SELECT MIN(pe.establishment_id) FROM practice_authors a JOIN person_establishments pe ON pe.person_id = a.person_id \
-            WHERE a.practice_id = p.id AND a.position = 0) \
-         FROM practices p \
-         WHERE p.id > $1 AND p.id <= $2 AND p.status = 'published' AND p.visibility <> 'private' AND p.published_at IS NOT NULL \
-         AND NOT EXISTS (SELECT 1 FROM practice_establishments x WHERE x.practice_id = p.id)",
-        (i64, String, i64, i64, Option<i64>),
-        |row| {
-            let (practice, visibility, territory, at, establishment) = row;
+        Ok::<_, sqlx::Error>(())
+    })?;
+    let tags_of = |practice: i64| {
+        tags.binary_search_by_key(&practice, |(p, _)| *p)
+            .map_or(0, |i| tags[i].1)
+    };
+    on!(db, pool => {
+        let mut rows = sqlx::query_as::<_, (i64, String, Option<i64>, i64, Option<i64>)>(
+            "SELECT p.id, p.visibility, p.territory_id, p.published_at, \
+             COALESCE((SELECT MIN(x.establishment_id) FROM practice_establishments x WHERE x.practice_id = p.id), \
+               (SELECT MIN(pe.establishment_id) FROM practice_authors a JOIN person_establishments pe ON pe.person_id = a.person_id \
+                WHERE a.practice_id = p.id AND a.position = 0)) \
+             FROM practices p WHERE p.status = 'published' AND p.visibility <> 'private' AND p.published_at IS NOT NULL")
+            .fetch(pool);
+        while let Some((practice, visibility, territory, at, establishment)) = rows.try_next().await? {
             let (Some(place), Some(visibility)) = (
                 establishment.and_then(|e| place_index.get(&e)),
                 Visibility::from_code(&visibility),
@@ -222,25 +196,24 @@ pub async fn load(db: &Db) -> Result<MapData> {
             };
             facts.push(Fact {
                 visibility,
-                territory,
-                tags: tags.get(&practice).copied().unwrap_or(0),
+                territory: territory.map_or(0, small_id),
+                tags: tags_of(practice),
                 ..fact(*place, at, Layer::Practices)
             });
         }
-    );
+        Ok::<_, sqlx::Error>(())
+    })?;
 
     // « J'ai essayé », where it was tried (or at the person's establishment), with the
     // practice's visibility and tags.
-    by_windows!(
-        db,
-        "practice_trials",
-        "SELECT t.id, t.practice_id, p.visibility, COALESCE(p.territory_id, 0), t.created_at, \
-           COALESCE(t.establishment_id, (SELECT MIN(pe.establishment_id) FROM person_establishments pe WHERE pe.person_id = t.person_id)) \
-         FROM practice_trials t JOIN practices p ON p.id = t.practice_id \
-         WHERE t.id > $1 AND t.id <= $2 AND p.status = 'published' AND p.visibility <> 'private'",
-        (i64, i64, String, i64, i64, Option<i64>),
-        |row| {
-            let (_, practice, visibility, territory, at, establishment) = row;
+    on!(db, pool => {
+        let mut rows = sqlx::query_as::<_, (i64, String, Option<i64>, i64, Option<i64>)>(
+            "SELECT t.practice_id, p.visibility, p.territory_id, t.created_at, \
+               COALESCE(t.establishment_id, (SELECT MIN(pe.establishment_id) FROM person_establishments pe WHERE pe.person_id = t.person_id)) \
+             FROM practice_trials t JOIN practices p ON p.id = t.practice_id \
+             WHERE p.status = 'published' AND p.visibility <> 'private'")
+            .fetch(pool);
+        while let Some((practice, visibility, territory, at, establishment)) = rows.try_next().await? {
             let (Some(place), Some(visibility)) = (
                 establishment.and_then(|e| place_index.get(&e)),
                 Visibility::from_code(&visibility),
@@ -249,12 +222,13 @@ pub async fn load(db: &Db) -> Result<MapData> {
             };
             facts.push(Fact {
                 visibility,
-                territory,
-                tags: tags.get(&practice).copied().unwrap_or(0),
+                territory: territory.map_or(0, small_id),
+                tags: tags_of(practice),
                 ..fact(*place, at, Layer::Trials)
             });
         }
-    );
+        Ok::<_, sqlx::Error>(())
+    })?;
     drop(tags);
 
     // Visits that took place (observed, analysed or closed), at the requesting establishment.
@@ -265,7 +239,7 @@ pub async fn load(db: &Db) -> Result<MapData> {
     for (establishment, at, observatory) in visits {
         if let Some(p) = place_index.get(&establishment) {
             facts.push(Fact {
-                observatory,
+                observatory: small_id(observatory),
                 ..fact(*p, at, Layer::Visits)
             });
         }
@@ -295,6 +269,8 @@ pub async fn load(db: &Db) -> Result<MapData> {
             facts.push(fact(p, at, Layer::Events));
         }
     }
+    // By place: a viewport's counts are then written in order.
+    facts.sort_unstable_by_key(|f| f.place);
     facts.shrink_to_fit();
     data.facts = facts;
     Ok(data)

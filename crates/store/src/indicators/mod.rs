@@ -1,3 +1,5 @@
 //! The map of initiatives, the strategic project and its indicators.
 
 pub mod map;
+pub mod project;
+pub mod series;

@@ -24,6 +24,7 @@ use crate::Scale;
 
 mod observatories;
 mod practices;
+mod project;
 mod spaces;
 mod territories;
 mod training;
@@ -725,10 +726,16 @@ pub async fn generate(db: &Db, scale: Scale, seed: u64, data_dir: &Path) -> anyh
     if let Some(first) = territories.first() {
         training::generate(db, *first, &accounts).await?;
     }
+    if let Some((_, admin)) = accounts.iter().find(|(f, _)| f.is_none()) {
+        eprintln!(
+            "Écriture du projet stratégique de l'académie de Clermont-Ferrand et calcul des indicateurs…"
+        );
+        project::generate(db, *admin).await?;
+    }
     std::fs::write(data_dir.join(PASSWORD_FILE), format!("{password}\n"))
         .with_context(|| format!("écriture impossible dans {}", data_dir.display()))?;
     println!(
-        "Données de démonstration créées en {:.1} s : {} établissements, {} personnes, 3 territoires, {} pratiques, 8 observatoires et leurs espaces, 1 espace d'échange, 5 instances et groupes de travail, 4 événements, 1 module de formation et 1 parcours.",
+        "Données de démonstration créées en {:.1} s : {} établissements, {} personnes, 3 territoires, {} pratiques, 8 observatoires et leurs espaces, 1 espace d'échange, 5 instances et groupes de travail, 4 événements, 1 module de formation, 1 parcours et le projet stratégique de l'académie de Clermont-Ferrand avec ses indicateurs.",
         started.elapsed().as_secs_f64(),
         entries.len(),
         people.len() + accounts.len(),

@@ -5,6 +5,7 @@ pub mod directory;
 pub mod home;
 pub mod indicators;
 pub mod observatories;
+pub mod pdf;
 pub mod practices;
 pub mod spaces;
 pub mod territories;

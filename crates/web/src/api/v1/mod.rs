@@ -38,6 +38,8 @@ use crate::state::AppState;
         indicators::clusters,
         indicators::places,
         indicators::choropleth,
+        indicators::list,
+        indicators::values,
         accounts::me,
         accounts::audit,
         accounts::export,
@@ -209,6 +211,8 @@ pub fn router() -> Router<AppState> {
         .route("/map/clusters", get(indicators::clusters))
         .route("/map/places", get(indicators::places))
         .route("/map/choropleth", get(indicators::choropleth))
+        .route("/indicators", get(indicators::list))
+        .route("/indicators/{id}/values", get(indicators::values))
         .route("/me", get(accounts::me))
         .route("/audit", get(accounts::audit))
         .route("/me/export", get(accounts::export))

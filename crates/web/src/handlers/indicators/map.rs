@@ -15,7 +15,7 @@ use store::accounts::Person;
 use crate::error::AppError;
 use crate::extractors::{ListQuery, PageContext};
 use crate::state::AppState;
-use crate::views::indicators::{MapPage, MapTable, PlacesPage};
+use crate::views::indicators::map::{MapPage, MapTable, PlacesPage};
 use crate::views::{Layout, render, render_status};
 
 /// The zoom of the page without JavaScript: metropolitan France.

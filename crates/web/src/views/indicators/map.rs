@@ -8,10 +8,10 @@ use domain::indicators::map::{
 };
 use domain::practices::vocab::Vocabulary;
 
-use super::directory::Choice;
-use super::{Layout, thousands};
 use crate::handlers::indicators::map::MapQuery;
 use crate::state::MapTiles;
+use crate::views::directory::Choice;
+use crate::views::{Layout, thousands};
 
 fn choices(items: Vec<(String, String)>, current: Option<&str>) -> Vec<Choice> {
     items
