@@ -1,7 +1,8 @@
-// The map of initiatives in a browser, on demo data: clusters drawn over the offline outlines,
-// a layer added with its column in the table, the deployment replayed with the time slider
-// (keyboard), the list behind a cluster, the choropleth and its legend. axe-core checks every
-// page on the way.
+// The map of initiatives and the dashboards in a browser, on demo data: clusters drawn over
+// the offline outlines, a layer added with its column in the table, the deployment replayed
+// with the time slider (keyboard), the list behind a cluster, the choropleth and its legend;
+// the académie's dashboard, a chart read as a table, the ODS export, the collaboration
+// network and the strategic project. axe-core checks every page on the way.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startDemo } from './server.mjs';
@@ -28,12 +29,13 @@ const total = async (page) => {
   return Number(match[1].replace(/[\s\u202f]/g, ''));
 };
 
-/// Runs `action` and waits for the table the map's script swaps in after it.
+/// Runs `action` and waits for the table the map's script swaps in after it (the table is
+/// `aria-busy` meanwhile).
 const refreshed = async (page, action) => {
   const table = page.waitForResponse((r) => r.url().includes('/carte/tableau'));
   await action();
   await table;
-  await page.waitForLoadState('networkidle');
+  await page.waitForSelector('#carte-tableau:not([aria-busy="true"])');
 };
 
 test('filter the map, replay the deployment month by month, open a cluster', async () => {
@@ -92,5 +94,39 @@ test('colour the départements by initiatives per 100 staff', async () => {
   const rates = page.getByRole('table', { name: /Zones, du taux le plus élevé/ });
   await rates.waitFor();
   assert.match(await rates.textContent(), /Pas-de-Calais/);
+  await checkAccessibility(page);
+});
+
+test('open the académie dashboard, read a chart as a table, export ODS, see the network', async () => {
+  const page = await signIn('ia-ipr@demo.territoire.fr');
+  await page.goto(base + '/tableaux-de-bord');
+  await checkAccessibility(page);
+  await page.getByRole('link', { name: /Académie de Clermont-Ferrand/ }).click();
+  await page.waitForURL('**/tableaux-de-bord/academie/06');
+  assert.equal(await page.locator('h1').textContent(), 'Tableau de bord — Académie de Clermont-Ferrand');
+  assert.ok(await page.locator('svg.tt-chart').count() >= 10, 'a chart an indicator');
+  await checkAccessibility(page);
+  const devoirs = page.locator('section', { has: page.getByRole('heading', { name: 'Collégiens inscrits à Devoirs faits' }) });
+  assert.match(await devoirs.textContent(), /Cible : 45 % des collégiens en juin/);
+  await devoirs.getByText('Les valeurs en tableau').click();
+  const table = devoirs.getByRole('table');
+  assert.match(await table.textContent(), /38/);
+
+  const download = page.waitForEvent('download');
+  await page.getByRole('link', { name: 'Exporter en ODS' }).click();
+  const file = await download;
+  assert.match(file.suggestedFilename(), /^indicateurs-academie-06-\d{4}-\d{2}\.ods$/);
+  const bytes = await (await import('node:fs/promises')).readFile(await file.path());
+  assert.equal(bytes.subarray(0, 2).toString(), 'PK');
+  assert.equal(bytes.subarray(30, 38).toString(), 'mimetype');
+  assert.equal(bytes.subarray(38, 84).toString(), 'application/vnd.oasis.opendocument.spreadsheet');
+
+  await page.getByRole('link', { name: 'Réseau de collaborations' }).click();
+  await page.waitForURL('**/reseau');
+  assert.match(await page.locator('main').textContent(), /sans aucune collaboration/);
+  await checkAccessibility(page);
+
+  await page.goto(base + '/projet-strategique/06');
+  assert.match(await page.locator('main').textContent(), /Objectif 3\.1/);
   await checkAccessibility(page);
 });

@@ -107,6 +107,9 @@ if (container && form) {
       return;
     }
     history.replaceState(null, '', `/carte?${q}`);
+    // Busy until the new table is in (the fragment comes without the attribute).
+    const busy = (on) => document.getElementById('carte-tableau')?.setAttribute('aria-busy', String(on));
+    busy(true);
     try {
       const [answer, table] = await Promise.all([
         fetch(`/api/v1/map/clusters?${q}`, { signal }),
@@ -121,7 +124,10 @@ if (container && form) {
       showCommunes();
       paint();
     } catch (error) {
-      if (error.name !== 'AbortError') showError(error.message);
+      if (error.name !== 'AbortError') {
+        busy(false);
+        showError(error.message);
+      }
     }
   };
 
