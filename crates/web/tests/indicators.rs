@@ -593,6 +593,53 @@ async fn the_steering_writes_the_project_and_enters_values_with_their_source() -
         StatusCode::BAD_REQUEST,
         "a computed indicator takes no value by hand"
     );
+    let elsewhere = app
+        .submit(
+            &steering,
+            "/compte",
+            "/tableaux-de-bord/academie/06/valeurs",
+            &[("indicator", &id), ("mois", &now.code()), ("valeur", "3")],
+        )
+        .await?;
+    assert_eq!(
+        elsewhere.status(),
+        StatusCode::NOT_FOUND,
+        "Lille's indicator is not on Clermont's dashboard"
+    );
+    // A territory's coordinator enters their territory's value, not the académie's.
+    store::territories::set_member(
+        &app.db,
+        domain::ids::TerritoryId(s.territory),
+        domain::ids::PersonId(s.marie_id),
+        TerritoryRole::Coordinator,
+    )
+    .await?;
+    let territory_path = format!("/tableaux-de-bord/territoire/{}/valeurs", s.territory);
+    let own = app
+        .submit(
+            &teacher,
+            "/compte",
+            &territory_path,
+            &[("indicator", &id), ("mois", &now.code()), ("valeur", "90")],
+        )
+        .await?;
+    assert_eq!(own.status(), StatusCode::SEE_OTHER);
+    let academie_wide = app
+        .submit(
+            &teacher,
+            "/compte",
+            "/tableaux-de-bord/academie/09/valeurs",
+            &[("indicator", &id), ("mois", &now.code()), ("valeur", "90")],
+        )
+        .await?;
+    assert_eq!(academie_wide.status(), StatusCode::FORBIDDEN);
+    let territorial = figures(&s, &format!("territory={}", s.territory)).await?;
+    assert!(
+        territorial
+            .iter()
+            .any(|(n, v, _)| n == "Satisfaction des équipes" && *v == Some(90.0)),
+        "{territorial:?}"
+    );
 
     let values: Value = app
         .client
@@ -657,7 +704,7 @@ async fn the_steering_writes_the_project_and_enters_values_with_their_source() -
     assert!(page.contains("<td>62,5</td>"));
     assert!(
         !page.contains("Saisir une valeur"),
-        "a teacher reads, does not write"
+        "a coordinator writes on their territory's page only"
     );
     let csv = teacher
         .get(app.url("/tableaux-de-bord/academie/09/export.csv"))
@@ -750,6 +797,5 @@ async fn the_collaboration_network_names_the_isolated_and_the_connectors() -> an
         connectors.contains("Collège Victor Hugo")
             && connectors.contains("École primaire Jean Jaurès")
     );
-    let _ = s.marie_id;
     Ok(())
 }

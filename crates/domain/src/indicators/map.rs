@@ -328,6 +328,8 @@ pub struct MapData {
     /// The centre of each département (its communes' mean, weighted by population when
     /// known).
     departement_centres: Vec<(f64, f64)>,
+    /// Each place in Web Mercator, once for all.
+    projected: Vec<(f64, f64)>,
 }
 
 impl MapData {
@@ -378,6 +380,10 @@ impl MapData {
                 (t, p)
             })
             .collect();
+        let projected = places
+            .iter()
+            .map(|p| mercator(p.latitude, p.longitude))
+            .collect();
         Self {
             places,
             communes,
@@ -387,6 +393,7 @@ impl MapData {
             territories,
             commune_circonscription,
             departement_centres,
+            projected,
         }
     }
 
@@ -648,7 +655,7 @@ pub struct Cluster {
     pub cell: BBox,
 }
 
-#[derive(Default)]
+#[derive(Default, Clone)]
 struct Accumulator {
     lat: f64,
     lon: f64,
@@ -688,6 +695,59 @@ impl Accumulator {
     }
 }
 
+/// The cells of a viewport: an array when it holds few (a screen holds a few hundred), a
+/// map otherwise (a huge box asked at a deep zoom).
+struct Grid {
+    origin: (i64, i64),
+    width: i64,
+    dense: Vec<Option<Accumulator>>,
+    sparse: HashMap<(i64, i64), Accumulator>,
+}
+
+impl Grid {
+    const DENSE_CELLS: i64 = 1 << 16;
+
+    fn new(first: (i64, i64), last: (i64, i64)) -> Self {
+        let (width, height) = (last.0 - first.0 + 1, last.1 - first.1 + 1);
+        let dense = if width > 0 && height > 0 && width.saturating_mul(height) <= Self::DENSE_CELLS
+        {
+            vec![None; (width * height) as usize]
+        } else {
+            Vec::new()
+        };
+        Self {
+            origin: first,
+            width,
+            dense,
+            sparse: HashMap::new(),
+        }
+    }
+
+    fn at(&mut self, (cx, cy): (i64, i64)) -> &mut Accumulator {
+        let (dx, dy) = (cx - self.origin.0, cy - self.origin.1);
+        let index = dy * self.width + dx;
+        if dx >= 0 && dy >= 0 && dx < self.width && (index as usize) < self.dense.len() {
+            return self.dense[index as usize].get_or_insert_with(Accumulator::default);
+        }
+        self.sparse.entry((cx, cy)).or_default()
+    }
+
+    fn into_cells(self) -> Vec<((i64, i64), Accumulator)> {
+        let (origin, width) = (self.origin, self.width.max(1));
+        let mut cells: Vec<((i64, i64), Accumulator)> = self
+            .dense
+            .into_iter()
+            .enumerate()
+            .filter_map(|(i, a)| {
+                let i = i as i64;
+                a.map(|a| ((origin.0 + i % width, origin.1 + i / width), a))
+            })
+            .collect();
+        cells.extend(self.sparse);
+        cells
+    }
+}
+
 /// The clusters of a viewport at a zoom: the points falling in one cell of about 60 pixels of
 /// the grid of that zoom (anchored on the world, so that a cluster stays put when the map
 /// moves) make one cluster, drawn at their weighted centre; a single place is a cluster of
@@ -701,32 +761,32 @@ pub fn clusters(
 ) -> Vec<Cluster> {
     let tally = tally(data, viewer, filters, Some(bbox));
     let scale = f64::from(1u32 << zoom.min(MAX_ZOOM)) * 256.0 / CELL_PX;
-    let cell_of = |latitude: f64, longitude: f64| {
-        let (x, y) = mercator(latitude, longitude);
-        ((x * scale).floor() as i64, (y * scale).floor() as i64)
-    };
-    let mut cells: HashMap<(i64, i64), Accumulator> = HashMap::new();
+    let cell = |(x, y): (f64, f64)| ((x * scale).floor() as i64, (y * scale).floor() as i64);
+    let mut grid = Grid::new(
+        cell(mercator(bbox.north, bbox.west)),
+        cell(mercator(bbox.south, bbox.east)),
+    );
     for (i, (place, counts)) in data.places.iter().zip(&tally.places).enumerate() {
         if total(counts) == 0 {
             continue;
         }
         let population = data.commune_of(place).map_or(0, |c| c.population);
-        cells
-            .entry(cell_of(place.latitude, place.longitude))
-            .or_default()
-            .add(
-                place.latitude,
-                place.longitude,
-                counts,
-                (population, Label::Place(i)),
-            );
+        let projected = data
+            .projected
+            .get(i)
+            .copied()
+            .unwrap_or_else(|| mercator(place.latitude, place.longitude));
+        grid.at(cell(projected)).add(
+            place.latitude,
+            place.longitude,
+            counts,
+            (population, Label::Place(i)),
+        );
     }
     for (i, group) in tally.visits.iter().enumerate() {
         let mut counts = Counts::default();
         counts[Layer::Visits.index()] = group.count;
-        cells
-            .entry(cell_of(group.latitude, group.longitude))
-            .or_default()
+        grid.at(cell(mercator(group.latitude, group.longitude)))
             .add(
                 group.latitude,
                 group.longitude,
@@ -734,6 +794,7 @@ pub fn clusters(
                 (group.population, Label::Visits(i)),
             );
     }
+    let cells = grid.into_cells();
     let mut clusters: Vec<((i64, i64), Cluster)> = cells
         .into_iter()
         .map(|((cx, cy), acc)| {
@@ -1282,6 +1343,14 @@ mod tests {
         // A fifth: Arras shows five, at its town hall, not at the school.
         data.facts.push(fact(1, "2025-11", Layer::Visits));
         assert_eq!(shown(&data), [("Arras".to_owned(), 5)]);
+        // A box around the first school alone still shows the commune's five: no viewport
+        // tells a school's visits apart.
+        let tight = BBox::parse("2.779,50.289,2.7805,50.2905").unwrap();
+        let counts: Vec<u64> = clusters(&data, &signed_in(), &visits, &tight, 12)
+            .iter()
+            .map(|c| c.count)
+            .collect();
+        assert_eq!(counts, [5]);
         // Three in Boulogne stay hidden, even next to Arras's five…
         data.facts
             .extend((0..3).map(|_| fact(2, "2025-11", Layer::Visits)));

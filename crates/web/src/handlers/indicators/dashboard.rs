@@ -350,6 +350,16 @@ fn number(text: &str) -> Result<f64, AppError> {
         .ok_or_else(|| AppError::BadRequest(format!("« {} » n'est pas un nombre", text.trim())))
 }
 
+/// The indicator of a form, if it belongs to the project the scope's dashboard shows.
+async fn indicator_of(state: &AppState, scope: &Scope, id: i64) -> Result<Indicator, AppError> {
+    let (_, academie) = describe(state, scope).await?;
+    let indicator = project_store::indicator_by_id(&state.db, id).await?;
+    if academie.as_deref() != Some(indicator.academie_code.as_str()) {
+        return Err(AppError::NotFound);
+    }
+    Ok(indicator)
+}
+
 /// Enters a value by hand (the steering, or the territory's coordinators for their own).
 pub async fn enter_value(
     State(state): State<AppState>,
@@ -358,11 +368,7 @@ pub async fn enter_value(
     CsrfForm(form): CsrfForm<ValueForm>,
 ) -> Result<Response, AppError> {
     let scope = scope_of(&kind, &code)?;
-    let (_, academie) = describe(&state, &scope).await?;
-    let indicator = project_store::indicator_by_id(&state.db, form.indicator).await?;
-    if academie.as_deref() != Some(indicator.academie_code.as_str()) && scope != Scope::National {
-        return Err(AppError::NotFound);
-    }
+    let indicator = indicator_of(&state, &scope, form.indicator).await?;
     let resource = rights(
         &state,
         ctx.user.as_ref(),
@@ -399,7 +405,7 @@ pub async fn set_target(
     CsrfForm(form): CsrfForm<ValueForm>,
 ) -> Result<Response, AppError> {
     let scope = scope_of(&kind, &code)?;
-    let indicator = project_store::indicator_by_id(&state.db, form.indicator).await?;
+    let indicator = indicator_of(&state, &scope, form.indicator).await?;
     let resource = rights(
         &state,
         ctx.user.as_ref(),
