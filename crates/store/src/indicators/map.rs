@@ -24,6 +24,10 @@ fn least(a: Option<i64>, b: Option<i64>) -> Option<i64> {
     }
 }
 
+/// A practice's row: id, visibility, territory, publication, its establishment, its first
+/// author's.
+type PracticeRow = (i64, String, Option<i64>, i64, Option<i64>, Option<i64>);
+
 type PlaceRow = (
     i64,
     String,
@@ -190,9 +194,8 @@ pub async fn load(db: &Db) -> Result<MapData> {
     // `status || ''` keeps the planner off the listing index: the practices are read in id
     // order, in one pass over the table, instead of by the index and sorted (13 s against
     // 3 s for the national set on SQLite).
-    let mut pending: Option<(i64, String, Option<i64>, i64, Option<i64>, Option<i64>)> = None;
-    let push = |row: Option<(i64, String, Option<i64>, i64, Option<i64>, Option<i64>)>,
-                facts: &mut Vec<Fact>| {
+    let mut pending: Option<PracticeRow> = None;
+    let push = |row: Option<PracticeRow>, facts: &mut Vec<Fact>| {
         let Some((practice, visibility, territory, at, own, author)) = row else {
             return;
         };
@@ -210,7 +213,7 @@ pub async fn load(db: &Db) -> Result<MapData> {
         });
     };
     on!(db, pool => {
-        let mut rows = sqlx::query_as::<_, (i64, String, Option<i64>, i64, Option<i64>, Option<i64>)>(
+        let mut rows = sqlx::query_as::<_, PracticeRow>(
             "SELECT p.id, p.visibility, p.territory_id, p.published_at, x.establishment_id, pe.establishment_id \
              FROM practices p \
              LEFT JOIN practice_establishments x ON x.practice_id = p.id \
