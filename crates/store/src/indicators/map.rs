@@ -16,6 +16,17 @@ use futures::TryStreamExt;
 use crate::db::on;
 use crate::{Db, Result};
 
+/// The bits of tags written `subject:francais,skill:collaboration`.
+fn tag_mask(tags: Option<&str>) -> u64 {
+    tags.unwrap_or_default()
+        .split(',')
+        .filter_map(|tag| {
+            let (vocabulary, code) = tag.split_once(':')?;
+            tag_bit(Vocabulary::from_code(vocabulary)?, code)
+        })
+        .fold(0, |mask, bit| mask | bit)
+}
+
 /// The smaller of two ids, either of which may be missing.
 fn least(a: Option<i64>, b: Option<i64>) -> Option<i64> {
     match (a, b) {
@@ -25,8 +36,16 @@ fn least(a: Option<i64>, b: Option<i64>) -> Option<i64> {
 }
 
 /// A practice's row: id, visibility, territory, publication, its establishment, its first
-/// author's.
-type PracticeRow = (i64, String, Option<i64>, i64, Option<i64>, Option<i64>);
+/// author's, its tags (`subject:francais,skill:collaboration`).
+type PracticeRow = (
+    i64,
+    String,
+    Option<i64>,
+    i64,
+    Option<i64>,
+    Option<i64>,
+    Option<String>,
+);
 
 type PlaceRow = (
     i64,
@@ -168,35 +187,16 @@ pub async fn load(db: &Db) -> Result<MapData> {
         }
     }
 
-    // The tags the map filters on, by practice (in id order), then the practices published
-    // (not private) in id order, each at its first establishment or else its first author's:
-    // both read as streams, so that the national set never sits in memory as rows.
-    let mut tags: Vec<(i64, u64)> = Vec::new();
-    on!(db, pool => {
-        let mut rows = sqlx::query_as::<_, (i64, String, String)>(
-            "SELECT practice_id, vocabulary, code FROM practice_tags \
-             WHERE vocabulary IN ('subject', 'dispositif', 'skill') ORDER BY practice_id").fetch(pool);
-        while let Some((practice, vocabulary, code)) = rows.try_next().await? {
-            let Some(bit) = Vocabulary::from_code(&vocabulary).and_then(|v| tag_bit(v, &code)) else {
-                continue;
-            };
-            match tags.last_mut() {
-                Some((p, mask)) if *p == practice => *mask |= bit,
-                _ => tags.push((practice, bit)),
-            }
-        }
-        Ok::<_, sqlx::Error>(())
-    })?;
-    let tags_of = |practice: i64| {
-        tags.binary_search_by_key(&practice, |(p, _)| *p)
-            .map_or(0, |i| tags[i].1)
-    };
+    // The practices published (not private), in id order, each at its first establishment or
+    // else its first author's, with the tags the map filters on: one stream, so that the
+    // national set never sits in memory as rows (a row costs the SQLite driver a few
+    // microseconds: one query of a row per practice, not one per tag).
     // `status || ''` keeps the planner off the listing index: the practices are read in id
     // order, in one pass over the table, instead of by the index and sorted (13 s against
     // 3 s for the national set on SQLite).
     let mut pending: Option<PracticeRow> = None;
     let push = |row: Option<PracticeRow>, facts: &mut Vec<Fact>| {
-        let Some((practice, visibility, territory, at, own, author)) = row else {
+        let Some((_, visibility, territory, at, own, author, tags)) = row else {
             return;
         };
         let (Some(place), Some(visibility)) = (
@@ -208,20 +208,23 @@ pub async fn load(db: &Db) -> Result<MapData> {
         facts.push(Fact {
             visibility,
             territory: territory.map_or(0, small_id),
-            tags: tags_of(practice),
+            tags: tag_mask(tags.as_deref()),
             ..fact(*place, at, Layer::Practices)
         });
     };
+    let sql = format!(
+        "SELECT p.id, p.visibility, p.territory_id, p.published_at, x.establishment_id, pe.establishment_id, \
+         (SELECT {} FROM practice_tags t WHERE t.practice_id = p.id AND t.vocabulary IN ('subject', 'dispositif', 'skill')) \
+         FROM practices p \
+         LEFT JOIN practice_establishments x ON x.practice_id = p.id \
+         LEFT JOIN practice_authors a ON a.practice_id = p.id AND a.position = 0 \
+         LEFT JOIN person_establishments pe ON pe.person_id = a.person_id \
+         WHERE p.status || '' = 'published' AND p.visibility <> 'private' AND p.published_at IS NOT NULL \
+         ORDER BY p.id",
+        db.backend().comma_list("t.vocabulary || ':' || t.code")
+    );
     on!(db, pool => {
-        let mut rows = sqlx::query_as::<_, PracticeRow>(
-            "SELECT p.id, p.visibility, p.territory_id, p.published_at, x.establishment_id, pe.establishment_id \
-             FROM practices p \
-             LEFT JOIN practice_establishments x ON x.practice_id = p.id \
-             LEFT JOIN practice_authors a ON a.practice_id = p.id AND a.position = 0 \
-             LEFT JOIN person_establishments pe ON pe.person_id = a.person_id \
-             WHERE p.status || '' = 'published' AND p.visibility <> 'private' AND p.published_at IS NOT NULL \
-             ORDER BY p.id")
-            .fetch(pool);
+        let mut rows = sqlx::query_as::<_, PracticeRow>(&sql).fetch(pool);
         // A practice's rows come together: it stands at its smallest establishment, or else
         // at its first author's smallest.
         while let Some(row) = rows.try_next().await? {
@@ -239,14 +242,17 @@ pub async fn load(db: &Db) -> Result<MapData> {
 
     // « J'ai essayé », where it was tried (or at the person's establishment), with the
     // practice's visibility and tags.
+    let trials_sql = format!(
+        "SELECT p.visibility, p.territory_id, t.created_at, \
+           COALESCE(t.establishment_id, (SELECT MIN(pe.establishment_id) FROM person_establishments pe WHERE pe.person_id = t.person_id)), \
+           (SELECT {} FROM practice_tags g WHERE g.practice_id = t.practice_id AND g.vocabulary IN ('subject', 'dispositif', 'skill')) \
+         FROM practice_trials t JOIN practices p ON p.id = t.practice_id \
+         WHERE p.status = 'published' AND p.visibility <> 'private'",
+        db.backend().comma_list("g.vocabulary || ':' || g.code")
+    );
     on!(db, pool => {
-        let mut rows = sqlx::query_as::<_, (i64, String, Option<i64>, i64, Option<i64>)>(
-            "SELECT t.practice_id, p.visibility, p.territory_id, t.created_at, \
-               COALESCE(t.establishment_id, (SELECT MIN(pe.establishment_id) FROM person_establishments pe WHERE pe.person_id = t.person_id)) \
-             FROM practice_trials t JOIN practices p ON p.id = t.practice_id \
-             WHERE p.status = 'published' AND p.visibility <> 'private'")
-            .fetch(pool);
-        while let Some((practice, visibility, territory, at, establishment)) = rows.try_next().await? {
+        let mut rows = sqlx::query_as::<_, (String, Option<i64>, i64, Option<i64>, Option<String>)>(&trials_sql).fetch(pool);
+        while let Some((visibility, territory, at, establishment, tags)) = rows.try_next().await? {
             let (Some(place), Some(visibility)) = (
                 establishment.and_then(|e| place_index.get(&e)),
                 Visibility::from_code(&visibility),
@@ -256,13 +262,12 @@ pub async fn load(db: &Db) -> Result<MapData> {
             facts.push(Fact {
                 visibility,
                 territory: territory.map_or(0, small_id),
-                tags: tags_of(practice),
+                tags: tag_mask(tags.as_deref()),
                 ..fact(*place, at, Layer::Trials)
             });
         }
         Ok::<_, sqlx::Error>(())
     })?;
-    drop(tags);
 
     // Visits that took place (observed, analysed or closed), at the requesting establishment.
     let visits: Vec<(i64, i64, i64)> = on!(db, pool => sqlx::query_as(
