@@ -288,6 +288,25 @@ pub async fn create_staff(
     Ok(store::accounts::create_person(db, &new).await?)
 }
 
+/// A teacher (1er degré) working at `school` (a UAI), with a password and an API token.
+pub async fn teacher_with_token(
+    db: &Db,
+    email: &str,
+    password: &str,
+    school: &str,
+) -> anyhow::Result<(PersonId, String)> {
+    let id = create_staff(
+        db,
+        email,
+        Function::Enseignant1d,
+        Some(password),
+        Some(school),
+        None,
+    )
+    .await?;
+    Ok((id, store::accounts::create_api_token(db, id).await?))
+}
+
 /// The header of the published Annuaire de l'éducation (the columns Territoire reads, in
 /// the published order and spelling).
 pub const ANNUAIRE_HEADER: &str = "Identifiant_de_l_etablissement;Nom_etablissement;Type_etablissement;Statut_public_prive;Adresse_1;Adresse_2;Adresse_3;Code_postal;Code_commune;Nom_commune;Code_departement;Code_academie;Code_region;Ecole_maternelle;Ecole_elementaire;Voie_generale;Voie_technologique;Voie_professionnelle;Telephone;Fax;Web;Mail;Nombre_d_eleves;Appartenance_Education_Prioritaire;latitude;longitude;Code_circonscription;Nom_circonscription;Code_bassin_formation;Libelle_bassin_formation;etat;date_ouverture";

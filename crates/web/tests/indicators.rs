@@ -38,24 +38,12 @@ async fn sql(app: &TestApp, statement: &str) -> anyhow::Result<()> {
 async fn scene() -> anyhow::Result<Scene> {
     let app = TestApp::spawn().await?;
     app.import(&testkit::sample_annuaire()).await?;
-    let staff = |email: &'static str, school: &'static str| {
-        let db = app.db.clone();
-        async move {
-            let id = testkit::create_staff(
-                &db,
-                email,
-                Function::Enseignant1d,
-                Some(PASSWORD),
-                Some(school),
-                None,
-            )
-            .await?;
-            anyhow::Ok((id, store::accounts::create_api_token(&db, id).await?))
-        }
-    };
-    let (marie_id, marie) = staff("marie@ac-lille.fr", "0620001A").await?;
-    let (paul_id, _) = staff("paul@ac-lille.fr", "0620100C").await?;
-    let (_, jeanne) = staff("jeanne@ac-clermont.fr", "0630001F").await?;
+    let (marie_id, marie) =
+        testkit::teacher_with_token(&app.db, "marie@ac-lille.fr", PASSWORD, "0620001A").await?;
+    let (paul_id, _) =
+        testkit::teacher_with_token(&app.db, "paul@ac-lille.fr", PASSWORD, "0620100C").await?;
+    let (_, jeanne) =
+        testkit::teacher_with_token(&app.db, "jeanne@ac-clermont.fr", PASSWORD, "0630001F").await?;
     let territory = store::territories::create(
         &app.db,
         &NewTerritory::parse("Arrageois", "Les établissements d'Arras")

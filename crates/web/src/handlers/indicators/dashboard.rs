@@ -26,6 +26,12 @@ use crate::views::indicators::dashboard::{
 };
 use crate::views::{Layout, render};
 
+/// What everyone signed in may do: read the projects and the dashboards.
+pub const READER: Resource = Resource::StrategicProject {
+    steering: false,
+    coordinator: false,
+};
+
 /// How many months a dashboard shows.
 pub const MONTHS: u16 = 36;
 
@@ -259,14 +265,7 @@ impl MonthQuery {
 
 /// `/tableaux-de-bord`: the scopes there are.
 pub async fn scopes(State(state): State<AppState>, ctx: PageContext) -> Result<Response, AppError> {
-    allow(
-        ctx.actor(),
-        Action::View,
-        Resource::StrategicProject {
-            steering: false,
-            coordinator: false,
-        },
-    )?;
+    allow(ctx.actor(), Action::View, READER)?;
     let projects = project_store::projects(&state.db).await?;
     let departements = state
         .departements
@@ -305,14 +304,7 @@ async fn show(
     scope: Scope,
     query: MonthQuery,
 ) -> Result<Response, AppError> {
-    allow(
-        ctx.actor(),
-        Action::View,
-        Resource::StrategicProject {
-            steering: false,
-            coordinator: false,
-        },
-    )?;
+    allow(ctx.actor(), Action::View, READER)?;
     let board = dashboard(&state, scope, query.last()?).await?;
     let resource = rights(
         &state,
@@ -350,35 +342,46 @@ fn number(text: &str) -> Result<f64, AppError> {
         .ok_or_else(|| AppError::BadRequest(format!("« {} » n'est pas un nombre", text.trim())))
 }
 
-/// The indicator of a form, if it belongs to the project the scope's dashboard shows.
-async fn indicator_of(state: &AppState, scope: &Scope, id: i64) -> Result<Indicator, AppError> {
-    let (_, academie) = describe(state, scope).await?;
-    let indicator = project_store::indicator_by_id(&state.db, id).await?;
+/// A value or target form, checked: the scope, the indicator (of the project the scope's
+/// dashboard shows), the caller's right to `action`, the month and the number.
+async fn checked(
+    state: &AppState,
+    ctx: &PageContext,
+    (kind, code): (String, String),
+    form: &ValueForm,
+    action: Action,
+) -> Result<(Scope, Indicator, Month, f64), AppError> {
+    let scope = scope_of(&kind, &code)?;
+    let (_, academie) = describe(state, &scope).await?;
+    let indicator = project_store::indicator_by_id(&state.db, form.indicator).await?;
     if academie.as_deref() != Some(indicator.academie_code.as_str()) {
         return Err(AppError::NotFound);
     }
-    Ok(indicator)
+    let resource = rights(
+        state,
+        ctx.user.as_ref(),
+        &scope,
+        Some(&indicator.academie_code),
+    )
+    .await?;
+    allow(ctx.actor(), action, resource)?;
+    let month = Month::parse(&form.mois).map_err(AppError::BadRequest)?;
+    Ok((scope, indicator, month, number(&form.valeur)?))
+}
+
+fn back_to(scope: &Scope, indicator: &Indicator) -> Response {
+    Redirect::to(&format!("{}#indicateur-{}", path_of(scope), indicator.id)).into_response()
 }
 
 /// Enters a value by hand (the steering, or the territory's coordinators for their own).
 pub async fn enter_value(
     State(state): State<AppState>,
     ctx: PageContext,
-    Path((kind, code)): Path<(String, String)>,
+    Path(path): Path<(String, String)>,
     CsrfForm(form): CsrfForm<ValueForm>,
 ) -> Result<Response, AppError> {
-    let scope = scope_of(&kind, &code)?;
-    let indicator = indicator_of(&state, &scope, form.indicator).await?;
-    let resource = rights(
-        &state,
-        ctx.user.as_ref(),
-        &scope,
-        Some(&indicator.academie_code),
-    )
-    .await?;
-    allow(ctx.actor(), Action::Contribute, resource)?;
-    let month = Month::parse(&form.mois).map_err(AppError::BadRequest)?;
-    let value = number(&form.valeur)?;
+    let (scope, indicator, month, value) =
+        checked(&state, &ctx, path, &form, Action::Contribute).await?;
     let person = ctx
         .user
         .as_ref()
@@ -394,36 +397,19 @@ pub async fn enter_value(
         person,
     )
     .await?;
-    Ok(Redirect::to(&format!("{}#indicateur-{}", path_of(&scope), indicator.id)).into_response())
+    Ok(back_to(&scope, &indicator))
 }
 
 /// Sets a target (the steering).
 pub async fn set_target(
     State(state): State<AppState>,
     ctx: PageContext,
-    Path((kind, code)): Path<(String, String)>,
+    Path(path): Path<(String, String)>,
     CsrfForm(form): CsrfForm<ValueForm>,
 ) -> Result<Response, AppError> {
-    let scope = scope_of(&kind, &code)?;
-    let indicator = indicator_of(&state, &scope, form.indicator).await?;
-    let resource = rights(
-        &state,
-        ctx.user.as_ref(),
-        &scope,
-        Some(&indicator.academie_code),
-    )
-    .await?;
-    allow(ctx.actor(), Action::Edit, resource)?;
-    let month = Month::parse(&form.mois).map_err(AppError::BadRequest)?;
-    project_store::set_target(
-        &state.db,
-        indicator.id,
-        &scope,
-        month,
-        number(&form.valeur)?,
-    )
-    .await?;
-    Ok(Redirect::to(&format!("{}#indicateur-{}", path_of(&scope), indicator.id)).into_response())
+    let (scope, indicator, month, value) = checked(&state, &ctx, path, &form, Action::Edit).await?;
+    project_store::set_target(&state.db, indicator.id, &scope, month, value).await?;
+    Ok(back_to(&scope, &indicator))
 }
 
 /// Recomputes the platform's metrics now (otherwise hourly).
@@ -480,14 +466,7 @@ async fn export_scope(
     file: &str,
     query: MonthQuery,
 ) -> Result<Response, AppError> {
-    allow(
-        ctx.actor(),
-        Action::View,
-        Resource::StrategicProject {
-            steering: false,
-            coordinator: false,
-        },
-    )?;
+    allow(ctx.actor(), Action::View, READER)?;
     let last = query.last()?;
     let board = dashboard(&state, scope, last).await?;
     let name = format!(

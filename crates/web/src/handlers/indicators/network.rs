@@ -6,13 +6,13 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use domain::indicators::metrics::Scope;
 use domain::indicators::network;
-use domain::policy::{Action, Resource};
+use domain::policy::Action;
 use store::indicators::series;
 
 use crate::error::AppError;
 use crate::extractors::PageContext;
 use crate::handlers::allow;
-use crate::handlers::indicators::dashboard::{describe, path_of, scope_of};
+use crate::handlers::indicators::dashboard::{READER, describe, path_of, scope_of};
 use crate::state::AppState;
 use crate::views::indicators::network::NetworkPage;
 use crate::views::{Layout, render};
@@ -33,14 +33,7 @@ pub async fn national(
 }
 
 async fn show(state: AppState, ctx: PageContext, scope: Scope) -> Result<Response, AppError> {
-    allow(
-        ctx.actor(),
-        Action::View,
-        Resource::StrategicProject {
-            steering: false,
-            coordinator: false,
-        },
-    )?;
+    allow(ctx.actor(), Action::View, READER)?;
     let (label, _) = describe(&state, &scope).await?;
     let establishments = series::establishments_of(&state.db, &scope).await?;
     let links: Vec<(i64, i64)> = series::collaborations(&state.db)

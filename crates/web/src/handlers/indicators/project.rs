@@ -12,6 +12,7 @@ use store::indicators::project::{self as project_store, NewIndicator};
 use crate::error::AppError;
 use crate::extractors::{CsrfForm, NoFields, PageContext};
 use crate::handlers::allow;
+use crate::handlers::indicators::dashboard::READER;
 use crate::state::AppState;
 use crate::views::directory::Choice;
 use crate::views::indicators::project::{ProjectPage, ProjectsPage};
@@ -59,14 +60,7 @@ async fn projects_page(
 }
 
 pub async fn list(State(state): State<AppState>, ctx: PageContext) -> Result<Response, AppError> {
-    allow(
-        ctx.actor(),
-        Action::View,
-        Resource::StrategicProject {
-            steering: false,
-            coordinator: false,
-        },
-    )?;
+    allow(ctx.actor(), Action::View, READER)?;
     projects_page(&state, &ctx, None).await
 }
 
