@@ -130,6 +130,12 @@ async fn main() -> anyhow::Result<()> {
         .send()
         .await?
         .error_for_status()?;
+    let account = client.get(format!("{base}/compte")).send().await?;
+    anyhow::ensure!(
+        account.status().is_success(),
+        "not signed in: {}",
+        account.status()
+    );
 
     let departements: Vec<String> = sqlx::query_scalar("SELECT code FROM departements")
         .fetch_all(&pool)
