@@ -734,6 +734,27 @@ async fn the_steering_writes_the_project_and_enters_values_with_their_source() -
         content.contains("<text:p>Arrageois</text:p>"),
         "the académie's territories on their sheet"
     );
+    // A département's export lists the territories most of whose establishments are there.
+    for (departement, listed) in [("62", true), ("63", false)] {
+        let ods = teacher
+            .get(app.url(&format!(
+                "/tableaux-de-bord/departement/{departement}/export.ods"
+            )))
+            .send()
+            .await?
+            .bytes()
+            .await?;
+        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(ods.to_vec()))?;
+        let mut content = String::new();
+        archive
+            .by_name("content.xml")?
+            .read_to_string(&mut content)?;
+        assert_eq!(
+            content.contains("<text:p>Arrageois</text:p>"),
+            listed,
+            "{departement}"
+        );
+    }
     let pdf = teacher
         .get(app.url("/tableaux-de-bord/academie/09/rapport.pdf"))
         .send()

@@ -477,23 +477,20 @@ async fn export_scope(
     let (mime, bytes) = match file {
         "export.csv" => ("text/csv; charset=utf-8", export_csv(&board)),
         "export.ods" => {
-            // Every territory of the scope, on a sheet of its own lines.
+            // Every territory of the scope (where most of its establishments are), on a sheet
+            // of its own lines.
+            let places = series::geography(&state.db).await?.territories;
             let mut territories = Vec::new();
             for t in store::territories::list(&state.db).await? {
-                let scope = Scope::Territory(t.id);
+                let place = places.get(&t.id);
                 let inside = match &board.scope {
                     Scope::National => true,
-                    Scope::Territory(id) => *id == t.id,
-                    other => {
-                        let (_, academie) = describe(&state, &scope).await?;
-                        match other {
-                            Scope::Academie(a) => academie.as_deref() == Some(a.as_str()),
-                            _ => false,
-                        }
-                    }
+                    Scope::Academie(a) => place.is_some_and(|(_, academie)| academie == a),
+                    Scope::Departement(d) => place.is_some_and(|(departement, _)| departement == d),
+                    Scope::Territory(_) => false,
                 };
-                if inside && !matches!(board.scope, Scope::Territory(_)) {
-                    territories.push(dashboard(&state, scope, last).await?);
+                if inside {
+                    territories.push(dashboard(&state, Scope::Territory(t.id), last).await?);
                 }
             }
             (
