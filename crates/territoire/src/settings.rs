@@ -59,8 +59,8 @@ pub struct Settings {
     /// and a half times that is closed. Lower it behind a proxy that cuts idle connections
     /// sooner.
     pub socket_ping_secs: u64,
-    /// How old the map's data may get before it is reread from the database, in seconds
-    /// (0: reread at every request).
+    /// How often, at most, the map checks whether its data changed in the database (and
+    /// rereads it if so), in seconds (0: at every request).
     pub map_refresh_seconds: u64,
     /// Tiles drawn under the map's outlines (`https://…/{z}/{x}/{y}.png`); empty: the
     /// outlines of départements and communes served by the platform, with no tile server.
@@ -146,7 +146,7 @@ impl Default for Settings {
             oidc_label: "Se connecter avec mon compte académique".to_owned(),
             oidc_function_claim: "fonction".to_owned(),
             oidc_uai_claim: "uai".to_owned(),
-            map_refresh_seconds: 300,
+            map_refresh_seconds: 60,
             map_tile_url: String::new(),
             map_tile_attribution: String::new(),
             oidc_default_function: "enseignant-2d".to_owned(),
@@ -286,7 +286,8 @@ impl Settings {
              # Pings des sockets des salons et des pads, en secondes ; une socket muette deux fois\n\
              # et demie ce temps est fermée. À baisser derrière un proxy qui coupe plus tôt.\n\
              socket_ping_secs = {}\n\n\
-             # Fraîcheur de la carte : ses données sont relues au plus tard après ce nombre de secondes.\n\
+             # Fraîcheur de la carte : toutes les N secondes au plus, la base est consultée et les données\n\
+             # de la carte relues si elles ont changé.\n\
              map_refresh_seconds = {}\n\
              # Tuiles sous les contours de la carte, par exemple https://tile.openstreetmap.org/{{z}}/{{x}}/{{y}}.png\n\
              # (vide : contours des départements et des communes servis par la plateforme, sans serveur de tuiles).\n\

@@ -40,7 +40,8 @@ pub struct WebSettings {
     /// How often a quiet socket (chat room, pad) is pinged; one silent for two and a half
     /// times that is closed.
     pub socket_ping: std::time::Duration,
-    /// How old the map's data may get before it is reread (zero: at every request).
+    /// How often the map checks whether its data changed, and rereads it if so (zero: at
+    /// every request).
     pub map_refresh: std::time::Duration,
     /// Tiles under the map's outlines, when a tile server is configured.
     pub map_tiles: Option<MapTiles>,
@@ -99,7 +100,7 @@ impl Default for WebSettings {
             transcode: true,
             space_quota: domain::spaces::DEFAULT_QUOTA,
             socket_ping: std::time::Duration::from_secs(30),
-            map_refresh: std::time::Duration::from_secs(300),
+            map_refresh: std::time::Duration::from_secs(60),
             map_tiles: None,
         }
     }

@@ -12,6 +12,7 @@ use domain::indicators::map::{Area, Commune, Fact, Layer, MapData, Place, small_
 use domain::practices::Visibility;
 use domain::practices::vocab::Vocabulary;
 use futures::TryStreamExt;
+use sqlx::Row;
 
 use crate::db::on;
 use crate::{Db, Result};
@@ -314,12 +315,37 @@ pub async fn load(db: &Db) -> Result<MapData> {
     Ok(data)
 }
 
-/// The map's data in memory, reread from the database when older than `refresh` (in the
-/// background: the people looking at the map meanwhile get the previous one; with a refresh
-/// of zero, every call rereads).
+/// What the map's data depends on, in a few numbers that change when it does: the change
+/// log of the practices, the directory's version, and counts and marks of the other tables.
+/// Cheap to read (indexes and small tables), so that an unchanged database is not reread.
+async fn fingerprint(db: &Db) -> Result<Vec<i64>> {
+    Ok(on!(db, pool => {
+        let row = sqlx::query(
+            "SELECT (SELECT COALESCE(MAX(seq), 0) FROM search_changes), \
+                    (SELECT COALESCE(MAX(version), 0) FROM directory_state), \
+                    (SELECT COUNT(*) FROM practice_trials), (SELECT COALESCE(MAX(id), 0) FROM practice_trials), \
+                    (SELECT COUNT(*) FROM visits), (SELECT COALESCE(MAX(updated_at), 0) FROM visits), \
+                    (SELECT COUNT(*) FROM territories), (SELECT COUNT(*) FROM territory_establishments), \
+                    (SELECT COUNT(*) FROM network_members), \
+                    (SELECT COUNT(*) FROM events), (SELECT COUNT(cancelled_at) FROM events), \
+                    (SELECT CAST(COALESCE(SUM(starts_at), 0) AS BIGINT) FROM events), \
+                    (SELECT COUNT(*) FROM person_establishments)",
+        )
+        .fetch_one(pool)
+        .await?;
+        (0..row.len()).map(|i| row.try_get::<i64, _>(i)).collect::<Result<Vec<i64>, _>>()
+    })?)
+}
+
+/// A snapshot of the map's data: when it was last checked, what the database looked like.
+type Snapshot = (Instant, Vec<i64>, Arc<MapData>);
+
+/// The map's data in memory, checked against the database when older than `refresh` and
+/// reread when it changed (in the background: the people looking at the map meanwhile get
+/// the previous one; with a refresh of zero, every call checks, and rereads if need be).
 pub struct MapIndex {
     refresh: Duration,
-    snapshot: RwLock<Option<(Instant, Arc<MapData>)>>,
+    snapshot: RwLock<Option<Snapshot>>,
     reload: tokio::sync::Mutex<()>,
 }
 
@@ -332,13 +358,13 @@ impl MapIndex {
         }
     }
 
-    fn current(&self) -> Option<(Instant, Arc<MapData>)> {
+    fn current(&self) -> Option<Snapshot> {
         self.snapshot.read().ok().and_then(|s| s.clone())
     }
 
     pub async fn get(self: &Arc<Self>, db: &Db) -> Result<Arc<MapData>> {
         let asked = Instant::now();
-        if let Some((at, data)) = self.current() {
+        if let Some((at, _, data)) = self.current() {
             if at.elapsed() < self.refresh {
                 return Ok(data);
             }
@@ -346,7 +372,7 @@ impl MapIndex {
                 let (index, db) = (self.clone(), db.clone());
                 tokio::spawn(async move {
                     if let Ok(_one_loader) = index.reload.try_lock()
-                        && let Err(error) = index.load(&db).await
+                        && let Err(error) = index.refresh(&db).await
                     {
                         tracing::warn!(%error, "map data not reloaded");
                     }
@@ -355,18 +381,28 @@ impl MapIndex {
             }
         }
         let _one_loader = self.reload.lock().await;
-        if let Some((_, data)) = self.current().filter(|(at, _)| *at >= asked) {
+        if let Some((_, _, data)) = self.current().filter(|(at, _, _)| *at >= asked) {
             return Ok(data);
         }
-        self.load(db).await
+        self.refresh(db).await
     }
 
-    async fn load(&self, db: &Db) -> Result<Arc<MapData>> {
+    /// Rereads the data if the database changed since the snapshot; else marks it checked.
+    async fn refresh(&self, db: &Db) -> Result<Arc<MapData>> {
         let started = Instant::now();
+        let seen = fingerprint(db).await?;
+        if let Some((_, before, data)) = self.current()
+            && before == seen
+        {
+            if let Ok(mut slot) = self.snapshot.write() {
+                *slot = Some((started, seen, data.clone()));
+            }
+            return Ok(data);
+        }
         let fresh = Arc::new(load(db).await?);
         tracing::debug!(facts = fresh.facts.len(), elapsed = ?started.elapsed(), "map data loaded");
         if let Ok(mut slot) = self.snapshot.write() {
-            *slot = Some((started, fresh.clone()));
+            *slot = Some((started, seen, fresh.clone()));
         }
         Ok(fresh)
     }
