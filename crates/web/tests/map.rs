@@ -572,6 +572,11 @@ async fn the_map_page_works_without_javascript() -> anyhow::Result<()> {
     let bad = text(bad).await?;
     assert!(bad.contains("Filtres incorrects") && bad.contains("« 2026-13 » n'est pas un mois"));
     assert!(bad.contains("La carte en tableau"));
+    let fragment = browser
+        .get(s.app.url("/carte/tableau?zoom=99"))
+        .send()
+        .await?;
+    assert_eq!(fragment.status(), StatusCode::BAD_REQUEST);
     Ok(())
 }
 

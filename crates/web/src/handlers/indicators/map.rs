@@ -149,21 +149,19 @@ pub async fn viewer(state: &AppState, user: Option<&Person>) -> Result<Viewer, A
     })
 }
 
-/// The table of a viewport: its clusters, and the choropleth when one is asked for.
+/// The table of a viewport: its clusters, and the choropleth when one is asked for; a bad
+/// query is a `BadRequest` with its French explanation.
 async fn table(
     state: &AppState,
     user: Option<&Person>,
     query: &MapQuery,
-) -> Result<MapTable, String> {
-    let filters = query.filters()?;
-    let bbox = query.bbox()?;
-    let zoom = query.zoom()?;
-    let level = query.level()?;
-    let (data, viewer) = match (state.map.get(&state.db).await, viewer(state, user).await) {
-        (Ok(data), Ok(viewer)) => (data, viewer),
-        (Err(error), _) => return Err(error.to_string()),
-        (_, Err(error)) => return Err(error.to_string()),
-    };
+) -> Result<MapTable, AppError> {
+    let filters = query.filters().map_err(AppError::BadRequest)?;
+    let bbox = query.bbox().map_err(AppError::BadRequest)?;
+    let zoom = query.zoom().map_err(AppError::BadRequest)?;
+    let level = query.level().map_err(AppError::BadRequest)?;
+    let data = state.map.get(&state.db).await?;
+    let viewer = viewer(state, user).await?;
     let clusters: Vec<Cluster> = map::clusters(&data, &viewer, &filters, &bbox, zoom);
     let rates = level.map(|l| map::choropleth(&data, &viewer, &filters, l));
     Ok(MapTable::new(query, &filters, clusters, level, rates))
@@ -174,15 +172,14 @@ pub async fn page(
     ctx: PageContext,
     ListQuery(query): ListQuery<MapQuery>,
 ) -> Result<Response, AppError> {
+    // Bad filters: the default view, with what was wrong.
     let (table, error) = match table(&state, ctx.user.as_ref(), &query).await {
         Ok(table) => (table, None),
-        Err(error) => {
-            let fallback = MapQuery::default();
-            let table = table(&state, ctx.user.as_ref(), &fallback)
-                .await
-                .map_err(AppError::Internal)?;
+        Err(AppError::BadRequest(error)) => {
+            let table = table(&state, ctx.user.as_ref(), &MapQuery::default()).await?;
             (table, Some(error))
         }
+        Err(other) => return Err(other),
     };
     let data = state.map.get(&state.db).await?;
     let territories = store::territories::list(&state.db).await?;
@@ -221,10 +218,7 @@ pub async fn table_fragment(
     ctx: PageContext,
     ListQuery(query): ListQuery<MapQuery>,
 ) -> Result<Response, AppError> {
-    let table = table(&state, ctx.user.as_ref(), &query)
-        .await
-        .map_err(AppError::BadRequest)?;
-    render(&table)
+    render(&table(&state, ctx.user.as_ref(), &query).await?)
 }
 
 /// `/carte/lieux`: the establishments (and visit groups) behind a cluster.
