@@ -1,6 +1,6 @@
 //! What the map draws, read from the database: the establishments with coordinates, the
-//! geography, and the facts of every layer. Kept in memory by [`MapIndex`] and reread when it
-//! is older than the refresh interval, so that a viewport costs no query.
+//! geography, and the facts of every layer. Kept in memory by [`MapIndex`], reread when the
+//! database changed, so that a viewport costs no query.
 
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
@@ -8,45 +8,14 @@ use std::time::{Duration, Instant};
 
 use domain::directory::EstablishmentKind;
 use domain::indicators::Month;
-use domain::indicators::map::{Area, Commune, Fact, Layer, MapData, Place, small_id, tag_bit};
+use domain::indicators::map::{Area, Commune, Fact, Layer, MapData, Place, small_id};
 use domain::practices::Visibility;
-use domain::practices::vocab::Vocabulary;
 use futures::TryStreamExt;
 use sqlx::Row;
 
+use super::practices::{tag_mask, tags_subquery};
 use crate::db::on;
 use crate::{Db, Result};
-
-/// The bits of tags written `subject:francais,skill:collaboration`.
-fn tag_mask(tags: Option<&str>) -> u64 {
-    tags.unwrap_or_default()
-        .split(',')
-        .filter_map(|tag| {
-            let (vocabulary, code) = tag.split_once(':')?;
-            tag_bit(Vocabulary::from_code(vocabulary)?, code)
-        })
-        .fold(0, |mask, bit| mask | bit)
-}
-
-/// The smaller of two ids, either of which may be missing.
-fn least(a: Option<i64>, b: Option<i64>) -> Option<i64> {
-    match (a, b) {
-        (Some(a), Some(b)) => Some(a.min(b)),
-        (a, b) => a.or(b),
-    }
-}
-
-/// A practice's row: id, visibility, territory, publication, its establishment, its first
-/// author's, its tags (`subject:francais,skill:collaboration`).
-type PracticeRow = (
-    i64,
-    String,
-    Option<i64>,
-    i64,
-    Option<i64>,
-    Option<i64>,
-    Option<String>,
-);
 
 type PlaceRow = (
     i64,
@@ -188,68 +157,28 @@ pub async fn load(db: &Db) -> Result<MapData> {
         }
     }
 
-    // The practices published (not private), in id order, each at its first establishment or
-    // else its first author's, with the tags the map filters on: one stream, so that the
-    // national set never sits in memory as rows (a row costs the SQLite driver a few
-    // microseconds: one query of a row per practice, not one per tag).
-    // `status || ''` keeps the planner off the listing index: the practices are read in id
-    // order, in one pass over the table, instead of by the index and sorted (13 s against
-    // 3 s for the national set on SQLite).
-    let mut pending: Option<PracticeRow> = None;
-    let push = |row: Option<PracticeRow>, facts: &mut Vec<Fact>| {
-        let Some((_, visibility, territory, at, own, author, tags)) = row else {
-            return;
-        };
-        let (Some(place), Some(visibility)) = (
-            own.or(author).and_then(|e| place_index.get(&e)),
-            Visibility::from_code(&visibility),
-        ) else {
-            return;
-        };
-        facts.push(Fact {
-            visibility,
-            territory: territory.map_or(0, small_id),
-            tags: tag_mask(tags.as_deref()),
-            ..fact(*place, at, Layer::Practices)
-        });
-    };
-    let sql = format!(
-        "SELECT p.id, p.visibility, p.territory_id, p.published_at, x.establishment_id, pe.establishment_id, \
-         (SELECT {} FROM practice_tags t WHERE t.practice_id = p.id AND t.vocabulary IN ('subject', 'dispositif', 'skill')) \
-         FROM practices p \
-         LEFT JOIN practice_establishments x ON x.practice_id = p.id \
-         LEFT JOIN practice_authors a ON a.practice_id = p.id AND a.position = 0 \
-         LEFT JOIN person_establishments pe ON pe.person_id = a.person_id \
-         WHERE p.status || '' = 'published' AND p.visibility <> 'private' AND p.published_at IS NOT NULL \
-         ORDER BY p.id",
-        db.backend().comma_list("t.vocabulary || ':' || t.code")
-    );
-    on!(db, pool => {
-        let mut rows = sqlx::query_as::<_, PracticeRow>(&sql).fetch(pool);
-        // A practice's rows come together: it stands at its smallest establishment, or else
-        // at its first author's smallest.
-        while let Some(row) = rows.try_next().await? {
-            match &mut pending {
-                Some(p) if p.0 == row.0 => {
-                    p.4 = least(p.4, row.4);
-                    p.5 = least(p.5, row.5);
-                }
-                _ => push(pending.replace(row), &mut facts),
-            }
+    // The practices published (not private), with their tags.
+    super::practices::each(db, true, |p| {
+        if let Some(place) = p.establishment.and_then(|e| place_index.get(&e)) {
+            facts.push(Fact {
+                visibility: p.visibility,
+                territory: p.territory.map_or(0, small_id),
+                tags: p.tags,
+                ..fact(*place, p.published_at, Layer::Practices)
+            });
         }
-        Ok::<_, sqlx::Error>(())
-    })?;
-    push(pending.take(), &mut facts);
+    })
+    .await?;
 
     // « J'ai essayé », where it was tried (or at the person's establishment), with the
     // practice's visibility and tags.
     let trials_sql = format!(
         "SELECT p.visibility, p.territory_id, t.created_at, \
            COALESCE(t.establishment_id, (SELECT MIN(pe.establishment_id) FROM person_establishments pe WHERE pe.person_id = t.person_id)), \
-           (SELECT {} FROM practice_tags g WHERE g.practice_id = t.practice_id AND g.vocabulary IN ('subject', 'dispositif', 'skill')) \
+           {} \
          FROM practice_trials t JOIN practices p ON p.id = t.practice_id \
          WHERE p.status = 'published' AND p.visibility <> 'private'",
-        db.backend().comma_list("g.vocabulary || ':' || g.code")
+        tags_subquery(db, "t.practice_id")
     );
     on!(db, pool => {
         let mut rows = sqlx::query_as::<_, (String, Option<i64>, i64, Option<i64>, Option<String>)>(&trials_sql).fetch(pool);

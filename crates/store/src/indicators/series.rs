@@ -206,24 +206,16 @@ pub async fn facts(db: &Db) -> Result<Vec<Fact>> {
             t.into_iter().collect(),
         ));
     }
-    // Read in id order, not by the listing index (see `map::load`): 3 s instead of 13 for the
-    // national set on SQLite.
-    let mut practices: Vec<(i64, i64, Option<i64>, Option<i64>)> = on!(db, pool => sqlx::query_as(
-        "SELECT p.id, p.published_at, p.territory_id, \
-         COALESCE((SELECT MIN(x.establishment_id) FROM practice_establishments x WHERE x.practice_id = p.id), \
-           (SELECT MIN(pe.establishment_id) FROM practice_authors a JOIN person_establishments pe ON pe.person_id = a.person_id \
-            WHERE a.practice_id = p.id AND a.position = 0)) \
-         FROM practices p WHERE p.status || '' = 'published' AND p.visibility <> 'private' AND p.published_at IS NOT NULL")
-        .fetch_all(pool).await)?;
-    for (p, at, t, e) in practices.drain(..) {
+    super::practices::each(db, false, |p| {
         facts.push(fact(
             Metric::PracticesPublished,
-            p,
-            at,
-            e.into_iter().collect(),
-            t.into_iter().collect(),
+            p.id,
+            p.published_at,
+            p.establishment.into_iter().collect(),
+            p.territory.into_iter().collect(),
         ));
-    }
+    })
+    .await?;
     let trials: Vec<(i64, i64, Option<i64>)> = on!(db, pool => sqlx::query_as(
         "SELECT t.id, t.created_at, COALESCE(t.establishment_id, \
            (SELECT MIN(pe.establishment_id) FROM person_establishments pe WHERE pe.person_id = t.person_id)) \
