@@ -307,6 +307,29 @@ async fn trials_themes_and_the_time_slider() -> anyhow::Result<()> {
             .await?,
         3
     );
+    // « Arrageois » holds two schools (territories layer); its event, not the cancelled one,
+    // stands at one of them.
+    assert_eq!(s.total(None, "layers=reseaux&zoom=5").await?, 2);
+    for cancelled in ["NULL", "1"] {
+        testkit::execute(
+            &s.app.db,
+            &format!(
+                "INSERT INTO events (territory_id, kind, title, capacity, starts_at, ends_at, created_at, cancelled_at) \
+                 VALUES ({}, 'partage', 'Les partages de l''innovation', 50, {now}, {now}, {now}, {cancelled})",
+                s.territory,
+                now = store::now()
+            ),
+        )
+        .await?;
+    }
+    let events = s.clusters(None, "layers=evenements&zoom=14").await?;
+    assert_eq!(
+        events["items"].as_array().map(Vec::len),
+        Some(1),
+        "{events}"
+    );
+    assert_eq!(events["items"][0]["count"], 1);
+    assert_eq!(events["items"][0]["label"], "Arras");
     Ok(())
 }
 
