@@ -11,7 +11,7 @@
 // Accounts: any login is accepted (the provider's development sign-in form); the login
 // `nom.prenom` gives `nom.prenom@ac-lille.fr`, verified unless the login starts with
 // `nonverifie.`; a login starting with a function code (`ien.`, `cpe.`…) carries it in the
-// `fonction` claim, and every account works at UAI 0620001A (`uai` claim, as `UAI$…`).
+// `fonction` claim, and every account works at UAI 0620001P (`uai` claim, as `UAI$…`).
 import http from 'node:http';
 import { createInterface } from 'node:readline';
 import Provider from 'oidc-provider';
@@ -43,7 +43,7 @@ function claimsOf(login) {
     email_verified: verified,
     name: name || local,
     ...(fonction ? { fonction } : {}),
-    uai: ['0620001A$UAJ$PU$ENS$0620001A'],
+    uai: ['0620001P$UAJ$PU$ENS$0620001P'],
   };
 }
 

@@ -53,13 +53,11 @@ async fn main() -> anyhow::Result<()> {
         Viewer::default(),
         Viewer {
             person: Some(1_000),
-            admin: false,
             territories: vec![],
             spaces: vec![],
         },
         Viewer {
             person: Some(2_000),
-            admin: false,
             territories: vec![1, 2],
             spaces: vec![],
         },

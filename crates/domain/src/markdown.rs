@@ -35,25 +35,137 @@ fn is_local(url: &str) -> bool {
     url.starts_with('/') && !url.starts_with("//") && !url.contains('\\')
 }
 
+/// How deep Markdown blocks and spans may nest (quotes in quotes, lists in lists, emphasis
+/// in emphasis…). Deeper ones are flattened: their text stays, their extra levels go. Without
+/// a bound, 49,000 `>` made a page that took 40 s to sanitise.
+pub const MAX_NESTING: usize = 16;
+
+/// How many raw HTML tags a text may carry; past them, the rest is shown as text. The
+/// sanitiser's work grows with the square of the depth of what it is given.
+pub const MAX_RAW_HTML: usize = 64;
+
 fn unsafe_html(markdown: &str) -> String {
-    use pulldown_cmark::{Options, Parser, html};
+    use pulldown_cmark::{Event, Options, Parser, html};
     let options = Options::ENABLE_TABLES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_FOOTNOTES;
+    // Whether each open tag was kept, and how many are kept and open.
+    let mut open: Vec<bool> = Vec::new();
+    let mut depth = 0usize;
+    let mut raw = 0usize;
+    let events = Parser::new_ext(markdown, options).filter_map(|event| match event {
+        Event::Start(tag) => {
+            let keep = depth < MAX_NESTING;
+            open.push(keep);
+            keep.then(|| {
+                depth += 1;
+                Event::Start(tag)
+            })
+        }
+        Event::End(tag) => open.pop().unwrap_or(false).then(|| {
+            depth = depth.saturating_sub(1);
+            Event::End(tag)
+        }),
+        Event::Html(text) => Some(raw_html(text, &mut raw, Event::Html)),
+        Event::InlineHtml(text) => Some(raw_html(text, &mut raw, Event::InlineHtml)),
+        other => Some(other),
+    });
     let mut out = String::with_capacity(markdown.len() * 3 / 2);
-    html::push_html(&mut out, Parser::new_ext(markdown, options));
+    html::push_html(&mut out, events);
     out
+}
+
+/// Raw HTML while the text's budget of tags lasts, shown as text after it.
+fn raw_html<'a>(
+    text: pulldown_cmark::CowStr<'a>,
+    tags: &mut usize,
+    keep: fn(pulldown_cmark::CowStr<'a>) -> pulldown_cmark::Event<'a>,
+) -> pulldown_cmark::Event<'a> {
+    *tags += text.matches('<').count();
+    if *tags > MAX_RAW_HTML {
+        pulldown_cmark::Event::Text(text)
+    } else {
+        keep(text)
+    }
 }
 
 /// The HTML of a Markdown text, safe to insert in a page (no image at all).
 pub fn to_html(markdown: &str) -> String {
-    CLEANER.clean(&unsafe_html(markdown)).to_string()
+    RENDERED.get_or_render(false, markdown, || {
+        CLEANER.clean(&unsafe_html(markdown)).to_string()
+    })
 }
 
 /// The HTML of a Markdown text with its images and videos from the platform's own files.
 pub fn to_html_with_media(markdown: &str) -> String {
-    MEDIA_CLEANER.clean(&unsafe_html(markdown)).to_string()
+    RENDERED.get_or_render(true, markdown, || {
+        MEDIA_CLEANER.clean(&unsafe_html(markdown)).to_string()
+    })
+}
+
+/// Texts shorter than this render faster than a look-up: they are not kept.
+const CACHED_FROM: usize = 2 * 1024;
+/// The most HTML kept, in bytes; the oldest renderings go first.
+const CACHE_BYTES: usize = 64 * 1024 * 1024;
+
+/// Long texts are rendered once and kept: a page read a thousand times is not sanitised a
+/// thousand times. Keyed by 128 bits of two hashes with this process's random keys, so that
+/// nobody can write two texts that share a key.
+static RENDERED: LazyLock<Rendered> = LazyLock::new(Rendered::default);
+
+#[derive(Default)]
+struct Rendered {
+    keys: (std::hash::RandomState, std::hash::RandomState),
+    kept: std::sync::Mutex<Kept>,
+}
+
+#[derive(Default)]
+struct Kept {
+    html: std::collections::HashMap<(u64, u64), std::sync::Arc<str>>,
+    order: std::collections::VecDeque<(u64, u64)>,
+    bytes: usize,
+}
+
+impl Rendered {
+    fn get_or_render(
+        &self,
+        media: bool,
+        markdown: &str,
+        render: impl FnOnce() -> String,
+    ) -> String {
+        use std::hash::BuildHasher;
+        if markdown.len() < CACHED_FROM {
+            return render();
+        }
+        let key = (
+            self.keys.0.hash_one((media, markdown)),
+            self.keys.1.hash_one((media, markdown)),
+        );
+        let lock = || {
+            self.kept
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+        };
+        if let Some(html) = lock().html.get(&key) {
+            return html.to_string();
+        }
+        let html = render();
+        let mut kept = lock();
+        if kept.html.insert(key, html.as_str().into()).is_none() {
+            kept.order.push_back(key);
+            kept.bytes += html.len();
+        }
+        while kept.bytes > CACHE_BYTES {
+            let Some(oldest) = kept.order.pop_front() else {
+                break;
+            };
+            if let Some(gone) = kept.html.remove(&oldest) {
+                kept.bytes -= gone.len();
+            }
+        }
+        html
+    }
 }
 
 /// The text of a Markdown document without its markup, for search and summaries.
@@ -132,5 +244,49 @@ mod tests {
                 .collect::<Vec<_>>(),
             ["Titre", "Un", "atelier"]
         );
+    }
+
+    /// Inputs built to make a parser or a sanitiser work for the square of their size, at the
+    /// size of a practice: each renders, its nesting flattened past the bound. (Their time is
+    /// measured by `bench/src/bin/markdown-worst.rs`, not here.)
+    #[test]
+    fn hostile_nesting_is_flattened() {
+        let size = crate::practices::MAX_BODY;
+        let quotes = to_html(&">".repeat(size));
+        assert!(
+            quotes.matches("<blockquote>").count() <= MAX_NESTING,
+            "{}",
+            quotes.len()
+        );
+        let mut list = String::new();
+        for depth in 0..2_000 {
+            list.push_str(&"  ".repeat(depth));
+            list.push_str("- a\n");
+        }
+        let html = to_html(&list);
+        assert!(html.matches("<ul>").count() <= MAX_NESTING);
+        assert!(html.matches("<li>").count() <= MAX_NESTING);
+        assert_eq!(html.matches("a").count(), 2_000, "every item's text stays");
+        // Raw HTML past its budget is shown as text, not parsed.
+        let divs = to_html(&"<div>".repeat(size / 5));
+        assert!(
+            divs.matches("<div>").count() <= MAX_RAW_HTML,
+            "{}",
+            &divs[..200]
+        );
+        assert!(divs.contains("&lt;div&gt;"));
+        // What stays within the bounds is untouched.
+        let fine = "> cité\n> > dans une citation\n\n- un\n  - deux\n";
+        assert_eq!(to_html(fine).matches("<blockquote>").count(), 2);
+    }
+
+    #[test]
+    fn long_texts_render_once_and_the_same() {
+        let text = format!("# Titre\n\n{}", "Un paragraphe d'écriture.\n\n".repeat(200));
+        let first = to_html(&text);
+        assert_eq!(to_html(&text), first);
+        assert_ne!(to_html_with_media(&text), String::new());
+        let other = text.replace("Titre", "Autre");
+        assert!(to_html(&other).contains("<h1>Autre</h1>"));
     }
 }

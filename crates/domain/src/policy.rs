@@ -78,6 +78,8 @@ pub struct SpaceAccess {
     pub role: Option<SpaceRole>,
     pub visibility: SpaceVisibility,
     pub member_of_territory: bool,
+    /// The caller holds an exceptional access to it (an administrator, with a reason).
+    pub exceptional: bool,
 }
 
 /// What is acted upon, with what the rule needs to know of it.
@@ -114,6 +116,8 @@ pub enum Resource {
         published: bool,
         visibility: Visibility,
         member_of_territory: bool,
+        /// The caller holds an exceptional access to it (an administrator, with a reason).
+        exceptional: bool,
     },
     /// The spaces (creating one).
     Spaces,
@@ -170,6 +174,27 @@ pub enum Resource {
     /// them; its steering (IA-IPR, IEN and chargés de mission of the académie) writes the
     /// project and enters values; a territory's coordinators enter their territory's values.
     StrategicProject { steering: bool, coordinator: bool },
+}
+
+impl Resource {
+    /// Whether the very existence of this object is for those who may see it: what people
+    /// write and share, their exchanges, their visits and their progress. A caller who may
+    /// not see one cannot tell it from one that does not exist; anything else (a page for
+    /// the signed-in, an office's work) may ask them to sign in first.
+    pub fn hides_existence(self) -> bool {
+        matches!(
+            self,
+            Self::Practice { .. }
+                | Self::Space(_)
+                | Self::SpaceItem { .. }
+                | Self::Conversation { .. }
+                | Self::Visit { .. }
+                | Self::VisitRequest { .. }
+                | Self::Path { .. }
+                | Self::PathProgress { .. }
+                | Self::Person { .. }
+        )
+    }
 }
 
 /// A person's part in a peer visit.
@@ -250,6 +275,9 @@ pub fn can(actor: Actor, action: Action, resource: Resource) -> bool {
         // Administrators included: a person's progress is theirs and their trainer's.
         return action == Action::View && actor.person.is_some() && (own || (author && !superior));
     }
+    if let Some(allowed) = content(actor, action, resource) {
+        return allowed;
+    }
     if actor.admin {
         return true;
     }
@@ -327,13 +355,35 @@ pub fn can(actor: Actor, action: Action, resource: Resource) -> bool {
             Action::Create => actor.person.is_some(),
             _ => false,
         },
+        Resource::Spaces => {
+            matches!(action, Action::View | Action::Create) && actor.person.is_some()
+        }
+        Resource::Conversation { .. }
+        | Resource::Visit { .. }
+        | Resource::Practice { .. }
+        | Resource::Space(_)
+        | Resource::SpaceItem { .. } => false,
+        Resource::ObservatoryFigures { pilot } => action == Action::View && pilot,
+        Resource::Observatories => action == Action::View,
+        Resource::Observatory { .. } | Resource::VisitRequest { .. } => false,
+    }
+}
+
+/// What people write and share (practices, spaces and what is in them): read by those it was
+/// shared with, administrators included — an administrator reads no private practice, draft or
+/// members-only space. Administrators moderate what they can read (the reports' queue);
+/// reading anything else takes an exceptional access, reasoned, recorded and shown to the
+/// owners, which lets them read and nothing more.
+fn content(actor: Actor, action: Action, resource: Resource) -> Option<bool> {
+    let signed_in = actor.person.is_some();
+    Some(match resource {
         Resource::Practice {
             author,
             published,
             visibility,
             member_of_territory,
+            exceptional,
         } => {
-            let signed_in = actor.person.is_some();
             let readable = author
                 || (published
                     && match visibility {
@@ -343,42 +393,42 @@ pub fn can(actor: Actor, action: Action, resource: Resource) -> bool {
                         Visibility::Private => false,
                     });
             match action {
-                Action::View => readable,
+                Action::View => readable || (exceptional && actor.admin),
                 Action::Contribute => readable && signed_in,
                 Action::Edit | Action::Delete => author && signed_in,
-                Action::Create | Action::ManageMembers | Action::Moderate => false,
+                Action::Moderate => readable && signed_in && actor.admin,
+                Action::Create | Action::ManageMembers => false,
             }
-        }
-        Resource::Spaces => {
-            matches!(action, Action::View | Action::Create) && actor.person.is_some()
         }
         Resource::Space(space) => {
             let role = space.role;
+            let readable = space_readable(actor, space);
             match action {
-                Action::View => space_readable(actor, space),
+                Action::View => readable || (space.exceptional && actor.admin),
                 Action::Create | Action::Contribute => role.is_some_and(SpaceRole::writes),
-                Action::Moderate => role.is_some_and(SpaceRole::moderates),
+                Action::Moderate => {
+                    role.is_some_and(SpaceRole::moderates) || (readable && actor.admin)
+                }
                 Action::Edit | Action::Delete | Action::ManageMembers => {
                     role == Some(SpaceRole::Owner)
                 }
             }
         }
-        Resource::Conversation { .. } | Resource::Visit { .. } => false,
-        Resource::ObservatoryFigures { pilot } => action == Action::View && pilot,
-        Resource::Observatories => action == Action::View,
-        Resource::Observatory { .. } | Resource::VisitRequest { .. } => false,
         Resource::SpaceItem { space, author } => {
             let writes = space.role.is_some_and(SpaceRole::writes);
-            let moderates = space.role.is_some_and(SpaceRole::moderates);
+            let readable = space_readable(actor, space);
+            let moderates =
+                space.role.is_some_and(SpaceRole::moderates) || (readable && actor.admin);
             match action {
-                Action::View => space_readable(actor, space),
+                Action::View => readable || (space.exceptional && actor.admin),
                 Action::Contribute => writes,
                 Action::Edit | Action::Delete => (author && writes) || moderates,
                 Action::Moderate => moderates,
                 Action::Create | Action::ManageMembers => false,
             }
         }
-    }
+        _ => return None,
+    })
 }
 
 /// Members read their space; others read it when its visibility lets them.
@@ -608,6 +658,7 @@ mod tests {
             published,
             visibility,
             member_of_territory,
+            exceptional: false,
         };
         // (name, actor, resource, [View, Contribute, Edit, Delete, Create])
         let rows: &[(&str, Actor, Resource, [bool; 5])] = &[
@@ -675,7 +726,31 @@ mod tests {
                 "admin/private draft",
                 admin,
                 practice(false, false, Private, false),
-                [true, true, true, true, true],
+                [false; 5],
+            ),
+            (
+                "admin/private",
+                admin,
+                practice(false, true, Private, false),
+                [false; 5],
+            ),
+            (
+                "admin/territory, not a member",
+                admin,
+                practice(false, true, Territory, false),
+                [false; 5],
+            ),
+            (
+                "admin/platform",
+                admin,
+                practice(false, true, Platform, false),
+                [true, true, false, false, false],
+            ),
+            (
+                "admin/own draft",
+                admin,
+                practice(true, false, Private, false),
+                [true, true, true, true, false],
             ),
             (
                 "anonymous/library",
@@ -700,6 +775,112 @@ mod tests {
         }
     }
 
+    /// The seeds' trust: an administrator reads nothing that was not shared with them, and
+    /// moderates only what they can read; as a member or an author, they are one like others.
+    #[test]
+    fn administrators_read_only_what_was_shared_with_them() {
+        use Action::*;
+        let admin = Actor::person(OTHER, true);
+        let access = |role, visibility| SpaceAccess {
+            role,
+            visibility,
+            member_of_territory: false,
+            exceptional: false,
+        };
+        let hidden = [
+            Resource::Practice {
+                author: false,
+                published: false,
+                visibility: Visibility::Public,
+                member_of_territory: false,
+                exceptional: false,
+            },
+            Resource::Practice {
+                author: false,
+                published: true,
+                visibility: Visibility::Private,
+                member_of_territory: true,
+                exceptional: false,
+            },
+            Resource::Space(access(None, SpaceVisibility::Members)),
+            Resource::SpaceItem {
+                space: access(None, SpaceVisibility::Members),
+                author: false,
+            },
+            Resource::SpaceItem {
+                space: access(None, SpaceVisibility::Territory),
+                author: false,
+            },
+        ];
+        for resource in hidden {
+            for action in [
+                View,
+                Contribute,
+                Edit,
+                Delete,
+                Moderate,
+                ManageMembers,
+                Create,
+            ] {
+                assert!(!can(admin, action, resource), "{action:?} {resource:?}");
+            }
+        }
+        let shared = [
+            Resource::Practice {
+                author: false,
+                published: true,
+                visibility: Visibility::Platform,
+                member_of_territory: false,
+                exceptional: false,
+            },
+            Resource::SpaceItem {
+                space: access(None, SpaceVisibility::Platform),
+                author: false,
+            },
+        ];
+        for resource in shared {
+            assert!(can(admin, View, resource) && can(admin, Moderate, resource));
+            assert!(!can(admin, Edit, resource) || matches!(resource, Resource::SpaceItem { .. }));
+        }
+        // Moderating a post of a visible space lets them hide or remove it, not write there.
+        let item = Resource::SpaceItem {
+            space: access(None, SpaceVisibility::Platform),
+            author: false,
+        };
+        assert!(can(admin, Delete, item) && !can(admin, Contribute, item));
+        // An exceptional access lets them read, and nothing else; nobody else gains by it.
+        let opened = [
+            Resource::Practice {
+                author: false,
+                published: false,
+                visibility: Visibility::Private,
+                member_of_territory: false,
+                exceptional: true,
+            },
+            Resource::Space(SpaceAccess {
+                exceptional: true,
+                ..access(None, SpaceVisibility::Members)
+            }),
+            Resource::SpaceItem {
+                space: SpaceAccess {
+                    exceptional: true,
+                    ..access(None, SpaceVisibility::Members)
+                },
+                author: false,
+            },
+        ];
+        for resource in opened {
+            assert!(can(admin, View, resource), "{resource:?}");
+            for action in [Contribute, Edit, Delete, Moderate, ManageMembers, Create] {
+                assert!(!can(admin, action, resource), "{action:?} {resource:?}");
+            }
+            assert!(!can(Actor::person(ME, false), View, resource));
+        }
+        // The platform's own administration stays theirs.
+        assert!(can(admin, Edit, Resource::Accounts));
+        assert!(can(admin, Create, Resource::Observatories));
+    }
+
     #[test]
     fn spaces() {
         use Action::*;
@@ -712,6 +893,7 @@ mod tests {
                 role,
                 visibility,
                 member_of_territory,
+                exceptional: false,
             })
         };
         let owner = Some(SpaceRole::Owner);
@@ -773,7 +955,25 @@ mod tests {
                 "admin/members",
                 admin,
                 space(None, Members, false),
-                [true; 5],
+                [false; 5],
+            ),
+            (
+                "admin/territory, not a member",
+                admin,
+                space(None, Territory, false),
+                [false; 5],
+            ),
+            (
+                "admin/platform",
+                admin,
+                space(None, Platform, false),
+                [true, false, true, false, false],
+            ),
+            (
+                "admin, member",
+                admin,
+                space(member, Members, false),
+                [true, true, true, false, false],
             ),
         ];
         for (name, actor, resource, expected) in rows {
@@ -844,6 +1044,7 @@ mod tests {
                 role,
                 visibility: SpaceVisibility::Platform,
                 member_of_territory: false,
+                exceptional: false,
             },
             author,
         };

@@ -38,6 +38,38 @@ pub fn slugify(text: &str) -> String {
     fold(text).replace(' ', "-")
 }
 
+/// A character no text a person types may hold: control characters other than tab and line
+/// breaks (NUL included: PostgreSQL cannot store it, SQLite can, so the same input would fare
+/// differently), and the bidirectional overrides and isolates that make `rtl\u{202e}txt.exe`
+/// read as `rtlexe.txt`.
+pub fn forbidden_char(text: &str) -> Option<char> {
+    text.chars().find(|&c| {
+        (c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    })
+}
+
+/// The same, in a one-line field (a title, a name), where tabs and line breaks are refused too.
+pub fn forbidden_char_in_line(text: &str) -> Option<char> {
+    forbidden_char(text).or_else(|| text.chars().find(|c| matches!(c, '\t' | '\n' | '\r')))
+}
+
+/// The French reason a text with a forbidden character is refused, naming what it is.
+pub fn char_problem(label: &str, text: &str) -> Option<String> {
+    forbidden_char(text).map(|c| {
+        format!(
+            "{label} contient un caractère invisible interdit ({}) : caractère de contrôle ou \
+             d'inversion du sens d'écriture. Retirez-le.",
+            describe_char(c)
+        )
+    })
+}
+
+/// How a refused character is named in a message: `U+0000`.
+pub fn describe_char(c: char) -> String {
+    format!("U+{:04X}", u32::from(c))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -70,5 +102,28 @@ mod tests {
     #[test]
     fn slugs() {
         assert_eq!(slugify("Val-de-Reuil – Louviers"), "val-de-reuil-louviers");
+    }
+
+    #[test]
+    fn control_and_direction_characters_are_found() {
+        for bad in [
+            "a\0b",
+            "\u{7}",
+            "x\u{1b}[31m",
+            "\u{7f}",
+            "\u{85}",
+            "rtl\u{202e}txt.exe",
+            "\u{2066}a",
+        ] {
+            assert!(forbidden_char(bad).is_some(), "{bad:?}");
+        }
+        for fine in ["Écrire\tà deux\r\nmains", "عربي", "\u{200f}", "emoji 🙂"] {
+            assert_eq!(forbidden_char(fine), None, "{fine:?}");
+        }
+        assert_eq!(forbidden_char_in_line("titre\nsuite"), Some('\n'));
+        assert_eq!(forbidden_char_in_line("titre\tsuite"), Some('\t'));
+        assert_eq!(forbidden_char_in_line("Un titre"), None);
+        assert_eq!(describe_char('\0'), "U+0000");
+        assert_eq!(describe_char('\u{202e}'), "U+202E");
     }
 }

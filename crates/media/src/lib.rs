@@ -4,6 +4,7 @@
 
 pub mod blob;
 pub mod ingest;
+pub mod served;
 pub mod transcode;
 
 pub use blob::{BlobError, BlobStore, Ranged};

@@ -5,7 +5,9 @@
 //! - `t`: someone is typing (BODY: the JSON frame); `o`: who is online on that node (BODY:
 //!   JSON, `[]` when nobody is left);
 //! - `u`: a pad update (BODY: base64); `f`: a pad update too large to travel, stored: read
-//!   the pad's stored updates after what you have; `a`: an awareness update (BODY: base64).
+//!   the pad's stored updates after what you have; `a`: an awareness update (BODY: base64);
+//! - `r`: person ID lost their access (disabled, closed, a password or token revoked): close
+//!   their sockets.
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
@@ -21,6 +23,7 @@ pub(crate) enum Event {
     PadUpdate(i64, Vec<u8>),
     PadStored(i64),
     Awareness(i64, Vec<u8>),
+    Revoked(i64),
 }
 
 impl Event {
@@ -32,6 +35,7 @@ impl Event {
             Self::PadUpdate(pad, update) => ('u', pad, BASE64.encode(update)),
             Self::PadStored(pad) => ('f', pad, String::new()),
             Self::Awareness(pad, update) => ('a', pad, BASE64.encode(update)),
+            Self::Revoked(person) => ('r', person, String::new()),
         };
         format!("{node:x} {kind} {id} {body}")
     }
@@ -49,6 +53,7 @@ impl Event {
             "u" => Self::PadUpdate(id, BASE64.decode(body).ok()?),
             "f" => Self::PadStored(id),
             "a" => Self::Awareness(id, BASE64.decode(body).ok()?),
+            "r" => Self::Revoked(id),
             _ => return None,
         };
         Some((node, event))
@@ -111,6 +116,9 @@ impl Realtime {
                     hub.remote_awareness(&update);
                 }
             }
+            Event::Revoked(person) => {
+                let _ = self.0.revoked.send(person);
+            }
         }
     }
 
@@ -171,6 +179,7 @@ mod tests {
             Event::PadUpdate(3, vec![0, 1, 2, 255, 10, 32]),
             Event::PadStored(3),
             Event::Awareness(3, vec![1, 2, 3]),
+            Event::Revoked(42),
         ];
         for event in events {
             let line = event.encode(0xabc);

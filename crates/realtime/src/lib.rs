@@ -96,6 +96,8 @@ struct Inner {
     rooms: Mutex<HashMap<i64, Arc<chat::RoomHub>>>,
     pads: Mutex<HashMap<i64, Arc<pads::PadHub>>>,
     limits: limits::Limits,
+    /// People whose sockets must close now, on this node (from this node or the bus).
+    revoked: tokio::sync::broadcast::Sender<i64>,
 }
 
 /// A poisoned lock only means another task panicked while holding it; the maps stay usable.
@@ -114,7 +116,21 @@ impl Realtime {
             rooms: Mutex::default(),
             pads: Mutex::default(),
             limits: limits::Limits::default(),
+            revoked: tokio::sync::broadcast::channel(256).0,
         }))
+    }
+
+    /// Closes every socket of `person`, on every node, within moments: their account was
+    /// disabled or closed, or a password, session or token of theirs revoked. Sockets whose
+    /// credentials still hold reconnect by themselves.
+    pub async fn revoke(&self, person: domain::ids::PersonId) {
+        let _ = self.0.revoked.send(person.0);
+        self.publish(bus::Event::Revoked(person.0)).await;
+    }
+
+    /// The people whose sockets must close, as they are announced.
+    pub fn revocations(&self) -> tokio::sync::broadcast::Receiver<i64> {
+        self.0.revoked.subscribe()
     }
 
     pub fn db(&self) -> &Db {

@@ -62,7 +62,6 @@ fn query(text: &str) -> SearchQuery {
 fn viewer(person: Option<PersonId>, territories: &[i64]) -> Viewer {
     Viewer {
         person: person.map(|p| p.0),
-        admin: false,
         territories: territories.to_vec(),
         spaces: vec![],
     }

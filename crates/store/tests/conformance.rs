@@ -47,7 +47,7 @@ async fn import_creates_then_leaves_unchanged_then_updates() -> anyhow::Result<(
     let renamed = csv.replace("Collège Victor Hugo", "Collège Victor-Hugo d'Arras");
     let third = directory::import(&db, &entries(&renamed)).await?;
     assert_eq!((third.created, third.updated, third.unchanged), (0, 1, 5));
-    let college = directory::by_uai(&db, &Uai::parse("0620100C")?).await?;
+    let college = directory::by_uai(&db, &Uai::parse("0620100X")?).await?;
     assert_eq!(college.name, "Collège Victor-Hugo d'Arras");
     assert_eq!(college.academie_name, "Lille");
     assert_eq!(college.bassin_name.as_deref(), Some("Arras"));
@@ -83,9 +83,9 @@ async fn import_is_all_or_nothing() -> anyhow::Result<()> {
 async fn closed_establishments_are_kept_and_marked() -> anyhow::Result<()> {
     let (db, _fresh) = fresh_db().await?;
     directory::import(&db, &entries(&sample_annuaire())).await?;
-    let closed = directory::by_uai(&db, &Uai::parse("0620102E")?).await?;
+    let closed = directory::by_uai(&db, &Uai::parse("0620102Z")?).await?;
     assert!(!closed.open);
-    let no_coordinates = directory::by_uai(&db, &Uai::parse("0620101D")?).await?;
+    let no_coordinates = directory::by_uai(&db, &Uai::parse("0620101Y")?).await?;
     assert_eq!(
         (no_coordinates.latitude, no_coordinates.longitude),
         (None, None)
@@ -108,7 +108,7 @@ async fn search_by_words_accents_uai_and_filters() -> anyhow::Result<()> {
                 .await?
                 .0
         ),
-        ["0630001F", "0620001A"]
+        ["0630001J", "0620001P"]
     );
     assert_eq!(
         names(
@@ -117,7 +117,7 @@ async fn search_by_words_accents_uai_and_filters() -> anyhow::Result<()> {
                 .await?
                 .0
         ),
-        ["0620001A"]
+        ["0620001P"]
     );
     assert_eq!(
         names(
@@ -135,16 +135,16 @@ async fn search_by_words_accents_uai_and_filters() -> anyhow::Result<()> {
                 .await?
                 .0
         ),
-        ["0620102E"]
+        ["0620102Z"]
     );
     assert_eq!(
         names(
             directory::DirectoryIndex::default()
-                .search(&db, &search("0620100c"))
+                .search(&db, &search("0620100x"))
                 .await?
                 .0
         ),
-        ["0620100C"]
+        ["0620100X"]
     );
     assert_eq!(
         directory::DirectoryIndex::default()
@@ -171,7 +171,7 @@ async fn search_by_words_accents_uai_and_filters() -> anyhow::Result<()> {
     .await?;
     assert_eq!(
         found,
-        ["0620102E", "0620100C"],
+        ["0620102Z", "0620100X"],
         "ordered by name: Émile Zola, Victor Hugo"
     );
     let (found, _) = filtered(Search {
@@ -179,9 +179,9 @@ async fn search_by_words_accents_uai_and_filters() -> anyhow::Result<()> {
         ..search("")
     })
     .await?;
-    assert_eq!(found, ["0620101D"]);
+    assert_eq!(found, ["0620101Y"]);
     let (found, _) = filtered(Search {
-        circonscription: Some("0629001E".into()),
+        circonscription: Some("0629001X".into()),
         ..search("")
     })
     .await?;
@@ -191,13 +191,13 @@ async fn search_by_words_accents_uai_and_filters() -> anyhow::Result<()> {
         ..search("")
     })
     .await?;
-    assert_eq!(found, ["0620102E", "0620101D"]);
+    assert_eq!(found, ["0620102Z", "0620101Y"]);
     let (found, _) = filtered(Search {
         education_prioritaire: Some("REP+".into()),
         ..search("")
     })
     .await?;
-    assert_eq!(found, ["0620001A"]);
+    assert_eq!(found, ["0620001P"]);
 
     // Pages of 2: the total stays, the items move on.
     let page = |n| Search {
@@ -223,7 +223,7 @@ async fn circonscriptions_and_bassins_by_departement() -> anyhow::Result<()> {
     assert_eq!(
         directory::circonscriptions(&db, "62").await?,
         vec![(
-            "0629001E".to_owned(),
+            "0629001X".to_owned(),
             "Circonscription d'Arras 1".to_owned()
         )]
     );
@@ -242,7 +242,7 @@ async fn people_profiles_and_hierarchy_data() -> anyhow::Result<()> {
         function: Function::Enseignant2d,
         password_hash: None,
         admin: false,
-        establishments: vec![Uai::parse("0620100C")?],
+        establishments: vec![Uai::parse("0620100X")?],
         circonscription: None,
         academie: Some("09".into()),
         subjects: vec!["Physique-chimie".into()],
@@ -358,26 +358,41 @@ async fn sessions_tokens_and_resets() -> anyhow::Result<()> {
 }
 
 #[tokio::test]
-async fn login_failures_are_counted_per_address_and_ip() -> anyhow::Result<()> {
+async fn login_attempts_are_counted_per_address_and_ip() -> anyhow::Result<()> {
     let (db, _fresh) = fresh_db().await?;
-    for _ in 0..3 {
-        store::accounts::record_login_failure(&db, "a@x.fr", "10.0.0.1").await?;
-    }
-    store::accounts::record_login_failure(&db, "b@x.fr", "10.0.0.1").await?;
     let since = store::now() - 60;
-    assert_eq!(
-        store::accounts::recent_login_failures(&db, "a@x.fr", "10.0.0.1", since).await?,
-        (3, 4)
-    );
-    assert_eq!(
-        store::accounts::recent_login_failures(&db, "a@x.fr", "10.0.0.2", store::now() + 1).await?,
-        (0, 0)
-    );
-    store::accounts::clear_login_failures(&db, "a@x.fr", since).await?;
-    assert_eq!(
-        store::accounts::recent_login_failures(&db, "a@x.fr", "10.0.0.1", since).await?,
-        (0, 1)
-    );
+    for n in 1..=3 {
+        let (_, by_pair, by_ip) =
+            store::accounts::login_attempt(&db, "a@x.fr", "10.0.0.1", since).await?;
+        assert_eq!((by_pair, by_ip), (n, n));
+    }
+    let (_, by_pair, by_ip) =
+        store::accounts::login_attempt(&db, "b@x.fr", "10.0.0.1", since).await?;
+    assert_eq!((by_pair, by_ip), (1, 4));
+    // Another IP has its own count for the same address.
+    let (refused, by_pair, by_ip) =
+        store::accounts::login_attempt(&db, "a@x.fr", "10.0.0.2", since).await?;
+    assert_eq!((by_pair, by_ip), (1, 1));
+    store::accounts::forget_login_attempt(&db, refused).await?;
+    let (_, by_pair, _) = store::accounts::login_attempt(&db, "a@x.fr", "10.0.0.2", since).await?;
+    assert_eq!(by_pair, 1, "a forgotten attempt no longer counts");
+    // A sign-in forgets this address's attempts from this IP only.
+    store::accounts::clear_login_failures(&db, "a@x.fr", "10.0.0.1", since).await?;
+    let (_, by_pair, by_ip) =
+        store::accounts::login_attempt(&db, "a@x.fr", "10.0.0.1", since).await?;
+    assert_eq!((by_pair, by_ip), (1, 2));
+    let (_, by_pair, _) = store::accounts::login_attempt(&db, "a@x.fr", "10.0.0.2", since).await?;
+    assert_eq!(by_pair, 2);
+    // 50 attempts at once: each sees every attempt written before its own.
+    let counts = futures::future::try_join_all((0..50).map(|_| {
+        let db = db.clone();
+        async move { store::accounts::login_attempt(&db, "c@x.fr", "10.0.0.3", since).await }
+    }))
+    .await?;
+    let mut seen: Vec<i64> = counts.iter().map(|(_, by_pair, _)| *by_pair).collect();
+    seen.sort_unstable();
+    assert!(seen.iter().filter(|&&n| n <= 5).count() <= 5, "{seen:?}");
+    assert_eq!(seen.last(), Some(&50));
     Ok(())
 }
 
@@ -392,7 +407,7 @@ async fn territories_members_partners() -> anyhow::Result<()> {
         store::territories::create(&db, &new).await,
         Err(StoreError::Conflict(_))
     ));
-    let arras: Vec<i64> = ["0620001A", "0620100C"]
+    let arras: Vec<i64> = ["0620001P", "0620100X"]
         .iter()
         .filter_map(|u| ids.get(*u).copied())
         .collect();
@@ -423,14 +438,14 @@ async fn territories_members_partners() -> anyhow::Result<()> {
     );
     assert_eq!(store::territories::of_person(&db, member).await?.len(), 1);
     // The heads of its establishments join; a teacher elsewhere does not; the coordinator keeps the role.
-    let ecole = ids["0620001A"];
+    let ecole = ids["0620001P"];
     let director =
         create_person(&db, "d@ac-lille.fr", Function::DirecteurEcole, None, false).await?;
     let other = create_person(&db, "o@ac-lille.fr", Function::DirecteurEcole, None, false).await?;
     for (person, establishment) in [
         (director, ecole),
-        (other, ids["0630001F"]),
-        (coordinator, ids["0620100C"]),
+        (other, ids["0630001J"]),
+        (coordinator, ids["0620100X"]),
     ] {
         match &db {
             store::Db::Sqlite(pool) => {

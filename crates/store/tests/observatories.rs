@@ -33,7 +33,7 @@ async fn requests_wait_for_a_binome_then_become_visits() -> anyhow::Result<()> {
         &db,
         "observee@ac-lille.fr",
         Function::Enseignant1d,
-        Some("0620001A"),
+        Some("0620001P"),
         None,
     )
     .await?;
@@ -73,7 +73,7 @@ async fn requests_wait_for_a_binome_then_become_visits() -> anyhow::Result<()> {
 
     // A request names a known establishment and known teachers, or is refused whole.
     let mut new = NewRequest {
-        uai: "0620001A".to_owned(),
+        uai: "0620001P".to_owned(),
         focus: "La reformulation des consignes".to_owned(),
         constraints: "Le mardi matin".to_owned(),
         teachers: vec![observed],
@@ -111,7 +111,7 @@ async fn requests_wait_for_a_binome_then_become_visits() -> anyhow::Result<()> {
     assert_eq!(pending.len(), 1);
     assert_eq!(pending[0].teachers, [observed]);
     assert_eq!(pending[0].periods, new.periods);
-    assert_eq!(pending[0].uai, "0620001A");
+    assert_eq!(pending[0].uai, "0620001P");
     assert!(pending[0].place.is_some());
 
     // No binôme yet: the reason is kept; then one is proposed, once.
@@ -155,12 +155,12 @@ async fn the_solver_proposes_binomes_from_the_database_and_keeps_the_rules() -> 
     let entries =
         annuaire::parse(sample_annuaire().as_bytes()).map_err(|e| anyhow::anyhow!("{e}"))?;
     store::directory::import(&db, &entries).await?;
-    // Observed: a teacher of école 0620001A (circonscription Arras 1).
+    // Observed: a teacher of école 0620001P (circonscription Arras 1).
     let observed = staff_member(
         &db,
         "observee@ac-lille.fr",
         Function::Enseignant1d,
-        Some("0620001A"),
+        Some("0620001P"),
         None,
     )
     .await?;
@@ -171,14 +171,14 @@ async fn the_solver_proposes_binomes_from_the_database_and_keeps_the_rules() -> 
         "ien@ac-lille.fr",
         Function::Ien,
         None,
-        Some("0629001E"),
+        Some("0629001X"),
     )
     .await?;
     let colleague = staff_member(
         &db,
         "collegue@ac-lille.fr",
         Function::Enseignant1d,
-        Some("0620001A"),
+        Some("0620001P"),
         None,
     )
     .await?;
@@ -186,7 +186,7 @@ async fn the_solver_proposes_binomes_from_the_database_and_keeps_the_rules() -> 
         &db,
         "pair@ac-lille.fr",
         Function::Enseignant1d,
-        Some("0620002B"),
+        Some("0620002R"),
         None,
     )
     .await?;
@@ -194,7 +194,7 @@ async fn the_solver_proposes_binomes_from_the_database_and_keeps_the_rules() -> 
         &db,
         "college@ac-lille.fr",
         Function::Enseignant2d,
-        Some("0620100C"),
+        Some("0620100X"),
         None,
     )
     .await?;
@@ -221,10 +221,10 @@ async fn the_solver_proposes_binomes_from_the_database_and_keeps_the_rules() -> 
             to: 20_510,
         }],
     };
-    let first = visits::request(&db, observatory, &request("0620001A", observed), ien).await?;
+    let first = visits::request(&db, observatory, &request("0620001P", observed), ien).await?;
     // A second request observes the peer in their école: the colleague of the first école
     // may go there, with the collège teacher.
-    let second = visits::request(&db, observatory, &request("0620002B", peer), ien).await?;
+    let second = visits::request(&db, observatory, &request("0620002R", peer), ien).await?;
     // Each observed teacher consents; until then, the request waits and says for whom.
     let waiting = observatories::assign(&db, observatory, &Weights::default()).await?;
     assert!(waiting.iter().all(|o| matches!(o,
@@ -281,7 +281,7 @@ async fn the_solver_proposes_binomes_from_the_database_and_keeps_the_rules() -> 
         ien,
     )
     .await?;
-    let third = visits::request(&db, small, &request("0620001A", observed), ien).await?;
+    let third = visits::request(&db, small, &request("0620001P", observed), ien).await?;
     visits::consent(&db, third, observed).await?;
     let outcomes = observatories::assign(&db, small, &Weights::default()).await?;
     assert_eq!(

@@ -53,7 +53,7 @@ async fn practices_keep_every_published_version() -> anyhow::Result<()> {
     .await?;
     let context = Context {
         coauthors: vec![Email::parse("coautrice@ac-lille.fr")?],
-        establishments: vec![Uai::parse("0620100C")?],
+        establishments: vec![Uai::parse("0620100X")?],
     };
     let id = practices::create(
         &db,

@@ -89,7 +89,7 @@ async fn members_roles_and_access() -> anyhow::Result<()> {
     ));
 
     // The outsider sees the platform space in their list, without a role.
-    let listed = spaces::readable(&db, outsider, false, 50).await?;
+    let listed = spaces::readable(&db, outsider, 50).await?;
     assert_eq!(
         listed.iter().map(|s| (s.id, s.role())).collect::<Vec<_>>(),
         [(id.0, None)]

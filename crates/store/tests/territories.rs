@@ -390,7 +390,7 @@ async fn the_inventory_merges_across_establishments_and_feeds_the_problem_statem
     let territory = with_sample_directory(
         &db,
         "Territoire apprenant d'Arras",
-        &["0620001A", "0620100C"],
+        &["0620001P", "0620100X"],
     )
     .await?;
     let (a, b) = (
@@ -403,19 +403,19 @@ async fn the_inventory_merges_across_establishments_and_feeds_the_problem_statem
 
     let concertation =
         NewItem::parse("difficulty", "common", "Le manque de temps de concertation")?;
-    let first = launch::add_item(&db, territory, "0620001A", &concertation, a).await?;
+    let first = launch::add_item(&db, territory, "0620001P", &concertation, a).await?;
     let same = NewItem::parse(
         "difficulty",
         "specific",
         "le manque de temps de concertation.",
     )?;
-    launch::add_item(&db, territory, "0620100C", &same, b).await?;
+    launch::add_item(&db, territory, "0620100X", &same, b).await?;
     let choir = NewItem::parse("success", "specific", "La chorale inter-degrés")?;
-    let choir = launch::add_item(&db, territory, "0620100C", &choir, b).await?;
+    let choir = launch::add_item(&db, territory, "0620100X", &choir, b).await?;
     // An establishment outside the territory: refused.
     assert!(matches!(
-        launch::add_item(&db, territory, "0620002B", &concertation, a).await,
-        Err(StoreError::Invalid(m)) if m.contains("0620002B")
+        launch::add_item(&db, territory, "0620002R", &concertation, a).await,
+        Err(StoreError::Invalid(m)) if m.contains("0620002R")
     ));
     let merged = domain::territories::launch::merge(&launch::items(&db, territory).await?);
     assert_eq!(merged.len(), 2);
@@ -459,7 +459,7 @@ async fn work_objects_actions_and_a_journal_that_closes_year_one_into_year_two()
     use domain::territories::launch::{Action, ActionInput, FriendRole, WorkObject, parse_support};
     use store::territories::launch;
     let (db, _fresh) = fresh_db().await?;
-    let territory = with_sample_directory(&db, "Territoire de Lens", &["0620100C"]).await?;
+    let territory = with_sample_directory(&db, "Territoire de Lens", &["0620100X"]).await?;
     let (a, friend) = (
         person(&db, "a@ac-lille.fr").await?,
         person(&db, "ami@ac-lille.fr").await?,
@@ -480,7 +480,7 @@ async fn work_objects_actions_and_a_journal_that_closes_year_one_into_year_two()
     let input = ActionInput {
         title: "Tutorat CM2-6e".into(),
         scope: "establishment".into(),
-        uai: "0620100C".into(),
+        uai: "0620100X".into(),
         evidence: "Les élèves de 6e demandent de l'aide à un pair".into(),
         theme: "pedagogie".into(),
         ..ActionInput::default()
@@ -488,7 +488,7 @@ async fn work_objects_actions_and_a_journal_that_closes_year_one_into_year_two()
     let action = Action::parse(&input)?;
     launch::add_action(&db, territory, &action, a).await?;
     let outside = Action::parse(&ActionInput {
-        uai: "0620001A".into(),
+        uai: "0620001P".into(),
         ..input.clone()
     })?;
     assert!(matches!(
@@ -566,7 +566,7 @@ async fn instances_are_one_per_territory_and_members_sit_by_seat() -> anyhow::Re
     use domain::territories::groups::{GroupKind, seats};
     use store::territories::groups;
     let (db, _fresh) = fresh_db().await?;
-    let territory = with_sample_directory(&db, "Territoire de Lens", &["0620100C"]).await?;
+    let territory = with_sample_directory(&db, "Territoire de Lens", &["0620100X"]).await?;
     let (a, b) = (
         person(&db, "a@ac-lille.fr").await?,
         person(&db, "b@ac-lille.fr").await?,
@@ -601,7 +601,7 @@ async fn instances_are_one_per_territory_and_members_sit_by_seat() -> anyhow::Re
             territory,
             GroupKind::Working1,
             "GT1 école",
-            Some("0620001A"),
+            Some("0620001P"),
             "",
             a
         )
@@ -613,7 +613,7 @@ async fn instances_are_one_per_territory_and_members_sit_by_seat() -> anyhow::Re
         territory,
         GroupKind::Working1,
         "GT1 du collège",
-        Some("0620100C"),
+        Some("0620100X"),
         "",
         a,
     )

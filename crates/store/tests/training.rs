@@ -323,14 +323,14 @@ async fn a_difficulty_of_the_inventory_becomes_a_need_once() -> anyhow::Result<(
         store::territories::create(&db, &NewTerritory::parse("Territoire d'Arras", "")?).await?;
     let other =
         store::territories::create(&db, &NewTerritory::parse("Territoire de Lens", "")?).await?;
-    let school: Vec<i64> = ids.get("0620001A").copied().into_iter().collect();
+    let school: Vec<i64> = ids.get("0620001P").copied().into_iter().collect();
     store::territories::add_establishments(&db, territory, &school).await?;
     let coordinator = teacher(&db, "coordination@ac-lille.fr").await?;
     let add = |kind: &str, text: &str| NewItem::parse(kind, "common", text);
     let difficulty = store::territories::launch::add_item(
         &db,
         territory,
-        "0620001A",
+        "0620001P",
         &add("difficulty", "Le travail en équipe inter-degrés")?,
         coordinator,
     )
@@ -338,7 +338,7 @@ async fn a_difficulty_of_the_inventory_becomes_a_need_once() -> anyhow::Result<(
     let success = store::territories::launch::add_item(
         &db,
         territory,
-        "0620001A",
+        "0620001P",
         &add("success", "La chorale")?,
         coordinator,
     )

@@ -198,12 +198,28 @@ async fn serve(mut settings: Settings, bind: Option<String>, demo: bool) -> anyh
         socket_ping: std::time::Duration::from_secs(settings.socket_ping_secs.max(1)),
         map_refresh: std::time::Duration::from_secs(settings.map_refresh_seconds),
         map_tiles: settings.map_tiles().map_err(anyhow::Error::msg)?,
+        trusted_proxies: web::TrustedProxies::parse(&settings.trusted_proxies)
+            .map_err(anyhow::Error::msg)?,
         ..WebSettings::default()
+    };
+    let metrics = match settings.metrics_bind.trim() {
+        "" => None,
+        bind => Some(
+            tokio::net::TcpListener::bind(bind)
+                .await
+                .with_context(|| format!("impossible d'écouter sur {bind} (metrics_bind)"))?,
+        ),
     };
     println!(
         "Territoire est prêt : {public_url}  ({})",
         describe(&settings)
     );
+    if let Some(metrics) = &metrics {
+        println!(
+            "Métriques Prometheus : http://{}/metrics",
+            metrics.local_addr()?
+        );
+    }
     if demo {
         demo::print_accounts(&settings.data_dir);
     }
@@ -221,6 +237,9 @@ async fn serve(mut settings: Settings, bind: Option<String>, demo: bool) -> anyh
     let blobs = blob_store(&settings)?;
     let state = AppState::new(db.clone(), web_settings, mailer, search, blobs)
         .map_err(anyhow::Error::msg)?;
+    if let Some(metrics) = metrics {
+        tokio::spawn(web::serve_metrics(state.clone(), metrics));
+    }
     web::launch(state, listener, shutdown_signal()).await?;
     db.close().await;
     Ok(())

@@ -67,6 +67,12 @@ pub struct Settings {
     pub map_tile_url: String,
     /// The tiles' credits, shown on the map.
     pub map_tile_attribution: String,
+    /// Reverse proxies (addresses or CIDR networks, separated by commas) whose `Forwarded` /
+    /// `X-Forwarded-For` headers give the client's address; empty: none is believed.
+    pub trusted_proxies: String,
+    /// Address of the operators' listener serving `/metrics` (e.g. `127.0.0.1:9464`);
+    /// empty: no metrics served.
+    pub metrics_bind: String,
     pub mail: MailSettings,
     pub files: FileSettings,
 }
@@ -149,6 +155,8 @@ impl Default for Settings {
             map_refresh_seconds: 60,
             map_tile_url: String::new(),
             map_tile_attribution: String::new(),
+            trusted_proxies: String::new(),
+            metrics_bind: String::new(),
             oidc_default_function: "enseignant-2d".to_owned(),
             privacy: domain::accounts::privacy::Privacy::default(),
             socket_ping_secs: 30,
@@ -261,6 +269,13 @@ impl Settings {
              bind = \"{}\"\n\n\
              # Adresse publique (liens des courriels) ; vide : http://<bind>.\n\
              public_url = \"\"\n\n\
+             # Mandataires inverses (nginx, Apache…) dont les en-têtes Forwarded / X-Forwarded-For donnent\n\
+             # l'adresse du client : adresses ou réseaux CIDR séparés par des virgules ; vide : aucun.\n\
+             # Aussi TERRITOIRE_TRUSTED_PROXIES.\n\
+             trusted_proxies = \"\"\n\n\
+             # Adresse d'écoute des métriques Prometheus (/metrics), pour le réseau des exploitants,\n\
+             # par exemple 127.0.0.1:9464 ; vide : pas de métriques. Aussi TERRITOIRE_METRICS_BIND.\n\
+             metrics_bind = \"\"\n\n\
              # Durée maximale d'une session, en heures.\n\
              session_hours = {}\n\n\
              # Une session inutilisée pendant ce nombre de minutes se ferme.\n\

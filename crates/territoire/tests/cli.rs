@@ -104,9 +104,9 @@ async fn import_annuaire_upserts_and_refuses_bad_files_whole() -> anyhow::Result
     // A bad UAI on the 4th line: nothing of the file is written, not even its good lines.
     let mut lines: Vec<String> = sample_annuaire().lines().map(str::to_owned).collect();
     lines[1] = lines[1]
-        .replace("0620001A", "0620901A")
+        .replace("0620001P", "0620901T")
         .replace("Jean Jaurès", "Nouvelle école");
-    lines[3] = lines[3].replace("0620100C", "062010C");
+    lines[3] = lines[3].replace("0620100X", "062010C");
     let bad = write_file(dir, "bad.csv", &lines.join("\n"))?;
     let out = run(
         &fresh,
@@ -158,7 +158,7 @@ async fn user_add_and_token() -> anyhow::Result<()> {
             "--function",
             "ien",
             "--circonscription",
-            "0629001E",
+            "0629001X",
         ],
         "une phrase de passe\n",
     )?;
@@ -180,7 +180,7 @@ async fn user_add_and_token() -> anyhow::Result<()> {
             "--function",
             "enseignant-2d",
             "--uai",
-            "0620100C",
+            "0620100X",
             "--subject",
             "Mathématiques",
             "--level",
@@ -205,7 +205,7 @@ async fn user_add_and_token() -> anyhow::Result<()> {
         .await?
         .ok_or_else(|| anyhow::anyhow!("token unknown"))?;
     let profile = store::accounts::profile(&db, person.id()).await?;
-    assert_eq!(profile.establishments[0].uai, "0620100C");
+    assert_eq!(profile.establishments[0].uai, "0620100X");
     assert_eq!(profile.subjects, ["Mathématiques"]);
     let (_, hash) =
         store::accounts::by_email(&db, &domain::accounts::Email::parse("prof@ac-lille.fr")?)
@@ -565,7 +565,7 @@ async fn backup_and_restore() -> anyhow::Result<()> {
     );
     assert!(backup.exists());
 
-    let more = sample_annuaire().replace("0630001F", "0630009K");
+    let more = sample_annuaire().replace("0630001J", "0630009T");
     let more = write_file(fresh.dir.path(), "more.csv", &more)?;
     run(
         &fresh,

@@ -4,6 +4,7 @@
 //! database; unset, a new SQLite file.
 
 pub mod oidc;
+pub mod raw;
 pub mod realtime;
 
 use std::net::SocketAddr;
@@ -72,6 +73,8 @@ pub async fn fresh_db() -> anyhow::Result<(Db, FreshDatabase)> {
 /// A server of the platform on a free port, with its own fresh database.
 pub struct TestApp {
     pub address: SocketAddr,
+    /// The operators' listener (`metrics_bind`): the Prometheus metrics.
+    pub metrics_address: SocketAddr,
     pub db: Db,
     pub fresh: FreshDatabase,
     /// The server's state, for what runs outside requests (the daily tasks).
@@ -108,8 +111,12 @@ impl TestApp {
         tokio::spawn(web::launch(state.clone(), listener, async {
             let _ = rx.await;
         }));
+        let metrics = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let metrics_address = metrics.local_addr()?;
+        tokio::spawn(web::serve_metrics(state.clone(), metrics));
         Ok(Self {
             address,
+            metrics_address,
             db,
             fresh,
             state,
@@ -355,7 +362,7 @@ impl Row<'_> {
 pub fn sample_annuaire() -> String {
     let rows = [
         Row {
-            uai: "0620001A",
+            uai: "0620001P",
             name: "École primaire Jean Jaurès",
             kind: "Ecole",
             public: true,
@@ -364,12 +371,12 @@ pub fn sample_annuaire() -> String {
             departement: "62",
             ep: "REP+",
             coordinates: Some((50.29, 2.77)),
-            circonscription: Some(("0629001E", "Circonscription d'Arras 1")),
+            circonscription: Some(("0629001X", "Circonscription d'Arras 1")),
             bassin: None,
             open: true,
         },
         Row {
-            uai: "0620002B",
+            uai: "0620002R",
             name: "École maternelle Les Tilleuls",
             kind: "Ecole",
             public: true,
@@ -378,12 +385,12 @@ pub fn sample_annuaire() -> String {
             departement: "62",
             ep: "",
             coordinates: Some((50.30, 2.78)),
-            circonscription: Some(("0629001E", "Circonscription d'Arras 1")),
+            circonscription: Some(("0629001X", "Circonscription d'Arras 1")),
             bassin: None,
             open: true,
         },
         Row {
-            uai: "0620100C",
+            uai: "0620100X",
             name: "Collège Victor Hugo",
             kind: "Collège",
             public: true,
@@ -397,7 +404,7 @@ pub fn sample_annuaire() -> String {
             open: true,
         },
         Row {
-            uai: "0620101D",
+            uai: "0620101Y",
             name: "Lycée privé Saint-Joseph",
             kind: "Lycée",
             public: false,
@@ -411,7 +418,7 @@ pub fn sample_annuaire() -> String {
             open: true,
         },
         Row {
-            uai: "0620102E",
+            uai: "0620102Z",
             name: "Collège Émile Zola",
             kind: "Collège",
             public: true,
@@ -425,7 +432,7 @@ pub fn sample_annuaire() -> String {
             open: false,
         },
         Row {
-            uai: "0630001F",
+            uai: "0630001J",
             name: "École élémentaire Jean Jaurès",
             kind: "Ecole",
             public: true,
@@ -434,7 +441,7 @@ pub fn sample_annuaire() -> String {
             departement: "63",
             ep: "",
             coordinates: Some((45.78, 3.08)),
-            circonscription: Some(("0639001G", "Circonscription de Clermont 1")),
+            circonscription: Some(("0639001S", "Circonscription de Clermont 1")),
             bassin: None,
             open: true,
         },
@@ -447,12 +454,13 @@ pub fn sample_annuaire() -> String {
     csv
 }
 
-/// An annuaire of `count` open public écoles in Arras: UAI `06` + 5 digits (from `first`) +
-/// `A`, named by `name(i)`.
+/// An annuaire of `count` open public écoles in Arras: UAI `06` + 5 digits (from `first`) and
+/// their check letter, named by `name(i)`.
 pub fn numbered_ecoles(count: usize, first: usize, name: impl Fn(usize) -> String) -> String {
     let mut csv = format!("{ANNUAIRE_HEADER}\n");
     for i in 0..count {
-        let (uai, name) = (format!("06{:05}A", first + i), name(i));
+        let uai = domain::directory::Uai::from_number(600_000 + (first + i) as u32).to_string();
+        let name = name(i);
         let row = Row {
             uai: &uai,
             name: &name,

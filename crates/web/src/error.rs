@@ -145,7 +145,7 @@ impl AppError {
     /// What the person reads, in French.
     pub fn message(&self) -> String {
         match self {
-            Self::NotFound => "La page ou la ressource demandée n'existe pas.".to_owned(),
+            Self::NotFound => "La page ou la ressource demandée n'existe pas, ou elle ne vous est pas accessible : si elle a été partagée avec vous, connectez-vous.".to_owned(),
             Self::Unauthorized => "Vous devez vous connecter pour accéder à cette page.".to_owned(),
             Self::Forbidden => "Vous n'avez pas les droits nécessaires pour cette action.".to_owned(),
             Self::BadRequest(m) | Self::Conflict(m) => capitalize(m),
@@ -219,4 +219,66 @@ impl IntoResponse for ApiError {
         };
         (self.0.status(), Json(body)).into_response()
     }
+}
+
+/// The refusals that axum's own extractors and router write (an unreadable path or query, a
+/// method the route does not take, a body too large) are plain English text; this layer says
+/// them in the platform's words: `{error, message}` JSON in French under `/api/`, the French
+/// error page elsewhere. WebDAV keeps its own answers.
+pub async fn french_rejections(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let path = request.uri().path();
+    let api = path.starts_with("/api/");
+    let dav = path.starts_with("/dav/");
+    let response = next.run(request).await;
+    let status = response.status();
+    let plain = response
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/plain"));
+    // The statuses axum's extractors and router answer on their own.
+    let rejection = matches!(status.as_u16(), 400 | 404 | 405 | 413 | 415 | 422);
+    if dav || !rejection || !plain {
+        return response;
+    }
+    let (status, error) = match status {
+        StatusCode::NOT_FOUND => (status, AppError::NotFound),
+        StatusCode::METHOD_NOT_ALLOWED => (
+            status,
+            AppError::BadRequest("cette adresse n'accepte pas cette méthode".to_owned()),
+        ),
+        StatusCode::PAYLOAD_TOO_LARGE => (
+            status,
+            AppError::TooLarge("le corps de la requête dépasse la taille permise".to_owned()),
+        ),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => (
+            status,
+            AppError::UnsupportedType(
+                "le type du corps de la requête n'est pas celui attendu".to_owned(),
+            ),
+        ),
+        _ => (
+            StatusCode::BAD_REQUEST,
+            AppError::BadRequest(
+                "l'adresse ou les paramètres de la requête sont mal formés (un identifiant doit \
+                 être un nombre, une date au format attendu…)"
+                    .to_owned(),
+            ),
+        ),
+    };
+    let mut answer = if api {
+        ApiError(error).into_response()
+    } else {
+        (status, ErrorPage::render(status, &error.message())).into_response()
+    };
+    *answer.status_mut() = status;
+    if let Some(allow) = response.headers().get(axum::http::header::ALLOW) {
+        answer
+            .headers_mut()
+            .insert(axum::http::header::ALLOW, allow.clone());
+    }
+    answer
 }

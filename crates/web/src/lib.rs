@@ -16,6 +16,7 @@ mod state;
 mod views;
 mod ws;
 
+pub use extractors::TrustedProxies;
 pub use jobs::remind_visits;
 pub use state::{AppState, MapTiles, WebSettings};
 
@@ -51,4 +52,13 @@ pub async fn launch(
     linked.abort();
     realtime.flush().await;
     served
+}
+
+/// Serves the Prometheus metrics (`GET /metrics`) on their own listener, for the operators'
+/// network only (`metrics_bind`); the public listener does not serve them.
+pub async fn serve_metrics(
+    state: AppState,
+    listener: tokio::net::TcpListener,
+) -> std::io::Result<()> {
+    axum::serve(listener, router::metrics_router(state)).await
 }

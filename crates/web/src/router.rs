@@ -28,6 +28,7 @@ const BODY_LIMIT: usize = 1024 * 1024;
 pub fn router(state: AppState) -> Router {
     metrics::handle();
     let secure = state.settings.secure_cookies();
+    let state_proxies = state.settings.trusted_proxies.clone();
     let pages = Router::new()
         .route("/", get(home::home))
         .route("/annuaire", get(directory::search))
@@ -509,6 +510,10 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/journal", get(accounts::admin::journal))
         .route("/admin/conservation", get(accounts::admin::retention))
         .route(
+            "/admin/acces-exceptionnel",
+            get(accounts::admin::exceptional).post(accounts::admin::grant_exceptional),
+        )
+        .route(
             "/mot-de-passe-oublie",
             get(accounts::forgot_form).post(accounts::forgot),
         )
@@ -528,7 +533,6 @@ pub fn router(state: AppState) -> Router {
         .route("/static/{*path}", get(system::asset))
         .route("/healthz", get(system::healthz))
         .route("/readyz", get(system::readyz))
-        .route("/metrics", get(system::metrics))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
@@ -564,13 +568,34 @@ pub fn router(state: AppState) -> Router {
     for (name, value) in security::security_headers() {
         app = app.layer(SetResponseHeaderLayer::if_not_present(name, value));
     }
+    let proxies = std::sync::Arc::new(state_proxies);
     app.layer(from_fn(security::same_origin))
+        .layer(from_fn(crate::error::french_rejections))
+        .layer(axum::Extension(proxies))
         .layer(from_fn(metrics::track))
+        .layer(axum::middleware::map_response(fused))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .layer(CatchPanicLayer::custom(|_| {
             crate::error::AppError::Internal("panic".to_owned()).into_response()
         }))
+}
+
+/// The operators' listener: the metrics, and nothing else.
+pub fn metrics_router(state: AppState) -> Router {
+    metrics::handle();
+    Router::new()
+        .route("/metrics", get(system::metrics))
+        .fallback(|| async { StatusCode::NOT_FOUND })
+        .with_state(state)
+}
+
+/// Every response body ends for good: once it has said it is over, it is never polled again.
+/// Some bodies (dav-server's, made of an `async` block) panic when polled after their end,
+/// which the compression layer does once it has flushed its encoder.
+async fn fused(response: axum::response::Response) -> axum::response::Response {
+    use http_body_util::BodyExt;
+    response.map(|body| axum::body::Body::new(body.fuse()))
 }
 
 /// How long a request may take to be answered.

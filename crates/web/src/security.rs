@@ -139,7 +139,11 @@ pub async fn same_origin(request: Request, next: Next) -> Response {
         if let (Some(origin), Some(host)) = (origin, host) {
             let origin_host = origin.split_once("://").map_or(origin, |(_, rest)| rest);
             if origin_host != host {
-                return AppError::Forbidden.into_response();
+                return if request.uri().path().starts_with("/api/") {
+                    crate::error::ApiError(AppError::Forbidden).into_response()
+                } else {
+                    AppError::Forbidden.into_response()
+                };
             }
         }
     }

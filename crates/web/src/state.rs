@@ -28,7 +28,8 @@ pub struct WebSettings {
     /// What the platform keeps and for how long (the retention job, the « Données
     /// personnelles » page).
     pub privacy: domain::accounts::privacy::Privacy,
-    /// Failed logins allowed per address (and ten times that per IP) in `login_window_secs`.
+    /// Sign-in attempts allowed for one address from one IP (and ten times that from one IP,
+    /// whatever the address) in `login_window_secs`.
     pub login_max_failures: i64,
     pub login_window_secs: i64,
     /// Size limits of uploads.
@@ -45,6 +46,8 @@ pub struct WebSettings {
     pub map_refresh: std::time::Duration,
     /// Tiles under the map's outlines, when a tile server is configured.
     pub map_tiles: Option<MapTiles>,
+    /// Reverse proxies whose `Forwarded` / `X-Forwarded-For` headers give the client's address.
+    pub trusted_proxies: crate::extractors::TrustedProxies,
 }
 
 /// A tile server for the map: `https://…/{z}/{x}/{y}.png`.
@@ -102,6 +105,7 @@ impl Default for WebSettings {
             socket_ping: std::time::Duration::from_secs(30),
             map_refresh: std::time::Duration::from_secs(60),
             map_tiles: None,
+            trusted_proxies: crate::extractors::TrustedProxies::default(),
         }
     }
 }

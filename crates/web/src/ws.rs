@@ -69,7 +69,9 @@ pub async fn room(
     headers: HeaderMap,
     upgrade: WebSocketUpgrade,
 ) -> Result<Response, ApiError> {
-    let member = member(&caller(&headers, &state, person)?);
+    let person = caller(&headers, &state, person)?;
+    let access = Access::of(&state, &person);
+    let member = member(&person);
     let room = RoomId(id);
     // Who may not read the room is answered before the upgrade; the socket joins after it.
     let (room, rights) = state.realtime.rights(room, Some(&member)).await?;
@@ -92,7 +94,14 @@ pub async fn room(
                         .into_iter()
                         .map(|t| Message::Text(t.into()))
                         .collect();
-                    pump(socket, Chat(connection), first, state.settings.socket_ping).await;
+                    pump(
+                        socket,
+                        Chat(connection),
+                        first,
+                        state.settings.socket_ping,
+                        access,
+                    )
+                    .await;
                 }
                 Err(refusal) => close(&mut socket, refusal).await,
             }
@@ -110,7 +119,9 @@ pub async fn pad(
     headers: HeaderMap,
     upgrade: WebSocketUpgrade,
 ) -> Result<Response, ApiError> {
-    let member = member(&caller(&headers, &state, person)?);
+    let person = caller(&headers, &state, person)?;
+    let access = Access::of(&state, &person);
+    let member = member(&person);
     let pad = PadId(id);
     let (_, rights) = state.realtime.pad_rights(pad, Some(&member)).await?;
     Ok(upgrade
@@ -125,11 +136,64 @@ pub async fn pad(
                         .into_iter()
                         .map(|b| Message::Binary(b.into()))
                         .collect();
-                    pump(socket, Pad(connection), first, state.settings.socket_ping).await;
+                    pump(
+                        socket,
+                        Pad(connection),
+                        first,
+                        state.settings.socket_ping,
+                        access,
+                    )
+                    .await;
                 }
                 Err(_) => close(&mut socket, Refusal::policy("pad inaccessible")).await,
             }
         }))
+}
+
+/// How long a socket's caller keeps access: until their account's end date, or until their
+/// access is revoked (account disabled or closed, a password, session or token revoked).
+struct Access {
+    person: i64,
+    ends_at: Option<i64>,
+    revocations: tokio::sync::broadcast::Receiver<i64>,
+}
+
+impl Access {
+    fn of(state: &AppState, person: &Person) -> Self {
+        Self {
+            person: person.id,
+            ends_at: person.ends_at,
+            revocations: state.realtime.revocations(),
+        }
+    }
+
+    /// Completes when the caller's access ends.
+    async fn ended(&mut self) {
+        let end = async {
+            match self.ends_at {
+                Some(at) => {
+                    let left = u64::try_from(at - store::now()).unwrap_or(0);
+                    tokio::time::sleep(Duration::from_secs(left)).await;
+                }
+                None => std::future::pending().await,
+            }
+        };
+        let revoked = async {
+            loop {
+                match self.revocations.recv().await {
+                    Ok(person) if person == self.person => return,
+                    Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
+                    Err(tokio::sync::broadcast::error::RecvError::Closed) => {
+                        std::future::pending::<()>().await;
+                    }
+                }
+            }
+        };
+        tokio::select! {
+            () = end => {},
+            () = revoked => {},
+        }
+    }
 }
 
 /// One kind of socket, as the pump sees it.
@@ -249,6 +313,7 @@ async fn pump<S: Session>(
     mut session: S,
     first: Vec<Message>,
     ping_every: Duration,
+    mut access: Access,
 ) {
     metrics::gauge!("territoire_websockets").increment(1);
     let idle_limit = ping_every * 5 / 2;
@@ -278,6 +343,10 @@ async fn pump<S: Session>(
                 }
             },
             frames = session.outgoing() => open = send_all(&mut socket, frames).await,
+            () = access.ended() => {
+                close(&mut socket, Refusal::policy("accès retiré : reconnectez-vous")).await;
+                open = false;
+            }
             _ = ping.tick() => {
                 if heard.elapsed() > idle_limit {
                     close(&mut socket, Refusal { code: 1001, reason: "inactif trop longtemps".to_owned() }).await;

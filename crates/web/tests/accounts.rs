@@ -157,8 +157,18 @@ async fn login_returns_only_to_paths_of_this_site() -> anyhow::Result<()> {
         .await?;
     for (next, expected) in [
         ("/territoires", "/territoires"),
-        ("//evil.example", "/compte"),
-        ("https://evil.example", "/compte"),
+        ("", "/compte"),
+        ("//evil.example", "/"),
+        ("https://evil.example", "/"),
+        // Browsers drop tabs and line breaks from URLs and read a backslash as a slash.
+        ("/\t/evil.example/", "/"),
+        ("/\n/evil.example/", "/"),
+        ("/\r\n/evil.example/", "/"),
+        ("/\\evil.example", "/"),
+        ("\\/evil.example", "/"),
+        (" //evil.example", "/"),
+        ("/ /evil.example", "/"),
+        ("/pratiques?q=%0d%0a", "/pratiques?q=%0d%0a"),
     ] {
         let browser = client()?;
         let csrf = app.csrf(&browser, "/connexion").await?;
@@ -172,7 +182,57 @@ async fn login_returns_only_to_paths_of_this_site() -> anyhow::Result<()> {
             ])
             .send()
             .await?;
-        assert_eq!(response.headers()[LOCATION], expected, "{next}");
+        assert_eq!(response.headers()[LOCATION], expected, "{next:?}");
+    }
+    // A NUL byte is refused with the rest of the form (a French 400), never followed.
+    let browser = client()?;
+    let csrf = app.csrf(&browser, "/connexion").await?;
+    let response = browser
+        .post(app.url("/connexion"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("email", "marie@ac-lille.fr"),
+            ("password", PASSWORD),
+            ("next", "/\u{0}/evil.example"),
+        ])
+        .send()
+        .await?;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    assert!(response.headers().get(LOCATION).is_none());
+    assert!(
+        response
+            .text()
+            .await?
+            .contains("caractère invisible interdit")
+    );
+    // Signed in, the sign-in page sends on at once: the same rule, and no address, however
+    // written, makes it fail. The query is sent as a browser sends a crafted link.
+    let browser = client()?;
+    app.login(&browser, "marie@ac-lille.fr", PASSWORD).await?;
+    for (raw, expected) in [
+        ("%2Fterritoires", "/territoires"),
+        ("/%09/evil.example/", "/"),
+        ("%2F%0A%2Fevil.example", "/"),
+        ("%2F%0D%0ASet-Cookie:%20x=1", "/"),
+        ("%2F%5Cevil.example", "/"),
+        ("%00", "/"),
+        ("%FF%FE", "/"),
+        ("https:%2F%2Fevil.example", "/"),
+    ] {
+        let response = browser
+            .get(app.url(&format!("/connexion?suivant={raw}")))
+            .send()
+            .await?;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "{raw}");
+        assert_eq!(response.headers()[LOCATION], expected, "{raw}");
+    }
+    // Anonymous, the page shows its form whatever the address says.
+    for raw in ["%0A", "%00", "%FF", "/%09/x", &"%2F".repeat(5000)] {
+        let response = client()?
+            .get(app.url(&format!("/connexion?suivant={raw}")))
+            .send()
+            .await?;
+        assert_eq!(response.status(), StatusCode::OK, "{raw}");
     }
     Ok(())
 }
@@ -334,5 +394,150 @@ async fn api_me_needs_a_valid_token() -> anyhow::Result<()> {
         .json()
         .await?;
     assert_eq!(me["function"], "ien");
+    Ok(())
+}
+
+/// Posts the sign-in form as a browser behind `forwarded_for` would (through a proxy that
+/// writes `X-Forwarded-For`).
+async fn login_from(
+    app: &TestApp,
+    forwarded_for: &str,
+    email: &str,
+    password: &str,
+) -> anyhow::Result<StatusCode> {
+    let browser = client()?;
+    let csrf = app.csrf(&browser, "/connexion").await?;
+    Ok(browser
+        .post(app.url("/connexion"))
+        .header("X-Forwarded-For", forwarded_for)
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("email", email),
+            ("password", password),
+        ])
+        .send()
+        .await?
+        .status())
+}
+
+#[tokio::test]
+async fn attempts_sent_at_once_are_throttled_all_the_same() -> anyhow::Result<()> {
+    let app = TestApp::spawn().await?;
+    app.create_person("marie@ac-lille.fr", Function::Enseignant1d, PASSWORD, false)
+        .await?;
+    let browser = client()?;
+    let csrf = app.csrf(&browser, "/connexion").await?;
+    let attempts = (0..50).map(|_| {
+        browser
+            .post(app.url("/connexion"))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("email", "marie@ac-lille.fr"),
+                ("password", "faux"),
+            ])
+            .send()
+    });
+    let answers = futures::future::try_join_all(attempts).await?;
+    let checked = answers
+        .iter()
+        .filter(|a| a.status() == StatusCode::UNAUTHORIZED)
+        .count();
+    let refused = answers
+        .iter()
+        .filter(|a| a.status() == StatusCode::TOO_MANY_REQUESTS)
+        .count();
+    assert!(checked <= 5, "{checked} passwords checked out of 50");
+    assert_eq!(checked + refused, 50);
+    let failures = testkit::audit_trail(&app.db)
+        .await?
+        .into_iter()
+        .filter(|(action, _)| action == "sign-in-failed")
+        .count();
+    assert!(failures <= 5, "{failures} failures recorded");
+    Ok(())
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_one_attacker_locks_out_nobody_else() -> anyhow::Result<()> {
+    let app = TestApp::spawn_with(web::WebSettings {
+        trusted_proxies: web::TrustedProxies::parse("127.0.0.1, ::1")
+            .map_err(anyhow::Error::msg)?,
+        ..web::WebSettings::default()
+    })
+    .await?;
+    app.create_person(
+        "admin@ac-lille.fr",
+        Function::ChargeDeMission,
+        PASSWORD,
+        true,
+    )
+    .await?;
+    app.create_person("marie@ac-lille.fr", Function::Enseignant1d, PASSWORD, false)
+        .await?;
+    // 120 wrong passwords from one address, on the administrator and on others.
+    for n in 0..120 {
+        let email = if n % 2 == 0 {
+            "admin@ac-lille.fr".to_owned()
+        } else {
+            format!("x{n}@ac-lille.fr")
+        };
+        let status = login_from(&app, "198.51.100.7", &email, "faux").await?;
+        assert!(
+            [StatusCode::UNAUTHORIZED, StatusCode::TOO_MANY_REQUESTS].contains(&status),
+            "{status}"
+        );
+    }
+    // The attacker is stopped: on the administrator, and on every address (ceiling per IP).
+    assert_eq!(
+        login_from(&app, "198.51.100.7", "admin@ac-lille.fr", PASSWORD).await?,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    assert_eq!(
+        login_from(&app, "198.51.100.7", "marie@ac-lille.fr", PASSWORD).await?,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    // Everybody else, behind the same proxy, signs in: the administrator too.
+    assert_eq!(
+        login_from(&app, "203.0.113.20", "admin@ac-lille.fr", PASSWORD).await?,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        login_from(
+            &app,
+            "203.0.113.21, 10.0.0.2",
+            "marie@ac-lille.fr",
+            PASSWORD
+        )
+        .await?,
+        StatusCode::SEE_OTHER,
+        "a chain ending with an untrusted hop: that hop is the client"
+    );
+    // The audit trail names the attacker, not the proxy.
+    let ips = testkit::find_text(&app.db, "198.51.100.7").await?;
+    assert!(ips.iter().any(|t| t.starts_with("audit")), "{ips:?}");
+    Ok(())
+}
+
+#[tokio::test]
+async fn forwarding_headers_from_anybody_else_are_ignored() -> anyhow::Result<()> {
+    let app = TestApp::spawn().await?;
+    app.create_person("marie@ac-lille.fr", Function::Enseignant1d, PASSWORD, false)
+        .await?;
+    // No trusted proxy: a client writing a new X-Forwarded-For each time is still one client.
+    for n in 0..5 {
+        assert_eq!(
+            login_from(&app, &format!("192.0.2.{n}"), "marie@ac-lille.fr", "faux").await?,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    assert_eq!(
+        login_from(&app, "192.0.2.99", "marie@ac-lille.fr", PASSWORD).await?,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    let ips = testkit::find_text(&app.db, "192.0.2.").await?;
+    assert!(
+        ips.is_empty(),
+        "a header nobody vouches for was recorded: {ips:?}"
+    );
     Ok(())
 }

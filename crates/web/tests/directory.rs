@@ -22,7 +22,7 @@ async fn search_page_finds_by_words_and_filters() -> anyhow::Result<()> {
     let html = page.text().await?;
     assert!(html.contains("1 établissement trouvé"), "{html}");
     assert!(html.contains("École primaire Jean Jaurès"));
-    assert!(html.contains("href=\"/etablissements/0620001A\""));
+    assert!(html.contains("href=\"/etablissements/0620001P\""));
     assert!(!html.contains("Clermont-Ferrand —"));
 
     let html = app
@@ -137,7 +137,7 @@ async fn establishment_page() -> anyhow::Result<()> {
     let app = app().await?;
     let html = app
         .client
-        .get(app.url("/etablissements/0620100C"))
+        .get(app.url("/etablissements/0620100X"))
         .send()
         .await?
         .text()
@@ -150,7 +150,7 @@ async fn establishment_page() -> anyhow::Result<()> {
     );
     let lower = app
         .client
-        .get(app.url("/etablissements/0620100c"))
+        .get(app.url("/etablissements/0620100x"))
         .send()
         .await?;
     assert_eq!(lower.status(), StatusCode::OK, "UAI in lower case");
@@ -191,7 +191,7 @@ async fn api_lists_and_gets_establishments() -> anyhow::Result<()> {
     ] {
         assert!(item.get(key).is_some(), "missing {key}");
     }
-    assert_eq!(item["uai"], "0620001A");
+    assert_eq!(item["uai"], "0620001P");
     assert_eq!(item["kind"], "ecole");
     assert_eq!(item["academie"], "Lille");
     assert_eq!(item["departement"], "62");
@@ -218,7 +218,7 @@ async fn api_lists_and_gets_establishments() -> anyhow::Result<()> {
 
     let one: Value = app
         .client
-        .get(app.url("/api/v1/establishments/0620101D"))
+        .get(app.url("/api/v1/establishments/0620101Y"))
         .send()
         .await?
         .json()

@@ -27,7 +27,7 @@ async fn sql(app: &TestApp, statement: &str) -> anyhow::Result<()> {
 }
 
 /// The sample directory; « Arrageois » holds the three Arras establishments (the école
-/// 0620001A, the maternelle 0620002B, the collège 0620100C); Marie teaches at the école, Paul
+/// 0620001P, the maternelle 0620002R, the collège 0620100X); Marie teaches at the école, Paul
 /// at the collège, Jeanne in Clermont-Ferrand. This month:
 /// - practices: two of Marie's published (at her école), one private, one of Jeanne's;
 /// - Paul tried one of Marie's at his collège (a collaboration école–collège);
@@ -39,11 +39,11 @@ async fn scene() -> anyhow::Result<Scene> {
     let app = TestApp::spawn().await?;
     app.import(&testkit::sample_annuaire()).await?;
     let (marie_id, marie) =
-        testkit::teacher_with_token(&app.db, "marie@ac-lille.fr", PASSWORD, "0620001A").await?;
+        testkit::teacher_with_token(&app.db, "marie@ac-lille.fr", PASSWORD, "0620001P").await?;
     let (paul_id, _) =
-        testkit::teacher_with_token(&app.db, "paul@ac-lille.fr", PASSWORD, "0620100C").await?;
+        testkit::teacher_with_token(&app.db, "paul@ac-lille.fr", PASSWORD, "0620100X").await?;
     let (_, jeanne) =
-        testkit::teacher_with_token(&app.db, "jeanne@ac-clermont.fr", PASSWORD, "0630001F").await?;
+        testkit::teacher_with_token(&app.db, "jeanne@ac-clermont.fr", PASSWORD, "0630001J").await?;
     let territory = store::territories::create(
         &app.db,
         &NewTerritory::parse("Arrageois", "Les établissements d'Arras")
@@ -51,7 +51,7 @@ async fn scene() -> anyhow::Result<Scene> {
     )
     .await?;
     let mut ids = Vec::new();
-    for uai in ["0620001A", "0620002B", "0620100C"] {
+    for uai in ["0620001P", "0620002R", "0620100X"] {
         ids.extend(store::directory::id_of(&app.db, &domain::directory::Uai::parse(uai)?).await?);
     }
     store::territories::add_establishments(&app.db, territory, &ids).await?;
@@ -73,7 +73,7 @@ async fn scene() -> anyhow::Result<Scene> {
                 .ok_or_else(|| anyhow::anyhow!("{answer}"))
         }
     };
-    let published = |title: &str, visibility: &str| json!({"title": title, "summary": "Une pratique.", "visibility": visibility, "status": "published", "establishments": ["0620001A"]});
+    let published = |title: &str, visibility: &str| json!({"title": title, "summary": "Une pratique.", "visibility": visibility, "status": "published", "establishments": ["0620001P"]});
     let debates = practice(marie.clone(), published("Débats philosophiques", "public")).await?;
     practice(
         marie.clone(),
@@ -87,7 +87,7 @@ async fn scene() -> anyhow::Result<Scene> {
         domain::ids::PracticeId(debates),
         paul_id,
         &store::practices::NewTrial {
-            establishment: Some(domain::directory::Uai::parse("0620100C")?),
+            establishment: Some(domain::directory::Uai::parse("0620100X")?),
             tried_on: time::OffsetDateTime::now_utc().date(),
             adaptations: String::new(),
             outcome: "Les élèves ont adoré.".to_owned(),
@@ -101,7 +101,7 @@ async fn scene() -> anyhow::Result<Scene> {
     sql(&app, &format!("INSERT INTO group_meetings (group_id, title, starts_at, ends_at, created_at) VALUES (1, 'Réunion', {}, {}, {now})", now - 7 * 86_400, now - 7 * 86_400 + 3_600)).await?;
     sql(&app, "INSERT INTO observatories (id, name, theme, created_at) VALUES (1, 'Observatoire de l''oral', 'Oral', 0)").await?;
     for id in 1..=3 {
-        sql(&app, &format!("INSERT INTO visit_requests (id, observatory_id, establishment_id, focus, state, created_at) SELECT {id}, 1, id, 'Oral', 'pending', {now} FROM establishments WHERE uai = '0620001A'")).await?;
+        sql(&app, &format!("INSERT INTO visit_requests (id, observatory_id, establishment_id, focus, state, created_at) SELECT {id}, 1, id, 'Oral', 'pending', {now} FROM establishments WHERE uai = '0620001P'")).await?;
     }
     for theme in ["Le débat réglé", "L'oral en maternelle"] {
         sql(&app, &format!("INSERT INTO training_requests (person_id, territory_id, source, theme, public, created_at) VALUES ({}, {t}, 'personal', '{}', 'premier-degre', {now})", marie_id.0, theme.replace('\'', "''"))).await?;
@@ -227,7 +227,7 @@ async fn the_platforms_metrics_match_counts_made_by_hand() -> anyhow::Result<()>
     // Two more requests: five, shown.
     let now = store::now();
     for id in 4..=5 {
-        sql(&s.app, &format!("INSERT INTO visit_requests (id, observatory_id, establishment_id, focus, state, created_at) SELECT {id}, 1, id, 'Oral', 'pending', {now} FROM establishments WHERE uai = '0620100C'")).await?;
+        sql(&s.app, &format!("INSERT INTO visit_requests (id, observatory_id, establishment_id, focus, state, created_at) SELECT {id}, 1, id, 'Oral', 'pending', {now} FROM establishments WHERE uai = '0620100X'")).await?;
     }
     store::indicators::series::refresh(&s.app.db).await?;
     assert_eq!(

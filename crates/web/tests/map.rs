@@ -30,11 +30,11 @@ async fn scene() -> anyhow::Result<Scene> {
     let app = TestApp::spawn().await?;
     app.import(&testkit::sample_annuaire()).await?;
     let (marie_id, marie) =
-        testkit::teacher_with_token(&app.db, "marie@ac-lille.fr", PASSWORD, "0620001A").await?;
+        testkit::teacher_with_token(&app.db, "marie@ac-lille.fr", PASSWORD, "0620001P").await?;
     let (paul_id, paul) =
-        testkit::teacher_with_token(&app.db, "paul@ac-lille.fr", PASSWORD, "0620100C").await?;
+        testkit::teacher_with_token(&app.db, "paul@ac-lille.fr", PASSWORD, "0620100X").await?;
     let (jeanne_id, jeanne) =
-        testkit::teacher_with_token(&app.db, "jeanne@ac-clermont.fr", PASSWORD, "0630001F").await?;
+        testkit::teacher_with_token(&app.db, "jeanne@ac-clermont.fr", PASSWORD, "0630001J").await?;
     let territory = store::territories::create(
         &app.db,
         &NewTerritory::parse("Arrageois", "Les écoles d'Arras")
@@ -42,8 +42,8 @@ async fn scene() -> anyhow::Result<Scene> {
     )
     .await?;
     let ids = [
-        store::directory::id_of(&app.db, &domain::directory::Uai::parse("0620001A")?).await?,
-        store::directory::id_of(&app.db, &domain::directory::Uai::parse("0620002B")?).await?,
+        store::directory::id_of(&app.db, &domain::directory::Uai::parse("0620001P")?).await?,
+        store::directory::id_of(&app.db, &domain::directory::Uai::parse("0620002R")?).await?,
     ];
     store::territories::add_establishments(
         &app.db,
@@ -138,7 +138,7 @@ async fn each_person_counts_only_the_practices_they_may_read() -> anyhow::Result
     )
     .await?;
     // Jeanne: one public, placed at the Clermont école by its establishments.
-    s.practice(&s.jeanne, json!({"title": "Lecture à voix haute", "summary": "Oral.", "visibility": "public", "status": "published", "establishments": ["0630001F"]})).await?;
+    s.practice(&s.jeanne, json!({"title": "Lecture à voix haute", "summary": "Oral.", "visibility": "public", "status": "published", "establishments": ["0630001J"]})).await?;
 
     let practices = "layers=pratiques&zoom=5";
     assert_eq!(
@@ -211,7 +211,7 @@ async fn each_person_counts_only_the_practices_they_may_read() -> anyhow::Result
         .json()
         .await?;
     assert_eq!(places["total"], 1, "{places}");
-    assert_eq!(places["items"][0]["uai"], "0620001A");
+    assert_eq!(places["items"][0]["uai"], "0620001P");
     assert_eq!(places["items"][0]["name"], "École primaire Jean Jaurès");
     assert_eq!(places["items"][0]["count"], 3);
 
@@ -241,7 +241,7 @@ async fn trials_themes_and_the_time_slider() -> anyhow::Result<()> {
         .await?;
     // Paul tried it in his collège; Jeanne in her école (no establishment given: hers).
     let today = time::OffsetDateTime::now_utc().date();
-    for (person, uai) in [(s.paul_id, Some("0620100C")), (s.jeanne_id, None)] {
+    for (person, uai) in [(s.paul_id, Some("0620100X")), (s.jeanne_id, None)] {
         store::practices::add_trial(
             &s.app.db,
             domain::ids::PracticeId(id),
@@ -368,7 +368,7 @@ async fn visits_never_show_below_five() -> anyhow::Result<()> {
     let s = scene().await?;
     let q = "layers=visites&zoom=14";
     // Four visits at the Arras école: nothing, at any zoom, in the list or the table.
-    visits(&s.app, "0620001A", 4, 1).await?;
+    visits(&s.app, "0620001P", 4, 1).await?;
     for zoom in [3, 9, 14, 20] {
         assert_eq!(
             s.total(Some(&s.marie), &format!("layers=visites&zoom={zoom}"))
@@ -401,7 +401,7 @@ async fn visits_never_show_below_five() -> anyhow::Result<()> {
         "the table shows nothing either"
     );
     // A fifth, at the collège: five in Arras, drawn at the town hall, never at a school.
-    visits(&s.app, "0620100C", 1, 5).await?;
+    visits(&s.app, "0620100X", 1, 5).await?;
     let answer = s.clusters(Some(&s.marie), q).await?;
     assert_eq!(
         answer["items"].as_array().map(Vec::len),
@@ -435,7 +435,7 @@ async fn visits_never_show_below_five() -> anyhow::Result<()> {
     );
     assert_eq!(places["items"][0]["count"], 5);
     // Two in Clermont stay hidden; an observatory filter for another observatory hides all.
-    visits(&s.app, "0630001F", 2, 6).await?;
+    visits(&s.app, "0630001J", 2, 6).await?;
     assert_eq!(s.total(None, "layers=visites&zoom=3").await?, 5);
     assert_eq!(
         s.total(None, "layers=visites&zoom=3&observatory=2").await?,
@@ -458,7 +458,7 @@ async fn the_choropleth_counts_initiatives_per_hundred_staff() -> anyhow::Result
             &format!("collegue{i}@ac-lille.fr"),
             Function::Enseignant1d,
             None,
-            Some("0620001A"),
+            Some("0620001P"),
             None,
         )
         .await?;
@@ -575,8 +575,8 @@ async fn the_map_page_works_without_javascript() -> anyhow::Result<()> {
     )
     .await?;
     assert!(list.contains("<h1>Lieux de ce regroupement</h1>"));
-    assert!(list.contains("href=\"/etablissements/0620001A\""), "{list}");
-    assert!(!list.contains("0630001F"), "only the cluster's places");
+    assert!(list.contains("href=\"/etablissements/0620001P\""), "{list}");
+    assert!(!list.contains("0630001J"), "only the cluster's places");
     // The checked layers stay checked; the fragment the script swaps in is the same table.
     assert!(page.contains("value=\"pratiques\" checked"));
     assert!(!page.contains("value=\"visites\" checked"));
@@ -734,5 +734,82 @@ async fn a_tile_server_is_let_into_the_map_page_only() -> anyhow::Result<()> {
         assert!(error.contains(words), "{url}: {error}");
     }
     assert_eq!(web::MapTiles::new("  ", "").ok(), Some(None));
+    Ok(())
+}
+
+/// An anonymous visitor learns nothing of a practice shared with a territory: not in the
+/// places behind a cluster (all layers, as the map asks for them), not in the choropleth, not
+/// in the table under the map; a member of the territory sees it everywhere.
+#[tokio::test]
+async fn anonymous_visitors_count_no_territory_practice_anywhere() -> anyhow::Result<()> {
+    let s = scene().await?;
+    // The maternelle's only practice is for the territory's members.
+    s.practice(&s.marie, json!({"title": "Conseil d'élèves", "summary": "Entre nous.", "visibility": "territory", "territory": s.territory, "status": "published", "establishments": ["0620002R"]})).await?;
+    let arras = "2.70,50.25,2.85,50.32";
+    let places = |token: Option<String>, layers: &'static str| {
+        let app = &s.app;
+        async move {
+            let mut request = app
+                .client
+                .get(app.url(&format!("/api/v1/map/places?layers={layers}&bbox={arras}")));
+            if let Some(token) = token {
+                request = request.bearer_auth(token);
+            }
+            anyhow::Ok(request.send().await?.json::<Value>().await?)
+        }
+    };
+    for layers in [
+        "pratiques",
+        "etablissements,pratiques,essais",
+        "etablissements,pratiques,essais,visites,reseaux,evenements",
+    ] {
+        let seen = places(None, layers).await?;
+        let maternelle = seen["items"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|p| p["uai"] == "0620002R");
+        let practices = maternelle.map_or(0, |p| p["counts"]["pratiques"].as_u64().unwrap_or(0));
+        assert_eq!(practices, 0, "anonymous, {layers}: {seen}");
+        let member = places(Some(s.marie.clone()), layers).await?;
+        let maternelle = member["items"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|p| p["uai"] == "0620002R");
+        assert_eq!(
+            maternelle.map_or(0, |p| p["counts"]["pratiques"].as_u64().unwrap_or(0)),
+            1,
+            "a member, {layers}: {member}"
+        );
+    }
+    let choropleth: Value = s
+        .app
+        .client
+        .get(s.app.url("/api/v1/map/choropleth?level=commune"))
+        .send()
+        .await?
+        .json()
+        .await?;
+    let arras_initiatives = choropleth["items"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|i| i["name"] == "Arras")
+        .map(|i| i["initiatives"].as_u64().unwrap_or(0))
+        .sum::<u64>();
+    assert_eq!(arras_initiatives, 0, "{choropleth}");
+    let table = s
+        .app
+        .client
+        .get(
+            s.app
+                .url("/carte/lieux?layers=pratiques&bbox=2.70,50.25,2.85,50.32"),
+        )
+        .send()
+        .await?
+        .text()
+        .await?;
+    assert!(!table.contains("École maternelle"), "{table}");
     Ok(())
 }

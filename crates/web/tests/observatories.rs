@@ -66,7 +66,7 @@ async fn cast(app: &TestApp) -> anyhow::Result<Cast> {
             "Inès Inspectrice",
             Function::Ien,
             None,
-            Some("0629001E"),
+            Some("0629001X"),
             true,
         )
         .await?,
@@ -74,7 +74,7 @@ async fn cast(app: &TestApp) -> anyhow::Result<Cast> {
             app,
             "Rémi Référent",
             Function::Enseignant2d,
-            Some("0620100C"),
+            Some("0620100X"),
             None,
             false,
         )
@@ -83,7 +83,7 @@ async fn cast(app: &TestApp) -> anyhow::Result<Cast> {
             app,
             "Olga Observée",
             Function::Enseignant1d,
-            Some("0620001A"),
+            Some("0620001P"),
             None,
             false,
         )
@@ -92,7 +92,7 @@ async fn cast(app: &TestApp) -> anyhow::Result<Cast> {
             app,
             "Carl Collègue",
             Function::Enseignant1d,
-            Some("0620001A"),
+            Some("0620001P"),
             None,
             false,
         )
@@ -102,7 +102,7 @@ async fn cast(app: &TestApp) -> anyhow::Result<Cast> {
                 app,
                 "Anne Observatrice",
                 Function::Enseignant2d,
-                Some("0620100C"),
+                Some("0620100X"),
                 None,
                 false,
             )
@@ -111,7 +111,7 @@ async fn cast(app: &TestApp) -> anyhow::Result<Cast> {
                 app,
                 "Bruno Observateur",
                 Function::Cpe,
-                Some("0620101D"),
+                Some("0620101Y"),
                 None,
                 false,
             )
@@ -120,7 +120,7 @@ async fn cast(app: &TestApp) -> anyhow::Result<Cast> {
                 app,
                 "Chloé Observatrice",
                 Function::Enseignant1d,
-                Some("0620002B"),
+                Some("0620002R"),
                 None,
                 false,
             )
@@ -130,7 +130,7 @@ async fn cast(app: &TestApp) -> anyhow::Result<Cast> {
             app,
             "Xavier Extérieur",
             Function::Enseignant2d,
-            Some("0620101D"),
+            Some("0620101Y"),
             None,
             false,
         )
@@ -186,7 +186,7 @@ async fn observatory_with_request(app: &TestApp, c: &Cast) -> anyhow::Result<(i6
         &c.observed.token,
         Some(json!({
             "observatory_id": observatory,
-            "uai": "0620001A",
+            "uai": "0620001P",
             "teacher_ids": [c.observed.id.0],
             "focus": "La reformulation des consignes à l'oral",
             "periods": [{"from": "2027-01-11", "to": "2027-01-22"}],
@@ -222,23 +222,23 @@ async fn a_visit_goes_from_request_to_closed_analysis_through_the_api() -> anyho
     // Bad requests are refused with their reason, and nothing is recorded.
     for (body, expected) in [
         (
-            json!({"observatory_id": observatory, "uai": "0620001A", "teacher_ids": [c.outsider.id.0], "focus": "La reformulation des consignes", "periods": [{"from": "2027-01-11", "to": "2027-01-22"}]}),
+            json!({"observatory_id": observatory, "uai": "0620001P", "teacher_ids": [c.outsider.id.0], "focus": "La reformulation des consignes", "periods": [{"from": "2027-01-11", "to": "2027-01-22"}]}),
             "ne travaille pas",
         ),
         (
-            json!({"observatory_id": observatory, "uai": "0620001A", "teacher_ids": [c.observed.id.0], "focus": "La reformulation des consignes", "periods": []}),
+            json!({"observatory_id": observatory, "uai": "0620001P", "teacher_ids": [c.observed.id.0], "focus": "La reformulation des consignes", "periods": []}),
             "période",
         ),
         (
-            json!({"observatory_id": observatory, "uai": "0620001A", "teacher_ids": [c.observed.id.0], "focus": "La reformulation des consignes", "periods": [{"from": "2027-01-22", "to": "2027-01-11"}]}),
+            json!({"observatory_id": observatory, "uai": "0620001P", "teacher_ids": [c.observed.id.0], "focus": "La reformulation des consignes", "periods": [{"from": "2027-01-22", "to": "2027-01-11"}]}),
             "après son début",
         ),
         (
-            json!({"observatory_id": observatory, "uai": "0620001A", "teacher_ids": [c.observed.id.0], "focus": "court", "periods": [{"from": "2027-01-11", "to": "2027-01-22"}]}),
+            json!({"observatory_id": observatory, "uai": "0620001P", "teacher_ids": [c.observed.id.0], "focus": "court", "periods": [{"from": "2027-01-11", "to": "2027-01-22"}]}),
             "problématique",
         ),
         (
-            json!({"observatory_id": observatory, "uai": "0620100C", "teacher_ids": [c.referent.id.0], "focus": "La reformulation des consignes", "periods": [{"from": "2027-01-11", "to": "2027-01-22"}]}),
+            json!({"observatory_id": observatory, "uai": "0620100X", "teacher_ids": [c.referent.id.0], "focus": "La reformulation des consignes", "periods": [{"from": "2027-01-11", "to": "2027-01-22"}]}),
             "seul le personnel",
         ),
     ] {
@@ -261,7 +261,7 @@ async fn a_visit_goes_from_request_to_closed_analysis_through_the_api() -> anyho
         );
     }
     let (status, _) = api(&app, Method::POST, "/api/v1/visit-requests", &c.observed.token,
-        Some(json!({"observatory_id": 99_999, "uai": "0620001A", "teacher_ids": [c.observed.id.0], "focus": "La reformulation des consignes", "periods": [{"from": "2027-01-11", "to": "2027-01-22"}]}))).await?;
+        Some(json!({"observatory_id": 99_999, "uai": "0620001P", "teacher_ids": [c.observed.id.0], "focus": "La reformulation des consignes", "periods": [{"from": "2027-01-11", "to": "2027-01-22"}]}))).await?;
     assert_eq!(status, StatusCode::NOT_FOUND);
 
     // Only the referent runs the assignment — not the pilot, even an administrator.
@@ -829,7 +829,7 @@ async fn pages_take_a_request_to_a_closed_analysis() -> anyhow::Result<()> {
     let observed = c.observed.id.0.to_string();
     let colleague = c.colleague.id.0.to_string();
     let request = [
-        ("uai", "0620001A"),
+        ("uai", "0620001P"),
         ("teachers", observed.as_str()),
         ("teachers", colleague.as_str()),
         ("focus", "Les sciences par l'investigation en CE1"),
@@ -840,7 +840,7 @@ async fn pages_take_a_request_to_a_closed_analysis() -> anyhow::Result<()> {
         ("to", ""),
     ];
     let bad = [
-        ("uai", "0620001A"),
+        ("uai", "0620001P"),
         ("teachers", observed.as_str()),
         ("focus", "Les sciences par l'investigation en CE1"),
         ("from", "2027-02-12"),

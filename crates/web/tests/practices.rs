@@ -717,3 +717,251 @@ async fn colleagues_comment_try_bookmark_and_follow() -> anyhow::Result<()> {
     assert!(store::practices::digest(&app.db, domain::ids::PersonId(2)).await?);
     Ok(())
 }
+
+/// Private means private, administrators included: no channel shows them a private practice,
+/// a draft or a members-only space (pages, API, search, WebDAV); an exceptional access, with
+/// a written reason, lets them read (and only read) for a week, is in the audit trail and is
+/// shown to the owners.
+#[tokio::test]
+async fn administrators_read_nothing_private_but_by_a_reasoned_exceptional_access()
+-> anyhow::Result<()> {
+    let app = TestApp::spawn().await?;
+    let author = signed_in(&app, "auteur@ac-lille.fr").await?;
+    let author_id = store::accounts::by_email(
+        &app.db,
+        &domain::accounts::Email::parse("auteur@ac-lille.fr")?,
+    )
+    .await?
+    .map(|(p, _)| p.id())
+    .ok_or_else(|| anyhow::anyhow!("no author"))?;
+    let admin_id = app
+        .create_person(
+            "admin@ac-lille.fr",
+            Function::ChargeDeMission,
+            PASSWORD,
+            true,
+        )
+        .await?;
+    let admin = client()?;
+    app.login(&admin, "admin@ac-lille.fr", PASSWORD).await?;
+    let admin_token = store::accounts::create_api_token(&app.db, admin_id).await?;
+    let private = write(
+        &app,
+        &author,
+        "Journal de bord secret",
+        "Mes notes de tutorat.",
+        "private",
+    )
+    .await?;
+    let draft = write(
+        &app,
+        &author,
+        "Brouillon de tutorat",
+        "Pas encore prêt.",
+        "public",
+    )
+    .await?;
+    let page = format!("/pratiques/{private}");
+    assert_eq!(
+        press(&app, &author, &page, &format!("{page}/publier")).await?,
+        StatusCode::SEE_OTHER
+    );
+    let space = {
+        let content = domain::spaces::SpaceContent::parse(
+            &domain::spaces::SpaceInput {
+                name: "Équipe des maîtres".into(),
+                visibility: "members".into(),
+                ..domain::spaces::SpaceInput::default()
+            },
+            false,
+        )?;
+        store::spaces::create(&app.db, &content, None, author_id, 1 << 30).await?
+    };
+
+    for id in [private, draft] {
+        for path in [
+            format!("/pratiques/{id}"),
+            format!("/pratiques/{id}/versions"),
+            format!("/pratiques/{id}/modifier"),
+        ] {
+            assert_eq!(
+                status_of(&admin, app.url(&path)).await?,
+                StatusCode::NOT_FOUND,
+                "{path}"
+            );
+        }
+        let api = app
+            .client
+            .get(app.url(&format!("/api/v1/practices/{id}")))
+            .bearer_auth(&admin_token)
+            .send()
+            .await?;
+        assert_eq!(api.status(), StatusCode::NOT_FOUND);
+    }
+    let found = admin
+        .get(app.url("/api/v1/search?q=tutorat"))
+        .send()
+        .await?
+        .json::<Value>()
+        .await?;
+    assert_eq!(found["total"], 0, "{found}");
+    for path in [
+        format!("/espaces/{}", space.0),
+        format!("/espaces/{}/dossiers", space.0),
+        format!("/espaces/{}/forum", space.0),
+    ] {
+        assert_eq!(
+            status_of(&admin, app.url(&path)).await?,
+            StatusCode::NOT_FOUND,
+            "{path}"
+        );
+    }
+    let listed = admin.get(app.url("/espaces")).send().await?.text().await?;
+    assert!(!listed.contains("Équipe des maîtres"));
+    let api = app
+        .client
+        .get(app.url(&format!("/api/v1/spaces/{}", space.0)))
+        .bearer_auth(&admin_token)
+        .send()
+        .await?;
+    assert_eq!(api.status(), StatusCode::NOT_FOUND);
+    let dav = app
+        .client
+        .request(
+            reqwest::Method::from_bytes(b"PROPFIND")?,
+            app.url(&format!("/dav/spaces/{}/", space.0)),
+        )
+        .basic_auth("admin@ac-lille.fr", Some(&admin_token))
+        .send()
+        .await?;
+    assert_eq!(dav.status(), StatusCode::NOT_FOUND);
+
+    // An exceptional access needs a reason; what was typed stays when it is refused.
+    let csrf = app.csrf(&admin, "/admin/acces-exceptionnel").await?;
+    let refused = admin
+        .post(app.url("/admin/acces-exceptionnel"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("objet", "pratique"),
+            ("numero", &private.to_string()),
+            ("motif", "pour voir"),
+        ])
+        .send()
+        .await?;
+    assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+    let text = refused.text().await?;
+    assert!(
+        text.contains("20 caractères") && text.contains("pour voir"),
+        "{text}"
+    );
+    assert_eq!(
+        status_of(&admin, app.url(&page)).await?,
+        StatusCode::NOT_FOUND
+    );
+    let missing = admin
+        .post(app.url("/admin/acces-exceptionnel"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("objet", "pratique"),
+            ("numero", "999999"),
+            ("motif", "Réquisition judiciaire n° 2027/118"),
+        ])
+        .send()
+        .await?;
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    // Not to just anybody.
+    let csrf_author = app.csrf(&author, "/pratiques").await?;
+    let teacher = author
+        .post(app.url("/admin/acces-exceptionnel"))
+        .form(&[
+            ("csrf", csrf_author.as_str()),
+            ("objet", "espace"),
+            ("numero", &space.0.to_string()),
+            ("motif", "Je voudrais lire cet espace, vraiment"),
+        ])
+        .send()
+        .await?;
+    assert_eq!(teacher.status(), StatusCode::FORBIDDEN);
+
+    let reason = "Réquisition judiciaire n° 2027/118 du parquet d'Arras";
+    for (kind, id, path) in [
+        ("pratique", private, page.clone()),
+        ("espace", space.0, format!("/espaces/{}", space.0)),
+    ] {
+        let granted = admin
+            .post(app.url("/admin/acces-exceptionnel"))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("objet", kind),
+                ("numero", &id.to_string()),
+                ("motif", reason),
+            ])
+            .send()
+            .await?;
+        assert_eq!(granted.status(), StatusCode::SEE_OTHER);
+        assert_eq!(testkit::location(&granted), path);
+        assert_eq!(
+            status_of(&admin, app.url(&path)).await?,
+            StatusCode::OK,
+            "{path}"
+        );
+    }
+    // Reading only: no change, no writing.
+    assert_eq!(
+        status_of(&admin, app.url(&format!("{page}/modifier"))).await?,
+        StatusCode::FORBIDDEN
+    );
+    let csrf = app.csrf(&admin, &page).await?;
+    let comment = admin
+        .post(app.url(&format!("{page}/commentaires")))
+        .form(&[("csrf", csrf.as_str()), ("body", "Lu")])
+        .send()
+        .await?;
+    assert!(comment.status().is_client_error());
+    assert_eq!(
+        status_of(&admin, app.url(&format!("/pratiques/{draft}"))).await?,
+        StatusCode::NOT_FOUND,
+        "only what was opened"
+    );
+    // In the audit trail, and shown to the owner: notified, and on the page itself.
+    let trail = testkit::audit_trail(&app.db).await?;
+    assert_eq!(
+        trail
+            .iter()
+            .filter(|(action, _)| action == "exceptional-access")
+            .count(),
+        2,
+        "{trail:?}"
+    );
+    let notifications = author
+        .get(app.url("/notifications"))
+        .send()
+        .await?
+        .text()
+        .await?;
+    assert!(
+        notifications.contains("accès exceptionnel"),
+        "{notifications}"
+    );
+    let own = author.get(app.url(&page)).send().await?.text().await?;
+    assert!(
+        own.contains("Accès exceptionnel ouvert")
+            && own.contains("Réquisition judiciaire n° 2027/118"),
+        "{own}"
+    );
+    let own_space = author
+        .get(app.url(&format!("/espaces/{}", space.0)))
+        .send()
+        .await?
+        .text()
+        .await?;
+    assert!(own_space.contains("Accès exceptionnel ouvert"));
+    let listed = admin
+        .get(app.url("/admin/acces-exceptionnel"))
+        .send()
+        .await?
+        .text()
+        .await?;
+    assert!(listed.contains("Réquisition judiciaire"));
+    Ok(())
+}

@@ -34,7 +34,7 @@ async fn scene() -> anyhow::Result<Scene> {
         "marie.curie@ac-lille.fr",
         Function::Enseignant1d,
         Some(PASSWORD),
-        Some("0620001A"),
+        Some("0620001P"),
         None,
     )
     .await?;
@@ -182,7 +182,7 @@ async fn the_export_holds_what_the_person_created_and_their_files() -> anyhow::R
     let profile = section(&files, "profil")?;
     assert_eq!(profile[0]["email"], "marie.curie@ac-lille.fr");
     assert_eq!(profile[0]["fonction"], "enseignant-1d");
-    assert_eq!(section(&files, "etablissements")?[0]["uai"], "0620001A");
+    assert_eq!(section(&files, "etablissements")?[0]["uai"], "0620001P");
     let practices = section(&files, "pratiques")?;
     let titles: Vec<&str> = practices
         .as_array()

@@ -1186,3 +1186,283 @@ async fn a_long_history_reads_page_by_page() -> anyhow::Result<()> {
     assert!(older_page.contains("Derniers messages"));
     Ok(())
 }
+
+/// Disabling an account, closing it, its end date, or revoking one of its passwords cuts
+/// everything at once: open sockets close within moments, and no token-bearing address
+/// answers any more (calendar feed, WebDAV, API).
+#[tokio::test]
+async fn losing_access_closes_sockets_and_token_addresses_at_once() -> anyhow::Result<()> {
+    let app = TestApp::spawn().await?;
+    let c = cast(&app).await?;
+    let room = room(&app, &c.owner, c.space).await?;
+    let admin_id = app
+        .create_person(
+            "admin@ac-lille.fr",
+            Function::ChargeDeMission,
+            "une phrase de passe",
+            true,
+        )
+        .await?;
+    let admin = testkit::client()?;
+    app.login(&admin, "admin@ac-lille.fr", "une phrase de passe")
+        .await?;
+    assert!(admin_id.0 > 0);
+    let marie = domain::ids::PersonId(c.marie.id);
+    let feed = store::observatories::visits::renew_calendar_feed(&app.db, marie).await?;
+    let feed_status = || async {
+        anyhow::Ok(
+            app.client
+                .get(app.url(&format!("/calendrier/{feed}.ics")))
+                .send()
+                .await?
+                .status(),
+        )
+    };
+    assert_eq!(feed_status().await?, StatusCode::OK);
+    let mut chat = connect(&app, &c.marie, &format!("/api/v1/rooms/{room}/ws"), None).await?;
+    frame(&mut chat, "hello").await?;
+    let mut pad_socket = {
+        let (status, pad) = api(
+            &app,
+            &c.owner,
+            reqwest::Method::POST,
+            &format!("/api/v1/spaces/{}/pads", c.space),
+            Some(json!({"title": "Compte rendu"})),
+        )
+        .await?;
+        assert_eq!(status, StatusCode::CREATED, "{pad}");
+        connect(
+            &app,
+            &c.marie,
+            &format!(
+                "/api/v1/pads/{}/sync",
+                pad["id"].as_i64().unwrap_or_default()
+            ),
+            None,
+        )
+        .await?
+    };
+
+    // The administrator disables Marie's account.
+    let answer = app
+        .submit(
+            &admin,
+            "/admin/comptes",
+            &format!("/admin/comptes/{}/etat", c.marie.id),
+            &[("etat", "desactive")],
+        )
+        .await?;
+    assert_eq!(answer.status(), StatusCode::SEE_OTHER);
+    let (code, reason) = closed(&mut chat).await?;
+    assert_eq!(u16::from(code), 1008, "{reason}");
+    assert!(reason.contains("accès retiré"), "{reason}");
+    let mut pad_closed = false;
+    while let Ok(Some(message)) =
+        tokio::time::timeout(Duration::from_secs(5), pad_socket.next()).await
+    {
+        if let Ok(Message::Close(Some(frame))) = message {
+            pad_closed = u16::from(frame.code) == 1008;
+            break;
+        }
+    }
+    assert!(pad_closed, "the pad's socket stays open");
+    // Nothing she sends any more is stored; no address of hers answers.
+    assert!(
+        connect(&app, &c.marie, &format!("/api/v1/rooms/{room}/ws"), None)
+            .await
+            .is_err()
+    );
+    let (status, _) = api(
+        &app,
+        &c.marie,
+        reqwest::Method::GET,
+        &format!("/api/v1/rooms/{room}/messages"),
+        None,
+    )
+    .await?;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        feed_status().await?,
+        StatusCode::NOT_FOUND,
+        "the calendar feed still answers"
+    );
+
+    // An end date that passes while a socket is open closes it.
+    let answer = app
+        .submit(
+            &admin,
+            "/admin/comptes",
+            &format!("/admin/comptes/{}/etat", c.marie.id),
+            &[("etat", "actif")],
+        )
+        .await?;
+    assert_eq!(answer.status(), StatusCode::SEE_OTHER);
+    assert_eq!(feed_status().await?, StatusCode::OK);
+    testkit::execute(
+        &app.db,
+        &format!(
+            "UPDATE people SET ends_at = {} WHERE id = {}",
+            store::now() + 2,
+            c.marie.id
+        ),
+    )
+    .await?;
+    let mut chat = connect(&app, &c.marie, &format!("/api/v1/rooms/{room}/ws"), None).await?;
+    frame(&mut chat, "hello").await?;
+    let (code, _) = closed(&mut chat).await?;
+    assert_eq!(u16::from(code), 1008);
+    assert_eq!(feed_status().await?, StatusCode::NOT_FOUND);
+    testkit::execute(
+        &app.db,
+        &format!("UPDATE people SET ends_at = NULL WHERE id = {}", c.marie.id),
+    )
+    .await?;
+
+    // Revoking the token a socket was opened with closes it too.
+    let mut chat = connect(&app, &c.marie, &format!("/api/v1/rooms/{room}/ws"), None).await?;
+    frame(&mut chat, "hello").await?;
+    let browser = testkit::client()?;
+    app.login(&browser, &c.marie.email, "une phrase de passe")
+        .await?;
+    let tokens = store::accounts::app_passwords(&app.db, marie).await?;
+    let answer = app
+        .submit(
+            &browser,
+            "/compte",
+            &format!("/compte/mots-de-passe/{}/revoquer", tokens[0].id),
+            &[],
+        )
+        .await?;
+    assert_eq!(answer.status(), StatusCode::SEE_OTHER);
+    let (code, _) = closed(&mut chat).await?;
+    assert_eq!(u16::from(code), 1008);
+    assert!(
+        connect(&app, &c.marie, &format!("/api/v1/rooms/{room}/ws"), None)
+            .await
+            .is_err()
+    );
+    Ok(())
+}
+
+/// A NUL byte or a direction override is refused the same way on both databases, whatever
+/// the channel: the chat socket, the JSON API (a practice's title, a space's name, a room's
+/// message), a page's form, a file's name on the web and over WebDAV. Nothing is stored.
+#[tokio::test]
+async fn invisible_characters_are_refused_on_every_channel() -> anyhow::Result<()> {
+    let app = TestApp::spawn().await?;
+    let c = cast(&app).await?;
+    let room = room(&app, &c.owner, c.space).await?;
+    let mut socket = connect(&app, &c.marie, &format!("/api/v1/rooms/{room}/ws"), None).await?;
+    frame(&mut socket, "hello").await?;
+    for body in [
+        "Bonjour\u{0}",
+        "ligne\u{1b}[31m rouge",
+        "fichier\u{202e}txt.exe",
+    ] {
+        send(
+            &mut socket,
+            json!({"type": "send", "body": body, "ref": "x"}),
+        )
+        .await?;
+        let refused = frame(&mut socket, "error").await?;
+        assert!(
+            refused["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("caractère invisible interdit")),
+            "{refused}"
+        );
+    }
+    // Tabs and line breaks are text.
+    send(
+        &mut socket,
+        json!({"type": "send", "body": "Deux lignes :\n\tune, deux", "ref": "ok"}),
+    )
+    .await?;
+    frame(&mut socket, "ack").await?;
+    for (path, body) in [
+        (
+            format!("/api/v1/rooms/{room}/messages"),
+            json!({"body": "Bonjour\u{0}"}),
+        ),
+        (
+            "/api/v1/practices".to_owned(),
+            json!({"title": "Titre\u{0}", "summary": "Résumé", "visibility": "public"}),
+        ),
+        (
+            "/api/v1/practices".to_owned(),
+            json!({"title": "Titre", "summary": "Résumé", "visibility": "public", "tags": [["libre", "a\u{202e}b"]]}),
+        ),
+        (
+            "/api/v1/spaces".to_owned(),
+            json!({"name": "Espace\u{0}", "description": "", "visibility": "members"}),
+        ),
+        (
+            "/api/v1/spaces".to_owned(),
+            json!({"name": "Espace\u{2066}", "description": "", "visibility": "members"}),
+        ),
+    ] {
+        let (status, answer) =
+            api(&app, &c.marie, reqwest::Method::POST, &path, Some(body)).await?;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{path}: {answer}");
+        assert_eq!(answer["error"], "bad_request");
+        assert!(
+            answer["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("caractère invisible interdit")),
+            "{answer}"
+        );
+    }
+    let stored = testkit::find_text(&app.db, "\u{202e}").await?;
+    assert!(stored.is_empty(), "{stored:?}");
+
+    // A page's form says so in French, the text typed kept.
+    let browser = browser(&app, &c.marie).await?;
+    let answer = app
+        .submit(
+            &browser,
+            "/espaces",
+            "/espaces",
+            &[
+                ("name", "Espace\u{202e}"),
+                ("description", "Mon texte"),
+                ("visibility", "members"),
+                ("territory", ""),
+            ],
+        )
+        .await?;
+    assert_eq!(answer.status(), StatusCode::BAD_REQUEST);
+    assert!(
+        answer
+            .text()
+            .await?
+            .contains("caractère invisible interdit")
+    );
+
+    // File names: `rtl\u{202e}txt.exe` reads as `rtlexe.txt`.
+    let password =
+        store::accounts::create_app_password(&app.db, domain::ids::PersonId(c.marie.id), "poste")
+            .await?;
+    let put = app
+        .client
+        .put(app.url(&format!("/dav/spaces/{}/rtl%E2%80%AEtxt.exe", c.space)))
+        .basic_auth(&c.marie.email, Some(&password))
+        .body("MZ")
+        .send()
+        .await?;
+    assert!(put.status().is_client_error(), "{}", put.status());
+    let part = reqwest::multipart::Part::bytes(b"bonjour".to_vec()).file_name("rtl\u{202e}txt.exe");
+    let upload = app
+        .client
+        .post(app.url(&format!("/api/v1/spaces/{}/files", c.space)))
+        .bearer_auth(&c.marie.token)
+        .multipart(reqwest::multipart::Form::new().part("file", part))
+        .send()
+        .await?;
+    assert!(upload.status().is_client_error(), "{}", upload.status());
+    assert!(
+        store::spaces::folders::children(&app.db, domain::ids::SpaceId(c.space), None)
+            .await?
+            .is_empty()
+    );
+    Ok(())
+}

@@ -66,9 +66,23 @@ async fn health_readiness_and_metrics() -> anyhow::Result<()> {
         StatusCode::OK
     );
     app.client.get(app.url("/annuaire")).send().await?;
+    // Operations data is not served to the public, only on the operators' listener.
+    assert_eq!(
+        app.client.get(app.url("/metrics")).send().await?.status(),
+        StatusCode::NOT_FOUND
+    );
+    let operators = format!("http://{}", app.metrics_address);
+    assert_eq!(
+        app.client
+            .get(format!("{operators}/annuaire"))
+            .send()
+            .await?
+            .status(),
+        StatusCode::NOT_FOUND
+    );
     let metrics = app
         .client
-        .get(app.url("/metrics"))
+        .get(format!("{operators}/metrics"))
         .send()
         .await?
         .text()

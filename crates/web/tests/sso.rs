@@ -124,7 +124,7 @@ async fn the_first_sign_in_creates_the_account_from_the_claims_and_the_next_find
     assert_eq!(me["email"], "ien.marie.curie@ac-lille.fr");
     assert_eq!(me["name"], "Marie Curie");
     assert_eq!(me["function"], "ien", "the function claim");
-    assert_eq!(me["assignments"][0]["uai"], "0620001A", "the UAI claim");
+    assert_eq!(me["assignments"][0]["uai"], "0620001P", "the UAI claim");
     let account = text(browser.get(app.url("/compte")).send().await?).await?;
     assert!(
         account.contains("compte académique"),

@@ -110,7 +110,7 @@ async fn territory_pages_show_establishments_partners_and_coordination() -> anyh
         )?,
     )
     .await?;
-    store::territories::add_establishments(&app.db, territory, &[ids["0620001A"], ids["0620100C"]])
+    store::territories::add_establishments(&app.db, territory, &[ids["0620001P"], ids["0620100X"]])
         .await?;
     store::territories::add_partner(&app.db, territory, "Ville d'Arras", "collectivite").await?;
     let perdir = app
@@ -1205,7 +1205,7 @@ async fn the_launch_shares_an_inventory_and_a_problem_through_the_api() -> anyho
         .client
         .post(&territories)
         .bearer_auth(&admin)
-        .json(&json!({"name": "Territoire apprenant d'Arras", "uais": ["0620001A", "9999999Z", "n'importe"]}))
+        .json(&json!({"name": "Territoire apprenant d'Arras", "uais": ["0620001P", "9999999Z", "n'importe"]}))
         .send()
         .await?;
     assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
@@ -1221,7 +1221,7 @@ async fn the_launch_shares_an_inventory_and_a_problem_through_the_api() -> anyho
         .client
         .post(&territories)
         .bearer_auth(&admin)
-        .json(&json!({"name": "Territoire apprenant d'Arras", "uais": ["0620001A", "0620100C"]}))
+        .json(&json!({"name": "Territoire apprenant d'Arras", "uais": ["0620001P", "0620100X"]}))
         .send()
         .await?
         .json()
@@ -1240,7 +1240,7 @@ async fn the_launch_shares_an_inventory_and_a_problem_through_the_api() -> anyho
     let (_, ecole) = staff(
         &app,
         "ecole@ac-lille.fr",
-        Some("0620001A"),
+        Some("0620001P"),
         territory,
         Some(TerritoryRole::Member),
     )
@@ -1248,7 +1248,7 @@ async fn the_launch_shares_an_inventory_and_a_problem_through_the_api() -> anyho
     let (_, college) = staff(
         &app,
         "college@ac-lille.fr",
-        Some("0620100C"),
+        Some("0620100X"),
         territory,
         Some(TerritoryRole::Member),
     )
@@ -1256,7 +1256,7 @@ async fn the_launch_shares_an_inventory_and_a_problem_through_the_api() -> anyho
     let (_, outsider) = staff(
         &app,
         "ailleurs@ac-lille.fr",
-        Some("0620001A"),
+        Some("0620001P"),
         territory,
         None,
     )
@@ -1279,7 +1279,7 @@ async fn the_launch_shares_an_inventory_and_a_problem_through_the_api() -> anyho
         add(
             &ecole,
             item(
-                "0620001A",
+                "0620001P",
                 "difficulty",
                 "common",
                 "Le manque de temps de concertation"
@@ -1293,7 +1293,7 @@ async fn the_launch_shares_an_inventory_and_a_problem_through_the_api() -> anyho
         add(
             &college,
             item(
-                "0620100C",
+                "0620100X",
                 "difficulty",
                 "specific",
                 "Le manque de temps de concertation."
@@ -1306,7 +1306,7 @@ async fn the_launch_shares_an_inventory_and_a_problem_through_the_api() -> anyho
     assert_eq!(
         add(
             &college,
-            item("0620100C", "success", "specific", "La chorale")
+            item("0620100X", "success", "specific", "La chorale")
         )
         .await?
         .status(),
@@ -1314,7 +1314,7 @@ async fn the_launch_shares_an_inventory_and_a_problem_through_the_api() -> anyho
     );
     let elsewhere = add(
         &ecole,
-        item("0620100C", "success", "specific", "Le club échecs"),
+        item("0620100X", "success", "specific", "Le club échecs"),
     )
     .await?;
     assert_eq!(elsewhere.status(), StatusCode::BAD_REQUEST);
@@ -1327,7 +1327,7 @@ async fn the_launch_shares_an_inventory_and_a_problem_through_the_api() -> anyho
     assert_eq!(
         add(
             &outsider,
-            item("0620001A", "success", "specific", "Le club échecs")
+            item("0620001P", "success", "specific", "Le club échecs")
         )
         .await?
         .status(),
@@ -1335,7 +1335,7 @@ async fn the_launch_shares_an_inventory_and_a_problem_through_the_api() -> anyho
     );
     let bad = add(
         &ecole,
-        item("0620001A", "joie", "specific", "Le club échecs"),
+        item("0620001P", "joie", "specific", "Le club échecs"),
     )
     .await?;
     assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
@@ -1343,7 +1343,7 @@ async fn the_launch_shares_an_inventory_and_a_problem_through_the_api() -> anyho
     assert_eq!(
         add(
             &coordinator,
-            item("0620001A", "success", "specific", "Les cafés pédagogiques")
+            item("0620001P", "success", "specific", "Les cafés pédagogiques")
         )
         .await?
         .status(),
@@ -1352,7 +1352,7 @@ async fn the_launch_shares_an_inventory_and_a_problem_through_the_api() -> anyho
     assert_eq!(
         add(
             &coordinator,
-            item("0620002B", "success", "specific", "Hors territoire")
+            item("0620002R", "success", "specific", "Hors territoire")
         )
         .await?
         .status(),
@@ -1491,7 +1491,7 @@ async fn the_launch_shares_an_inventory_and_a_problem_through_the_api() -> anyho
 #[tokio::test]
 async fn the_launch_page_works_without_javascript() -> anyhow::Result<()> {
     let app = TestApp::spawn().await?;
-    let territory = arras(&app, &["0620001A", "0620100C"]).await?;
+    let territory = arras(&app, &["0620001P", "0620100X"]).await?;
     staff(
         &app,
         "coordination@ac-lille.fr",
@@ -1503,7 +1503,7 @@ async fn the_launch_page_works_without_javascript() -> anyhow::Result<()> {
     staff(
         &app,
         "ecole@ac-lille.fr",
-        Some("0620001A"),
+        Some("0620001P"),
         territory,
         Some(TerritoryRole::Member),
     )
@@ -1511,7 +1511,7 @@ async fn the_launch_page_works_without_javascript() -> anyhow::Result<()> {
     staff(
         &app,
         "college@ac-lille.fr",
-        Some("0620100C"),
+        Some("0620100X"),
         territory,
         Some(TerritoryRole::Member),
     )
@@ -1535,7 +1535,7 @@ async fn the_launch_page_works_without_javascript() -> anyhow::Result<()> {
             page,
             &action,
             &[
-                ("uai", "0620001A"),
+                ("uai", "0620001P"),
                 ("kind", "difficulty"),
                 ("text", "Le manque de temps de concertation"),
             ],
@@ -1551,7 +1551,7 @@ async fn the_launch_page_works_without_javascript() -> anyhow::Result<()> {
             page,
             &action,
             &[
-                ("uai", "0620001A"),
+                ("uai", "0620001P"),
                 ("kind", "difficulty"),
                 ("scope", "common"),
                 ("text", "Le manque de temps de concertation"),
@@ -1568,7 +1568,7 @@ async fn the_launch_page_works_without_javascript() -> anyhow::Result<()> {
             page,
             &action,
             &[
-                ("uai", "0620100C"),
+                ("uai", "0620100X"),
                 ("kind", "difficulty"),
                 ("scope", "common"),
                 ("text", "Le manque de temps de concertation"),
@@ -1709,7 +1709,7 @@ async fn the_launch_page_works_without_javascript() -> anyhow::Result<()> {
 async fn work_objects_actions_and_the_critical_friends_journal_through_api_and_pages()
 -> anyhow::Result<()> {
     let app = TestApp::spawn().await?;
-    let territory = arras(&app, &["0620100C"]).await?;
+    let territory = arras(&app, &["0620100X"]).await?;
     let (_, coordinator) = staff(
         &app,
         "coordination@ac-lille.fr",
@@ -1721,7 +1721,7 @@ async fn work_objects_actions_and_the_critical_friends_journal_through_api_and_p
     let (_, member) = staff(
         &app,
         "college@ac-lille.fr",
-        Some("0620100C"),
+        Some("0620100X"),
         territory,
         Some(TerritoryRole::Member),
     )
@@ -1747,8 +1747,8 @@ async fn work_objects_actions_and_the_critical_friends_journal_through_api_and_p
         .status(),
         StatusCode::BAD_REQUEST
     );
-    assert_eq!(post(&member, "actions", json!({"title": "Tutorat CM2-6e", "scope": "establishment", "uai": "0620100C", "evidence": "Les élèves demandent de l'aide à un pair", "theme": "pedagogie"})).await?.status(), StatusCode::CREATED);
-    let outside = post(&member, "actions", json!({"title": "Tutorat", "scope": "establishment", "uai": "0620001A", "evidence": "Les élèves"})).await?;
+    assert_eq!(post(&member, "actions", json!({"title": "Tutorat CM2-6e", "scope": "establishment", "uai": "0620100X", "evidence": "Les élèves demandent de l'aide à un pair", "theme": "pedagogie"})).await?.status(), StatusCode::CREATED);
+    let outside = post(&member, "actions", json!({"title": "Tutorat", "scope": "establishment", "uai": "0620001P", "evidence": "Les élèves"})).await?;
     assert_eq!(outside.status(), StatusCode::BAD_REQUEST);
     // The critical friend: designated by the coordination, the only one to write the journal.
     assert_eq!(
@@ -1853,7 +1853,7 @@ async fn work_objects_actions_and_the_critical_friends_journal_through_api_and_p
         launch["work_objects"][0]["days"],
         json!(["2027-01-14", "2027-03-11"])
     );
-    assert_eq!(launch["actions"][0]["uai"], "0620100C");
+    assert_eq!(launch["actions"][0]["uai"], "0620100X");
     assert_eq!(launch["journal"][0]["role"], "mediateur");
     assert_eq!(launch["impact_analyses"][0]["year"], 1);
     assert_eq!(launch["critical_friends"].as_array().map(Vec::len), Some(1));
@@ -1921,7 +1921,7 @@ async fn work_objects_actions_and_the_critical_friends_journal_through_api_and_p
 async fn the_steering_group_shows_its_missing_seats_and_each_group_has_its_space()
 -> anyhow::Result<()> {
     let app = TestApp::spawn().await?;
-    let territory = arras(&app, &["0620100C"]).await?;
+    let territory = arras(&app, &["0620100X"]).await?;
     let (_, coordinator) = staff(
         &app,
         "coordination@ac-lille.fr",
@@ -1933,7 +1933,7 @@ async fn the_steering_group_shows_its_missing_seats_and_each_group_has_its_space
     let (principal, member) = staff(
         &app,
         "principal@ac-lille.fr",
-        Some("0620100C"),
+        Some("0620100X"),
         territory,
         Some(TerritoryRole::Member),
     )
@@ -1963,7 +1963,7 @@ async fn the_steering_group_shows_its_missing_seats_and_each_group_has_its_space
         StatusCode::BAD_REQUEST
     );
     assert_eq!(
-        create(&coordinator, json!({"kind": "gt1", "uai": "0620001A"}))
+        create(&coordinator, json!({"kind": "gt1", "uai": "0620001P"}))
             .await?
             .status(),
         StatusCode::BAD_REQUEST
@@ -1971,7 +1971,7 @@ async fn the_steering_group_shows_its_missing_seats_and_each_group_has_its_space
     assert_eq!(
         create(
             &coordinator,
-            json!({"kind": "gt1", "name": "GT1 du collège", "uai": "0620100c"})
+            json!({"kind": "gt1", "name": "GT1 du collège", "uai": "0620100x"})
         )
         .await?
         .status(),
@@ -2766,6 +2766,31 @@ async fn partners_contacts_and_conventions_with_their_signed_documents() -> anyh
     );
     let seen = text(coordination.get(app.url(page)).send().await?).await?;
     assert!(seen.contains("Avenant 2027.pdf"));
+    // The link the page prints opens the document (it answered 500 once).
+    let link = seen
+        .split("href=\"")
+        .filter_map(|rest| rest.split('"').next())
+        .find(|href| href.contains(&format!("/conventions/{id}/documents/")))
+        .ok_or_else(|| anyhow::anyhow!("no document link in the page"))?
+        .to_owned();
+    let document = coordination.get(app.url(&link)).send().await?;
+    assert_eq!(document.status(), StatusCode::OK, "{link}");
+    assert!(
+        document
+            .headers()
+            .get("content-disposition")
+            .and_then(|d| d.to_str().ok())
+            .is_some_and(|d| d.starts_with("inline") && d.contains(".pdf")),
+        "{:?}",
+        document.headers()
+    );
+    assert!(document.bytes().await?.starts_with(b"%PDF"));
+    // The same document under another territory's address does not exist.
+    let elsewhere = link.replace("territoire-apprenant-de-lens", "un-autre-territoire");
+    assert_eq!(
+        coordination.get(app.url(&elsewhere)).send().await?.status(),
+        StatusCode::NOT_FOUND
+    );
     Ok(())
 }
 

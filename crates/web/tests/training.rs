@@ -677,14 +677,14 @@ async fn a_path_is_followed_to_the_end_and_its_cohort_hides_from_the_hierarchy()
         "ien@ac-lille.fr",
         Function::Ien,
         None,
-        Some("0629001E"),
+        Some("0629001X"),
     )
     .await?;
     let (teacher, teacher_token) = staff_account(
         &app,
         "prof@ac-lille.fr",
         Function::Enseignant1d,
-        Some("0620001A"),
+        Some("0620001P"),
         None,
     )
     .await?;

@@ -26,10 +26,11 @@ pub enum AuditAction {
     Deletion,
     AccountClosed,
     Retention,
+    ExceptionalAccess,
 }
 
 impl AuditAction {
-    pub const ALL: [Self; 20] = [
+    pub const ALL: [Self; 21] = [
         Self::SignIn,
         Self::SignInFailed,
         Self::SignOut,
@@ -50,6 +51,7 @@ impl AuditAction {
         Self::Deletion,
         Self::AccountClosed,
         Self::Retention,
+        Self::ExceptionalAccess,
     ];
 
     pub fn code(self) -> &'static str {
@@ -74,6 +76,7 @@ impl AuditAction {
             Self::Deletion => "deletion",
             Self::AccountClosed => "account-closed",
             Self::Retention => "retention",
+            Self::ExceptionalAccess => "exceptional-access",
         }
     }
 
@@ -99,6 +102,7 @@ impl AuditAction {
             Self::Deletion => "Suppression",
             Self::AccountClosed => "Compte fermé",
             Self::Retention => "Application des durées de conservation",
+            Self::ExceptionalAccess => "Accès exceptionnel d'un administrateur",
         }
     }
 

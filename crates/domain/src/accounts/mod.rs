@@ -1,6 +1,7 @@
 //! People and their accounts: functions, e-mail addresses, names, passwords.
 
 pub mod audit;
+pub mod exceptional;
 mod function;
 pub mod password;
 pub mod privacy;

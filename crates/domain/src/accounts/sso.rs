@@ -14,7 +14,7 @@ pub fn function(value: &serde_json::Value) -> Option<Function> {
 }
 
 /// An establishments claim: a UAI, or a list of them, each possibly followed by `$…` as in
-/// the academic directories (`0620001A$UAJ$PU$ENS…`); what is not a UAI is left out.
+/// the academic directories (`0620001P$UAJ$PU$ENS…`); what is not a UAI is left out.
 pub fn uais(value: &serde_json::Value) -> Vec<Uai> {
     let texts: Vec<&str> = match value {
         serde_json::Value::Array(values) => values
@@ -51,13 +51,13 @@ mod tests {
     #[test]
     fn establishments_from_claims() {
         let list = uais(&json!([
-            "0620001A$UAJ$PU$ENS$0620001A",
+            "0620001P$UAJ$PU$ENS$0620001P",
             "pas un UAI",
             "0590001x"
         ]));
         let codes: Vec<&str> = list.iter().map(Uai::as_str).collect();
-        assert_eq!(codes, ["0620001A", "0590001X"]);
-        assert_eq!(uais(&json!("0620001A")).len(), 1);
+        assert_eq!(codes, ["0620001P", "0590001X"]);
+        assert_eq!(uais(&json!("0620001P")).len(), 1);
         assert!(uais(&json!(null)).is_empty());
     }
 }

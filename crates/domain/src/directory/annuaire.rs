@@ -102,12 +102,69 @@ impl Columns {
     }
 }
 
+/// The longest line the directory publishes is under 2 Kio; a longer one is refused before it
+/// is held in memory (a 200 Mo name once took 2 Go).
+pub const MAX_LINE_BYTES: usize = 16 * 1024;
+
+/// The longest value of each text column, in characters.
+const MAX_CHARS: &[(&str, usize)] = &[
+    (UAI, 8),
+    (NAME, 200),
+    (KIND, 100),
+    (STATUS, 20),
+    (ADDRESS, 300),
+    (POSTAL_CODE, 10),
+    (COMMUNE_CODE, 10),
+    (COMMUNE_NAME, 100),
+    (DEPARTEMENT, 10),
+    (PHONE, 30),
+    (MAIL, 254),
+    (PUPILS, 10),
+    (PRIORITY, 50),
+    (LATITUDE, 30),
+    (LONGITUDE, 30),
+    (CIRCO_CODE, 20),
+    (CIRCO_NAME, 200),
+    (BASSIN_CODE, 20),
+    (BASSIN_NAME, 200),
+    (STATE, 20),
+];
+
+/// A reader that fails on a line longer than [`MAX_LINE_BYTES`].
+struct BoundedLines<R> {
+    inner: R,
+    line: usize,
+}
+
+impl<R: Read> Read for BoundedLines<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let read = self.inner.read(buf)?;
+        for &byte in &buf[..read] {
+            if byte == b'\n' {
+                self.line = 0;
+            } else {
+                self.line += 1;
+                if self.line > MAX_LINE_BYTES {
+                    return Err(std::io::Error::new(
+                        std::io::ErrorKind::InvalidData,
+                        "ligne trop longue",
+                    ));
+                }
+            }
+        }
+        Ok(read)
+    }
+}
+
 /// Reads a whole file; returns every entry or the first reason to refuse it.
 pub fn parse(input: impl Read) -> Result<Vec<Entry>, AnnuaireError> {
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(b';')
         .flexible(false)
-        .from_reader(input);
+        .from_reader(BoundedLines {
+            inner: input,
+            line: 0,
+        });
     let headers = reader.headers().map_err(|e| csv_error(&e, 1))?.clone();
     let keys: Vec<String> = headers.iter().map(header_key).collect();
     let mut columns = HashMap::new();
@@ -160,6 +217,11 @@ fn csv_error(error: &csv::Error, line: u64) -> AnnuaireError {
             format!("ligne mal formée : {len} champs au lieu de {expected_len}")
         }
         csv::ErrorKind::Utf8 { .. } => "le texte n'est pas en UTF-8".to_owned(),
+        csv::ErrorKind::Io(e) if e.kind() == std::io::ErrorKind::InvalidData => {
+            format!(
+                "ligne trop longue (plus de {MAX_LINE_BYTES} octets) : ce n'est pas un fichier de l'annuaire"
+            )
+        }
         _ => "ligne illisible".to_owned(),
     };
     AnnuaireError::Line { line, message }
@@ -175,6 +237,27 @@ fn parse_record(
         column,
         message,
     };
+    for (column, max) in MAX_CHARS {
+        let Some(value) = cols.get(record, column) else {
+            continue;
+        };
+        let length = value.chars().count();
+        if length > *max {
+            return Err(field_error(
+                column,
+                format!("{length} caractères, {max} au plus"),
+            ));
+        }
+        if let Some(c) = crate::text::forbidden_char_in_line(value) {
+            return Err(field_error(
+                column,
+                format!(
+                    "caractère invisible interdit ({})",
+                    crate::text::describe_char(c)
+                ),
+            ));
+        }
+    }
     let required = |column: &'static str| {
         cols.get(record, column)
             .ok_or_else(|| field_error(column, "valeur manquante".to_owned()))
@@ -192,7 +275,7 @@ fn parse_record(
             .transpose()
     };
 
-    let uai = Uai::parse(required(UAI)?).map_err(|e| field_error(UAI, e.to_string()))?;
+    let uai = Uai::parse_checked(required(UAI)?).map_err(|e| field_error(UAI, e.to_string()))?;
     let departement_raw = required(DEPARTEMENT)?;
     let departement = normalize_departement(departement_raw).ok_or_else(|| {
         field_error(
@@ -267,8 +350,8 @@ mod tests {
     fn reads_the_published_format() {
         let file = format!(
             "\u{feff}{HEADER}\n\
-             0620001A;\"École primaire Jean Jaurès; Arras\";Ecole;Public;1 rue X;62000;62041;Arras;062;09;REP+;50.29;2.77;0620095E;Circonscription d'Arras 1;OUVERT\n\
-             0620002B;Collège Bel Air;Collège;Privé;;62000;62041;Arras;062;09;;;;;;FERME\n"
+             0620001P;\"École primaire Jean Jaurès; Arras\";Ecole;Public;1 rue X;62000;62041;Arras;062;09;REP+;50.29;2.77;0620095E;Circonscription d'Arras 1;OUVERT\n\
+             0620002R;Collège Bel Air;Collège;Privé;;62000;62041;Arras;062;09;;;;;;FERME\n"
         );
         let entries = parse(file.as_bytes()).map_err(|e| e.to_string());
         let entries = entries.as_deref().unwrap_or_default();
@@ -298,7 +381,7 @@ mod tests {
     #[test]
     fn reads_lower_case_headers() {
         let file = format!(
-            "{}\n0620001A;École;Ecole;Public;;;62041;Arras;62;09;;;;;;OUVERT\n",
+            "{}\n0620001P;École;Ecole;Public;;;62041;Arras;62;09;;;;;;OUVERT\n",
             HEADER.to_lowercase()
         );
         assert_eq!(parse(file.as_bytes()).map(|e| e.len()), Ok(1));
@@ -317,7 +400,7 @@ mod tests {
     #[test]
     fn names_line_and_column_of_a_bad_uai() {
         let file = format!(
-            "{HEADER}\n0620001A;A;Ecole;Public;;;62041;Arras;62;09;;;;;;OUVERT\n062X001A;B;Ecole;Public;;;62041;Arras;62;09;;;;;;OUVERT\n"
+            "{HEADER}\n0620001P;A;Ecole;Public;;;62041;Arras;62;09;;;;;;OUVERT\n062X001A;B;Ecole;Public;;;62041;Arras;62;09;;;;;;OUVERT\n"
         );
         let error = parse(file.as_bytes())
             .err()
@@ -331,7 +414,7 @@ mod tests {
 
     #[test]
     fn names_the_line_of_a_broken_record() {
-        let file = format!("{HEADER}\n0620001A;A;Ecole\n");
+        let file = format!("{HEADER}\n0620001P;A;Ecole\n");
         let error = parse(file.as_bytes())
             .err()
             .map(|e| e.to_string())
@@ -345,7 +428,7 @@ mod tests {
     #[test]
     fn refuses_bad_coordinates_duplicates_and_empty_files() {
         let bad_lat =
-            format!("{HEADER}\n0620001A;A;Ecole;Public;;;62041;Arras;62;09;;nord;2.7;;;OUVERT\n");
+            format!("{HEADER}\n0620001P;A;Ecole;Public;;;62041;Arras;62;09;;nord;2.7;;;OUVERT\n");
         let error = parse(bad_lat.as_bytes())
             .err()
             .map(|e| e.to_string())
@@ -355,7 +438,7 @@ mod tests {
             "{error}"
         );
         let dup = format!(
-            "{HEADER}\n0620001A;A;Ecole;Public;;;62041;Arras;62;09;;;;;;OUVERT\n0620001a;B;Ecole;Public;;;62041;Arras;62;09;;;;;;OUVERT\n"
+            "{HEADER}\n0620001P;A;Ecole;Public;;;62041;Arras;62;09;;;;;;OUVERT\n0620001p;B;Ecole;Public;;;62041;Arras;62;09;;;;;;OUVERT\n"
         );
         let error = parse(dup.as_bytes())
             .err()
@@ -370,7 +453,7 @@ mod tests {
             Err(AnnuaireError::Empty)
         );
         let bad_dep =
-            format!("{HEADER}\n0620001A;A;Ecole;Public;;;62041;Arras;099;09;;;;;;OUVERT\n");
+            format!("{HEADER}\n0620001P;A;Ecole;Public;;;62041;Arras;099;09;;;;;;OUVERT\n");
         let error = parse(bad_dep.as_bytes())
             .err()
             .map(|e| e.to_string())
@@ -378,6 +461,57 @@ mod tests {
         assert!(
             error.contains("Code_departement") && error.contains("099"),
             "{error}"
+        );
+    }
+
+    #[test]
+    fn keeps_its_bounds() {
+        let error = |file: &str| {
+            parse(file.as_bytes())
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default()
+        };
+        // A check letter that does not follow the digits.
+        let wrong_letter = format!(
+            "{HEADER}\n0620001P;A;Ecole;Public;;;62041;Arras;62;09;;;;;;OUVERT\n0620003Z;B;Ecole;Public;;;62041;Arras;62;09;;;;;;OUVERT\n"
+        );
+        let said = error(&wrong_letter);
+        assert!(
+            said.starts_with("ligne 3, colonne « Identifiant_de_l_etablissement »")
+                && said.contains("la lettre de contrôle de 0620003 est S"),
+            "{said}"
+        );
+        // A name at its limit passes; one character more is refused, naming line and column.
+        let at_limit = format!(
+            "{HEADER}\n0620001P;{};Ecole;Public;;;62041;Arras;62;09;;;;;;OUVERT\n",
+            "é".repeat(200)
+        );
+        assert_eq!(parse(at_limit.as_bytes()).map(|e| e.len()), Ok(1));
+        let said = error(&at_limit.replace(&"é".repeat(200), &"é".repeat(201)));
+        assert!(
+            said.starts_with("ligne 2, colonne « Nom_etablissement »")
+                && said.contains("201 caractères, 200 au plus"),
+            "{said}"
+        );
+        // A 200 Mo name is refused as soon as its line passes 16 Kio, never held whole.
+        let header_and_start = format!("{HEADER}\n0620001P;");
+        let endless = std::io::Read::chain(
+            header_and_start.as_bytes(),
+            std::io::repeat(b'x').take(200 << 20),
+        );
+        let said = parse(endless)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(said.starts_with("ligne 2 : ligne trop longue"), "{said}");
+        // Control characters and direction overrides in a value.
+        let said = error(&format!(
+            "{HEADER}\n0620001P;École\u{202e}txt.exe;Ecole;Public;;;62041;Arras;62;09;;;;;;OUVERT\n"
+        ));
+        assert!(
+            said.contains("Nom_etablissement") && said.contains("U+202E"),
+            "{said}"
         );
     }
 }

@@ -7,10 +7,20 @@ use std::fmt;
 pub struct Uai(String);
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "le code UAI « {0} » n'est pas valide : il faut 7 chiffres suivis d'une lettre (ex. 0620001A)"
-)]
-pub struct UaiError(pub String);
+pub enum UaiError {
+    #[error(
+        "le code UAI « {0} » n'est pas valide : il faut 7 chiffres suivis d'une lettre (ex. 0620001P)"
+    )]
+    Shape(String),
+    #[error(
+        "le code UAI « {uai} » n'est pas valide : la lettre de contrôle de {digits} est {expected}"
+    )]
+    CheckLetter {
+        uai: String,
+        digits: String,
+        expected: char,
+    },
+}
 
 /// Letters used as the UAI check letter (I, O and Q are left out).
 const CHECK_LETTERS: &[u8; 23] = b"ABCDEFGHJKLMNPRSTUVWXYZ";
@@ -25,7 +35,28 @@ impl Uai {
         if shaped {
             Ok(Self(code))
         } else {
-            Err(UaiError(input.trim().to_owned()))
+            Err(UaiError::Shape(input.trim().to_owned()))
+        }
+    }
+
+    /// A UAI whose check letter is the one its seven digits give (their number modulo 23, read
+    /// in `ABCDEFGHJKLMNPRSTUVWXYZ`), as the official directory's are: `0620003Z` is refused,
+    /// `0620003S` is not.
+    pub fn parse_checked(input: &str) -> Result<Self, UaiError> {
+        let uai = Self::parse(input)?;
+        let digits = &uai.0[..7];
+        let number: u32 = digits
+            .parse()
+            .map_err(|_| UaiError::Shape(input.trim().to_owned()))?;
+        let expected = Self::from_number(number);
+        if expected == uai {
+            Ok(uai)
+        } else {
+            Err(UaiError::CheckLetter {
+                uai: uai.0.clone(),
+                digits: digits.to_owned(),
+                expected: char::from(expected.0.as_bytes()[7]),
+            })
         }
     }
 
@@ -90,5 +121,25 @@ mod tests {
         let uai = Uai::from_number(620_001);
         assert_eq!(uai.as_str(), "0620001P");
         assert!(Uai::parse(uai.as_str()).is_ok());
+    }
+
+    #[test]
+    fn the_check_letter_follows_the_digits() {
+        assert_eq!(
+            Uai::parse_checked("0620001p").map(|u| u.to_string()),
+            Ok("0620001P".to_owned())
+        );
+        assert_eq!(
+            Uai::parse_checked("0620003Z").map_err(|e| e.to_string()),
+            Err("le code UAI « 0620003Z » n'est pas valide : la lettre de contrôle de 0620003 est S".to_owned())
+        );
+        assert!(matches!(
+            Uai::parse_checked("062003R"),
+            Err(UaiError::Shape(_))
+        ));
+        for number in [0, 1, 620_001, 9_999_999] {
+            let uai = Uai::from_number(number);
+            assert_eq!(Uai::parse_checked(uai.as_str()), Ok(uai));
+        }
     }
 }

@@ -187,7 +187,7 @@ pub struct FieldError {
     pub message: String,
 }
 
-fn field_error(field: &'static str, message: impl Into<String>) -> FieldError {
+pub(crate) fn field_error(field: &'static str, message: impl Into<String>) -> FieldError {
     FieldError {
         field,
         message: message.into(),
@@ -214,6 +214,15 @@ pub const MAX_SUMMARY: usize = 1_000;
 pub const MAX_BODY: usize = 100_000;
 pub const MAX_TAGS: usize = 40;
 
+/// `le titre` → `Le titre`.
+fn capitalised(label: &str) -> String {
+    let mut chars = label.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
 fn bounded(
     field: &'static str,
     label: &str,
@@ -222,6 +231,9 @@ fn bounded(
     max: usize,
 ) -> Result<String, FieldError> {
     let text = text.trim();
+    if let Some(problem) = crate::text::char_problem(&capitalised(label), text) {
+        return Err(field_error(field, problem));
+    }
     let length = text.chars().count();
     if length < min {
         return Err(field_error(

@@ -190,6 +190,9 @@ fn bounded(
     max: usize,
 ) -> Result<String, FieldError> {
     let text = text.trim().replace("\r\n", "\n");
+    if let Some(problem) = crate::text::char_problem(label, &text) {
+        return Err(field_error(field, problem));
+    }
     let count = text.chars().count();
     if count < min {
         return Err(field_error(

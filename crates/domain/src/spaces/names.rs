@@ -11,7 +11,9 @@ pub enum NameError {
     Empty,
     #[error("le nom « {0} » est réservé")]
     Reserved(String),
-    #[error("un nom ne peut contenir ni « / », ni « \\ », ni caractère de contrôle")]
+    #[error(
+        "un nom ne peut contenir ni « / », ni « \\ », ni caractère de contrôle ou d'inversion du sens d'écriture"
+    )]
     Forbidden,
     #[error("le nom est trop long (255 octets au plus)")]
     TooLong,
@@ -28,9 +30,8 @@ impl EntryName {
         if name == "." || name == ".." {
             return Err(NameError::Reserved(name.to_owned()));
         }
-        if name
-            .chars()
-            .any(|c| c == '/' || c == '\\' || c.is_control())
+        if name.chars().any(|c| c == '/' || c == '\\')
+            || crate::text::forbidden_char_in_line(name).is_some()
         {
             return Err(NameError::Forbidden);
         }

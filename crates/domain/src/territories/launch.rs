@@ -448,6 +448,9 @@ pub(super) fn bounded(
     what: &str,
 ) -> Result<String, FieldError> {
     let text = text.trim().to_owned();
+    if let Some(problem) = crate::text::char_problem(what, &text) {
+        return Err(field(name, problem));
+    }
     if !range.contains(&text.chars().count()) {
         return Err(field(
             name,
@@ -774,7 +777,7 @@ mod later_steps {
         let input = ActionInput {
             title: "Tutorat CM2-6e".into(),
             scope: "establishment".into(),
-            uai: " 0620100c ".into(),
+            uai: " 0620100x ".into(),
             starts_on: "2027-01-04".into(),
             ends_on: "2027-06-30".into(),
             evidence: "Nombre d'élèves qui demandent de l'aide à un pair".into(),
@@ -784,7 +787,7 @@ mod later_steps {
         let action = Action::parse(&input);
         assert_eq!(
             action.as_ref().map(|a| a.uai.clone()),
-            Ok(Some("0620100C".into()))
+            Ok(Some("0620100X".into()))
         );
         let field_of = |change: &dyn Fn(&mut ActionInput)| {
             let mut i = input.clone();

@@ -2,6 +2,7 @@
 //! Tokens are random; only their SHA-256 is stored.
 
 pub mod audit;
+pub mod exceptional;
 pub mod invitations;
 pub mod privacy;
 pub mod sessions;
@@ -411,31 +412,44 @@ pub async fn consume_password_reset(db: &Db, token: &str, password_hash: &str) -
     })
 }
 
-pub async fn record_login_failure(db: &Db, email: &str, ip: &str) -> Result<()> {
-    on!(db, pool => sqlx::query("INSERT INTO login_failures (email, ip, at) VALUES ($1, $2, $3)")
-        .bind(email).bind(ip).bind(now()).execute(pool).await.map(|r| r.rows_affected()))?;
-    Ok(())
-}
-
-/// Failed logins since `since` for this address and for this IP.
-pub async fn recent_login_failures(
+/// A sign-in attempt for `email` from `ip`, counted before the password is checked: the
+/// attempt is written first, then the attempts of the window are counted, this one included.
+/// However many arrive at once, the k-th written sees at least k, so no more than the limit
+/// ever get through. Returns the attempt and the counts (this address from this IP, this IP).
+pub async fn login_attempt(
     db: &Db,
     email: &str,
     ip: &str,
     since: i64,
-) -> Result<(i64, i64)> {
+) -> Result<(LoginAttempt, i64, i64)> {
     on!(db, pool => {
-        let by_email: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE email = $1 AND at > $2")
-            .bind(email).bind(since).fetch_one(pool).await?;
+        let id: i64 = sqlx::query_scalar("INSERT INTO login_failures (email, ip, at) VALUES ($1, $2, $3) RETURNING id")
+            .bind(email).bind(ip).bind(now()).fetch_one(pool).await?;
+        let by_pair: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE email = $1 AND ip = $2 AND at > $3")
+            .bind(email).bind(ip).bind(since).fetch_one(pool).await?;
         let by_ip: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE ip = $1 AND at > $2")
             .bind(ip).bind(since).fetch_one(pool).await?;
-        Ok((by_email, by_ip))
+        Ok((LoginAttempt(id), by_pair, by_ip))
     })
 }
 
-pub async fn clear_login_failures(db: &Db, email: &str, before: i64) -> Result<()> {
-    on!(db, pool => sqlx::query("DELETE FROM login_failures WHERE email = $1 OR at < $2")
-        .bind(email).bind(before).execute(pool).await.map(|r| r.rows_affected()))?;
+/// An attempt written by [`login_attempt`].
+#[derive(Debug, Clone, Copy)]
+pub struct LoginAttempt(i64);
+
+/// Forgets an attempt that was refused before any password was checked: a flood of refused
+/// attempts leaves nothing behind, and the attempts that were let through still count.
+pub async fn forget_login_attempt(db: &Db, attempt: LoginAttempt) -> Result<()> {
+    on!(db, pool => sqlx::query("DELETE FROM login_failures WHERE id = $1")
+        .bind(attempt.0).execute(pool).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// After a successful sign-in: the attempts of this address from this IP, and every attempt
+/// older than `before`, are forgotten.
+pub async fn clear_login_failures(db: &Db, email: &str, ip: &str, before: i64) -> Result<()> {
+    on!(db, pool => sqlx::query("DELETE FROM login_failures WHERE (email = $1 AND ip = $2) OR at < $3")
+        .bind(email).bind(ip).bind(before).execute(pool).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
 

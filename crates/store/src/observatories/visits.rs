@@ -884,8 +884,14 @@ pub async fn has_calendar_feed(db: &Db, person: PersonId) -> Result<bool> {
 
 /// The person whose calendar feed this secret opens.
 pub async fn calendar_feed_person(db: &Db, token: &str) -> Result<Option<PersonId>> {
-    let found: Option<i64> = on!(db, pool => sqlx::query_scalar("SELECT person_id FROM calendar_feeds WHERE token_hash = $1")
-        .bind(crate::accounts::token_hash(token)).fetch_optional(pool).await)?;
+    // A disabled, closed or ended account's feed answers nothing.
+    let sql = format!(
+        "SELECT f.person_id FROM calendar_feeds f JOIN people p ON p.id = f.person_id \
+         WHERE f.token_hash = $1 AND {}",
+        crate::accounts::ACTIVE.replace("$now", "$2")
+    );
+    let found: Option<i64> = on!(db, pool => sqlx::query_scalar(&sql)
+        .bind(crate::accounts::token_hash(token)).bind(crate::now()).fetch_optional(pool).await)?;
     Ok(found.map(PersonId))
 }
 

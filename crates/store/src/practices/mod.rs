@@ -371,21 +371,28 @@ pub struct Access {
     pub author: bool,
     /// The person is a member of the territory the practice is shared with.
     pub member_of_territory: bool,
+    /// The person holds an exceptional access to it.
+    pub exceptional: bool,
 }
 
 pub async fn access(db: &Db, id: PracticeId, person: Option<PersonId>) -> Result<Access> {
     let person = person.map_or(-1, |p| p.0);
-    let (status, visibility, author, member): (String, String, bool, bool) = on!(db, pool => sqlx::query_as(
+    let sql = format!(
         "SELECT p.status, p.visibility, \
          EXISTS (SELECT 1 FROM practice_authors a WHERE a.practice_id = p.id AND a.person_id = $2), \
-         EXISTS (SELECT 1 FROM territory_members m WHERE m.territory_id = p.territory_id AND m.person_id = $2) \
-         FROM practices p WHERE p.id = $1"
-    ).bind(id.0).bind(person).fetch_one(pool).await)?;
+         EXISTS (SELECT 1 FROM territory_members m WHERE m.territory_id = p.territory_id AND m.person_id = $2), \
+         {} \
+         FROM practices p WHERE p.id = $1",
+        crate::accounts::exceptional::held("practice", "p.id", "$2", "$3")
+    );
+    let (status, visibility, author, member, exceptional): (String, String, bool, bool, bool) = on!(db, pool => sqlx::query_as(&sql)
+        .bind(id.0).bind(person).bind(now()).fetch_one(pool).await)?;
     Ok(Access {
         published: Status::from_code(&status) == Some(Status::Published),
         visibility: Visibility::from_code(&visibility).unwrap_or(Visibility::Private),
         author,
         member_of_territory: member,
+        exceptional,
     })
 }
 

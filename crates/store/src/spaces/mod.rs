@@ -165,19 +165,23 @@ pub async fn access(
         space: Space,
         role: Option<String>,
         member_of_territory: bool,
+        exceptional: bool,
     }
     let sql = format!(
         "SELECT {SPACE_COLUMNS}, m.role, \
          EXISTS (SELECT 1 FROM territory_members tm WHERE tm.territory_id = s.territory_id AND tm.person_id = $2) \
-            AS member_of_territory \
-         FROM spaces s LEFT JOIN space_members m ON m.space_id = s.id AND m.person_id = $2 WHERE s.id = $1"
+            AS member_of_territory, \
+         {} AS exceptional \
+         FROM spaces s LEFT JOIN space_members m ON m.space_id = s.id AND m.person_id = $2 WHERE s.id = $1",
+        crate::accounts::exceptional::held("space", "s.id", "$2", "$3")
     );
     let row = on!(db, pool => sqlx::query_as::<_, Row>(&sql)
-        .bind(space.0).bind(person.map_or(0, |p| p.0)).fetch_one(pool).await)?;
+        .bind(space.0).bind(person.map_or(0, |p| p.0)).bind(now()).fetch_one(pool).await)?;
     let access = SpaceAccess {
         role: row.role.as_deref().and_then(SpaceRole::from_code),
         visibility: row.space.visibility(),
         member_of_territory: row.member_of_territory,
+        exceptional: row.exceptional,
     };
     Ok((row.space, access))
 }
@@ -201,25 +205,20 @@ impl SpaceSummary {
     }
 }
 
-/// The spaces a person may read: theirs first, then those open to them (all of them for an
-/// administrator), by name; at most `limit`.
-pub async fn readable(
-    db: &Db,
-    person: PersonId,
-    admin: bool,
-    limit: i64,
-) -> Result<Vec<SpaceSummary>> {
+/// The spaces a person may read: theirs first, then those open to them (administrators
+/// included: a members-only space is its members'), by name; at most `limit`.
+pub async fn readable(db: &Db, person: PersonId, limit: i64) -> Result<Vec<SpaceSummary>> {
     let sql = "SELECT s.id, s.name, s.description, s.kind, s.visibility, t.name AS territory_name, \
          (SELECT COUNT(*) FROM space_members c WHERE c.space_id = s.id) AS members, m.role \
          FROM spaces s \
          LEFT JOIN territories t ON t.id = s.territory_id \
          LEFT JOIN space_members m ON m.space_id = s.id AND m.person_id = $1 \
-         WHERE $2 OR m.role IS NOT NULL OR s.visibility = 'platform' \
+         WHERE m.role IS NOT NULL OR s.visibility = 'platform' \
             OR (s.visibility = 'territory' AND EXISTS (SELECT 1 FROM territory_members tm \
                 WHERE tm.territory_id = s.territory_id AND tm.person_id = $1)) \
-         ORDER BY m.role IS NULL, s.name LIMIT $3";
+         ORDER BY m.role IS NULL, s.name LIMIT $2";
     Ok(on!(db, pool => sqlx::query_as::<_, SpaceSummary>(sql)
-        .bind(person.0).bind(admin).bind(limit).fetch_all(pool).await)?)
+        .bind(person.0).bind(limit).fetch_all(pool).await)?)
 }
 
 /// The spaces of a territory (for its page and for the search filter).

@@ -138,21 +138,3 @@ impl FromRequestParts<AppState> for ApiUser {
         person.map(ApiUser).ok_or(ApiError(AppError::Unauthorized))
     }
 }
-
-/// Where a request comes from (the peer's address), for the audit trail and the sessions
-/// list.
-#[derive(Clone, Debug)]
-pub struct ClientIp(pub String);
-
-impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(Self(
-            parts
-                .extensions
-                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-                .map_or_else(String::new, |info| info.0.ip().to_string()),
-        ))
-    }
-}

@@ -28,6 +28,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for CsrfForm<T> {
         let Token { csrf } = serde_html_form::from_bytes(&body).map_err(|_| malformed())?;
         match expected {
             Some(expected) if !csrf.is_empty() && expected == csrf => {
+                refuse_hidden_characters(&body)?;
                 serde_html_form::from_bytes(&body)
                     .map(Self)
                     .map_err(|_| malformed())
@@ -35,6 +36,19 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for CsrfForm<T> {
             _ => Err(AppError::expired_form()),
         }
     }
+}
+
+/// Refuses a form any of whose fields holds a control character (other than tab and line
+/// breaks) or a direction override: the same refusal on SQLite and PostgreSQL, whatever the
+/// field. Areas check their own fields first, with the form shown again.
+fn refuse_hidden_characters(body: &[u8]) -> Result<(), AppError> {
+    for (name, value) in url::form_urlencoded::parse(body) {
+        if let Some(problem) = domain::text::char_problem(&format!("Le champ « {name} »"), &value)
+        {
+            return Err(AppError::BadRequest(problem));
+        }
+    }
+    Ok(())
 }
 
 /// A form with nothing but its CSRF token (a button).

@@ -1,5 +1,6 @@
 //! Files of the blob store sent to browsers, whole or by ranges (video players seek with
-//! `Range` requests).
+//! `Range` requests), never in a way that lets a file run on the platform's origin
+//! (`media::served`).
 
 use axum::body::Body;
 use axum::http::{HeaderMap, StatusCode, header};
@@ -30,11 +31,50 @@ fn range_of(headers: &HeaderMap, total: u64) -> Option<(u64, Option<u64>)> {
     Some((start, end))
 }
 
-/// Sends a file of the blob store, or the part a `Range` header asks for.
+/// `Content-Disposition` of a file named `name`, its name readable by every browser.
+pub(crate) fn content_disposition(kind: &str, name: &str) -> String {
+    let ascii: String = deunicode::deunicode(name)
+        .chars()
+        .filter(|c| c.is_ascii_graphic() || *c == ' ')
+        .filter(|c| *c != '"' && *c != '\\')
+        .collect();
+    let encoded = percent_encoding::utf8_percent_encode(name, percent_encoding::NON_ALPHANUMERIC);
+    format!("{kind}; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
+}
+
+/// The headers that keep a stored file inert: shown in place only when its type cannot run
+/// anything, downloaded otherwise, never sniffed, sandboxed.
+pub(crate) fn inert(response: &mut Response, content_type: &str, name: &str) {
+    let inline = media::served::shown_inline(content_type);
+    let headers = response.headers_mut();
+    let mut set = |name: header::HeaderName, value: &str| {
+        if let Ok(value) = value.parse() {
+            headers.insert(name, value);
+        }
+    };
+    set(
+        header::CONTENT_TYPE,
+        media::served::served_type(content_type),
+    );
+    set(
+        header::CONTENT_DISPOSITION,
+        &content_disposition(if inline { "inline" } else { "attachment" }, name),
+    );
+    set(header::X_CONTENT_TYPE_OPTIONS, "nosniff");
+    if media::served::sandboxed(content_type) {
+        set(
+            header::CONTENT_SECURITY_POLICY,
+            media::served::SANDBOX_POLICY,
+        );
+    }
+}
+
+/// Sends a file of the blob store named `name`, or the part a `Range` header asks for.
 pub(crate) async fn stream_blob(
     state: &AppState,
     key: &str,
     content_type: &str,
+    name: &str,
     headers: &HeaderMap,
 ) -> Result<Response, AppError> {
     let blob_error = |e: BlobError| match e {
@@ -73,7 +113,9 @@ pub(crate) async fn stream_blob(
     } else {
         response.status(StatusCode::OK)
     };
-    response
+    let mut response = response
         .body(Body::from_stream(ranged.stream))
-        .map_err(|e| AppError::Internal(e.to_string()))
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    inert(&mut response, content_type, name);
+    Ok(response)
 }

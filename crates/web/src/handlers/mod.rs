@@ -53,7 +53,8 @@ pub(crate) fn paris_moment(date: &str, time_of_day: &str) -> Result<i64, AppErro
     Ok(domain::spaces::from_paris_time(local))
 }
 
-/// `Ok` when the policy allows; else 404 when the actor may not even see the resource, 403.
+/// `Ok` when the policy allows; else 404 when the actor may not even see the resource (or,
+/// anonymous, 401 for what only asks them to sign in), 403 when they see it.
 pub(crate) fn allow(actor: Actor, action: Action, resource: Resource) -> Result<(), AppError> {
     let readable = match resource {
         Resource::SpaceItem { space, .. } => can(actor, Action::View, Resource::Space(space)),
@@ -67,10 +68,12 @@ pub(crate) fn allow(actor: Actor, action: Action, resource: Resource) -> Result<
         } else {
             AppError::Forbidden
         })
-    } else if actor.person.is_none() {
+    } else if actor.person.is_none() && !resource.hides_existence() {
         // Sign in first, then we shall see.
         Err(AppError::Unauthorized)
     } else {
+        // What the caller may not see answers as what does not exist, signed in or not: an
+        // anonymous visitor cannot tell a members-only space from a missing one.
         Err(AppError::NotFound)
     }
 }

@@ -607,3 +607,49 @@ impl RetentionPage {
         }
     }
 }
+
+/// An exceptional access, as a line of a page.
+pub struct ExceptionalRow {
+    pub admin: String,
+    pub what: String,
+    pub path: String,
+    pub reason: String,
+    pub granted: String,
+    pub until: String,
+    pub current: bool,
+}
+
+impl ExceptionalRow {
+    pub fn new(grant: store::accounts::exceptional::Grant) -> Self {
+        let target = match grant.target_kind.as_str() {
+            "space" => {
+                domain::accounts::exceptional::Target::Space(domain::ids::SpaceId(grant.target_id))
+            }
+            _ => domain::accounts::exceptional::Target::Practice(domain::ids::PracticeId(
+                grant.target_id,
+            )),
+        };
+        Self {
+            admin: grant.admin_name,
+            what: target.label(),
+            path: target.path(),
+            reason: grant.reason,
+            granted: super::date_fr(grant.created_at),
+            until: super::date_fr(grant.expires_at),
+            current: grant.expires_at > store::now(),
+        }
+    }
+}
+
+/// The administrators' page of exceptional accesses: the form (with what was typed and what
+/// went wrong) and the latest ones.
+#[derive(Template)]
+#[template(path = "accounts/admin_exceptional.html")]
+pub struct ExceptionalPage {
+    pub layout: Layout,
+    pub kind: String,
+    pub number: String,
+    pub reason: String,
+    pub error: Option<String>,
+    pub grants: Vec<ExceptionalRow>,
+}

@@ -380,6 +380,8 @@ pub struct PracticePage {
     pub og: Option<OpenGraph>,
     pub today: String,
     pub media: Vec<MediaView>,
+    /// The exceptional accesses opened to it, for its authors.
+    pub exceptional: Vec<super::accounts::ExceptionalRow>,
 }
 
 impl PracticePage {
@@ -491,6 +493,7 @@ impl PracticePage {
                 .filter(|m| can_edit || m.media.withdrawn_at.is_none())
                 .map(MediaView::new)
                 .collect(),
+            exceptional: Vec::new(),
         }
     }
 }

@@ -10,7 +10,7 @@ use crate::state::AppState;
 /// An establishment of the directory.
 #[derive(serde::Serialize, utoipa::ToSchema)]
 pub struct EstablishmentJson {
-    /// UAI code, e.g. `0620001A`.
+    /// UAI code, e.g. `0620001P`.
     pub uai: String,
     pub name: String,
     /// `ecole`, `college`, `lycee`, `erea`, `medico-social`, `orientation`, `administratif`, `autre`.
@@ -98,7 +98,7 @@ pub async fn list(
 
 /// One establishment by its UAI.
 #[utoipa::path(get, path = "/api/v1/establishments/{uai}", tag = "annuaire",
-    params(("uai" = String, Path, description = "Code UAI, e.g. 0620001A")),
+    params(("uai" = String, Path, description = "Code UAI, e.g. 0620001P")),
     responses((status = 200, body = EstablishmentJson), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn get_one(
     State(state): State<AppState>,

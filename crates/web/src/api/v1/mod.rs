@@ -17,6 +17,7 @@ pub(crate) use spaces::upload as upload_space_files;
 pub(crate) use territories::partners::upload as upload_convention_document;
 
 use axum::extract::{FromRequest, Request};
+use axum::http::StatusCode;
 use axum::routing::{delete, get, post, put};
 use axum::{Json, Router};
 use serde::de::DeserializeOwned;
@@ -530,23 +531,116 @@ async fn openapi() -> Json<utoipa::openapi::OpenApi> {
     Json(ApiDoc::openapi())
 }
 
-/// A JSON body; a malformed one is answered `400 {error, message}` in French.
+/// A JSON body; a malformed one is answered `400 {error, message}` in French, one over the
+/// size limit `413`, one of another type `415`, and one whose texts hold a control character
+/// or a direction override `400`.
 pub struct ApiJson<T>(pub T);
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
-        Json::<T>::from_request(request, state)
+        let json = request
+            .headers()
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .map(|v| v.trim().to_ascii_lowercase())
+            .is_some_and(|v| v == "application/json" || v.ends_with("+json"));
+        if !json {
+            return Err(ApiError(AppError::UnsupportedType(
+                "le corps de la requête doit être du JSON (Content-Type: application/json)"
+                    .to_owned(),
+            )));
+        }
+        let body = axum::body::Bytes::from_request(request, state)
             .await
-            .map(|Json(value)| Self(value))
             .map_err(|rejection| {
-                ApiError(AppError::BadRequest(format!(
-                    "corps JSON invalide ({})",
-                    rejection.body_text().chars().take(200).collect::<String>()
-                )))
-            })
+                ApiError(if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                    AppError::TooLarge(
+                        "le corps de la requête dépasse la taille permise (1 Mio)".to_owned(),
+                    )
+                } else {
+                    AppError::BadRequest("le corps de la requête n'a pas pu être lu".to_owned())
+                })
+            })?;
+        let value: serde_json::Value = serde_json::from_slice(&body)
+            .map_err(|e| ApiError(AppError::BadRequest(json_problem(&e))))?;
+        if let Some(problem) = hidden_character(&value, "") {
+            return Err(ApiError(AppError::BadRequest(problem)));
+        }
+        serde_json::from_value(value)
+            .map(Self)
+            .map_err(|e| ApiError(AppError::BadRequest(json_problem(&e))))
     }
+}
+
+/// The first text of a JSON document (keys included) holding a forbidden character, named by
+/// its path (`tags[2]`).
+fn hidden_character(value: &serde_json::Value, path: &str) -> Option<String> {
+    use serde_json::Value;
+    let label = |path: &str| {
+        if path.is_empty() {
+            "Le corps".to_owned()
+        } else {
+            format!("Le champ « {path} »")
+        }
+    };
+    match value {
+        Value::String(text) => domain::text::char_problem(&label(path), text),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, item)| hidden_character(item, &format!("{path}[{i}]"))),
+        Value::Object(fields) => fields.iter().find_map(|(key, item)| {
+            let inner = if path.is_empty() {
+                key.clone()
+            } else {
+                format!("{path}.{key}")
+            };
+            domain::text::char_problem(&format!("Le nom de champ « {inner} »"), key)
+                .or_else(|| hidden_character(item, &inner))
+        }),
+        _ => None,
+    }
+}
+
+/// A JSON error of serde, said in French (the field and the place stay as they are).
+pub(crate) fn json_problem(error: &serde_json::Error) -> String {
+    use serde_json::error::Category;
+    let text = error.to_string();
+    let place = if error.line() > 0 {
+        format!(" (ligne {}, colonne {})", error.line(), error.column())
+    } else {
+        String::new()
+    };
+    let detail = text.split(" at line ").next().unwrap_or_default();
+    let said = if let Some(field) = detail.strip_prefix("missing field ") {
+        format!(
+            "champ obligatoire manquant : « {} »",
+            field.trim_matches('`')
+        )
+    } else if let Some(field) = detail.strip_prefix("unknown field ") {
+        let field = field.split(',').next().unwrap_or_default();
+        format!("champ inconnu : « {} »", field.trim_matches('`'))
+    } else if let Some(rest) = detail.strip_prefix("invalid type: ") {
+        format!("type incorrect : {rest}")
+    } else if let Some(rest) = detail.strip_prefix("invalid value: ") {
+        format!("valeur incorrecte : {rest}")
+    } else if let Some(rest) = detail.strip_prefix("unknown variant ") {
+        format!(
+            "valeur inconnue : {}",
+            rest.split(',').next().unwrap_or_default()
+        )
+    } else {
+        match error.classify() {
+            Category::Eof => "le document JSON est incomplet".to_owned(),
+            Category::Syntax => "le document n'est pas du JSON valide".to_owned(),
+            Category::Data => format!("donnée incorrecte : {detail}"),
+            Category::Io => "le corps de la requête n'a pas pu être lu".to_owned(),
+        }
+    };
+    format!("corps JSON invalide : {said}{place}")
 }
 
 /// A moment from an RFC 3339 text (`2027-03-15T09:00:00+01:00`), in seconds since the epoch.

@@ -146,7 +146,7 @@ pub async fn list(
     State(state): State<AppState>,
     ApiUser(person): ApiUser,
 ) -> Result<Json<Vec<SpaceSummaryJson>>, ApiError> {
-    let spaces = store::spaces::readable(&state.db, person.id(), person.admin, 500).await?;
+    let spaces = store::spaces::readable(&state.db, person.id(), 500).await?;
     Ok(Json(
         spaces
             .into_iter()

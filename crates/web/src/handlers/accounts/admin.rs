@@ -1,9 +1,11 @@
 //! The administrators' pages: the platform's accounts (disable, re-enable, the administrator
-//! role) and the audit trail.
+//! role), the audit trail, and the exceptional accesses to content not shared with them.
 
 use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::accounts::audit::{AuditAction, AuditEvent, person_target};
+use domain::accounts::exceptional::{self, Target};
 use domain::ids::PersonId;
 use domain::policy::{Action, Resource};
 use store::accounts::{self, audit::Filter, sessions};
@@ -13,8 +15,10 @@ use crate::error::AppError;
 use crate::extractors::{ClientIp, CsrfForm, PageContext, RequireUser};
 use crate::handlers::allow_known;
 use crate::state::AppState;
-use crate::views::accounts::{AccountsAdminPage, AuditPage, RetentionPage};
-use crate::views::{Layout, render};
+use crate::views::accounts::{
+    AccountsAdminPage, AuditPage, ExceptionalPage, ExceptionalRow, RetentionPage,
+};
+use crate::views::{Layout, render, render_status};
 
 #[derive(serde::Deserialize, Default)]
 pub struct AccountsQuery {
@@ -72,6 +76,9 @@ pub async fn set_state(
         ));
     }
     sessions::set_disabled(&state.db, person, disable).await?;
+    if disable {
+        state.realtime.revoke(person).await;
+    }
     let action = if disable {
         AuditAction::AccountDisabled
     } else {
@@ -241,4 +248,99 @@ pub async fn retention(
         &state.settings.privacy,
         &due,
     ))
+}
+
+/// The exceptional accesses: the form, and the latest ones.
+pub async fn exceptional(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    RequireUser(_): RequireUser,
+) -> Result<Response, AppError> {
+    allow_known(ctx.actor(), Action::View, Resource::Accounts)?;
+    exceptional_page(
+        &state,
+        &ctx,
+        ExceptionalForm::default(),
+        None,
+        StatusCode::OK,
+    )
+    .await
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct ExceptionalForm {
+    /// `pratique` or `espace`.
+    #[serde(default)]
+    objet: String,
+    #[serde(default)]
+    numero: String,
+    #[serde(default)]
+    motif: String,
+}
+
+async fn exceptional_page(
+    state: &AppState,
+    ctx: &PageContext,
+    form: ExceptionalForm,
+    error: Option<String>,
+    status: StatusCode,
+) -> Result<Response, AppError> {
+    let grants = store::accounts::exceptional::latest(&state.db, 100)
+        .await?
+        .into_iter()
+        .map(ExceptionalRow::new)
+        .collect();
+    render_status(
+        status,
+        &ExceptionalPage {
+            layout: Layout::new(ctx, "Accès exceptionnels"),
+            kind: form.objet,
+            number: form.numero,
+            reason: form.motif,
+            error,
+            grants,
+        },
+    )
+}
+
+/// Opens an exceptional access: read-only, for a week, with its reason in the audit trail and
+/// told to the content's owners; then the content itself.
+pub async fn grant_exceptional(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    ctx: PageContext,
+    RequireUser(me): RequireUser,
+    CsrfForm(form): CsrfForm<ExceptionalForm>,
+) -> Result<Response, AppError> {
+    allow_known(ctx.actor(), Action::Edit, Resource::Accounts)?;
+    let parsed = Target::parse(&form.objet, &form.numero)
+        .and_then(|target| Ok((target, exceptional::parse_reason(&form.motif)?)));
+    let (target, reason) = match parsed {
+        Ok(parsed) => parsed,
+        Err(e) => {
+            return exceptional_page(&state, &ctx, form, Some(e.message), StatusCode::BAD_REQUEST)
+                .await;
+        }
+    };
+    match store::accounts::exceptional::grant(&state.db, me.id(), target, &reason).await {
+        Ok(()) => {}
+        Err(store::StoreError::NotFound) => {
+            let missing = crate::error::capitalize(&format!("{} n'existe pas", target.label()));
+            return exceptional_page(&state, &ctx, form, Some(missing), StatusCode::NOT_FOUND)
+                .await;
+        }
+        Err(other) => return Err(other.into()),
+    }
+    audit(
+        &state,
+        AuditEvent::new(
+            Some(me.id()),
+            AuditAction::ExceptionalAccess,
+            format!("{}:{}", target.kind(), target.id()),
+            &ip,
+        )
+        .detail(reason),
+    )
+    .await?;
+    Ok(Redirect::to(&target.path()).into_response())
 }

@@ -7,7 +7,7 @@ pub mod invitations;
 pub mod oidc;
 pub mod privacy;
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::accounts::audit::{AuditAction, AuditEvent, person_target, unknown_address_target};
@@ -80,31 +80,58 @@ pub(crate) async fn open_session(
     Ok(response)
 }
 
-/// Only a path of this site is a valid place to return to after login.
+/// Only a path of this site is a place to return to after signing in; anything else leads
+/// home (with none, one's account). Browsers drop tabs and line breaks from a URL and read `\\` as `/`, so `/\t/hôte`
+/// and `/\\hôte` would leave the site: no control character, space or backslash passes.
 pub(crate) fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') => p.to_owned(),
-        _ => "/compte".to_owned(),
+        None | Some("") => "/compte".to_owned(),
+        Some(p)
+            if p.starts_with('/')
+                && !p.starts_with("//")
+                && !p
+                    .chars()
+                    .any(|c| c.is_control() || c.is_whitespace() || c == '\\') =>
+        {
+            p.to_owned()
+        }
+        _ => "/".to_owned(),
+    }
+}
+
+impl LoginQuery {
+    /// The query of a link to the sign-in page, read leniently: a link however broken still
+    /// opens the page.
+    fn lenient(raw: Option<&str>) -> Self {
+        let mut query = Self::default();
+        for (key, value) in url::form_urlencoded::parse(raw.unwrap_or_default().as_bytes()) {
+            match &*key {
+                "suivant" => query.suivant = Some(value.into_owned()),
+                "reinitialise" => query.reinitialise = Some(value.into_owned()),
+                _ => {}
+            }
+        }
+        query
     }
 }
 
 pub async fn login_form(
     State(state): State<AppState>,
     ctx: PageContext,
-    Query(query): Query<LoginQuery>,
+    RawQuery(raw): RawQuery,
 ) -> Result<Response, AppError> {
+    let query = LoginQuery::lenient(raw.as_deref());
     if ctx.user.is_some() {
         return Ok(Redirect::to(&safe_next(query.suivant.as_deref())).into_response());
     }
+    // The form carries on only where it may lead: a crafted link cannot make it fail later.
+    let next = query
+        .suivant
+        .map(|next| safe_next(Some(&next)))
+        .unwrap_or_default();
     render(&LoginPage {
         reset_done: query.reinitialise.is_some(),
-        ..login_page(
-            &state,
-            &ctx,
-            String::new(),
-            query.suivant.unwrap_or_default(),
-            None,
-        )
+        ..login_page(&state, &ctx, String::new(), next, None)
     })
 }
 
@@ -147,9 +174,12 @@ pub async fn login(
     let key = form.email.trim().to_lowercase();
     let settings = &state.settings;
     let window_start = store::now() - settings.login_window_secs;
-    let (by_email, by_ip) =
-        accounts::recent_login_failures(&state.db, &key, &ip, window_start).await?;
-    if by_email >= settings.login_max_failures || by_ip >= settings.login_max_failures * 10 {
+    // Counted before the password is checked, so that attempts sent at once count too; per
+    // address and IP, so that an attacker locks out nobody but themself.
+    let (attempt, by_pair, by_ip) =
+        accounts::login_attempt(&state.db, &key, &ip, window_start).await?;
+    if by_pair > settings.login_max_failures || by_ip > settings.login_max_failures * 10 {
+        accounts::forget_login_attempt(&state.db, attempt).await?;
         return Err(AppError::TooManyRequests);
     }
     let found = match Email::parse(&form.email) {
@@ -164,7 +194,7 @@ pub async fn login(
             .map_err(|e| AppError::Internal(e.to_string()))?;
     let (problem, status) = match &found {
         Some((person, _)) if verified && person.active_at(store::now()) => {
-            accounts::clear_login_failures(&state.db, &key, window_start).await?;
+            accounts::clear_login_failures(&state.db, &key, &ip, window_start).await?;
             let origin = origin(&ip, &headers, SignInMethod::Password);
             return open_session(&state, person, &origin, &form.next).await;
         }
@@ -186,7 +216,6 @@ pub async fn login(
             )
         }
         _ => {
-            accounts::record_login_failure(&state.db, &key, &ip).await?;
             let target = found.as_ref().map_or_else(
                 || unknown_address_target(&form.email),
                 |(p, _)| person_target(p.id()),
@@ -227,6 +256,9 @@ pub async fn logout(
 ) -> Result<Response, AppError> {
     if let Some(token) = cookie(&headers, SESSION_COOKIE) {
         accounts::delete_session(&state.db, &token).await?;
+    }
+    if let Some(person) = &ctx.user {
+        state.realtime.revoke(person.id()).await;
     }
     if let Some(person) = &ctx.user {
         audit(
@@ -306,6 +338,7 @@ pub async fn revoke_session(
         sessions::revoke(&state.db, person.id(), &id).await?;
         "une session".to_owned()
     };
+    state.realtime.revoke(person.id()).await;
     audit(
         &state,
         AuditEvent::new(
@@ -358,6 +391,7 @@ pub async fn revoke_app_password(
     CsrfForm(NoFields {}): CsrfForm<NoFields>,
 ) -> Result<Response, AppError> {
     accounts::revoke_app_password(&state.db, person.id(), &id).await?;
+    state.realtime.revoke(person.id()).await;
     audit(
         &state,
         AuditEvent::new(
@@ -502,6 +536,7 @@ pub async fn reset(
     };
     match accounts::consume_password_reset(&state.db, &token, &hash).await {
         Ok(person) => {
+            state.realtime.revoke(person).await;
             audit(
                 &state,
                 AuditEvent::new(

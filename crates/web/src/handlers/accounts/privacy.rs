@@ -160,6 +160,7 @@ pub async fn close(
     }
     let delete = form.contributions == "oui";
     let closed = privacy::close(&state.db, person.id(), delete).await?;
+    state.realtime.revoke(person.id()).await;
     state.jobs_wakeup.notify_one();
     audit(
         &state,

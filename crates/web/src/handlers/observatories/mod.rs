@@ -203,8 +203,13 @@ async fn observatory_page(
     error: Option<String>,
 ) -> Result<Response, AppError> {
     let actor = ctx.actor();
-    let (observatory, roles) = observatory_for(state, actor, id, Action::View).await?;
+    let (mut observatory, roles) = observatory_for(state, actor, id, Action::View).await?;
     let person = actor.person.ok_or(AppError::Unauthorized)?;
+    if let Some(space) = observatory.space_id
+        && !crate::handlers::spaces::readable(state, actor, space).await?
+    {
+        observatory.space_id = None;
+    }
     let pilot = roles.contains(&Role::Pilot);
     let referent = roles.contains(&Role::Referent);
     let figures = if can(actor, Action::View, Resource::ObservatoryFigures { pilot }) {

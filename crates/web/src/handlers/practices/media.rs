@@ -178,16 +178,7 @@ pub async fn serve(
         Some(key) => (key.as_str(), "video/mp4"),
         None => (media.blob_key.as_str(), media.mime.as_str()),
     };
-    let mut response = stream_blob(&state, key, mime, &headers).await?;
-    if media.kind != "video" && media.kind != "image" {
-        let name = media.name.replace('"', "");
-        if let Ok(value) = format!("attachment; filename=\"{name}\"").parse() {
-            response
-                .headers_mut()
-                .insert(header::CONTENT_DISPOSITION, value);
-        }
-    }
-    Ok(response)
+    stream_blob(&state, key, mime, &media.name, &headers).await
 }
 
 pub async fn poster(
@@ -198,7 +189,7 @@ pub async fn poster(
 ) -> Result<Response, AppError> {
     let media = media_for(&state, ctx.actor(), id, Action::View).await?;
     let key = media.poster_key.ok_or(AppError::NotFound)?;
-    stream_blob(&state, &key, "image/jpeg", &headers).await
+    stream_blob(&state, &key, "image/jpeg", "affiche.jpg", &headers).await
 }
 
 pub async fn caption(
@@ -218,6 +209,7 @@ pub async fn caption(
         &state,
         &caption.blob_key,
         "text/vtt; charset=utf-8",
+        &format!("{lang}.vtt"),
         &headers,
     )
     .await

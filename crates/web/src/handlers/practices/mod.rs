@@ -63,6 +63,7 @@ pub(crate) async fn allowed(
         published: a.published,
         visibility: a.visibility,
         member_of_territory: a.member_of_territory,
+        exceptional: a.exceptional,
     };
     if can(actor, action, resource) {
         Ok(resource)
@@ -97,7 +98,6 @@ pub(crate) async fn viewer(
     };
     Ok(search::Viewer {
         person: actor.person.map(|p| p.0),
-        admin: actor.admin,
         territories,
         spaces,
     })
@@ -151,7 +151,7 @@ pub async fn show(
     };
     let media = store::practices::media::of_practice(&state.db, practice).await?;
     let title = detail.practice.title.clone();
-    render(&PracticePage::new(
+    let mut page = PracticePage::new(
         Layout::new(&ctx, title),
         &state.settings.public_url,
         detail,
@@ -162,7 +162,16 @@ pub async fn show(
         can(actor, Action::Edit, resource),
         can(actor, Action::Contribute, resource),
         media,
-    ))
+    );
+    if matches!(resource, Resource::Practice { author: true, .. }) {
+        let target = domain::accounts::exceptional::Target::Practice(practice);
+        page.exceptional = store::accounts::exceptional::of_target(&state.db, target)
+            .await?
+            .into_iter()
+            .map(crate::views::accounts::ExceptionalRow::new)
+            .collect();
+    }
+    render(&page)
 }
 
 /// The Atom feed of the newest public practices.

@@ -2,7 +2,7 @@
 //! without JavaScript; with it, `static/js/chat.js` speaks to the room's socket.
 
 use axum::extract::{Multipart, Path, Query, State};
-use axum::http::{HeaderMap, header};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::ids::{ChatMessageId, PersonId, RoomId, SpaceId};
 use domain::policy::Action;
@@ -518,16 +518,5 @@ pub(crate) async fn file_content(
     else {
         return Err(AppError::NotFound);
     };
-    let mut response = stream_blob(state, &key, &content_type, headers).await?;
-    let inline = ["image/", "video/", "audio/", "application/pdf"]
-        .iter()
-        .any(|p| content_type.starts_with(p));
-    let disposition =
-        super::folders::content_disposition(if inline { "inline" } else { "attachment" }, &name);
-    if let Ok(value) = disposition.parse() {
-        response
-            .headers_mut()
-            .insert(header::CONTENT_DISPOSITION, value);
-    }
-    Ok(response)
+    stream_blob(state, &key, &content_type, &name, headers).await
 }

@@ -334,32 +334,17 @@ pub(crate) async fn file_content(
         return Err(AppError::NotFound);
     }
     let version = folders::version(&state.db, entry.id(), version.map(VersionId)).await?;
-    let mut response =
-        stream_blob(state, &version.blob_key, &version.content_type, headers).await?;
-    let inline = ["image/", "video/", "audio/", "application/pdf"]
-        .iter()
-        .any(|p| version.content_type.starts_with(p));
-    let disposition =
-        content_disposition(if inline { "inline" } else { "attachment" }, &entry.name);
-    if let Ok(value) = disposition.parse() {
-        response
-            .headers_mut()
-            .insert(header::CONTENT_DISPOSITION, value);
-    }
-    Ok(response)
+    stream_blob(
+        state,
+        &version.blob_key,
+        &version.content_type,
+        &entry.name,
+        headers,
+    )
+    .await
 }
 
 /// `attachment; filename="…"; filename*=UTF-8''…`: the name as typed, accents included.
-pub(crate) fn content_disposition(kind: &str, name: &str) -> String {
-    let ascii: String = deunicode::deunicode(name)
-        .chars()
-        .filter(|c| c.is_ascii_graphic() || *c == ' ')
-        .filter(|c| *c != '"' && *c != '\\')
-        .collect();
-    let encoded = percent_encoding::utf8_percent_encode(name, percent_encoding::NON_ALPHANUMERIC);
-    format!("{kind}; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
-}
-
 #[derive(serde::Deserialize)]
 pub struct RenameForm {
     #[serde(default)]

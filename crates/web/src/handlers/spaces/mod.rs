@@ -43,6 +43,16 @@ pub(crate) async fn space_for(
     Ok((space, access))
 }
 
+/// Whether `actor` may read space `id`: other pages link to a space (an observatory's, a
+/// group's pad) only for those it will open to.
+pub(crate) async fn readable(state: &AppState, actor: Actor, id: i64) -> Result<bool, AppError> {
+    match store::spaces::access(&state.db, SpaceId(id), actor.person).await {
+        Ok((_, access)) => Ok(can(actor, Action::View, Resource::Space(access))),
+        Err(store::StoreError::NotFound) => Ok(false),
+        Err(other) => Err(other.into()),
+    }
+}
+
 /// The rights on a post, message or comment of a space written by `author`.
 pub(crate) fn item(access: SpaceAccess, actor: Actor, author: Option<i64>) -> Resource {
     Resource::SpaceItem {
@@ -56,7 +66,7 @@ pub async fn list(
     ctx: PageContext,
     RequireUser(person): RequireUser,
 ) -> Result<Response, AppError> {
-    let spaces = store::spaces::readable(&state.db, person.id(), person.admin, 500).await?;
+    let spaces = store::spaces::readable(&state.db, person.id(), 500).await?;
     let territories = store::territories::of_person(&state.db, person.id()).await?;
     render(&SpacesPage::new(
         Layout::new(&ctx, "Espaces d'échange"),
@@ -102,7 +112,7 @@ pub async fn create(
     match created {
         Ok(id) => Ok(Redirect::to(&format!("/espaces/{}", id.0)).into_response()),
         Err(AppError::BadRequest(message)) => {
-            let spaces = store::spaces::readable(&state.db, person.id(), person.admin, 500).await?;
+            let spaces = store::spaces::readable(&state.db, person.id(), 500).await?;
             let territories = store::territories::of_person(&state.db, person.id()).await?;
             render_status(
                 axum::http::StatusCode::BAD_REQUEST,
@@ -166,7 +176,8 @@ pub async fn show(
     let files = store::spaces::folders::children(db, space.id(), None).await?;
     let members = store::spaces::members(db, space.id()).await?;
     let activity = store::spaces::activity(db, space.id(), 15).await?;
-    render(&SpacePage::new(
+    let owner = access.role == Some(SpaceRole::Owner);
+    let mut page = SpacePage::new(
         Layout::new(&ctx, space.name.clone()),
         space,
         access,
@@ -176,7 +187,16 @@ pub async fn show(
         files,
         members,
         activity,
-    ))
+    );
+    if owner {
+        let target = domain::accounts::exceptional::Target::Space(SpaceId(id));
+        page.exceptional = store::accounts::exceptional::of_target(db, target)
+            .await?
+            .into_iter()
+            .map(crate::views::accounts::ExceptionalRow::new)
+            .collect();
+    }
+    render(&page)
 }
 
 pub async fn members(

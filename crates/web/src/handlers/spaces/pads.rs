@@ -240,7 +240,7 @@ pub(crate) async fn export_file(
             .map_err(|e| AppError::Internal(e.to_string()))?,
     };
     let name = format!("{}.{}", pad.title, format.extension());
-    let disposition = super::folders::content_disposition("attachment", &name);
+    let disposition = crate::handlers::blobs::content_disposition("attachment", &name);
     Ok((
         [
             (header::CONTENT_TYPE, format.content_type().to_owned()),

@@ -121,11 +121,20 @@ async fn page(
 ) -> Result<Response, AppError> {
     let actor = ctx.actor();
     let (summary, territory, coordinator) = work_page(state, actor, slug).await?;
+    // Each group's space is linked for those it opens to.
+    let mut list = groups::list(&state.db, territory).await?;
+    for group in &mut list {
+        if let Some(space) = group.space_id
+            && !crate::handlers::spaces::readable(state, actor, space).await?
+        {
+            group.space_id = None;
+        }
+    }
     let mut page = GroupsPage::new(
         Layout::new(ctx, format!("Instances et groupes — {}", summary.name)),
         summary,
         coordinator,
-        groups::list(&state.db, territory).await?,
+        list,
         groups::meetings(&state.db, territory, store::now()).await?,
         actor.person.map(|p| p.0),
     );
@@ -301,7 +310,16 @@ async fn meeting_page(
     id: i64,
     notice: Option<String>,
 ) -> Result<Response, AppError> {
-    let (meeting, runs) = meeting_for(state, ctx.actor(), id).await?;
+    let (mut meeting, runs) = meeting_for(state, ctx.actor(), id).await?;
+    // The group's pad, for those its space opens to.
+    if let Some(pad) = meeting.pad_id {
+        let space = store::spaces::pads::get(&state.db, domain::ids::PadId(pad))
+            .await?
+            .space_id;
+        if !crate::handlers::spaces::readable(state, ctx.actor(), space).await? {
+            meeting.pad_id = None;
+        }
+    }
     render(&MeetingPage::new(
         Layout::new(ctx, meeting.meeting.title.clone()),
         meeting,

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use axum::extract::multipart::Multipart;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, header};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::ids::TerritoryId;
 use domain::policy::{Action, Actor};
@@ -20,7 +20,6 @@ use super::{work_of, work_page, worker};
 use crate::error::{AppError, capitalize};
 use crate::extractors::{CsrfForm, PageContext};
 use crate::handlers::blobs::stream_blob;
-use crate::handlers::spaces::folders::content_disposition;
 use crate::security::{CSRF_COOKIE, cookie, random_token};
 use crate::state::AppState;
 use crate::views::territories::partners::PartnersPage;
@@ -168,14 +167,14 @@ pub(crate) async fn document_content(
         .into_iter()
         .find(|d| d.id == document)
         .ok_or(AppError::NotFound)?;
-    let mut response =
-        stream_blob(state, &document.blob_key, &document.content_type, headers).await?;
-    if let Ok(value) = content_disposition("attachment", &document.name).parse() {
-        response
-            .headers_mut()
-            .insert(header::CONTENT_DISPOSITION, value);
-    }
-    Ok(response)
+    stream_blob(
+        state,
+        &document.blob_key,
+        &document.content_type,
+        &document.name,
+        headers,
+    )
+    .await
 }
 
 async fn page(
@@ -317,11 +316,16 @@ pub async fn upload(
     }
 }
 
+/// A signed document of a convention, at the address the partners page prints.
 pub async fn document(
     State(state): State<AppState>,
     ctx: PageContext,
-    Path((id, document)): Path<(i64, i64)>,
+    Path((slug, id, document)): Path<(String, i64, i64)>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
+    let territory = store::territories::summary(&state.db, &slug).await?.id;
+    if partners::convention(&state.db, id).await?.territory_id != territory {
+        return Err(AppError::NotFound);
+    }
     document_content(&state, ctx.actor(), id, document, &headers).await
 }

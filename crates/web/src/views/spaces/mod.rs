@@ -226,6 +226,8 @@ pub struct SpacePage {
     pub activity: Vec<ActivityRow>,
     pub used: String,
     pub quota: String,
+    /// The exceptional accesses opened to it, for its owners.
+    pub exceptional: Vec<crate::views::accounts::ExceptionalRow>,
 }
 
 impl SpacePage {
@@ -267,6 +269,7 @@ impl SpacePage {
                 .collect(),
             used: format_bytes(space.used_bytes),
             quota: format_bytes(space.quota_bytes),
+            exceptional: Vec::new(),
         }
     }
 }
