@@ -234,11 +234,12 @@ pub async fn french_rejections(
     let dav = path.starts_with("/dav/");
     let response = next.run(request).await;
     let status = response.status();
+    // axum writes its refusals as plain text, or with no body at all (405).
     let plain = response
         .headers()
         .get(axum::http::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("text/plain"));
+        .is_none_or(|v| v.starts_with("text/plain"));
     // The statuses axum's extractors and router answer on their own.
     let rejection = matches!(status.as_u16(), 400 | 404 | 405 | 413 | 415 | 422);
     if dav || !rejection || !plain {

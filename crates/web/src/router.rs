@@ -28,7 +28,7 @@ const BODY_LIMIT: usize = 1024 * 1024;
 pub fn router(state: AppState) -> Router {
     metrics::handle();
     let secure = state.settings.secure_cookies();
-    let state_proxies = state.settings.trusted_proxies.clone();
+    let proxies = std::sync::Arc::new(state.settings.trusted_proxies.clone());
     let pages = Router::new()
         .route("/", get(home::home))
         .route("/annuaire", get(directory::search))
@@ -563,14 +563,16 @@ pub fn router(state: AppState) -> Router {
         .route("/dav/spaces/{id}/", any(spaces::dav::space_root))
         .route("/dav/spaces/{id}/{*path}", any(spaces::dav::space_path))
         .layer(DefaultBodyLimit::disable());
-    let mut app = bounded.merge(uploads).with_state(state);
+    // axum's own refusals in the platform's words, before the security headers are set.
+    let mut app = bounded
+        .merge(uploads)
+        .with_state(state)
+        .layer(from_fn(crate::error::french_rejections));
 
     for (name, value) in security::security_headers() {
         app = app.layer(SetResponseHeaderLayer::if_not_present(name, value));
     }
-    let proxies = std::sync::Arc::new(state_proxies);
     app.layer(from_fn(security::same_origin))
-        .layer(from_fn(crate::error::french_rejections))
         .layer(axum::Extension(proxies))
         .layer(from_fn(metrics::track))
         .layer(axum::middleware::map_response(fused))

@@ -142,3 +142,125 @@ async fn the_dsfr_is_served_by_the_binary_with_caching() -> anyhow::Result<()> {
     );
     Ok(())
 }
+
+/// Every refusal of the API is its documented `{error, message}` JSON in French with the
+/// right status, even those axum's extractors write on their own; pages get the French error
+/// page with the security headers. Sent raw, as a client or an attacker sends them.
+#[tokio::test]
+async fn refusals_speak_the_platforms_language() -> anyhow::Result<()> {
+    let app = TestApp::spawn().await?;
+    let id = app
+        .create_person(
+            "api@ac-lille.fr",
+            domain::accounts::Function::Enseignant1d,
+            "une phrase de passe",
+            false,
+        )
+        .await?;
+    let token = store::accounts::create_api_token(&app.db, id).await?;
+    let auth = format!("Authorization: Bearer {token}");
+    let big = format!("{{\"title\": \"{}\"}}", "a".repeat(1_100_000));
+    let cases: Vec<(String, Vec<u8>, u16)> = vec![
+        // A path parameter that is not a number.
+        (
+            format!("GET /api/v1/practices/abc HTTP/1.1\r\n{auth}"),
+            Vec::new(),
+            400,
+        ),
+        (
+            format!("GET /api/v1/spaces/99999999999999999999 HTTP/1.1\r\n{auth}"),
+            Vec::new(),
+            400,
+        ),
+        // A query that cannot be read.
+        (
+            format!("GET /api/v1/spaces/1/topics?offset=beaucoup HTTP/1.1\r\n{auth}"),
+            Vec::new(),
+            400,
+        ),
+        // A body that is not JSON, JSON of the wrong shape, of another type, too large.
+        (
+            format!("POST /api/v1/practices HTTP/1.1\r\n{auth}\r\nContent-Type: application/json"),
+            b"{\"title\": ".to_vec(),
+            400,
+        ),
+        (
+            format!("POST /api/v1/practices HTTP/1.1\r\n{auth}\r\nContent-Type: application/json"),
+            b"{\"title\": 3}".to_vec(),
+            400,
+        ),
+        (
+            format!("POST /api/v1/practices HTTP/1.1\r\n{auth}\r\nContent-Type: text/plain"),
+            b"{}".to_vec(),
+            415,
+        ),
+        (
+            format!("POST /api/v1/practices HTTP/1.1\r\n{auth}\r\nContent-Type: application/json"),
+            big.into_bytes(),
+            413,
+        ),
+        // A method the route does not take; a route that does not exist.
+        (
+            format!("DELETE /api/v1/search HTTP/1.1\r\n{auth}"),
+            Vec::new(),
+            405,
+        ),
+        (
+            format!("GET /api/v1/nulle-part HTTP/1.1\r\n{auth}"),
+            Vec::new(),
+            404,
+        ),
+        // Another site's page posting with the visitor's credentials.
+        (
+            format!(
+                "POST /api/v1/spaces HTTP/1.1\r\n{auth}\r\nOrigin: https://malveillant.example\r\nContent-Type: application/json"
+            ),
+            b"{}".to_vec(),
+            403,
+        ),
+    ];
+    for (head, body, status) in cases {
+        let answer = testkit::raw::send(app.address, &head, &body).await?;
+        let line = head.lines().next().unwrap_or_default().to_owned();
+        assert_eq!(answer.status, status, "{line}: {}", answer.text());
+        assert!(
+            answer
+                .header("content-type")
+                .is_some_and(|t| t.starts_with("application/json")),
+            "{line}: {:?}",
+            answer.headers
+        );
+        let json: serde_json::Value = serde_json::from_slice(&answer.body)?;
+        let message = json["message"].as_str().unwrap_or_default();
+        assert!(
+            json["error"].is_string() && !message.is_empty(),
+            "{line}: {json}"
+        );
+        for english in [
+            "Invalid URL",
+            "Failed to",
+            "Cannot parse",
+            "Expected request",
+            "missing field",
+            "invalid type",
+        ] {
+            assert!(!message.contains(english), "{line}: {message}");
+        }
+    }
+    // Pages: the French error page, with its security headers.
+    for (path, status) in [("/pratiques/abc", 400), ("/espaces/abc/forum", 400)] {
+        let answer = testkit::raw::send(app.address, &format!("GET {path} HTTP/1.1"), b"").await?;
+        assert_eq!(answer.status, status, "{path}");
+        assert!(
+            answer
+                .header("content-type")
+                .is_some_and(|t| t.starts_with("text/html"))
+        );
+        assert!(answer.header("content-security-policy").is_some(), "{path}");
+        assert!(
+            answer.text().contains("Demande impossible à traiter"),
+            "{path}"
+        );
+    }
+    Ok(())
+}
