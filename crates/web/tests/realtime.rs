@@ -1412,6 +1412,31 @@ async fn invisible_characters_are_refused_on_every_channel() -> anyhow::Result<(
             "{answer}"
         );
     }
+    // A title or a name holds on one line.
+    for (path, body) in [
+        (
+            "/api/v1/practices".to_owned(),
+            json!({"title": "Titre\nsuite", "summary": "Résumé", "visibility": "public"}),
+        ),
+        (
+            "/api/v1/spaces".to_owned(),
+            json!({"name": "Espace\tdes maîtres", "description": "", "visibility": "members"}),
+        ),
+        (
+            format!("/api/v1/spaces/{}/rooms", c.space),
+            json!({"name": "Salon\r\nbis"}),
+        ),
+    ] {
+        let (status, answer) =
+            api(&app, &c.owner, reqwest::Method::POST, &path, Some(body)).await?;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{path}: {answer}");
+        assert!(
+            answer["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("tient sur une ligne")),
+            "{answer}"
+        );
+    }
     let stored = testkit::find_text(&app.db, "\u{202e}").await?;
     assert!(stored.is_empty(), "{stored:?}");
 

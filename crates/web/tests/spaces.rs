@@ -122,6 +122,23 @@ async fn a_space_with_its_blog_forum_and_folders() -> anyhow::Result<()> {
     assert_eq!(answer.status(), StatusCode::NOT_FOUND, "anonymous");
     let missing = client()?.get(app.url("/espaces/999999")).send().await?;
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    let id = space.trim_start_matches("/espaces/");
+    for path in ["", "/topics", "/posts", "/files", "/members"] {
+        let hidden = client()?
+            .get(app.url(&format!("/api/v1/spaces/{id}{path}")))
+            .send()
+            .await?;
+        let absent = client()?
+            .get(app.url(&format!("/api/v1/spaces/999999{path}")))
+            .send()
+            .await?;
+        assert_eq!(
+            hidden.status(),
+            absent.status(),
+            "API {path}: the same answer"
+        );
+        assert!(hidden.status().is_client_error());
+    }
     let answer = app
         .submit(
             &reader,

@@ -1,7 +1,7 @@
 //! Chat rooms ("salons") of a space and direct conversations: checked names, messages and
 //! reactions.
 
-use super::bounded;
+use super::{bounded, line};
 use crate::practices::FieldError;
 
 /// The longest chat message, in characters.
@@ -9,7 +9,7 @@ pub const MAX_MESSAGE: usize = 4_000;
 
 /// A room's name, checked.
 pub fn parse_room_name(name: &str) -> Result<String, FieldError> {
-    bounded("name", "Le nom du salon", name, 2, 80)
+    line("name", "Le nom du salon", name, 2, 80)
 }
 
 /// A chat message, checked; it may be empty when it carries a file.

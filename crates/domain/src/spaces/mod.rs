@@ -213,6 +213,24 @@ fn bounded(
     Ok(text)
 }
 
+/// A one-line field (a name, a title): [`bounded`], with no tab or line break either.
+fn line(
+    field: &'static str,
+    label: &str,
+    text: &str,
+    min: usize,
+    max: usize,
+) -> Result<String, FieldError> {
+    let text = bounded(field, label, text, min, max)?;
+    if text.contains(['\t', '\n', '\r']) {
+        return Err(field_error(
+            field,
+            format!("{label} tient sur une ligne : ni tabulation ni retour à la ligne"),
+        ));
+    }
+    Ok(text)
+}
+
 /// A space as its creator describes it.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
 pub struct SpaceInput {
@@ -237,7 +255,7 @@ impl SpaceContent {
     /// A space needs a territory to be seen by the territory: `has_territory` says whether it
     /// has one.
     pub fn parse(input: &SpaceInput, has_territory: bool) -> Result<Self, FieldError> {
-        let name = bounded("name", "Le nom", &input.name, 3, 120)?;
+        let name = line("name", "Le nom", &input.name, 3, 120)?;
         let description = bounded(
             "description",
             "La description",
@@ -316,7 +334,7 @@ pub struct PostContent {
 impl PostContent {
     /// `now` is the current time, which a scheduled date must follow.
     pub fn parse(input: &PostInput, now: i64) -> Result<Self, FieldError> {
-        let title = bounded("title", "Le titre", &input.title, 3, 200)?;
+        let title = line("title", "Le titre", &input.title, 3, 200)?;
         let body_markdown = bounded(
             "body_markdown",
             "Le texte",
@@ -423,7 +441,7 @@ pub fn parse_message(body: &str) -> Result<String, FieldError> {
 
 /// A topic title, checked.
 pub fn parse_title(title: &str) -> Result<String, FieldError> {
-    bounded("title", "Le titre", title, 3, 200)
+    line("title", "Le titre", title, 3, 200)
 }
 
 /// A comment of a blog post, checked.

@@ -5,7 +5,7 @@ use std::io::Write;
 
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
-use super::bounded;
+use super::line;
 use crate::practices::FieldError;
 
 /// The name of the `Y.Text` that holds a pad's Markdown in its document (what a stock Yjs
@@ -14,12 +14,12 @@ pub const TEXT_NAME: &str = "content";
 
 /// A pad's title, checked.
 pub fn parse_pad_title(title: &str) -> Result<String, FieldError> {
-    bounded("title", "Le titre du pad", title, 2, 120)
+    line("title", "Le titre du pad", title, 2, 120)
 }
 
 /// A snapshot's name, checked.
 pub fn parse_snapshot_name(name: &str) -> Result<String, FieldError> {
-    bounded("name", "Le nom de la version", name, 1, 80)
+    line("name", "Le nom de la version", name, 1, 80)
 }
 
 /// The formats a pad is exported to.
