@@ -1,7 +1,7 @@
 //! The `territoire` binary, run as a newcomer or an operator would, on either database.
 
 use std::io::{BufRead, BufReader, Write};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Command, Output, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -608,15 +608,8 @@ fn default_config_is_commented_toml() -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Kills the server it holds when dropped, whatever happens in the test.
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
+/// The server, killed when dropped.
+type Server = testkit::Spawned;
 
 fn start_server(fresh: &FreshDatabase) -> anyhow::Result<(Server, String)> {
     let mut child = territoire(fresh)
@@ -628,7 +621,7 @@ fn start_server(fresh: &FreshDatabase) -> anyhow::Result<(Server, String)> {
         .stdout
         .take()
         .ok_or_else(|| anyhow::anyhow!("no stdout"))?;
-    let server = Server(child);
+    let server = testkit::Spawned(child);
     let mut line = String::new();
     BufReader::new(stdout).read_line(&mut line)?;
     let address = line

@@ -5,7 +5,7 @@
 
 use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use domain::accounts::Function;
@@ -13,14 +13,8 @@ use serde_json::{Value, json};
 use testkit::realtime::{PadClient, connect, frame, send};
 use testkit::{FreshDatabase, create_person};
 
-struct Node(Child);
-
-impl Drop for Node {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
+/// The server, killed when dropped.
+type Node = testkit::Spawned;
 
 /// Starts a node on `fresh`'s database; returns it and its address.
 fn start_node(fresh: &FreshDatabase, name: &str) -> anyhow::Result<(Node, SocketAddr)> {
@@ -37,7 +31,7 @@ fn start_node(fresh: &FreshDatabase, name: &str) -> anyhow::Result<(Node, Socket
         .stdout
         .take()
         .ok_or_else(|| anyhow::anyhow!("no stdout"))?;
-    let node = Node(child);
+    let node = testkit::Spawned(child);
     let mut line = String::new();
     BufReader::new(stdout).read_line(&mut line)?;
     let address = line

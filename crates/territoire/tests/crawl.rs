@@ -4,7 +4,7 @@
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 
 use domain::accounts::{Function, demo_email};
 use testkit::FreshDatabase;
@@ -13,14 +13,8 @@ use testkit::FreshDatabase;
 const PAGES: usize = 400;
 const PER_SHAPE: usize = 3;
 
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
+/// The server, killed when dropped.
+type Server = testkit::Spawned;
 
 fn start_demo(fresh: &FreshDatabase) -> anyhow::Result<(Server, String, String)> {
     let data = fresh.dir.path().join("data");
@@ -37,9 +31,10 @@ fn start_demo(fresh: &FreshDatabase) -> anyhow::Result<(Server, String, String)>
         .stdout
         .take()
         .ok_or_else(|| anyhow::anyhow!("no stdout"))?;
-    let server = Server(child);
+    let server = testkit::Spawned(child);
     let mut address = None;
-    for line in BufReader::new(stdout).lines() {
+    let mut lines = BufReader::new(stdout).lines();
+    for line in lines.by_ref() {
         let line = line?;
         if let Some(rest) = line.split("prêt : ").nth(1) {
             address = rest.split_whitespace().next().map(str::to_owned);
@@ -48,6 +43,8 @@ fn start_demo(fresh: &FreshDatabase) -> anyhow::Result<(Server, String, String)>
             break;
         }
     }
+    // The server goes on printing the demo accounts: a closed pipe would make it fail.
+    std::thread::spawn(move || lines.for_each(drop));
     let address = address.ok_or_else(|| anyhow::anyhow!("the server printed no address"))?;
     let password = std::fs::read_to_string(data.join("demo-password.txt"))?
         .trim()

@@ -70,6 +70,17 @@ pub async fn fresh_db() -> anyhow::Result<(Db, FreshDatabase)> {
     Ok((db, fresh))
 }
 
+/// A process started by a test (the `territoire` binary), killed when dropped, whatever
+/// happens in the test.
+pub struct Spawned(pub std::process::Child);
+
+impl Drop for Spawned {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 /// A server of the platform on a free port, with its own fresh database.
 pub struct TestApp {
     pub address: SocketAddr,

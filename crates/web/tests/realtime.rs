@@ -1302,7 +1302,7 @@ async fn losing_access_closes_sockets_and_token_addresses_at_once() -> anyhow::R
         &app.db,
         &format!(
             "UPDATE people SET ends_at = {} WHERE id = {}",
-            store::now() + 2,
+            store::now() + 4,
             c.marie.id
         ),
     )
