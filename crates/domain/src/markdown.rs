@@ -45,8 +45,8 @@ pub const MAX_NESTING: usize = 16;
 /// took 60 ms.
 pub const MAX_ELEMENTS: usize = 10_000;
 
-/// How many footnotes (references and definitions) a text may carry; past them, references stay as typed and definitions
-/// as plain paragraphs.
+/// How many footnotes (references and definitions) a text may carry; past them, references
+/// stay as typed and definitions as plain paragraphs.
 pub const MAX_FOOTNOTES: usize = 100;
 
 /// How many raw HTML tags a text may carry; past them, the rest is shown as text. The

@@ -36,6 +36,15 @@ impl Target {
         }
     }
 
+    /// The target the database names by its code (`practice`, `space`) and its id.
+    pub fn stored(kind: &str, id: i64) -> Option<Self> {
+        match kind {
+            "practice" => Some(Self::Practice(PracticeId(id))),
+            "space" => Some(Self::Space(SpaceId(id))),
+            _ => None,
+        }
+    }
+
     /// The code the database keeps.
     pub fn kind(self) -> &'static str {
         match self {

@@ -621,14 +621,9 @@ pub struct ExceptionalRow {
 
 impl ExceptionalRow {
     pub fn new(grant: store::accounts::exceptional::Grant) -> Self {
-        let target = match grant.target_kind.as_str() {
-            "space" => {
-                domain::accounts::exceptional::Target::Space(domain::ids::SpaceId(grant.target_id))
-            }
-            _ => domain::accounts::exceptional::Target::Practice(domain::ids::PracticeId(
-                grant.target_id,
-            )),
-        };
+        use domain::accounts::exceptional::Target;
+        let target = Target::stored(&grant.target_kind, grant.target_id)
+            .unwrap_or(Target::Practice(domain::ids::PracticeId(grant.target_id)));
         Self {
             admin: grant.admin_name,
             what: target.label(),
