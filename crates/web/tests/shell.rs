@@ -264,3 +264,107 @@ async fn refusals_speak_the_platforms_language() -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+/// Every API route that takes a JSON body checks the caller's rights on what its path names
+/// before it reads the body: an outsider sending a broken body learns `404` for a missing or
+/// hidden object, exactly as with a good one, never `400`, `413` or `415`.
+#[tokio::test]
+async fn rights_come_before_the_body() -> anyhow::Result<()> {
+    let app = TestApp::spawn().await?;
+    let mut tokens = Vec::new();
+    for email in ["owner@ac-lille.fr", "outsider@ac-lille.fr"] {
+        let id = app
+            .create_person(
+                email,
+                domain::accounts::Function::Enseignant1d,
+                "une phrase de passe",
+                false,
+            )
+            .await?;
+        tokens.push(store::accounts::create_api_token(&app.db, id).await?);
+    }
+    let (owner, outsider) = (&tokens[0], &tokens[1]);
+    let bodies: [(&str, &[u8]); 3] = [
+        ("application/json", b"{\"title\": "),
+        ("application/json", b"[1, 2, 3]"),
+        ("text/plain", b"bonjour"),
+    ];
+    let send = |method: &str, path: &str, token: &str, (kind, body): (&str, &[u8])| {
+        let head = format!(
+            "{method} {path} HTTP/1.1\r\nAuthorization: Bearer {token}\r\nContent-Type: {kind}"
+        );
+        let body = body.to_vec();
+        let address = app.address;
+        async move { testkit::raw::send(address, &head, &body).await }
+    };
+
+    // Every documented route with a body and a path parameter, on objects that do not exist.
+    let openapi: serde_json::Value = app
+        .client
+        .get(app.url("/api/v1/openapi.json"))
+        .send()
+        .await?
+        .json()
+        .await?;
+    let mut checked = 0;
+    for (template, operations) in openapi["paths"].as_object().into_iter().flatten() {
+        if !template.contains('{') {
+            continue;
+        }
+        let path = template
+            .split('/')
+            .map(|s| if s.starts_with('{') { "999999" } else { s })
+            .collect::<Vec<_>>()
+            .join("/");
+        for (method, operation) in operations.as_object().into_iter().flatten() {
+            let json_body = operation["requestBody"]["content"]["application/json"].is_object();
+            if !json_body {
+                continue;
+            }
+            for body in bodies {
+                let answer = send(&method.to_uppercase(), &path, outsider, body).await?;
+                assert_eq!(
+                    answer.status,
+                    404,
+                    "{method} {template} ({}): {}",
+                    body.0,
+                    answer.text()
+                );
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked >= 45, "{checked} routes with a body and a path");
+
+    // A members-only space: an outsider learns what a missing space tells, its members learn
+    // what was wrong with their body.
+    let space: serde_json::Value = app
+        .client
+        .post(app.url("/api/v1/spaces"))
+        .bearer_auth(owner)
+        .json(&serde_json::json!({"name": "Espace fermé", "visibility": "members"}))
+        .send()
+        .await?
+        .json()
+        .await?;
+    let id = space["id"].as_i64().unwrap_or_default();
+    for route in ["posts", "topics", "members", "folders", "rooms", "pads"] {
+        let path = format!("/api/v1/spaces/{id}/{route}");
+        for body in bodies {
+            let hidden = send("POST", &path, outsider, body).await?;
+            assert_eq!(hidden.status, 404, "{path}: {}", hidden.text());
+            let missing = send(
+                "POST",
+                &format!("/api/v1/spaces/999999/{route}"),
+                outsider,
+                body,
+            )
+            .await?;
+            assert_eq!(hidden.body, missing.body, "{path}");
+            let member = send("POST", &path, owner, body).await?;
+            let expected = if body.0 == "text/plain" { 415 } else { 400 };
+            assert_eq!(member.status, expected, "{path}: {}", member.text());
+        }
+    }
+    Ok(())
+}

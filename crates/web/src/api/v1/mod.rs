@@ -531,12 +531,17 @@ async fn openapi() -> Json<utoipa::openapi::OpenApi> {
     Json(ApiDoc::openapi())
 }
 
-/// A JSON body; a malformed one is answered `400 {error, message}` in French, one over the
-/// size limit `413`, one of another type `415`, and one whose texts hold a control character
-/// or a direction override `400`.
-pub struct ApiJson<T>(pub T);
+/// A JSON body, read only once the route has checked the caller's rights on what its path
+/// names ([`ApiJson::read`]): an outsider learns `404` or `403`, never whether a body would have
+/// been accepted. Reading it answers a malformed body `400 {error, message}` in French, one
+/// over the size limit `413`, one of another type `415`, and one whose texts hold a control
+/// character or a direction override `400`.
+pub struct ApiJson<T> {
+    body: Result<axum::body::Bytes, ApiError>,
+    shape: std::marker::PhantomData<fn() -> T>,
+}
 
-impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
+impl<S: Send + Sync, T> FromRequest<S> for ApiJson<T> {
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
@@ -547,31 +552,41 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
             .and_then(|v| v.split(';').next())
             .map(|v| v.trim().to_ascii_lowercase())
             .is_some_and(|v| v == "application/json" || v.ends_with("+json"));
-        if !json {
-            return Err(ApiError(AppError::UnsupportedType(
+        let body = if json {
+            axum::body::Bytes::from_request(request, state)
+                .await
+                .map_err(|rejection| {
+                    ApiError(if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                        AppError::TooLarge(
+                            "le corps de la requête dépasse la taille permise (1 Mio)".to_owned(),
+                        )
+                    } else {
+                        AppError::BadRequest("le corps de la requête n'a pas pu être lu".to_owned())
+                    })
+                })
+        } else {
+            Err(ApiError(AppError::UnsupportedType(
                 "le corps de la requête doit être du JSON (Content-Type: application/json)"
                     .to_owned(),
-            )));
-        }
-        let body = axum::body::Bytes::from_request(request, state)
-            .await
-            .map_err(|rejection| {
-                ApiError(if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                    AppError::TooLarge(
-                        "le corps de la requête dépasse la taille permise (1 Mio)".to_owned(),
-                    )
-                } else {
-                    AppError::BadRequest("le corps de la requête n'a pas pu être lu".to_owned())
-                })
-            })?;
+            )))
+        };
+        Ok(Self {
+            body,
+            shape: std::marker::PhantomData,
+        })
+    }
+}
+
+impl<T: DeserializeOwned> ApiJson<T> {
+    /// The body, once the rights were checked.
+    pub fn read(self) -> Result<T, ApiError> {
+        let body = self.body?;
         let value: serde_json::Value = serde_json::from_slice(&body)
             .map_err(|e| ApiError(AppError::BadRequest(json_problem(&e))))?;
         if let Some(problem) = hidden_character(&value, "") {
             return Err(ApiError(AppError::BadRequest(problem)));
         }
-        serde_json::from_value(value)
-            .map(Self)
-            .map_err(|e| ApiError(AppError::BadRequest(json_problem(&e))))
+        serde_json::from_value(value).map_err(|e| ApiError(AppError::BadRequest(json_problem(&e))))
     }
 }
 

@@ -112,8 +112,9 @@ async fn observatory_json(
 pub async fn create(
     State(state): State<AppState>,
     ApiUser(person): ApiUser,
-    ApiJson(body): ApiJson<ObservatoryBody>,
+    body: ApiJson<ObservatoryBody>,
 ) -> Result<(StatusCode, Json<ObservatoryJson>), ApiError> {
+    let body = body.read()?;
     let actor = actor(Some(&person));
     let input = ObservatoryInput {
         name: body.name,
@@ -348,8 +349,9 @@ impl From<visits::RequestDetail> for VisitRequestJson {
 pub async fn create_visit_request(
     State(state): State<AppState>,
     ApiUser(person): ApiUser,
-    ApiJson(body): ApiJson<VisitRequestBody>,
+    body: ApiJson<VisitRequestBody>,
 ) -> Result<(StatusCode, Json<VisitRequestJson>), ApiError> {
+    let body = body.read()?;
     let actor = actor(Some(&person));
     let periods = body
         .periods
@@ -489,9 +491,11 @@ pub async fn change(
     State(state): State<AppState>,
     ApiUser(person): ApiUser,
     Path(id): Path<i64>,
-    ApiJson(body): ApiJson<VisitChangeBody>,
+    body: ApiJson<VisitChangeBody>,
 ) -> Result<Json<VisitJson>, ApiError> {
     let actor = actor(Some(&person));
+    visit_for(&state, actor, id, Action::View).await?;
+    let body = body.read()?;
     match (&body.starts_at, &body.ends_at) {
         (Some(starts), Some(ends)) => {
             schedule_visit(&state, actor, id, moment(starts)?, moment(ends)?).await?;
@@ -590,8 +594,10 @@ pub async fn put_observation(
     State(state): State<AppState>,
     ApiUser(person): ApiUser,
     Path(id): Path<i64>,
-    ApiJson(body): ApiJson<ObservationJson>,
+    body: ApiJson<ObservationJson>,
 ) -> Result<Json<ObservationJson>, ApiError> {
+    visit_for(&state, actor(Some(&person)), id, Action::Edit).await?;
+    let body = body.read()?;
     let items: Vec<(String, String, Option<u32>)> = body
         .items
         .iter()
@@ -650,10 +656,11 @@ pub async fn put_analysis(
     State(state): State<AppState>,
     ApiUser(person): ApiUser,
     Path(id): Path<i64>,
-    ApiJson(body): ApiJson<AnalysisBody>,
+    body: ApiJson<AnalysisBody>,
 ) -> Result<Json<AnalysisJson>, ApiError> {
     let actor = actor(Some(&person));
     let (visit, part) = visit_for(&state, actor, id, Action::Contribute).await?;
+    let body = body.read()?;
     if visit.state != VisitState::Analysis
         || visits::analysis(&state.db, visit.id).await?.body != body.body.trim()
     {
@@ -690,8 +697,10 @@ pub async fn add_need(
     State(state): State<AppState>,
     ApiUser(person): ApiUser,
     Path(id): Path<i64>,
-    ApiJson(body): ApiJson<NeedBody>,
+    body: ApiJson<NeedBody>,
 ) -> Result<(StatusCode, Json<NeedJson>), ApiError> {
+    visit_for(&state, actor(Some(&person)), id, Action::Contribute).await?;
+    let body = body.read()?;
     let (id, need) = record_need(
         &state,
         actor(Some(&person)),

@@ -319,11 +319,12 @@ pub async fn list(
 pub async fn create(
     State(state): State<AppState>,
     ApiUser(person): ApiUser,
-    ApiJson(body): ApiJson<PracticeBody>,
+    body: ApiJson<PracticeBody>,
 ) -> Result<(StatusCode, Json<PracticeJson>), ApiError> {
     if !can(actor(Some(&person)), Action::Create, Resource::Practices) {
         return Err(AppError::Forbidden.into());
     }
+    let body = body.read()?;
     let (content, context, status) = body.resolve(None, Vec::new())?;
     let id =
         store::practices::create(&state.db, person.id(), person.admin, &content, &context).await?;
@@ -353,9 +354,10 @@ pub async fn update(
     State(state): State<AppState>,
     ApiUser(person): ApiUser,
     Path(id): Path<i64>,
-    ApiJson(body): ApiJson<PracticeBody>,
+    body: ApiJson<PracticeBody>,
 ) -> Result<Json<PracticeJson>, ApiError> {
     let current = practice_for(&state, actor(Some(&person)), id, Action::Edit).await?;
+    let body = body.read()?;
     let emails = store::practices::author_emails(&state.db, current.practice.id())
         .await?
         .into_iter()

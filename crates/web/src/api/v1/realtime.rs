@@ -76,9 +76,10 @@ pub async fn create_room(
     State(state): State<AppState>,
     ApiUser(person): ApiUser,
     Path(id): Path<i64>,
-    ApiJson(body): ApiJson<RoomBody>,
+    body: ApiJson<RoomBody>,
 ) -> Result<(StatusCode, Json<RoomJson>), ApiError> {
     let (space, _) = space_for(&state, actor(Some(&person)), id, Action::Contribute).await?;
+    let body = body.read()?;
     let room = state
         .realtime
         .create_room(space.id(), &body.name, &member(&person))
@@ -121,8 +122,9 @@ pub struct ConversationBody {
 pub async fn start_conversation(
     State(state): State<AppState>,
     ApiUser(person): ApiUser,
-    ApiJson(body): ApiJson<ConversationBody>,
+    body: ApiJson<ConversationBody>,
 ) -> Result<(StatusCode, Json<RoomJson>), ApiError> {
+    let body = body.read()?;
     let people: Vec<PersonId> = body.people.into_iter().map(PersonId).collect();
     let room = chats::open_conversation(&state.db, person.id(), &people).await?;
     let summary = chats::conversations(&state.db, person.id())
@@ -231,8 +233,13 @@ pub async fn post_message(
     State(state): State<AppState>,
     ApiUser(person): ApiUser,
     Path(id): Path<i64>,
-    ApiJson(body): ApiJson<MessageBody>,
+    body: ApiJson<MessageBody>,
 ) -> Result<(StatusCode, Json<MessageView>), ApiError> {
+    state
+        .realtime
+        .rights(RoomId(id), Some(&member(&person)))
+        .await?;
+    let body = body.read()?;
     let message = state
         .realtime
         .post(
@@ -258,8 +265,13 @@ pub async fn edit_message(
     State(state): State<AppState>,
     ApiUser(person): ApiUser,
     Path((id, message)): Path<(i64, i64)>,
-    ApiJson(body): ApiJson<EditBody>,
+    body: ApiJson<EditBody>,
 ) -> Result<Json<MessageView>, ApiError> {
+    state
+        .realtime
+        .rights(RoomId(id), Some(&member(&person)))
+        .await?;
+    let body = body.read()?;
     Ok(Json(
         state
             .realtime
@@ -301,8 +313,13 @@ pub async fn react(
     State(state): State<AppState>,
     ApiUser(person): ApiUser,
     Path((id, message)): Path<(i64, i64)>,
-    ApiJson(body): ApiJson<ReactionBody>,
+    body: ApiJson<ReactionBody>,
 ) -> Result<Json<MessageView>, ApiError> {
+    state
+        .realtime
+        .rights(RoomId(id), Some(&member(&person)))
+        .await?;
+    let body = body.read()?;
     Ok(Json(
         state
             .realtime
@@ -355,12 +372,13 @@ pub async fn read(
     State(state): State<AppState>,
     ApiUser(person): ApiUser,
     Path(id): Path<i64>,
-    ApiJson(body): ApiJson<ReadBody>,
+    body: ApiJson<ReadBody>,
 ) -> Result<StatusCode, ApiError> {
     let (room, _) = state
         .realtime
         .rights(RoomId(id), Some(&member(&person)))
         .await?;
+    let body = body.read()?;
     chats::mark_read(&state.db, room.id(), person.id(), ChatMessageId(body.id)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -447,8 +465,10 @@ pub async fn create(
     State(state): State<AppState>,
     ApiUser(person): ApiUser,
     Path(id): Path<i64>,
-    ApiJson(body): ApiJson<PadBody>,
+    body: ApiJson<PadBody>,
 ) -> Result<(StatusCode, Json<PadJson>), ApiError> {
+    space_for(&state, actor(Some(&person)), id, Action::Contribute).await?;
+    let body = body.read()?;
     let pad = create_pad(&state, &person, id, &body.title).await?;
     let pad = pad_store::get(&state.db, pad).await?;
     Ok((StatusCode::CREATED, Json(PadJson::of(pad, Vec::new()))))
@@ -539,8 +559,10 @@ pub async fn snapshot(
     State(state): State<AppState>,
     ApiUser(person): ApiUser,
     Path(id): Path<i64>,
-    ApiJson(body): ApiJson<SnapshotBody>,
+    body: ApiJson<SnapshotBody>,
 ) -> Result<(StatusCode, Json<SnapshotJson>), ApiError> {
+    pad_for(&state, Some(&person), id).await?;
+    let body = body.read()?;
     let snapshot = save_snapshot(&state, &person, id, &body.name).await?;
     let snapshot = pad_store::snapshot(&state.db, domain::ids::PadId(id), snapshot).await?;
     Ok((StatusCode::CREATED, Json(snapshot.into())))

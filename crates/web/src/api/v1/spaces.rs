@@ -170,8 +170,9 @@ pub async fn list(
 pub async fn create(
     State(state): State<AppState>,
     ApiUser(person): ApiUser,
-    ApiJson(body): ApiJson<SpaceBody>,
+    body: ApiJson<SpaceBody>,
 ) -> Result<(StatusCode, Json<SpaceJson>), ApiError> {
+    let body = body.read()?;
     let input = SpaceInput {
         name: body.name,
         description: body.description,
@@ -206,8 +207,10 @@ pub async fn add_member(
     State(state): State<AppState>,
     ApiUser(person): ApiUser,
     Path(id): Path<i64>,
-    ApiJson(body): ApiJson<MemberBody>,
+    body: ApiJson<MemberBody>,
 ) -> Result<Json<Vec<MemberJson>>, ApiError> {
+    space_for(&state, actor(Some(&person)), id, Action::ManageMembers).await?;
+    let body = body.read()?;
     let role = body.role.unwrap_or_else(|| "member".to_owned());
     change_member(&state, actor(Some(&person)), id, &body.email, &role, false).await?;
     let members = store::spaces::members(&state.db, SpaceId(id)).await?;
@@ -221,8 +224,10 @@ pub async fn remove_member(
     State(state): State<AppState>,
     ApiUser(person): ApiUser,
     Path(id): Path<i64>,
-    ApiJson(body): ApiJson<RemoveMemberBody>,
+    body: ApiJson<RemoveMemberBody>,
 ) -> Result<StatusCode, ApiError> {
+    space_for(&state, actor(Some(&person)), id, Action::ManageMembers).await?;
+    let body = body.read()?;
     change_member(&state, actor(Some(&person)), id, &body.email, "", true).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -353,9 +358,10 @@ pub async fn create_post(
     State(state): State<AppState>,
     ApiUser(person): ApiUser,
     Path(id): Path<i64>,
-    ApiJson(body): ApiJson<PostBody>,
+    body: ApiJson<PostBody>,
 ) -> Result<(StatusCode, Json<PostJson>), ApiError> {
     let (space, _) = space_for(&state, actor(Some(&person)), id, Action::Contribute).await?;
+    let body = body.read()?;
     let input = PostInput {
         title: body.title,
         body_markdown: body.body_markdown,
@@ -404,9 +410,10 @@ pub async fn comment(
     State(state): State<AppState>,
     ApiUser(person): ApiUser,
     Path((id, post)): Path<(i64, i64)>,
-    ApiJson(body): ApiJson<CommentBody>,
+    body: ApiJson<CommentBody>,
 ) -> Result<(StatusCode, Json<CommentJson>), ApiError> {
     let (_, _, post) = post_for(&state, actor(Some(&person)), id, post, Action::Contribute).await?;
+    let body = body.read()?;
     let body = parse_comment(&body.body).map_err(|e| bad(e.message))?;
     let comment = blog::comment(&state.db, post.id(), person.id(), &body).await?;
     let comment = blog::comment_of(&state.db, post.id(), comment).await?;
@@ -562,10 +569,11 @@ pub async fn create_topic(
     State(state): State<AppState>,
     ApiUser(person): ApiUser,
     Path(id): Path<i64>,
-    ApiJson(body): ApiJson<TopicBody>,
+    body: ApiJson<TopicBody>,
 ) -> Result<(StatusCode, Json<TopicJson>), ApiError> {
     let caller = actor(Some(&person));
     let (space, _) = space_for(&state, caller, id, Action::Contribute).await?;
+    let body = body.read()?;
     let title = parse_title(&body.title).map_err(|e| bad(e.message))?;
     let text = parse_message(&body.body_markdown).map_err(|e| bad(e.message))?;
     let topic = forum::create_topic(
@@ -626,10 +634,11 @@ pub async fn reply(
     State(state): State<AppState>,
     ApiUser(person): ApiUser,
     Path((id, topic)): Path<(i64, i64)>,
-    ApiJson(body): ApiJson<MessageBody>,
+    body: ApiJson<MessageBody>,
 ) -> Result<(StatusCode, Json<MessageJson>), ApiError> {
     let caller = actor(Some(&person));
     let (_, access, topic) = topic_for(&state, caller, id, topic, Action::Contribute).await?;
+    let body = body.read()?;
     let moderator = can(caller, Action::Moderate, Resource::Space(access));
     let text = parse_message(&body.body_markdown).map_err(|e| bad(e.message))?;
     let replied = forum::reply(
@@ -655,9 +664,10 @@ pub async fn report(
     State(state): State<AppState>,
     ApiUser(person): ApiUser,
     Path((id, message)): Path<(i64, i64)>,
-    ApiJson(body): ApiJson<ReportBody>,
+    body: ApiJson<ReportBody>,
 ) -> Result<StatusCode, ApiError> {
     let (_, m) = message_for(&state, actor(Some(&person)), id, message, Action::View).await?;
+    let body = body.read()?;
     let reason = parse_reason(&body.reason).map_err(|e| bad(e.message))?;
     forum::report(&state.db, MessageId(m.id), person.id(), &reason).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -793,8 +803,10 @@ pub async fn create_folder(
     State(state): State<AppState>,
     ApiUser(person): ApiUser,
     Path(id): Path<i64>,
-    ApiJson(body): ApiJson<FolderBody>,
+    body: ApiJson<FolderBody>,
 ) -> Result<(StatusCode, Json<EntryJson>), ApiError> {
+    space_for(&state, actor(Some(&person)), id, Action::Contribute).await?;
+    let body = body.read()?;
     let parent = body.parent_id.unwrap_or(0);
     let created = make_folder(&state, actor(Some(&person)), id, parent, &body.name).await?;
     let entry = folders::get(&state.db, SpaceId(id), created).await?;

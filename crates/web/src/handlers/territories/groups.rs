@@ -223,7 +223,11 @@ pub async fn member_form(
 }
 
 /// Whether the caller may run the group's meetings: a coordinator, or one of its members.
-async fn runs_group(state: &AppState, actor: Actor, group: i64) -> Result<TerritoryId, AppError> {
+pub(crate) async fn runs_group(
+    state: &AppState,
+    actor: Actor,
+    group: i64,
+) -> Result<TerritoryId, AppError> {
     let (territory, _) = groups::of_group(&state.db, group).await?;
     let role = work_of(state, actor, territory, Action::View).await?;
     let person = actor.person.ok_or(AppError::Unauthorized)?;

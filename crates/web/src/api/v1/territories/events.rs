@@ -92,8 +92,9 @@ pub struct EventBody {
 pub async fn create(
     State(state): State<AppState>,
     ApiUser(person): ApiUser,
-    ApiJson(body): ApiJson<EventBody>,
+    body: ApiJson<EventBody>,
 ) -> Result<(StatusCode, Json<EventJson>), ApiError> {
+    let body = body.read()?;
     let actor = actor(Some(&person));
     let input = EventInput {
         title: body.title,

@@ -9,11 +9,12 @@ use domain::ids::{PersonId, TerritoryId};
 use domain::policy::Action;
 use domain::territories::groups::{MeetingInput, seats};
 
+use crate::api::v1::territories::may;
 use crate::api::v1::{ApiJson, moment};
-use crate::error::{ApiError, ErrorBody};
+use crate::error::{ApiError, AppError, ErrorBody};
 use crate::extractors::{ApiUser, actor};
 use crate::handlers::territories::groups::{
-    GroupInput, create_group, meeting_for, plan_meeting, record_attendance, seat_member,
+    GroupInput, create_group, meeting_for, plan_meeting, record_attendance, runs_group, seat_member,
 };
 use crate::handlers::territories::work_of;
 use crate::state::AppState;
@@ -94,8 +95,10 @@ pub async fn create(
     State(state): State<AppState>,
     ApiUser(person): ApiUser,
     Path(id): Path<i64>,
-    ApiJson(body): ApiJson<GroupInput>,
+    body: ApiJson<GroupInput>,
 ) -> Result<(StatusCode, Json<GroupCreatedJson>), ApiError> {
+    may(&state, &person, TerritoryId(id), Action::ManageMembers).await?;
+    let body = body.read()?;
     let id = create_group(&state, actor(Some(&person)), TerritoryId(id), &body).await?;
     Ok((StatusCode::CREATED, Json(GroupCreatedJson { id })))
 }
@@ -116,8 +119,11 @@ pub async fn add_member(
     State(state): State<AppState>,
     ApiUser(person): ApiUser,
     Path(id): Path<i64>,
-    ApiJson(body): ApiJson<MemberBody>,
+    body: ApiJson<MemberBody>,
 ) -> Result<StatusCode, ApiError> {
+    let (territory, _) = store::territories::groups::of_group(&state.db, id).await?;
+    may(&state, &person, territory, Action::ManageMembers).await?;
+    let body = body.read()?;
     seat_member(
         &state,
         actor(Some(&person)),
@@ -199,8 +205,10 @@ pub async fn create_meeting(
     State(state): State<AppState>,
     ApiUser(person): ApiUser,
     Path(id): Path<i64>,
-    ApiJson(body): ApiJson<MeetingBody>,
+    body: ApiJson<MeetingBody>,
 ) -> Result<(StatusCode, Json<MeetingJson>), ApiError> {
+    runs_group(&state, actor(Some(&person)), id).await?;
+    let body = body.read()?;
     let actor = actor(Some(&person));
     let input = MeetingInput {
         title: body.title,
@@ -240,8 +248,12 @@ pub async fn put_attendance(
     State(state): State<AppState>,
     ApiUser(person): ApiUser,
     Path(id): Path<i64>,
-    ApiJson(body): ApiJson<AttendanceBody>,
+    body: ApiJson<AttendanceBody>,
 ) -> Result<StatusCode, ApiError> {
+    if !meeting_for(&state, actor(Some(&person)), id).await?.1 {
+        return Err(AppError::Forbidden.into());
+    }
+    let body = body.read()?;
     let present: Vec<PersonId> = body.present.into_iter().map(PersonId).collect();
     record_attendance(&state, actor(Some(&person)), id, &present).await?;
     Ok(StatusCode::NO_CONTENT)

@@ -11,6 +11,7 @@ use domain::territories::inspe::Placement;
 use store::territories::inspe;
 
 use crate::api::v1::ApiJson;
+use crate::api::v1::territories::may;
 use crate::error::{ApiError, AppError, ErrorBody};
 use crate::extractors::{ApiUser, actor};
 use crate::handlers::territories::inspe::{place_student, welcome};
@@ -80,8 +81,10 @@ pub async fn create(
     State(state): State<AppState>,
     ApiUser(person): ApiUser,
     Path(id): Path<i64>,
-    ApiJson(body): ApiJson<InspeDayBody>,
+    body: ApiJson<InspeDayBody>,
 ) -> Result<(StatusCode, Json<InspeDayCreatedJson>), ApiError> {
+    may(&state, &person, TerritoryId(id), Action::ManageMembers).await?;
+    let body = body.read()?;
     let placement = Placement::parse(&body.kind, &body.day).map_err(AppError::from)?;
     let id = place_student(
         &state,
@@ -142,8 +145,10 @@ pub async fn cross_observation(
     State(state): State<AppState>,
     ApiUser(person): ApiUser,
     Path(id): Path<i64>,
-    ApiJson(body): ApiJson<CrossObservationBody>,
+    body: ApiJson<CrossObservationBody>,
 ) -> Result<StatusCode, ApiError> {
+    may(&state, &person, TerritoryId(id), Action::Contribute).await?;
+    let body = body.read()?;
     let day = Placement::parse("responsabilite", &body.day)
         .map_err(AppError::from)?
         .day;

@@ -14,6 +14,7 @@ use domain::territories::launch::{
 use store::territories::launch;
 
 use crate::api::v1::ApiJson;
+use crate::api::v1::territories::may;
 use crate::error::{ApiError, AppError, ErrorBody};
 use crate::extractors::{ApiUser, actor};
 use crate::handlers::territories::launch::{
@@ -259,8 +260,10 @@ pub async fn create_item(
     State(state): State<AppState>,
     ApiUser(person): ApiUser,
     Path(id): Path<i64>,
-    ApiJson(body): ApiJson<ItemBody>,
+    body: ApiJson<ItemBody>,
 ) -> Result<(StatusCode, Json<CreatedJson>), ApiError> {
+    may(&state, &person, TerritoryId(id), Action::Contribute).await?;
+    let body = body.read()?;
     let item = NewItem::parse(&body.kind, &body.scope, &body.text)
         .map_err(|e| ApiError(AppError::BadRequest(e.message)))?;
     let id = add_item(
@@ -302,8 +305,10 @@ pub async fn put_problem(
     State(state): State<AppState>,
     ApiUser(person): ApiUser,
     Path(id): Path<i64>,
-    ApiJson(body): ApiJson<ProblemBody>,
+    body: ApiJson<ProblemBody>,
 ) -> Result<StatusCode, ApiError> {
+    may(&state, &person, TerritoryId(id), Action::Edit).await?;
+    let body = body.read()?;
     let problem = Problem::parse(&body.statement, &body.skills.join("\n"))
         .map_err(|e| ApiError(AppError::BadRequest(e.message)))?;
     set_problem(
@@ -330,8 +335,10 @@ pub async fn put_step(
     State(state): State<AppState>,
     ApiUser(person): ApiUser,
     Path((id, step)): Path<(i64, i64)>,
-    ApiJson(body): ApiJson<StepBody>,
+    body: ApiJson<StepBody>,
 ) -> Result<StatusCode, ApiError> {
+    may(&state, &person, TerritoryId(id), Action::Edit).await?;
+    let body = body.read()?;
     set_step(
         &state,
         actor(Some(&person)),
@@ -362,8 +369,10 @@ pub async fn create_work_object(
     State(state): State<AppState>,
     ApiUser(person): ApiUser,
     Path(id): Path<i64>,
-    ApiJson(body): ApiJson<WorkObjectBody>,
+    body: ApiJson<WorkObjectBody>,
 ) -> Result<(StatusCode, Json<CreatedJson>), ApiError> {
+    may(&state, &person, TerritoryId(id), Action::Contribute).await?;
+    let body = body.read()?;
     if body.days.len() > 2 {
         return Err(ApiError(AppError::BadRequest(
             "un objet de travail a une ou deux journées accompagnées".to_owned(),
@@ -409,8 +418,10 @@ pub async fn create_action(
     State(state): State<AppState>,
     ApiUser(person): ApiUser,
     Path(id): Path<i64>,
-    ApiJson(body): ApiJson<ActionBody>,
+    body: ApiJson<ActionBody>,
 ) -> Result<(StatusCode, Json<CreatedJson>), ApiError> {
+    may(&state, &person, TerritoryId(id), Action::Contribute).await?;
+    let body = body.read()?;
     let input = ActionInput {
         title: body.title,
         scope: body.scope,
@@ -439,8 +450,10 @@ pub async fn create_critical_friend(
     State(state): State<AppState>,
     ApiUser(person): ApiUser,
     Path(id): Path<i64>,
-    ApiJson(body): ApiJson<FriendBody>,
+    body: ApiJson<FriendBody>,
 ) -> Result<StatusCode, ApiError> {
+    may(&state, &person, TerritoryId(id), Action::Edit).await?;
+    let body = body.read()?;
     add_critical_friend(
         &state,
         actor(Some(&person)),
@@ -464,8 +477,10 @@ pub async fn create_journal_entry(
     State(state): State<AppState>,
     ApiUser(person): ApiUser,
     Path(id): Path<i64>,
-    ApiJson(body): ApiJson<JournalBody>,
+    body: ApiJson<JournalBody>,
 ) -> Result<(StatusCode, Json<CreatedJson>), ApiError> {
+    may(&state, &person, TerritoryId(id), Action::View).await?;
+    let body = body.read()?;
     let (role, text) = parse_journal(&body.role, &body.body).map_err(AppError::from)?;
     let id = write_journal(&state, actor(Some(&person)), TerritoryId(id), role, &text).await?;
     Ok((StatusCode::CREATED, Json(CreatedJson { id })))
@@ -490,8 +505,10 @@ pub async fn create_impact_analysis(
     State(state): State<AppState>,
     ApiUser(person): ApiUser,
     Path(id): Path<i64>,
-    ApiJson(body): ApiJson<ImpactBody>,
+    body: ApiJson<ImpactBody>,
 ) -> Result<(StatusCode, Json<ClosedJson>), ApiError> {
+    may(&state, &person, TerritoryId(id), Action::View).await?;
+    let body = body.read()?;
     let text = parse_impact(&body.body).map_err(AppError::from)?;
     let year = close_year(&state, actor(Some(&person)), TerritoryId(id), &text).await?;
     Ok((StatusCode::CREATED, Json(ClosedJson { year })))
@@ -514,8 +531,10 @@ pub async fn create_support(
     State(state): State<AppState>,
     ApiUser(person): ApiUser,
     Path(id): Path<i64>,
-    ApiJson(body): ApiJson<SupportBody>,
+    body: ApiJson<SupportBody>,
 ) -> Result<(StatusCode, Json<CreatedJson>), ApiError> {
+    may(&state, &person, TerritoryId(id), Action::Contribute).await?;
+    let body = body.read()?;
     let (support, category, text) =
         parse_support(&body.kind, &body.category, &body.text).map_err(AppError::from)?;
     let id = add_support(

@@ -15,6 +15,7 @@ use domain::territories::maturity::{
 use store::territories::maturity::Assessment;
 
 use crate::api::v1::ApiJson;
+use crate::api::v1::territories::may;
 use crate::error::{ApiError, AppError, ErrorBody};
 use crate::extractors::{ApiUser, actor};
 use crate::handlers::territories::maturity::{agree_assessment, answer_assessment};
@@ -138,8 +139,10 @@ pub async fn answer(
     State(state): State<AppState>,
     ApiUser(person): ApiUser,
     Path(id): Path<i64>,
-    ApiJson(body): ApiJson<AnswerBody>,
+    body: ApiJson<AnswerBody>,
 ) -> Result<(StatusCode, Json<AnswerJson>), ApiError> {
+    may(&state, &person, TerritoryId(id), Action::Contribute).await?;
+    let body = body.read()?;
     let levels = levels(&body.levels)?;
     let assessment =
         answer_assessment(&state, actor(Some(&person)), TerritoryId(id), levels).await?;
@@ -172,8 +175,10 @@ pub async fn agree(
     State(state): State<AppState>,
     ApiUser(person): ApiUser,
     Path((id, assessment)): Path<(i64, i64)>,
-    ApiJson(body): ApiJson<AgreementBody>,
+    body: ApiJson<AgreementBody>,
 ) -> Result<Json<AssessmentJson>, ApiError> {
+    may(&state, &person, TerritoryId(id), Action::Edit).await?;
+    let body = body.read()?;
     let levels = levels(&body.levels)?;
     if let Some(key) = body
         .evidence

@@ -20,6 +20,18 @@ use crate::error::{ApiError, AppError, ErrorBody};
 use crate::extractors::{ApiUser, actor};
 use crate::state::AppState;
 
+/// Checks that the caller may do `action` on a territory's work, before a route reads its body
+/// (the route's own helper checks again as it acts).
+pub(crate) async fn may(
+    state: &AppState,
+    person: &store::accounts::Person,
+    territory: domain::ids::TerritoryId,
+    action: Action,
+) -> Result<(), ApiError> {
+    crate::handlers::territories::work_of(state, actor(Some(person)), territory, action).await?;
+    Ok(())
+}
+
 #[derive(serde::Serialize, utoipa::ToSchema)]
 pub struct TerritoryJson {
     pub id: i64,
@@ -69,11 +81,12 @@ pub struct NewTerritoryJson {
 pub async fn create(
     State(state): State<AppState>,
     ApiUser(person): ApiUser,
-    ApiJson(body): ApiJson<NewTerritoryJson>,
+    body: ApiJson<NewTerritoryJson>,
 ) -> Result<(StatusCode, Json<TerritoryJson>), ApiError> {
     if !can(actor(Some(&person)), Action::Create, Resource::Territories) {
         return Err(AppError::Forbidden.into());
     }
+    let body = body.read()?;
     let new = NewTerritory::parse(&body.name, &body.description)
         .map_err(|e| AppError::BadRequest(e.to_string()))?;
     // Every UAI is checked before anything is created.

@@ -10,6 +10,7 @@ use domain::policy::Action;
 use domain::territories::networks::{Stage, cohorts, school_year, school_year_label};
 
 use crate::api::v1::ApiJson;
+use crate::api::v1::territories::may;
 use crate::error::{ApiError, ErrorBody};
 use crate::extractors::{ApiUser, actor};
 use crate::handlers::territories::networks::{change_member, create_network};
@@ -109,8 +110,10 @@ pub async fn create(
     State(state): State<AppState>,
     ApiUser(person): ApiUser,
     Path(id): Path<i64>,
-    ApiJson(body): ApiJson<NewNetworkJson>,
+    body: ApiJson<NewNetworkJson>,
 ) -> Result<(StatusCode, Json<NetworkCreatedJson>), ApiError> {
+    may(&state, &person, TerritoryId(id), Action::ManageMembers).await?;
+    let body = body.read()?;
     let id = create_network(
         &state,
         actor(Some(&person)),
@@ -137,8 +140,11 @@ pub async fn add_member(
     State(state): State<AppState>,
     ApiUser(person): ApiUser,
     Path(id): Path<i64>,
-    ApiJson(body): ApiJson<NetworkMemberBody>,
+    body: ApiJson<NetworkMemberBody>,
 ) -> Result<StatusCode, ApiError> {
+    let territory = store::territories::networks::territory_of(&state.db, id).await?;
+    may(&state, &person, territory, Action::ManageMembers).await?;
+    let body = body.read()?;
     let who = PersonId(body.person_id);
     change_member(&state, actor(Some(&person)), id, who, Some(&body.joined)).await?;
     Ok(StatusCode::NO_CONTENT)

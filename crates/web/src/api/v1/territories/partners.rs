@@ -14,6 +14,7 @@ use domain::territories::partners::{Contact, Convention, NewPartner, Standing};
 use store::territories::partners;
 
 use crate::api::v1::ApiJson;
+use crate::api::v1::territories::may;
 use crate::error::{ApiError, AppError, ErrorBody};
 use crate::extractors::{ApiUser, actor};
 use crate::handlers::territories::partners::{
@@ -93,8 +94,10 @@ pub async fn create(
     State(state): State<AppState>,
     ApiUser(person): ApiUser,
     Path(id): Path<i64>,
-    ApiJson(body): ApiJson<PartnerBody>,
+    body: ApiJson<PartnerBody>,
 ) -> Result<(StatusCode, Json<CreatedJson>), ApiError> {
+    may(&state, &person, TerritoryId(id), Action::ManageMembers).await?;
+    let body = body.read()?;
     let partner = NewPartner::parse(&body.name, &body.kind).map_err(AppError::from)?;
     let id = add_partner(&state, actor(Some(&person)), TerritoryId(id), &partner).await?;
     Ok((StatusCode::CREATED, Json(CreatedJson { id })))
@@ -118,8 +121,11 @@ pub async fn create_contact(
     State(state): State<AppState>,
     ApiUser(person): ApiUser,
     Path(id): Path<i64>,
-    ApiJson(body): ApiJson<ContactBody>,
+    body: ApiJson<ContactBody>,
 ) -> Result<(StatusCode, Json<CreatedJson>), ApiError> {
+    let territory = store::territories::partners::territory_of_partner(&state.db, id).await?;
+    may(&state, &person, territory, Action::ManageMembers).await?;
+    let body = body.read()?;
     let contact =
         Contact::parse(&body.name, &body.role, &body.email, &body.phone).map_err(AppError::from)?;
     let id = add_contact(&state, actor(Some(&person)), id, &contact).await?;
@@ -225,8 +231,10 @@ pub async fn create_convention(
     State(state): State<AppState>,
     ApiUser(person): ApiUser,
     Path(id): Path<i64>,
-    ApiJson(body): ApiJson<ConventionBody>,
+    body: ApiJson<ConventionBody>,
 ) -> Result<(StatusCode, Json<ConventionJson>), ApiError> {
+    may(&state, &person, TerritoryId(id), Action::ManageMembers).await?;
+    let body = body.read()?;
     if body.parties.iter().any(|p| p.contains('\n')) {
         return Err(AppError::BadRequest("une partie tient sur une ligne".to_owned()).into());
     }
@@ -259,9 +267,11 @@ pub async fn put_end(
     State(state): State<AppState>,
     ApiUser(person): ApiUser,
     Path(id): Path<i64>,
-    ApiJson(body): ApiJson<RenewalBody>,
+    body: ApiJson<RenewalBody>,
 ) -> Result<Json<ConventionJson>, ApiError> {
     let actor = actor(Some(&person));
+    convention_for(&state, actor, id, Action::ManageMembers).await?;
+    let body = body.read()?;
     renew(&state, actor, id, &body.ends_on).await?;
     let renewed = convention_for(&state, actor, id, Action::View).await?;
     Ok(Json(convention_json(renewed, store::now() / 86_400)))

@@ -10,9 +10,11 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use domain::ids::{PersonId, TerritoryId};
 use domain::observatories::visit::TrainingNeed;
+use domain::policy::Action;
 use domain::training::demand::Others;
 
 use super::ApiJson;
+use crate::api::v1::territories::may;
 use crate::error::{ApiError, AppError, ErrorBody};
 use crate::extractors::{ApiUser, actor};
 use crate::state::AppState;
@@ -56,8 +58,9 @@ impl From<store::training::OwnNeed> for NeedJson {
 pub async fn create(
     State(state): State<AppState>,
     ApiUser(person): ApiUser,
-    ApiJson(body): ApiJson<NeedBody>,
+    body: ApiJson<NeedBody>,
 ) -> Result<(StatusCode, Json<NeedJson>), ApiError> {
+    let body = body.read()?;
     let need =
         TrainingNeed::parse(&body.theme, &body.public, &body.level).map_err(AppError::from)?;
     let territory = body.territory_id.map(TerritoryId);
@@ -193,8 +196,10 @@ pub async fn raise(
     State(state): State<AppState>,
     ApiUser(person): ApiUser,
     Path((id, item)): Path<(i64, i64)>,
-    ApiJson(body): ApiJson<InventoryNeedBody>,
+    body: ApiJson<InventoryNeedBody>,
 ) -> Result<(StatusCode, Json<NeedJson>), ApiError> {
+    may(&state, &person, TerritoryId(id), Action::Edit).await?;
+    let body = body.read()?;
     let territory = TerritoryId(id);
     let theme = if body.theme.trim().is_empty() {
         store::territories::launch::items(&state.db, territory)
@@ -267,11 +272,12 @@ pub struct StaffBody {
 pub async fn appoint(
     State(state): State<AppState>,
     ApiUser(person): ApiUser,
-    ApiJson(body): ApiJson<StaffBody>,
+    body: ApiJson<StaffBody>,
 ) -> Result<StatusCode, ApiError> {
     let actor = actor(Some(&person));
     // Before the account is looked up: only administrators learn whether it exists.
     crate::handlers::training::staff_admin(actor)?;
+    let body = body.read()?;
     let appointed = crate::handlers::territories::account(&state, &body.email).await?;
     crate::handlers::training::set_staff(&state, actor, appointed.id(), &body.kind, true).await?;
     Ok(StatusCode::NO_CONTENT)

@@ -139,8 +139,9 @@ pub struct CreatedModuleJson {
 pub async fn create(
     State(state): State<AppState>,
     ApiUser(person): ApiUser,
-    ApiJson(body): ApiJson<ModuleBody>,
+    body: ApiJson<ModuleBody>,
 ) -> Result<(StatusCode, Json<CreatedModuleJson>), ApiError> {
+    let body = body.read()?;
     let actor = actor(Some(&person));
     let mut sessions = Vec::with_capacity(body.sessions.len());
     for s in body.sessions {
@@ -290,8 +291,16 @@ pub async fn put_attendance(
     State(state): State<AppState>,
     ApiUser(person): ApiUser,
     Path((id, session)): Path<(i64, i64)>,
-    ApiJson(body): ApiJson<AttendanceBody>,
+    body: ApiJson<AttendanceBody>,
 ) -> Result<StatusCode, ApiError> {
+    module_for(
+        &state,
+        actor(Some(&person)),
+        ModuleId(id),
+        Action::ManageMembers,
+    )
+    .await?;
+    let body = body.read()?;
     let present: Vec<PersonId> = body.present.into_iter().map(PersonId).collect();
     record_attendance(
         &state,

@@ -124,8 +124,9 @@ pub struct PathBody {
 pub async fn create(
     State(state): State<AppState>,
     ApiUser(person): ApiUser,
-    ApiJson(body): ApiJson<PathBody>,
+    body: ApiJson<PathBody>,
 ) -> Result<(StatusCode, Json<PathJson>), ApiError> {
+    let body = body.read()?;
     let actor = actor(Some(&person));
     let content = PathContent::parse(
         &body.title,
@@ -182,8 +183,10 @@ pub async fn create_step(
     State(state): State<AppState>,
     ApiUser(person): ApiUser,
     UrlPath(id): UrlPath<i64>,
-    ApiJson(body): ApiJson<StepBody>,
+    body: ApiJson<StepBody>,
 ) -> Result<(StatusCode, Json<CreatedStepJson>), ApiError> {
+    path_for(&state, actor(Some(&person)), PathId(id), Action::Edit).await?;
+    let body = body.read()?;
     let step = StepContent::parse(
         &body.kind,
         &body.title,
@@ -302,8 +305,10 @@ pub async fn put_step_progress(
     State(state): State<AppState>,
     ApiUser(person): ApiUser,
     UrlPath((id, step)): UrlPath<(i64, i64)>,
-    ApiJson(body): ApiJson<StepProgressBody>,
+    body: ApiJson<StepProgressBody>,
 ) -> Result<Json<ProgressJson>, ApiError> {
+    path_for(&state, actor(Some(&person)), PathId(id), Action::Contribute).await?;
+    let body = body.read()?;
     let id = PathId(id);
     record(
         &state,
