@@ -38,6 +38,12 @@ pub fn slugify(text: &str) -> String {
     fold(text).replace(' ', "-")
 }
 
+/// A one-line field (a title, a name) as stored: its words joined by single spaces, so that a
+/// tab or a line break typed or pasted into it never reaches a page, a list or a file name.
+pub fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// A character no text a person types may hold: control characters other than tab and line
 /// breaks (NUL included: PostgreSQL cannot store it, SQLite can, so the same input would fare
 /// differently), and the bidirectional overrides and isolates that make `rtl\u{202e}txt.exe`
@@ -97,6 +103,15 @@ mod tests {
         let upper = prefix_upper_bound("jau");
         assert!("jaures" < upper.as_str() && "jaures" >= "jau");
         assert!("jav" > upper.as_str());
+    }
+
+    #[test]
+    fn one_line_fields_keep_single_spaces() {
+        assert_eq!(
+            one_line("  Un\ttitre\r\nsur  deux lignes "),
+            "Un titre sur deux lignes"
+        );
+        assert_eq!(one_line("\n\t"), "");
     }
 
     #[test]

@@ -66,7 +66,7 @@ pub struct PersonName(String);
 
 impl PersonName {
     pub fn parse(input: &str) -> Result<Self, AccountError> {
-        let name = input.split_whitespace().collect::<Vec<_>>().join(" ");
+        let name = crate::text::one_line(input);
         let len = name.chars().count();
         if (2..=120).contains(&len) && !name.chars().any(char::is_control) {
             Ok(Self(name))

@@ -79,7 +79,7 @@ pub fn steers(
 
 /// A title of the project or of an indicator: 1 to 500 characters, spaces tidied.
 pub fn title(text: &str, what: &str) -> Result<String, String> {
-    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let text = crate::text::one_line(text);
     match text.chars().count() {
         0 => Err(format!("{what} : le texte est vide")),
         n if n > 500 => Err(format!("{what} : 500 caractères au plus ({n} écrits)")),

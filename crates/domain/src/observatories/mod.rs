@@ -56,8 +56,20 @@ fn text(
 impl ObservatoryContent {
     pub fn parse(input: &ObservatoryInput) -> Result<Self, FieldError> {
         Ok(Self {
-            name: text("name", "Le nom", &input.name, 3, 120)?,
-            theme: text("theme", "Le thème", &input.theme, 3, 200)?,
+            name: text(
+                "name",
+                "Le nom",
+                &crate::text::one_line(&input.name),
+                3,
+                120,
+            )?,
+            theme: text(
+                "theme",
+                "Le thème",
+                &crate::text::one_line(&input.theme),
+                3,
+                200,
+            )?,
             scope: text("scope", "Le périmètre", &input.scope, 0, 500)?,
             research_question: text(
                 "research_question",
@@ -98,6 +110,11 @@ mod tests {
             theme: "L'oral".to_owned(),
             ..ObservatoryInput::default()
         };
+        assert_eq!(
+            ObservatoryContent::parse(&input).map(|c| c.name),
+            Ok("Observatoire de l'oral".to_owned())
+        );
+        input.name = "Observatoire\tde\r\nl'oral".to_owned();
         assert_eq!(
             ObservatoryContent::parse(&input).map(|c| c.name),
             Ok("Observatoire de l'oral".to_owned())

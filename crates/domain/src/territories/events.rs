@@ -85,7 +85,7 @@ fn error(field: &'static str, message: impl Into<String>) -> FieldError {
 
 impl EventContent {
     pub fn parse(input: &EventInput) -> Result<Self, FieldError> {
-        let title = input.title.split_whitespace().collect::<Vec<_>>().join(" ");
+        let title = crate::text::one_line(&input.title);
         if !(3..=200).contains(&title.chars().count()) {
             return Err(error(
                 "title",

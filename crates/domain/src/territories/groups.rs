@@ -200,7 +200,7 @@ impl Meeting {
             field,
             message: message.to_owned(),
         };
-        let title = input.title.split_whitespace().collect::<Vec<_>>().join(" ");
+        let title = crate::text::one_line(&input.title);
         if !(3..=200).contains(&title.chars().count()) {
             return Err(error(
                 "title",

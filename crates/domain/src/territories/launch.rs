@@ -177,7 +177,7 @@ impl NewItem {
                 "Choisissez : spécifique à l'établissement ou commune",
             )
         })?;
-        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let text = crate::text::one_line(text);
         if !(3..=1_000).contains(&text.chars().count()) {
             return Err(field("text", "Décrivez-la en 3 à 1 000 caractères"));
         }
@@ -488,9 +488,19 @@ impl WorkObject {
         accompanied.sort_unstable();
         accompanied.dedup();
         Ok(Self {
-            title: bounded(title, "title", 3..=200, "L'objet de travail")?,
+            title: bounded(
+                &crate::text::one_line(title),
+                "title",
+                3..=200,
+                "L'objet de travail",
+            )?,
             description: bounded(description, "description", 0..=5_000, "La description")?,
-            trainer: bounded(trainer, "trainer", 0..=200, "Le formateur")?,
+            trainer: bounded(
+                &crate::text::one_line(trainer),
+                "trainer",
+                0..=200,
+                "Le formateur",
+            )?,
             days: accompanied,
         })
     }
@@ -573,7 +583,12 @@ pub struct ActionInput {
 
 impl Action {
     pub fn parse(input: &ActionInput) -> Result<Self, FieldError> {
-        let title = bounded(&input.title, "title", 3..=200, "Le titre de l'action")?;
+        let title = bounded(
+            &crate::text::one_line(&input.title),
+            "title",
+            3..=200,
+            "Le titre de l'action",
+        )?;
         let scope = ActionScope::parse(input.scope.trim()).ok_or_else(|| {
             field(
                 "scope",
@@ -748,6 +763,40 @@ pub fn support_label(code: &str) -> &'static str {
 #[cfg(test)]
 mod later_steps {
     use super::*;
+
+    #[test]
+    fn titles_hold_on_one_line() {
+        let object = WorkObject::parse(
+            "L'oral\nen\tclasse",
+            "Deux\nlignes",
+            "Mme\nDupont",
+            ["", ""],
+        );
+        assert_eq!(
+            object.map(|o| (o.title, o.description, o.trainer)),
+            Ok((
+                "L'oral en classe".to_owned(),
+                "Deux\nlignes".to_owned(),
+                "Mme Dupont".to_owned()
+            ))
+        );
+        let input = ActionInput {
+            title: "Lire\r\nà voix\thaute".into(),
+            scope: "establishment".into(),
+            uai: "0620100X".into(),
+            starts_on: "2027-01-04".into(),
+            ends_on: "2027-06-30".into(),
+            evidence: "Nombre d'élèves qui lisent à voix haute".into(),
+            theme: "pedagogie".into(),
+            ..ActionInput::default()
+        };
+        assert_eq!(
+            Action::parse(&input)
+                .map(|a| a.title)
+                .map_err(|e| e.message),
+            Ok("Lire à voix haute".to_owned())
+        );
+    }
 
     #[test]
     fn work_objects_have_at_most_two_accompanied_days() {

@@ -28,7 +28,7 @@ pub struct NewTerritory {
 
 impl NewTerritory {
     pub fn parse(name: &str, description: &str) -> Result<Self, TerritoryError> {
-        let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
+        let name = crate::text::one_line(name);
         let slug = slugify(&name);
         if !(3..=120).contains(&name.chars().count()) || slug.is_empty() {
             return Err(TerritoryError::Name);

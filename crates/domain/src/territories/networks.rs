@@ -65,7 +65,7 @@ pub fn cohorts(joined: &[i32], now: i32) -> [usize; 3] {
 
 /// A network's name, tidied: 3 to 120 characters.
 pub fn parse_name(text: &str) -> Result<String, String> {
-    let name = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let name = crate::text::one_line(text);
     if (3..=120).contains(&name.chars().count()) {
         Ok(name)
     } else {

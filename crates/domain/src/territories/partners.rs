@@ -5,6 +5,7 @@
 use super::PARTNER_KINDS;
 use super::launch::{bounded, day, field};
 use crate::practices::FieldError;
+use crate::text::one_line;
 
 /// How long before its end the coordination is reminded to renew a convention, in days.
 pub const RENEWAL_NOTICE_DAYS: i64 = 90;
@@ -40,7 +41,7 @@ pub struct NewPartner {
 
 impl NewPartner {
     pub fn parse(name: &str, kind: &str) -> Result<Self, FieldError> {
-        let name = bounded(&tidy(name), "name", 2..=200, "Le nom du partenaire")?;
+        let name = bounded(&one_line(name), "name", 2..=200, "Le nom du partenaire")?;
         let kind = kind.trim();
         if !PARTNER_KINDS.iter().any(|(c, _)| *c == kind) {
             return Err(field(
@@ -66,8 +67,8 @@ pub struct Contact {
 
 impl Contact {
     pub fn parse(name: &str, role: &str, email: &str, phone: &str) -> Result<Self, FieldError> {
-        let name = bounded(&tidy(name), "name", 2..=120, "Le nom du contact")?;
-        let role = bounded(&tidy(role), "role", 0..=120, "La fonction")?;
+        let name = bounded(&one_line(name), "name", 2..=120, "Le nom du contact")?;
+        let role = bounded(&one_line(role), "role", 0..=120, "La fonction")?;
         let email = email.trim().to_lowercase();
         if !email.is_empty() && crate::accounts::Email::parse(&email).is_err() {
             return Err(field(
@@ -75,7 +76,7 @@ impl Contact {
                 format!("« {email} » n'est pas une adresse électronique"),
             ));
         }
-        let phone = tidy(phone);
+        let phone = one_line(phone);
         let digits = phone.chars().filter(char::is_ascii_digit).count();
         if !phone.is_empty()
             && (!(10..=15).contains(&digits)
@@ -129,10 +130,10 @@ impl Convention {
                 format!("type de convention inconnu : « {kind} »"),
             ));
         }
-        let title = bounded(&tidy(title), "title", 3..=200, "L'intitulé")?;
+        let title = bounded(&one_line(title), "title", 3..=200, "L'intitulé")?;
         let parties: Vec<String> = parties
             .lines()
-            .map(tidy)
+            .map(one_line)
             .filter(|p| !p.is_empty())
             .collect();
         if parties.len() < 2 {
@@ -229,10 +230,6 @@ pub fn document_name(name: &str) -> Result<String, String> {
             "« {name} » : la convention se joint en PDF, ODT ou DOCX"
         )),
     }
-}
-
-fn tidy(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 #[cfg(test)]

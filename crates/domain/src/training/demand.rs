@@ -40,7 +40,7 @@ type Group = (usize, Vec<(String, usize)>, usize);
 pub fn aggregate<'a>(themes: impl IntoIterator<Item = (&'a str, usize)>) -> Demand {
     let mut groups: HashMap<String, Group> = HashMap::new();
     for (seen, (theme, count)) in themes.into_iter().enumerate() {
-        let theme = theme.split_whitespace().collect::<Vec<_>>().join(" ");
+        let theme = crate::text::one_line(theme);
         let entry = groups
             .entry(fold(&theme))
             .or_insert_with(|| (0, Vec::new(), seen));

@@ -87,7 +87,7 @@ fn error(field: &'static str, message: impl Into<String>) -> FieldError {
 
 impl ModuleContent {
     pub fn parse(input: &ModuleInput) -> Result<Self, FieldError> {
-        let title = input.title.split_whitespace().collect::<Vec<_>>().join(" ");
+        let title = crate::text::one_line(&input.title);
         if !(3..=200).contains(&title.chars().count()) {
             return Err(error(
                 "title",

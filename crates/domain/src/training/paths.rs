@@ -98,7 +98,7 @@ impl PathContent {
         subjects: &str,
         levels: &str,
     ) -> Result<Self, FieldError> {
-        let title = title.split_whitespace().collect::<Vec<_>>().join(" ");
+        let title = crate::text::one_line(title);
         if !(3..=200).contains(&title.chars().count()) {
             return Err(error(
                 "title",
@@ -171,7 +171,7 @@ impl StepContent {
                 "Le type d'étape est capsule, practice, document, activity ou reflection",
             )
         })?;
-        let title = title.split_whitespace().collect::<Vec<_>>().join(" ");
+        let title = crate::text::one_line(title);
         if !(3..=200).contains(&title.chars().count()) {
             return Err(error(
                 "title",

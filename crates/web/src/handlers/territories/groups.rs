@@ -49,7 +49,7 @@ pub(crate) async fn create_group(
             input.kind.trim()
         ))
     })?;
-    let name = input.name.split_whitespace().collect::<Vec<_>>().join(" ");
+    let name = domain::text::one_line(&input.name);
     let name = if name.is_empty() {
         kind.label().to_owned()
     } else {
@@ -99,7 +99,7 @@ pub(crate) async fn seat_member(
                 .name
         }
         None => {
-            let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
+            let name = domain::text::one_line(name);
             if !(2..=200).contains(&name.chars().count()) {
                 return Err(AppError::BadRequest(
                     "donnez l'adresse d'un compte, ou le nom du partenaire (2 à 200 caractères)"
