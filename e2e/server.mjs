@@ -1,7 +1,7 @@
 // The real binary on demo data (SQLite, a temporary folder), for the browser and client tests.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -12,6 +12,10 @@ const env = { ...process.env, TERRITOIRE_DATABASE_URL: '', TERRITOIRE_LOG: 'warn
 /// Starts `territoire serve --demo` on a free port (with `extraEnv` added to its
 /// environment); resolves once it printed its address and the demo password.
 export async function startDemo(extraEnv = {}) {
+  assert.ok(
+    existsSync(binary),
+    `binaire introuvable : ${binary} — lancez « cargo build », ou donnez son chemin dans TERRITOIRE_BIN`,
+  );
   const data = mkdtempSync(join(tmpdir(), 'territoire-e2e-'));
   const server = spawn(binary, ['--data', data, 'serve', '--demo', '--bind', '127.0.0.1:0'], {
     env: { ...env, ...extraEnv },

@@ -9,13 +9,19 @@ const root = new URL('..', import.meta.url).pathname;
 const dsfr = join(root, 'node_modules/@gouvfr/dsfr/dist');
 const out = join(root, 'static/vendor/dsfr');
 
-// Utility icons used by templates/ (class `fr-icon-…`).
-const ICONS = [
-  'account-circle-line', 'arrow-left-line', 'arrow-right-line', 'building-line', 'community-line',
-  'home-4-line', 'lock-line', 'logout-box-r-line', 'map-pin-2-line', 'search-line', 'team-line',
-  'user-line', 'mail-line', 'phone-line', 'external-link-line', 'information-line',
-  'calendar-line', 'download-line',
-];
+// Utility icons: every `fr-icon-…` class written in the templates, our Rust views and our
+// scripts (a test checks that each is served).
+const used = new Set();
+const scan = (dir) => {
+  for (const entry of readdirSync(join(root, dir), { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) scan(path);
+    else if (/\.(html|rs|js|mjs)$/.test(entry.name)) {
+      for (const m of readFileSync(join(root, path), 'utf8').matchAll(/fr-icon-([a-z0-9]+(?:-[a-z0-9]+)*)/g)) used.add(m[1]);
+    }
+  }
+};
+for (const dir of ['templates', 'crates/web/src', 'front']) scan(dir);
 
 const stripSourceMap = (text) => text.replace(/\/\*# sourceMappingURL=[^*]*\*\/\s*$/, '').replace(/\/\/# sourceMappingURL=.*\s*$/, '');
 
@@ -36,7 +42,8 @@ for (const file of [...referenced].sort()) copy(join(dsfr, file), join(out, file
 // Utility icons: only the rules of the icons we use.
 const utility = readFileSync(join(dsfr, 'utility/icons/icons.min.css'), 'utf8');
 const rules = [];
-for (const icon of ICONS) {
+const icons = [...used].filter((icon) => !css.includes(`.fr-icon-${icon}:before`)).sort();
+for (const icon of icons) {
   const rule = utility.match(new RegExp(`\\.fr-icon-${icon}:after,\\.fr-icon-${icon}:before\\{[^}]*\\}`));
   if (!rule) throw new Error(`icône DSFR introuvable : ${icon}`);
   const text = rule[0].replaceAll('../../icons/', 'icons/');
@@ -54,7 +61,7 @@ for (const icon of ['favicon.svg', 'favicon.ico', 'apple-touch-icon.png']) copy(
 
 const version = JSON.parse(readFileSync(join(dsfr, '../package.json'), 'utf8')).version;
 writeFileSync(join(out, 'VERSION'), `@gouvfr/dsfr ${version}\n`);
-console.log(`static/vendor/dsfr : DSFR ${version}, ${referenced.size} fichiers référencés, ${ICONS.length} icônes`);
+console.log(`static/vendor/dsfr : DSFR ${version}, ${referenced.size} fichiers référencés, ${icons.length} icônes`);
 
 // Our scripts: the pad editor bundled with its packages (CodeMirror, Yjs, y-websocket,
 // marked, DOMPurify), the chat room's, the observation grid's and the map's (Leaflet)

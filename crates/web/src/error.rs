@@ -185,7 +185,7 @@ impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         self.log();
         if matches!(self, Self::Unauthorized) {
-            return Redirect::to("/connexion").into_response();
+            return Redirect::to(&sign_in_link()).into_response();
         }
         let status = self.status();
         (status, ErrorPage::render(status, &self.message())).into_response()
@@ -218,6 +218,82 @@ impl IntoResponse for ApiError {
             message: self.0.message(),
         };
         (self.0.status(), Json(body)).into_response()
+    }
+}
+
+/// What is known of the page being answered, for the pages its errors render: the page
+/// asked for (path and query of a `GET`), and who asks once a session was read.
+struct Asked {
+    page: Option<String>,
+    visitor: std::sync::Mutex<Option<Visitor>>,
+}
+
+/// The signed-in person an error page keeps in its header.
+#[derive(Clone, Debug)]
+pub(crate) struct Visitor {
+    pub name: String,
+    pub admin: bool,
+    pub csrf: String,
+    pub demo: bool,
+}
+
+tokio::task_local! {
+    static ASKED: Asked;
+}
+
+/// Remembers the page asked for while it is answered, so that whatever sends its visitor to
+/// sign in — the redirect of a page for signed-in people, the « Se connecter » of an error page
+/// or of the header — brings them back to it (a link from an e-mail or a calendar invitation
+/// lands on its visit, not on `/compte`), and so that an error page keeps the signed-in header.
+pub async fn remember_page(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let page = (request.method() == axum::http::Method::GET)
+        .then(|| {
+            request
+                .uri()
+                .path_and_query()
+                .map(|p| p.as_str().to_owned())
+        })
+        .flatten();
+    let asked = Asked {
+        page,
+        visitor: std::sync::Mutex::new(None),
+    };
+    ASKED.scope(asked, next.run(request)).await
+}
+
+/// Notes who asks for the page being answered (the session extractor calls it).
+pub(crate) fn record_visitor(visitor: Visitor) {
+    let _ = ASKED.try_with(|asked| {
+        if let Ok(mut slot) = asked.visitor.lock() {
+            *slot = Some(visitor);
+        }
+    });
+}
+
+/// Who asks for the page being answered, if signed in.
+pub(crate) fn visitor() -> Option<Visitor> {
+    ASKED
+        .try_with(|asked| asked.visitor.lock().ok().and_then(|v| v.clone()))
+        .ok()
+        .flatten()
+}
+
+/// The page being answered, if a page was asked for.
+pub(crate) fn asked_page() -> Option<String> {
+    ASKED.try_with(|asked| asked.page.clone()).ok().flatten()
+}
+
+/// The sign-in page, with the page being answered as where to go next.
+pub(crate) fn sign_in_link() -> String {
+    match asked_page().filter(|p| p != "/" && !p.starts_with("/connexion")) {
+        Some(page) => {
+            let back: String = url::form_urlencoded::byte_serialize(page.as_bytes()).collect();
+            format!("/connexion?suivant={back}")
+        }
+        None => "/connexion".to_owned(),
     }
 }
 

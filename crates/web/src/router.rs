@@ -567,7 +567,8 @@ pub fn router(state: AppState) -> Router {
     let mut app = bounded
         .merge(uploads)
         .with_state(state)
-        .layer(from_fn(crate::error::french_rejections));
+        .layer(from_fn(crate::error::french_rejections))
+        .layer(from_fn(crate::error::remember_page));
 
     for (name, value) in security::security_headers() {
         app = app.layer(SetResponseHeaderLayer::if_not_present(name, value));

@@ -17,7 +17,10 @@ async fn login_opens_a_session_and_logout_closes_it() -> anyhow::Result<()> {
 
     let anonymous = browser.get(app.url("/compte")).send().await?;
     assert_eq!(anonymous.status(), StatusCode::SEE_OTHER);
-    assert_eq!(anonymous.headers()[LOCATION], "/connexion");
+    assert_eq!(
+        anonymous.headers()[LOCATION],
+        "/connexion?suivant=%2Fcompte"
+    );
 
     let response = app.login(&browser, "Marie@AC-Lille.fr", PASSWORD).await?;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
@@ -539,5 +542,83 @@ async fn forwarding_headers_from_anybody_else_are_ignored() -> anyhow::Result<()
         ips.is_empty(),
         "a header nobody vouches for was recorded: {ips:?}"
     );
+    Ok(())
+}
+
+/// A link opened signed out (from an e-mail, a calendar invitation) leads to sign in, then to
+/// its page: the redirect of a page for signed-in people and the « Se connecter » of a page
+/// that does not show itself to strangers both carry it. An error page keeps the header of
+/// whoever is signed in and leads back to its section's list.
+#[tokio::test]
+async fn signing_in_brings_back_to_the_page_asked_for() -> anyhow::Result<()> {
+    let app = TestApp::spawn().await?;
+    app.create_person("marie@ac-lille.fr", Function::Enseignant1d, PASSWORD, false)
+        .await?;
+    app.create_person("paul@ac-lille.fr", Function::Enseignant1d, PASSWORD, false)
+        .await?;
+    let marie = client()?;
+    app.login(&marie, "marie@ac-lille.fr", PASSWORD).await?;
+    let csrf = app.csrf(&marie, "/espaces").await?;
+    let created = marie
+        .post(app.url("/espaces"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("name", "Conseil des maîtres"),
+            ("description", ""),
+            ("visibility", "members"),
+        ])
+        .send()
+        .await?;
+    let space = testkit::location(&created);
+    assert!(space.starts_with("/espaces/"), "{space}");
+    let back: String = url::form_urlencoded::byte_serialize(space.as_bytes()).collect();
+
+    // Signed out: a page for signed-in people redirects to sign in, then back.
+    let stranger = client()?;
+    let redirected = stranger
+        .get(app.url("/mes-pratiques?page=2"))
+        .send()
+        .await?;
+    assert_eq!(
+        testkit::location(&redirected),
+        "/connexion?suivant=%2Fmes-pratiques%3Fpage%3D2"
+    );
+    // A space hidden from strangers: the same 404 as a missing one, whose « Se connecter »
+    // comes back to it.
+    let hidden = stranger.get(app.url(&space)).send().await?;
+    assert_eq!(hidden.status(), StatusCode::NOT_FOUND);
+    let page = hidden.text().await?;
+    let sign_in = format!("/connexion?suivant={back}");
+    assert!(page.contains(&format!("href=\"{sign_in}\"")), "{page}");
+    assert!(page.contains("href=\"/espaces\""), "{page}");
+    let form = stranger.get(app.url(&sign_in)).send().await?.text().await?;
+    assert!(
+        form.contains(&format!("name=\"next\" value=\"{space}\"")),
+        "{form}"
+    );
+    let csrf = testkit::csrf_of(&form).unwrap_or_default();
+    let signed_in = stranger
+        .post(app.url("/connexion"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("email", "marie@ac-lille.fr"),
+            ("password", PASSWORD),
+            ("next", space.as_str()),
+        ])
+        .send()
+        .await?;
+    assert_eq!(testkit::location(&signed_in), space);
+    let shown = stranger.get(app.url(&space)).send().await?;
+    assert_eq!(shown.status(), StatusCode::OK);
+
+    // Signed in and refused: the page keeps Paul's header, offers no sign-in, leads back.
+    let paul = client()?;
+    app.login(&paul, "paul@ac-lille.fr", PASSWORD).await?;
+    let refused = paul.get(app.url(&space)).send().await?;
+    assert_eq!(refused.status(), StatusCode::NOT_FOUND);
+    let page = refused.text().await?;
+    assert!(page.contains("Se déconnecter"), "{page}");
+    assert!(!page.contains("Se connecter<"), "{page}");
+    assert!(page.contains("href=\"/espaces\""), "{page}");
     Ok(())
 }

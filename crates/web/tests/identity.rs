@@ -275,7 +275,12 @@ async fn only_administrators_reach_the_accounts_and_the_audit_trail() -> anyhow:
             "{page}"
         );
         let anonymous = client()?.get(app.url(page)).send().await?;
-        assert_eq!(location(&anonymous), "/connexion", "{page}");
+        let back: String = url::form_urlencoded::byte_serialize(page.as_bytes()).collect();
+        assert_eq!(
+            location(&anonymous),
+            format!("/connexion?suivant={back}"),
+            "{page}"
+        );
     }
     let answer = app
         .submit(

@@ -368,3 +368,80 @@ async fn rights_come_before_the_body() -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+/// Every `fr-icon-…` class the templates, the Rust views and our scripts write has its rule in
+/// a stylesheet every page links, and the image that rule masks with is served (an icon
+/// missing shows as a solid square).
+#[tokio::test]
+async fn every_icon_a_page_uses_is_served() -> anyhow::Result<()> {
+    fn scan(dir: &std::path::Path, used: &mut std::collections::BTreeSet<String>) {
+        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                scan(&path, used);
+            } else if path
+                .extension()
+                .is_some_and(|e| ["html", "rs", "js", "mjs"].iter().any(|k| e == *k))
+            {
+                let text = std::fs::read_to_string(&path).unwrap_or_default();
+                for (at, _) in text.match_indices("fr-icon-") {
+                    let name: String = text[at + 8..]
+                        .chars()
+                        .take_while(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-')
+                        .collect();
+                    let name = name.trim_end_matches('-');
+                    if !name.is_empty() {
+                        used.insert(name.to_owned());
+                    }
+                }
+            }
+        }
+    }
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut used = std::collections::BTreeSet::new();
+    for dir in ["templates", "crates/web/src", "front"] {
+        scan(&root.join(dir), &mut used);
+    }
+    assert!(used.len() >= 20, "{used:?}");
+
+    let app = TestApp::spawn().await?;
+    let home = app.client.get(app.url("/")).send().await?.text().await?;
+    let mut css = String::new();
+    for sheet in [
+        "/static/vendor/dsfr/dsfr.min.css",
+        "/static/vendor/dsfr/icons.min.css",
+    ] {
+        assert!(home.contains(sheet), "every page links {sheet}");
+        let answer = app.client.get(app.url(sheet)).send().await?;
+        assert_eq!(answer.status(), StatusCode::OK, "{sheet}");
+        css.push_str(&answer.text().await?);
+    }
+    let mut missing = Vec::new();
+    for icon in &used {
+        let selector = format!(".fr-icon-{icon}:before");
+        let Some(at) = css.find(&selector) else {
+            missing.push(format!("{icon} : aucune règle"));
+            continue;
+        };
+        let rule = &css[at..css[at..].find('}').map_or(css.len(), |end| at + end)];
+        let Some(url) = rule
+            .split("url(")
+            .nth(1)
+            .and_then(|rest| rest.split(')').next())
+            .map(|u| u.trim_matches(['"', '\'']))
+        else {
+            missing.push(format!("{icon} : règle sans image"));
+            continue;
+        };
+        let image = app
+            .client
+            .get(app.url(&format!("/static/vendor/dsfr/{url}")))
+            .send()
+            .await?;
+        if image.status() != StatusCode::OK {
+            missing.push(format!("{icon} : {url} {}", image.status()));
+        }
+    }
+    assert!(missing.is_empty(), "icônes absentes : {missing:?}");
+    Ok(())
+}

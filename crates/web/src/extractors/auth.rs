@@ -28,10 +28,28 @@ impl FromRequestParts<AppState> for CurrentUser {
             }
             None => None,
         };
+        if let Some(person) = &person {
+            crate::error::record_visitor(crate::error::Visitor {
+                name: person.name.clone(),
+                admin: person.admin,
+                csrf: csrf_of(parts),
+                demo: state.settings.demo,
+            });
+        }
         let user = CurrentUser(person);
         parts.extensions.insert(user.clone());
         Ok(user)
     }
+}
+
+/// The token a page's forms carry against cross-site requests.
+fn csrf_of(parts: &Parts) -> String {
+    parts
+        .extensions
+        .get::<CsrfToken>()
+        .map(|t| t.0.clone())
+        .or_else(|| cookie(&parts.headers, CSRF_COOKIE))
+        .unwrap_or_default()
 }
 
 /// A page that needs a signed-in person: others are sent to the login page.
@@ -79,15 +97,9 @@ impl FromRequestParts<AppState> for PageContext {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         let CurrentUser(user) = CurrentUser::from_request_parts(parts, state).await?;
-        let csrf = parts
-            .extensions
-            .get::<CsrfToken>()
-            .map(|t| t.0.clone())
-            .or_else(|| cookie(&parts.headers, CSRF_COOKIE))
-            .unwrap_or_default();
         Ok(Self {
             user,
-            csrf,
+            csrf: csrf_of(parts),
             demo: state.settings.demo,
             path: parts.uri.path().to_owned(),
         })

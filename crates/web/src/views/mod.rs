@@ -50,6 +50,11 @@ impl Layout {
         };
         if here { "page" } else { "false" }
     }
+
+    /// The sign-in page, then back here.
+    pub fn sign_in(&self) -> String {
+        crate::error::sign_in_link()
+    }
 }
 
 /// Renders a page, or a logged server error.
@@ -79,6 +84,44 @@ pub struct ErrorPage {
     pub status: u16,
     pub heading: &'static str,
     pub message: String,
+    /// Where to go next: the list of the section the page belongs to (href, « aux pratiques »).
+    pub back: Option<(&'static str, &'static str)>,
+    /// For a visitor not signed in: the sign-in page, then back here.
+    pub sign_in: Option<String>,
+}
+
+/// The list each section of the site leads back to, by the first segment of a page's path.
+const SECTIONS: [(&str, &str, &str); 13] = [
+    ("pratiques", "/pratiques", "Retour aux pratiques"),
+    ("mes-pratiques", "/mes-pratiques", "Retour à mes pratiques"),
+    ("espaces", "/espaces", "Retour aux espaces d'échange"),
+    (
+        "observatoires",
+        "/observatoires",
+        "Retour aux observatoires",
+    ),
+    ("visites", "/visites", "Retour à mes visites"),
+    ("formation", "/formation", "Retour à la formation"),
+    ("annuaire", "/annuaire", "Retour à l'annuaire"),
+    ("territoires", "/territoires", "Retour aux territoires"),
+    ("carte", "/carte", "Retour à la carte"),
+    ("evenements", "/evenements", "Retour aux événements"),
+    (
+        "tableaux-de-bord",
+        "/tableaux-de-bord",
+        "Retour aux tableaux de bord",
+    ),
+    ("admin", "/admin/comptes", "Retour à l'administration"),
+    ("compte", "/compte", "Retour à mon compte"),
+];
+
+/// The list a page's section leads back to.
+fn section_of(page: &str) -> Option<(&'static str, &'static str)> {
+    let first = page.trim_start_matches('/').split(['/', '?']).next()?;
+    SECTIONS
+        .iter()
+        .find(|(segment, _, _)| *segment == first)
+        .map(|&(_, href, label)| (href, label))
 }
 
 impl ErrorPage {
@@ -95,18 +138,25 @@ impl ErrorPage {
             StatusCode::BAD_GATEWAY => "Service indisponible",
             _ => "Erreur inattendue",
         };
+        // The page keeps the header of whoever asked, when their session was read.
+        let visitor = crate::error::visitor();
+        let asked = crate::error::asked_page().unwrap_or_default();
+        let path = asked.split('?').next().unwrap_or_default().to_owned();
+        let refused = matches!(status, StatusCode::NOT_FOUND | StatusCode::FORBIDDEN);
         let page = Self {
             layout: Layout {
                 title: heading.to_owned(),
-                user_name: None,
-                csrf: String::new(),
-                demo: false,
-                path: String::new(),
-                admin: false,
+                user_name: visitor.as_ref().map(|v| v.name.clone()),
+                csrf: visitor.as_ref().map(|v| v.csrf.clone()).unwrap_or_default(),
+                demo: visitor.as_ref().is_some_and(|v| v.demo),
+                admin: visitor.as_ref().is_some_and(|v| v.admin),
+                path,
             },
             status: status.as_u16(),
             heading,
             message: message.to_owned(),
+            back: section_of(&asked),
+            sign_in: (visitor.is_none() && refused).then(crate::error::sign_in_link),
         };
         Html(page.render().unwrap_or_else(|_| {
             format!(
