@@ -51,6 +51,15 @@ impl Layout {
         if here { "page" } else { "false" }
     }
 
+    /// `aria-current` for a menu of the navigation that holds this page's section.
+    pub fn within(&self, sections: &[&str]) -> &'static str {
+        if sections.iter().any(|s| self.current(s) == "page") {
+            "true"
+        } else {
+            "false"
+        }
+    }
+
     /// The sign-in page, then back here.
     pub fn sign_in(&self) -> String {
         crate::error::sign_in_link()
