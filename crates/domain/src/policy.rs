@@ -31,6 +31,8 @@ impl Actor {
 pub enum TerritoryRole {
     Coordinator,
     Member,
+    /// Follows the territory's work without taking part in it (an inspector, a partner).
+    Reader,
 }
 
 impl TerritoryRole {
@@ -38,6 +40,7 @@ impl TerritoryRole {
         match self {
             Self::Coordinator => "coordinator",
             Self::Member => "member",
+            Self::Reader => "reader",
         }
     }
 
@@ -45,6 +48,7 @@ impl TerritoryRole {
         match code {
             "coordinator" => Some(Self::Coordinator),
             "member" => Some(Self::Member),
+            "reader" => Some(Self::Reader),
             _ => None,
         }
     }
@@ -53,6 +57,7 @@ impl TerritoryRole {
         match self {
             Self::Coordinator => "Coordination",
             Self::Member => "Membre",
+            Self::Reader => "Lecture seule",
         }
     }
 }
@@ -309,7 +314,13 @@ pub fn can(actor: Actor, action: Action, resource: Resource) -> bool {
             _ => false,
         },
         Resource::TerritoryWork { role } => match action {
-            Action::View | Action::Contribute => role.is_some(),
+            Action::View => role.is_some(),
+            Action::Contribute => {
+                matches!(
+                    role,
+                    Some(TerritoryRole::Member | TerritoryRole::Coordinator)
+                )
+            }
             Action::Edit | Action::ManageMembers => role == Some(TerritoryRole::Coordinator),
             Action::Create | Action::Delete | Action::Moderate => false,
         },
@@ -497,6 +508,12 @@ mod tests {
                 person,
                 Some(TerritoryRole::Member),
                 [true, true, false, false, false],
+            ),
+            (
+                "reader",
+                person,
+                Some(TerritoryRole::Reader),
+                [true, false, false, false, false],
             ),
             (
                 "coordinator",

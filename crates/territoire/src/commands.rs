@@ -6,13 +6,14 @@ use std::path::Path;
 use anyhow::{Context, anyhow, bail};
 use domain::accounts::{Email, Function, PersonName, check_new_password, password};
 use domain::directory::{Uai, annuaire};
+use domain::policy::TerritoryRole;
 use store::Db;
 use store::accounts::NewPerson;
 use web::mail::{Mailer, SmtpSettings};
 use web::{AppState, WebSettings};
 
 use crate::settings::Settings;
-use crate::{Cli, Command, Import, User, demo};
+use crate::{Cli, Command, Import, Territory, User, demo};
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     if let Command::DefaultConfig = cli.command {
@@ -39,6 +40,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             what: Import::Annuaire { file },
         } => import_annuaire(&settings, &file).await,
         Command::User { action } => user(&settings, action).await,
+        Command::Territory { action } => territory(&settings, action).await,
         Command::Backup { file } => backup(&settings, &file).await,
         Command::Restore { file } => restore(&settings, &file).await,
         Command::Reindex => reindex(&settings).await,
@@ -338,6 +340,42 @@ async fn user(settings: &Settings, action: User) -> anyhow::Result<()> {
             };
             let token = store::accounts::create_api_token(&db, person.id()).await?;
             println!("{token}");
+            Ok(())
+        }
+    }
+}
+
+async fn territory(settings: &Settings, action: Territory) -> anyhow::Result<()> {
+    match action {
+        Territory::AddMember { slug, email, role } => {
+            let email = Email::parse(&email)?;
+            let Some(role) = TerritoryRole::from_code(role.trim()) else {
+                bail!("rôle inconnu : « {role} » (coordinator, member ou reader)");
+            };
+            let db = open(settings).await?;
+            let territory = match store::territories::summary(&db, &slug).await {
+                Ok(territory) => territory,
+                Err(store::StoreError::NotFound) => bail!("aucun territoire /territoires/{slug}"),
+                Err(other) => return Err(other.into()),
+            };
+            let Some((person, _)) = store::accounts::by_email(&db, &email).await? else {
+                bail!("aucun compte pour {email}");
+            };
+            let message = domain::territories::role_notice(&territory.name, Some(role));
+            let link = format!("/territoires/{}", territory.slug);
+            let id = domain::ids::TerritoryId(territory.id);
+            let changed =
+                store::territories::appoint(&db, id, person.id(), role, (&message, &link)).await?;
+            if changed {
+                println!(
+                    "{} : {} du territoire « {} ».",
+                    person.name,
+                    role.label(),
+                    territory.name
+                );
+            } else {
+                println!("{} avait déjà ce rôle ({}).", person.name, role.label());
+            }
             Ok(())
         }
     }

@@ -57,6 +57,11 @@ enum Command {
         #[command(subcommand)]
         action: User,
     },
+    /// Gère les territoires apprenants.
+    Territory {
+        #[command(subcommand)]
+        action: Territory,
+    },
     /// Sauvegarde la base SQLite pendant que le serveur tourne.
     Backup { file: PathBuf },
     /// Restaure une sauvegarde (serveur arrêté).
@@ -77,6 +82,19 @@ enum Command {
 enum Import {
     /// Importe le fichier CSV de l'Annuaire de l'éducation, tel que publié.
     Annuaire { file: PathBuf },
+}
+
+#[derive(Subcommand)]
+enum Territory {
+    /// Donne un rôle dans un territoire à une personne qui a un compte (elle en est prévenue).
+    AddMember {
+        /// Le territoire, par son adresse : /territoires/SLUG.
+        slug: String,
+        email: String,
+        /// coordinator (coordination), member (membre) ou reader (lecture seule).
+        #[arg(long, default_value = "member")]
+        role: String,
+    },
 }
 
 #[derive(Subcommand)]

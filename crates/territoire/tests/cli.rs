@@ -817,3 +817,106 @@ async fn retention_dry_run_then_run() -> anyhow::Result<()> {
     db.close().await;
     Ok(())
 }
+
+/// An operator staffs a territory from the command line: a role given to an account is kept
+/// and told; an unknown territory, account or role is refused in French, and nothing changes.
+#[tokio::test]
+async fn territory_add_member_gives_a_role() -> anyhow::Result<()> {
+    let fresh = FreshDatabase::new().await?;
+    let out = run(
+        &fresh,
+        &[
+            "user",
+            "add",
+            "principale@ac-lille.fr",
+            "--name",
+            "Claire Principale",
+            "--function",
+            "perdir",
+        ],
+        "une phrase de passe\n",
+    )?;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let db = store::Db::connect(&fresh.url, 1).await?;
+    let territory = store::territories::create(
+        &db,
+        &domain::territories::NewTerritory::parse("Territoire apprenant d'Arras", "")?,
+    )
+    .await?;
+
+    let add = |args: &[&str]| {
+        let mut all = vec!["territory", "add-member"];
+        all.extend_from_slice(args);
+        run(&fresh, &all, "")
+    };
+    let out = add(&[
+        "territoire-apprenant-d-arras",
+        "principale@ac-lille.fr",
+        "--role",
+        "coordinator",
+    ])?;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains(
+            "Claire Principale : Coordination du territoire « Territoire apprenant d'Arras »"
+        ),
+        "{}",
+        text(&out.stdout)
+    );
+    let person = store::accounts::by_email(
+        &db,
+        &domain::accounts::Email::parse("principale@ac-lille.fr")?,
+    )
+    .await?
+    .map(|(p, _)| p.id());
+    let person = person.ok_or_else(|| anyhow::anyhow!("no account"))?;
+    assert_eq!(
+        store::territories::role_of(&db, territory, person).await?,
+        Some(domain::policy::TerritoryRole::Coordinator)
+    );
+    let told = store::practices::notifications(&db, person, 5).await?;
+    assert!(
+        told.iter()
+            .any(|n| n.message.contains("Vous coordonnez désormais")),
+        "{told:?}"
+    );
+
+    for (args, expected) in [
+        (
+            ["nulle-part", "principale@ac-lille.fr", "--role", "member"],
+            "aucun territoire /territoires/nulle-part",
+        ),
+        (
+            [
+                "territoire-apprenant-d-arras",
+                "personne@ac-lille.fr",
+                "--role",
+                "member",
+            ],
+            "aucun compte pour personne@ac-lille.fr",
+        ),
+        (
+            [
+                "territoire-apprenant-d-arras",
+                "principale@ac-lille.fr",
+                "--role",
+                "chef",
+            ],
+            "rôle inconnu : « chef »",
+        ),
+    ] {
+        let out = add(&args)?;
+        assert!(!out.status.success(), "{args:?}");
+        assert!(
+            text(&out.stderr).contains(expected),
+            "{}",
+            text(&out.stderr)
+        );
+    }
+    assert_eq!(
+        store::territories::role_of(&db, territory, person).await?,
+        Some(domain::policy::TerritoryRole::Coordinator)
+    );
+    db.close().await;
+    Ok(())
+}

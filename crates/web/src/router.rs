@@ -375,6 +375,14 @@ pub fn router(state: AppState) -> Router {
             get(territories::groups::meeting_ics),
         )
         .route(
+            "/territoires/{slug}/membres",
+            get(territories::members::show).post(territories::members::appoint_form),
+        )
+        .route(
+            "/territoires/{slug}/membres/{person}/retirer",
+            post(territories::members::dismiss_form),
+        )
+        .route(
             "/territoires/{slug}/lancement",
             get(territories::launch::show),
         )

@@ -2964,3 +2964,275 @@ async fn a_students_day_in_charge_is_offered_to_peers_as_a_cross_observation() -
     assert!(!welcomed.contains("Je l'accueille dans ma classe"));
     Ok(())
 }
+
+/// A territory made by an administrator is staffed from nothing: the administrator names its
+/// coordination, which gives and takes roles (member, reader) through the API and the page;
+/// each person is told; a reader follows without contributing; the last coordinator stays;
+/// nobody else changes anything, and bad input is refused in French.
+#[tokio::test]
+async fn a_new_territory_is_staffed_by_its_coordination() -> anyhow::Result<()> {
+    let app = TestApp::spawn().await?;
+    let territory = arras(&app, &["0620001P", "0620100X"]).await?;
+    let admin = app
+        .create_person(
+            "admin@ac-lille.fr",
+            Function::ChargeDeMission,
+            PASSWORD,
+            true,
+        )
+        .await?;
+    let admin = store::accounts::create_api_token(&app.db, admin).await?;
+    let (head, head_token) = staff(
+        &app,
+        "principale@ac-lille.fr",
+        Some("0620100X"),
+        territory,
+        None,
+    )
+    .await?;
+    let (teacher, teacher_token) =
+        staff(&app, "prof@ac-lille.fr", Some("0620100X"), territory, None).await?;
+    let (_, ien_token) = staff(&app, "ien@ac-lille.fr", None, territory, None).await?;
+    let (_, outsider) = staff(&app, "ailleurs@ac-lille.fr", None, territory, None).await?;
+    let members = app.url(&format!("/api/v1/territories/{}/members", territory.0));
+    let post = |token: &str, email: &str, role: &str| {
+        app.client
+            .post(&members)
+            .bearer_auth(token)
+            .json(&json!({"email": email, "role": role}))
+            .send()
+    };
+
+    // Nobody but an administrator staffs a territory with no coordination yet.
+    for token in [&head_token, &teacher_token, &outsider] {
+        let refused = post(token, "principale@ac-lille.fr", "coordinator").await?;
+        assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    }
+    let named = post(&admin, "principale@ac-lille.fr", "coordinator").await?;
+    assert_eq!(named.status(), StatusCode::CREATED);
+    let again = post(&admin, "PRINCIPALE@ac-lille.fr", "coordinator").await?;
+    assert_eq!(
+        again.status(),
+        StatusCode::OK,
+        "the same role twice changes nothing"
+    );
+
+    // The coordination seats a member and a reader.
+    assert_eq!(
+        post(&head_token, "prof@ac-lille.fr", "member")
+            .await?
+            .status(),
+        StatusCode::CREATED
+    );
+    let listed: Value = post(&head_token, "ien@ac-lille.fr", "reader")
+        .await?
+        .json()
+        .await?;
+    let roles: Vec<(String, String)> = listed
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|m| {
+            (
+                m["email"].as_str().unwrap_or_default().to_owned(),
+                m["role"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        roles,
+        [
+            (
+                "principale@ac-lille.fr".to_owned(),
+                "coordinator".to_owned()
+            ),
+            ("prof@ac-lille.fr".to_owned(), "member".to_owned()),
+            ("ien@ac-lille.fr".to_owned(), "reader".to_owned()),
+        ]
+    );
+    // Each was told, with a link to the territory.
+    let told = testkit::find_text(&app.db, "Vous coordonnez désormais le territoire").await?;
+    assert_eq!(told.len(), 1, "{told:?}");
+    let notes = store::practices::notifications(&app.db, teacher, 10).await?;
+    assert!(
+        notes.iter().any(|n| n
+            .message
+            .contains("Vous êtes membre du territoire « Territoire apprenant d'Arras »")
+            && n.link == "/territoires/territoire-apprenant-d-arras"),
+        "{notes:?}"
+    );
+
+    // Members read the list; a member does not change it; strangers do not read it.
+    let read = |token: &str| app.client.get(&members).bearer_auth(token).send();
+    assert_eq!(read(&teacher_token).await?.status(), StatusCode::OK);
+    assert_eq!(read(&outsider).await?.status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        post(&teacher_token, "ailleurs@ac-lille.fr", "member")
+            .await?
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    let missing = app
+        .client
+        .get(app.url("/api/v1/territories/999999/members"))
+        .bearer_auth(&admin)
+        .send()
+        .await?;
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+
+    // Bad input, in French.
+    for (email, role, expected) in [
+        ("prof@ac-lille.fr", "chef", "Rôle inconnu : « chef »"),
+        (
+            "personne@ac-lille.fr",
+            "member",
+            "Aucun compte personne@ac-lille.fr",
+        ),
+        (
+            "pas une adresse",
+            "member",
+            "n'est pas une adresse électronique",
+        ),
+    ] {
+        let refused = post(&head_token, email, role).await?;
+        assert_eq!(refused.status(), StatusCode::BAD_REQUEST, "{email} {role}");
+        let body: Value = refused.json().await?;
+        assert!(
+            body["message"]
+                .as_str()
+                .is_some_and(|m| m.contains(expected)),
+            "{body}"
+        );
+    }
+
+    // A reader follows the launch but does not write in it; a member does.
+    let ien = sign_in(&app, "ien@ac-lille.fr").await?;
+    let launch = ien
+        .get(app.url("/territoires/territoire-apprenant-d-arras/lancement"))
+        .send()
+        .await?;
+    assert_eq!(launch.status(), StatusCode::OK);
+    let item = json!({"uai": "0620100X", "kind": "difficulty", "scope": "common", "text": "La lecture à voix haute"});
+    let items = app.url(&format!(
+        "/api/v1/territories/{}/inventory-items",
+        territory.0
+    ));
+    let refused = app
+        .client
+        .post(&items)
+        .bearer_auth(&ien_token)
+        .json(&item)
+        .send()
+        .await?;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    let written = app
+        .client
+        .post(&items)
+        .bearer_auth(&teacher_token)
+        .json(&item)
+        .send()
+        .await?;
+    assert_eq!(
+        written.status(),
+        StatusCode::CREATED,
+        "{}",
+        written.text().await?
+    );
+
+    // The last coordinator keeps the role, whoever tries.
+    let demoted = post(&head_token, "principale@ac-lille.fr", "member").await?;
+    assert_eq!(demoted.status(), StatusCode::CONFLICT);
+    let gone = app
+        .client
+        .delete(format!("{members}/{}", head.0))
+        .bearer_auth(&admin)
+        .send()
+        .await?;
+    assert_eq!(gone.status(), StatusCode::CONFLICT);
+    let body: Value = gone.json().await?;
+    assert!(
+        body["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("au moins une personne à sa coordination")),
+        "{body}"
+    );
+
+    // The coordination takes a member out: told, and out of the territory's work.
+    let out = app
+        .client
+        .delete(format!("{members}/{}", teacher.0))
+        .bearer_auth(&head_token)
+        .send()
+        .await?;
+    assert_eq!(out.status(), StatusCode::NO_CONTENT);
+    let again = app
+        .client
+        .delete(format!("{members}/{}", teacher.0))
+        .bearer_auth(&head_token)
+        .send()
+        .await?;
+    assert_eq!(again.status(), StatusCode::NOT_FOUND);
+    assert_eq!(read(&teacher_token).await?.status(), StatusCode::FORBIDDEN);
+    let notes = store::practices::notifications(&app.db, teacher, 10).await?;
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.message.contains("Vous ne faites plus partie")),
+        "{notes:?}"
+    );
+
+    // The page: linked from the territory's, the same rules, a refused form keeps its input.
+    let principal = sign_in(&app, "principale@ac-lille.fr").await?;
+    let territory_page = text(
+        principal
+            .get(app.url("/territoires/territoire-apprenant-d-arras"))
+            .send()
+            .await?,
+    )
+    .await?;
+    assert!(territory_page.contains("href=\"/territoires/territoire-apprenant-d-arras/membres\""));
+    let refused = app
+        .submit(
+            &principal,
+            "/territoires/territoire-apprenant-d-arras/membres",
+            "/territoires/territoire-apprenant-d-arras/membres",
+            &[("email", "inconnue@ac-lille.fr"), ("role", "reader")],
+        )
+        .await?;
+    assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+    let page = text(refused).await?;
+    assert!(
+        page.contains("Aucun compte inconnue@ac-lille.fr")
+            && page.contains("value=\"inconnue@ac-lille.fr\""),
+        "{page}"
+    );
+    let seated = app
+        .submit(
+            &principal,
+            "/territoires/territoire-apprenant-d-arras/membres",
+            "/territoires/territoire-apprenant-d-arras/membres",
+            &[("email", "prof@ac-lille.fr"), ("role", "member")],
+        )
+        .await?;
+    assert_eq!(seated.status(), StatusCode::OK);
+    assert!(text(seated).await?.contains("La personne est prévenue"));
+    let teacher_page = sign_in(&app, "prof@ac-lille.fr").await?;
+    let list = text(
+        teacher_page
+            .get(app.url("/territoires/territoire-apprenant-d-arras/membres"))
+            .send()
+            .await?,
+    )
+    .await?;
+    assert!(
+        list.contains("Lecture seule") && !list.contains("Donner ce rôle"),
+        "members read, only the coordination acts"
+    );
+    let stranger = sign_in(&app, "ailleurs@ac-lille.fr").await?;
+    let refused = stranger
+        .get(app.url("/territoires/territoire-apprenant-d-arras/membres"))
+        .send()
+        .await?;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    Ok(())
+}

@@ -64,6 +64,21 @@ pub fn partner_kind_label(code: &str) -> &'static str {
         .map_or("Partenaire", |(_, l)| *l)
 }
 
+/// What a person reads when their role in a territory changes (`None`: they left it).
+pub fn role_notice(territory: &str, role: Option<crate::policy::TerritoryRole>) -> String {
+    use crate::policy::TerritoryRole;
+    match role {
+        Some(TerritoryRole::Coordinator) => {
+            format!("Vous coordonnez désormais le territoire « {territory} »")
+        }
+        Some(TerritoryRole::Member) => format!("Vous êtes membre du territoire « {territory} »"),
+        Some(TerritoryRole::Reader) => {
+            format!("Vous suivez le territoire « {territory} » (lecture seule)")
+        }
+        None => format!("Vous ne faites plus partie du territoire « {territory} »"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -91,6 +91,14 @@ pub async fn summary(db: &Db, slug: &str) -> Result<TerritorySummary> {
     )
 }
 
+/// A territory's name and counts, by its id.
+pub async fn summary_of(db: &Db, territory: TerritoryId) -> Result<TerritorySummary> {
+    let sql = format!("{SUMMARY} WHERE t.id = $1");
+    Ok(
+        on!(db, pool => sqlx::query_as::<_, TerritorySummary>(&sql).bind(territory.0).fetch_one(pool).await)?,
+    )
+}
+
 pub async fn by_slug(db: &Db, slug: &str) -> Result<Territory> {
     let summary = summary(db, slug).await?;
     let establishments = on!(db, pool => sqlx::query_as::<_, ListedEstablishment>(
@@ -142,6 +150,93 @@ pub async fn set_member(
          ON CONFLICT (territory_id, person_id) DO UPDATE SET role = excluded.role"
     ).bind(territory.0).bind(person.0).bind(role.code()).execute(pool).await.map(|r| r.rows_affected()))?;
     Ok(())
+}
+
+/// A member of a territory as its members page and the API list them.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct Roster {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+    pub function: String,
+    pub role: String,
+}
+
+/// The members of a territory: its coordination first, then by name.
+pub async fn roster(db: &Db, territory: TerritoryId) -> Result<Vec<Roster>> {
+    Ok(on!(db, pool => sqlx::query_as::<_, Roster>(
+        "SELECT p.id, p.name, p.email, p.function, m.role FROM territory_members m \
+         JOIN people p ON p.id = m.person_id WHERE m.territory_id = $1 \
+         ORDER BY CASE m.role WHEN 'coordinator' THEN 0 WHEN 'member' THEN 1 ELSE 2 END, p.name, p.id"
+    ).bind(territory.0).fetch_all(pool).await)?)
+}
+
+/// Gives a person a role in the territory (replacing the one they had) and tells them, with
+/// `message` and `link`, when it changed; the last coordinator keeps theirs. Returns whether
+/// anything changed.
+pub async fn appoint(
+    db: &Db,
+    territory: TerritoryId,
+    person: PersonId,
+    role: TerritoryRole,
+    told: (&str, &str),
+) -> Result<bool> {
+    change_role(db, territory, person, Some(role), told).await
+}
+
+/// Takes a member out of the territory and tells them; the last coordinator stays.
+pub async fn dismiss(
+    db: &Db,
+    territory: TerritoryId,
+    person: PersonId,
+    told: (&str, &str),
+) -> Result<()> {
+    if change_role(db, territory, person, None, told).await? {
+        Ok(())
+    } else {
+        Err(StoreError::NotFound)
+    }
+}
+
+/// A person's role in the territory set (`None`: taken away), told to them when it changed.
+async fn change_role(
+    db: &Db,
+    territory: TerritoryId,
+    person: PersonId,
+    role: Option<TerritoryRole>,
+    (message, link): (&str, &str),
+) -> Result<bool> {
+    let code = role.map(TerritoryRole::code);
+    on!(db, pool => {
+        let mut tx = pool.begin_write().await?;
+        let current: Option<String> = sqlx::query_scalar(
+            "SELECT role FROM territory_members WHERE territory_id = $1 AND person_id = $2",
+        ).bind(territory.0).bind(person.0).fetch_optional(&mut *tx).await?;
+        if current.as_deref() == code {
+            return Ok(false);
+        }
+        if current.as_deref() == Some("coordinator") {
+            let coordinators: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM territory_members WHERE territory_id = $1 AND role = 'coordinator'",
+            ).bind(territory.0).fetch_one(&mut *tx).await?;
+            if coordinators <= 1 {
+                return Err(StoreError::Conflict(
+                    "le territoire garde au moins une personne à sa coordination : nommez-en une autre d'abord".to_owned(),
+                ));
+            }
+        }
+        match code {
+            Some(code) => sqlx::query(
+                "INSERT INTO territory_members (territory_id, person_id, role) VALUES ($1, $2, $3) \
+                 ON CONFLICT (territory_id, person_id) DO UPDATE SET role = excluded.role",
+            ).bind(territory.0).bind(person.0).bind(code).execute(&mut *tx).await?,
+            None => sqlx::query("DELETE FROM territory_members WHERE territory_id = $1 AND person_id = $2")
+                .bind(territory.0).bind(person.0).execute(&mut *tx).await?,
+        };
+        crate::spaces::notify!(tx, [person.0], message, link);
+        tx.commit().await?;
+        Ok(true)
+    })
 }
 
 /// Adds a partner to the territory; returns its id.

@@ -115,6 +115,9 @@ use crate::state::AppState;
         territories::events::cancel,
         territories::events::create_registration,
         territories::events::delete_registration,
+        territories::members::list,
+        territories::members::create,
+        territories::members::delete,
         territories::maturity::grid,
         territories::maturity::list,
         territories::maturity::answer,
@@ -220,6 +223,14 @@ pub fn router() -> Router<AppState> {
         .route(
             "/territories",
             get(territories::list).post(territories::create),
+        )
+        .route(
+            "/territories/{id}/members",
+            get(territories::members::list).post(territories::members::create),
+        )
+        .route(
+            "/territories/{id}/members/{person}",
+            delete(territories::members::delete),
         )
         .route(
             "/territories/{id}/groups",

@@ -5,6 +5,7 @@ pub mod groups;
 pub mod inspe;
 pub mod launch;
 pub mod maturity;
+pub mod members;
 pub mod networks;
 pub mod partners;
 

@@ -3,6 +3,7 @@ pub mod groups;
 pub mod inspe;
 pub mod launch;
 pub mod maturity;
+pub mod members;
 pub mod networks;
 pub mod partners;
 
