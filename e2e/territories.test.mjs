@@ -185,3 +185,54 @@ test('networks, partners and the INSPE: cohorts, a convention to renew, a freed 
   assert.match(await host.textContent('main'), /l'accueille dans la sienne/);
   assert.equal(await host.getByRole('button', { name: /^Je l'accueille/ }).count(), 0);
 });
+
+test('a territory made from nothing: created, its coordination named, two teachers seated, step 1 led', async () => {
+  // The administrator, from the territories' list, by clicking.
+  const admin = await signIn(email('admin'), { viewport: { width: 1280, height: 800 } });
+  const menu = admin.getByRole('navigation', { name: 'Menu principal' });
+  await menu.getByRole('button', { name: 'Territoires' }).click();
+  await menu.getByRole('link', { name: 'Territoires apprenants' }).click();
+  await admin.getByRole('link', { name: 'Créer un territoire' }).click();
+  await checkAccessibility(admin);
+  await admin.getByLabel('Nom du territoire').fill('Territoire apprenant du Ternois');
+  await admin.getByLabel('Coordination').fill(email('perdir'));
+  await admin.getByLabel("Chercher dans l'annuaire (nom, commune ou UAI)").fill('Arras');
+  await admin.getByRole('button', { name: 'Chercher' }).click();
+  // The search keeps what was typed, and offers establishments to tick.
+  assert.equal(await admin.getByLabel('Nom du territoire').inputValue(), 'Territoire apprenant du Ternois');
+  const offered = admin.getByRole('checkbox');
+  assert.ok(await offered.count() >= 2, 'the directory offers establishments of Arras');
+  await admin.locator('.fr-checkbox-group label').nth(0).click();
+  await admin.locator('.fr-checkbox-group label').nth(1).click();
+  await checkAccessibility(admin);
+  await admin.getByRole('button', { name: 'Créer le territoire' }).click();
+  await admin.waitForURL('**/territoires/territoire-apprenant-du-ternois');
+  assert.match(await admin.textContent('main'), /2 établissement\(s\) — 1 membre\(s\)/);
+
+  // The head of school finds it from her home page, seats two teachers.
+  const head = await signIn(email('perdir'));
+  await head.getByRole('link', { name: 'Territoire apprenant du Ternois' }).click();
+  await head.getByRole('link', { name: 'Membres et rôles' }).click();
+  for (const teacher of ['enseignant-1d', 'enseignant-2d']) {
+    await head.getByLabel('Adresse électronique').fill(email(teacher));
+    await head.getByLabel('Rôle').selectOption('member');
+    await head.getByRole('button', { name: 'Donner ce rôle' }).click();
+    assert.match(await head.textContent('main'), /La personne est prévenue/);
+  }
+  assert.match(await head.getByRole('table').textContent(), /3 membre\(s\)/);
+  await checkAccessibility(head);
+
+  // She leads step 1 of the launch.
+  await head.getByRole('link', { name: 'Territoire apprenant du Ternois' }).click();
+  await head.getByRole('link', { name: 'Lancement du territoire' }).click();
+  await head.getByLabel("Avancée de l'étape 1").selectOption('doing');
+  await head.locator('form', { has: head.getByLabel("Avancée de l'étape 1") }).getByRole('button').click();
+  // The step's badge, written by the server, says it is under way.
+  assert.match(await head.locator('.tt-steps > li').first().locator('.fr-badge').textContent(), /En cours/);
+  await checkAccessibility(head);
+
+  // A teacher seated is told, and finds the territory's work.
+  const teacher = await signIn(email('enseignant-1d'));
+  await teacher.goto(base + '/notifications');
+  assert.match(await teacher.textContent('main'), /Vous êtes membre du territoire « Territoire apprenant du Ternois »/);
+});

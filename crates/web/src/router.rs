@@ -323,6 +323,10 @@ pub fn router(state: AppState) -> Router {
             post(territories::events::cancel_booking),
         )
         .route("/territoires", get(territories::list))
+        .route(
+            "/territoires/nouveau",
+            get(territories::creation::new_form).post(territories::creation::create_form),
+        )
         .route("/territoires/{slug}", get(territories::show))
         .route(
             "/territoires/{slug}/groupes",

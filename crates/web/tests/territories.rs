@@ -3236,3 +3236,126 @@ async fn a_new_territory_is_staffed_by_its_coordination() -> anyhow::Result<()> 
     assert_eq!(refused.status(), StatusCode::FORBIDDEN);
     Ok(())
 }
+
+/// The creation form, without JavaScript: searching the directory keeps everything typed and
+/// the establishments ticked; a refusal makes nothing and keeps the form; only administrators
+/// reach it; the coordination named is appointed and told.
+#[tokio::test]
+async fn an_administrator_creates_a_territory_from_the_form() -> anyhow::Result<()> {
+    let app = TestApp::spawn().await?;
+    app.import(&sample_annuaire()).await?;
+    app.create_person(
+        "admin@ac-lille.fr",
+        Function::ChargeDeMission,
+        PASSWORD,
+        true,
+    )
+    .await?;
+    let head = app
+        .create_person("principale@ac-lille.fr", Function::Perdir, PASSWORD, false)
+        .await?;
+    let teacher = sign_in(&app, "principale@ac-lille.fr").await?;
+    let refused = teacher.get(app.url("/territoires/nouveau")).send().await?;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    let list = text(teacher.get(app.url("/territoires")).send().await?).await?;
+    assert!(!list.contains("/territoires/nouveau"));
+
+    let admin = sign_in(&app, "admin@ac-lille.fr").await?;
+    let list = text(admin.get(app.url("/territoires")).send().await?).await?;
+    assert!(list.contains("href=\"/territoires/nouveau\""));
+    let form = |extra: &[(&'static str, &'static str)]| {
+        let mut fields = vec![
+            ("name", "Territoire apprenant d'Arras"),
+            ("description", "Écoles et collège"),
+        ];
+        fields.extend_from_slice(extra);
+        fields
+    };
+    let searched = app
+        .submit(
+            &admin,
+            "/territoires/nouveau",
+            "/territoires/nouveau",
+            &form(&[("q", "Arras"), ("uai", "0620001P"), ("action", "chercher")]),
+        )
+        .await?;
+    assert_eq!(searched.status(), StatusCode::OK);
+    let page = text(searched).await?;
+    assert!(
+        page.contains("value=\"Territoire apprenant d&#x27;Arras\"")
+            || page.contains("value=\"Territoire apprenant d'Arras\""),
+        "{page}"
+    );
+    assert!(
+        page.contains("name=\"uai\" value=\"0620001P\" checked"),
+        "the ticked one stays ticked"
+    );
+    assert!(
+        page.matches("name=\"uai\"").count() >= 2,
+        "the search offers others"
+    );
+
+    let unknown = app
+        .submit(
+            &admin,
+            "/territoires/nouveau",
+            "/territoires/nouveau",
+            &form(&[
+                ("uai", "0620001P"),
+                ("coordination", "personne@ac-lille.fr"),
+            ]),
+        )
+        .await?;
+    assert_eq!(unknown.status(), StatusCode::BAD_REQUEST);
+    let page = text(unknown).await?;
+    assert!(
+        page.contains("Aucun compte personne@ac-lille.fr")
+            && page.contains("value=\"personne@ac-lille.fr\""),
+        "{page}"
+    );
+    assert!(
+        store::territories::list(&app.db).await?.is_empty(),
+        "nothing made"
+    );
+
+    let created = app
+        .submit(
+            &admin,
+            "/territoires/nouveau",
+            "/territoires/nouveau",
+            &form(&[
+                ("uai", "0620001P"),
+                ("uai", "0620100X"),
+                ("coordination", "principale@ac-lille.fr"),
+                ("action", "creer"),
+            ]),
+        )
+        .await?;
+    assert_eq!(
+        testkit::location(&created),
+        "/territoires/territoire-apprenant-d-arras"
+    );
+    let made = store::territories::summary(&app.db, "territoire-apprenant-d-arras").await?;
+    assert_eq!((made.establishments, made.members), (2, 1));
+    assert_eq!(
+        store::territories::role_of(&app.db, domain::ids::TerritoryId(made.id), head).await?,
+        Some(TerritoryRole::Coordinator)
+    );
+    let told = store::practices::notifications(&app.db, head, 5).await?;
+    assert!(told.iter().any(|n| {
+        n.message
+            .contains("Vous coordonnez désormais le territoire « Territoire apprenant d'Arras »")
+    }));
+    let twice = app
+        .submit(
+            &admin,
+            "/territoires/nouveau",
+            "/territoires/nouveau",
+            &form(&[("action", "creer")]),
+        )
+        .await?;
+    assert_eq!(twice.status(), StatusCode::BAD_REQUEST);
+    let page = text(twice).await?;
+    assert!(page.contains("porte déjà le nom"), "{page}");
+    Ok(())
+}

@@ -1,5 +1,6 @@
 //! Territories' pages: the list, a territory, and its own work (`maturity`).
 
+pub mod creation;
 pub mod events;
 pub mod groups;
 pub mod inspe;
@@ -26,6 +27,7 @@ pub async fn list(State(state): State<AppState>, ctx: PageContext) -> Result<Res
     render(&TerritoriesPage {
         layout: Layout::new(&ctx, "Territoires apprenants"),
         territories,
+        can_create: can(ctx.actor(), Action::Create, Resource::Territories),
     })
 }
 

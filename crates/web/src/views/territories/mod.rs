@@ -20,6 +20,8 @@ use super::{Layout, thousands};
 pub struct TerritoriesPage {
     pub layout: Layout,
     pub territories: Vec<TerritorySummary>,
+    /// The caller may make a territory (the link to the form).
+    pub can_create: bool,
 }
 
 impl TerritoriesPage {
@@ -92,6 +94,63 @@ impl TerritoryPage {
                     (m.name, f)
                 })
                 .collect(),
+        }
+    }
+}
+
+/// An establishment the creation form offers to tick.
+pub struct Pick {
+    pub uai: String,
+    pub label: String,
+    pub ticked: bool,
+}
+
+#[derive(Template)]
+#[template(path = "territories/new.html")]
+pub struct NewTerritoryPage {
+    pub layout: Layout,
+    pub form: crate::handlers::territories::creation::NewTerritoryForm,
+    /// The establishments ticked so far, then those the search found.
+    pub picks: Vec<Pick>,
+    /// A search was made (its results, even none, are said).
+    pub searched: bool,
+    pub error: Option<String>,
+}
+
+impl NewTerritoryPage {
+    pub fn new(
+        layout: Layout,
+        form: crate::handlers::territories::creation::NewTerritoryForm,
+        chosen: Vec<store::directory::Establishment>,
+        found: Vec<store::directory::Establishment>,
+        error: Option<String>,
+    ) -> Self {
+        let label = |e: &store::directory::Establishment| {
+            format!("{} — {} ({})", e.name, e.commune_name, e.uai)
+        };
+        let mut picks: Vec<Pick> = chosen
+            .iter()
+            .map(|e| Pick {
+                uai: e.uai.clone(),
+                label: label(e),
+                ticked: true,
+            })
+            .collect();
+        for e in &found {
+            if !chosen.iter().any(|c| c.id == e.id) {
+                picks.push(Pick {
+                    uai: e.uai.clone(),
+                    label: label(e),
+                    ticked: false,
+                });
+            }
+        }
+        Self {
+            layout,
+            searched: !form.q.trim().is_empty(),
+            form,
+            picks,
+            error,
         }
     }
 }

@@ -12,13 +12,13 @@ pub mod partners;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use domain::directory::Uai;
 use domain::policy::{Action, Resource, can};
 use domain::territories::NewTerritory;
 
 use super::ApiJson;
 use crate::error::{ApiError, AppError, ErrorBody};
 use crate::extractors::{ApiUser, actor};
+use crate::handlers::territories::creation::create_territory;
 use crate::state::AppState;
 
 /// Checks that the caller may do `action` on a territory's work, before a route reads its body
@@ -73,6 +73,9 @@ pub struct NewTerritoryJson {
     /// The UAI codes of its establishments; all must be in the directory.
     #[serde(default)]
     pub uais: Vec<String>,
+    /// The e-mail of the account of the person who coordinates it (told).
+    #[serde(default)]
+    pub coordination: String,
 }
 
 /// Creates a territory (platform administrators).
@@ -90,28 +93,14 @@ pub async fn create(
     let body = body.read()?;
     let new = NewTerritory::parse(&body.name, &body.description)
         .map_err(|e| AppError::BadRequest(e.to_string()))?;
-    // Every UAI is checked before anything is created.
-    let mut establishments = Vec::with_capacity(body.uais.len());
-    let mut unknown = Vec::new();
-    for text in &body.uais {
-        let id = match Uai::parse(text) {
-            Ok(uai) => store::directory::id_of(&state.db, &uai).await?,
-            Err(_) => None,
-        };
-        match id {
-            Some(id) => establishments.push(id),
-            None => unknown.push(text.trim().to_owned()),
-        }
-    }
-    if !unknown.is_empty() {
-        return Err(AppError::BadRequest(format!(
-            "établissement(s) absent(s) de l'annuaire : {}",
-            unknown.join(", ")
-        ))
-        .into());
-    }
-    let id = store::territories::create(&state.db, &new).await?;
-    store::territories::add_establishments(&state.db, id, &establishments).await?;
+    let (id, establishments) = create_territory(
+        &state,
+        actor(Some(&person)),
+        &new,
+        &body.uais,
+        &body.coordination,
+    )
+    .await?;
     Ok((
         StatusCode::CREATED,
         Json(TerritoryJson {
@@ -119,8 +108,8 @@ pub async fn create(
             slug: new.slug,
             name: new.name,
             description: new.description,
-            establishments: establishments.len() as i64,
-            members: 0,
+            establishments: establishments as i64,
+            members: i64::from(!body.coordination.trim().is_empty()),
         }),
     ))
 }

@@ -1,0 +1,157 @@
+//! Making a territory: its name, its establishments (found in the directory), and the person
+//! who coordinates it — in one form that works without JavaScript (searching the directory
+//! re-shows the form with everything typed kept), and through the API.
+
+use axum::extract::State;
+use axum::response::{IntoResponse, Redirect, Response};
+use domain::directory::Uai;
+use domain::ids::TerritoryId;
+use domain::policy::{Action, Actor, Resource, TerritoryRole};
+use domain::territories::NewTerritory;
+use store::directory::Search;
+
+use super::{account, allow};
+use crate::error::{AppError, capitalize};
+use crate::extractors::{CsrfForm, PageContext};
+use crate::state::AppState;
+use crate::views::territories::NewTerritoryPage;
+use crate::views::{Layout, render_form};
+
+/// How many establishments a search of the form shows.
+const FOUND: u32 = 20;
+
+/// Makes a territory (administrators): every UAI and the coordination's account are checked
+/// before anything is made; the coordination, if named, is told. Returns the territory, as
+/// made, and how many establishments it has.
+pub(crate) async fn create_territory(
+    state: &AppState,
+    actor: Actor,
+    new: &NewTerritory,
+    uais: &[String],
+    coordination: &str,
+) -> Result<(TerritoryId, usize), AppError> {
+    allow(actor, Action::Create, Resource::Territories)?;
+    let mut establishments = Vec::with_capacity(uais.len());
+    let mut unknown = Vec::new();
+    for text in uais.iter().filter(|u| !u.trim().is_empty()) {
+        let id = match Uai::parse(text) {
+            Ok(uai) => store::directory::id_of(&state.db, &uai).await?,
+            Err(_) => None,
+        };
+        match id {
+            Some(id) if !establishments.contains(&id) => establishments.push(id),
+            Some(_) => {}
+            None => unknown.push(text.trim().to_owned()),
+        }
+    }
+    if !unknown.is_empty() {
+        return Err(AppError::BadRequest(format!(
+            "établissement(s) absent(s) de l'annuaire : {}",
+            unknown.join(", ")
+        )));
+    }
+    let coordinator = match coordination.trim() {
+        "" => None,
+        email => Some(account(state, email).await?),
+    };
+    let id = store::territories::create(&state.db, new).await?;
+    store::territories::add_establishments(&state.db, id, &establishments).await?;
+    if let Some(person) = coordinator {
+        let role = TerritoryRole::Coordinator;
+        let message = domain::territories::role_notice(&new.name, Some(role));
+        let link = format!("/territoires/{}", new.slug);
+        store::territories::appoint(&state.db, id, person.id(), role, (&message, &link)).await?;
+    }
+    Ok((id, establishments.len()))
+}
+
+/// The form's fields, as typed.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct NewTerritoryForm {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub coordination: String,
+    /// Words to find establishments with.
+    #[serde(default)]
+    pub q: String,
+    /// The UAIs of the establishments ticked.
+    #[serde(default)]
+    pub uai: Vec<String>,
+    /// `chercher` to search the directory, anything else to make the territory.
+    #[serde(default)]
+    pub action: String,
+}
+
+async fn page(
+    state: &AppState,
+    ctx: &PageContext,
+    form: NewTerritoryForm,
+    error: Option<String>,
+) -> Result<Response, AppError> {
+    allow(ctx.actor(), Action::Create, Resource::Territories)?;
+    let mut chosen = Vec::new();
+    for text in &form.uai {
+        if let Ok(uai) = Uai::parse(text)
+            && let Ok(found) = store::directory::by_uai(&state.db, &uai).await
+            && !chosen
+                .iter()
+                .any(|c: &store::directory::Establishment| c.id == found.id)
+        {
+            chosen.push(found);
+        }
+    }
+    let found = match form.q.trim() {
+        "" => Vec::new(),
+        words => {
+            let search = Search {
+                text: words.chars().take(200).collect(),
+                page: 1,
+                per_page: FOUND,
+                ..Search::default()
+            };
+            state.directory.search(&state.db, &search).await?.0
+        }
+    };
+    let refused = error.is_some();
+    let page = NewTerritoryPage::new(
+        Layout::new(ctx, "Créer un territoire"),
+        form,
+        chosen,
+        found,
+        error.map(|e| capitalize(&e)),
+    );
+    render_form(refused, &page)
+}
+
+pub async fn new_form(
+    State(state): State<AppState>,
+    ctx: PageContext,
+) -> Result<Response, AppError> {
+    page(&state, &ctx, NewTerritoryForm::default(), None).await
+}
+
+pub async fn create_form(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    CsrfForm(form): CsrfForm<NewTerritoryForm>,
+) -> Result<Response, AppError> {
+    if form.action == "chercher" {
+        return page(&state, &ctx, form, None).await;
+    }
+    let attempt = async {
+        let new = NewTerritory::parse(&form.name, &form.description)
+            .map_err(|e| AppError::BadRequest(e.to_string()))?;
+        create_territory(&state, ctx.actor(), &new, &form.uai, &form.coordination).await?;
+        Ok::<_, AppError>(new)
+    };
+    match attempt.await {
+        Ok(new) => Ok(Redirect::to(&format!("/territoires/{}", new.slug)).into_response()),
+        Err(AppError::BadRequest(m) | AppError::Conflict(m)) => {
+            page(&state, &ctx, form, Some(m)).await
+        }
+        Err(other) => Err(other),
+    }
+}
