@@ -14,6 +14,13 @@ export async function launch(base, password) {
   // `options`: those of a browser context (a tablet's viewport and touch, for instance).
   const newPage = async (options = {}) => {
     const context = await browser.newContext({ locale: 'fr-FR', ...options });
+    // Every violation of the page's Content Security Policy is kept, for checkAccessibility.
+    await context.addInitScript(() => {
+      window.__cspViolations = [];
+      document.addEventListener('securitypolicyviolation', (e) => {
+        window.__cspViolations.push(`${e.violatedDirective} : ${e.blockedURI || 'inline'} (${e.sourceFile}:${e.lineNumber})`);
+      });
+    });
     return context.newPage();
   };
   const signIn = async (email, options = {}) => {
@@ -28,8 +35,11 @@ export async function launch(base, password) {
   return { browser, newPage, signIn };
 }
 
-/// Fails on any serious or critical WCAG 2.1 A/AA violation of the page as it is now.
+/// Fails on any serious or critical WCAG 2.1 A/AA violation of the page as it is now, and on
+/// any violation of its Content Security Policy since it was loaded.
 export async function checkAccessibility(page) {
+  const csp = await page.evaluate(() => window.__cspViolations ?? []);
+  assert.deepEqual(csp, [], `Content Security Policy of ${page.url()}`);
   const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
   const serious = results.violations.filter((v) => ['serious', 'critical'].includes(v.impact));
   assert.deepEqual(

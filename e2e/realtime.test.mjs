@@ -160,6 +160,10 @@ test('two browsers share a chat room and a pad live', { timeout: 120_000 }, asyn
     await assert.doesNotReject(page.locator('#pad-apercu p', { hasText: 'Relu en conseil de cycle.' }).waitFor());
   }
   await assert.doesNotReject(teacher.getByText(/Sur ce pad : .*Professeur de collège ou de lycée \(démo\)/).waitFor());
+  // The colleague's cursor keeps its colour, painted without breaking the page's policy.
+  const caret = teacher.locator('.cm-ySelectionCaret').first();
+  await caret.waitFor();
+  assert.notEqual(await caret.evaluate((c) => getComputedStyle(c).backgroundColor), 'rgba(0, 0, 0, 0)');
   await checkAccessibility(teacher);
 
   // What the server keeps is what both see: the Markdown export after a reload.

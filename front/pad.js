@@ -58,7 +58,7 @@ if (root) {
   const editor = document.getElementById('pad-editeur');
   editor.hidden = false;
   document.getElementById('pad-apercu-colonne').className = 'fr-col-12 fr-col-lg-6';
-  new EditorView({
+  const view = new EditorView({
     state: EditorState.create({
       doc: text.toString(),
       // Undo and redo are Yjs's (each person undoes their own changes), not CodeMirror's.
@@ -81,4 +81,30 @@ if (root) {
     }),
     parent: document.getElementById('pad-code'),
   });
+  paintRemoteColours(view.dom);
+}
+
+/// The colours of the other people's cursors and selections, written as data attributes (see
+/// scripts/build-assets.mjs), painted through the CSSOM: the page's policy forbids inline
+/// `style` attributes, not styles set by a script of the page.
+function paintRemoteColours(editor) {
+  const paint = (element) => {
+    const { yColor, yBackground } = element.dataset;
+    if (yColor) {
+      element.style.backgroundColor = yColor;
+      element.style.borderColor = yColor;
+    }
+    if (yBackground) element.style.backgroundColor = yBackground;
+  };
+  const selector = '[data-y-color], [data-y-background]';
+  new MutationObserver((records) => {
+    for (const record of records) {
+      if (record.type === 'attributes') paint(record.target);
+      for (const node of record.addedNodes) {
+        if (node.nodeType !== Node.ELEMENT_NODE) continue;
+        if (node.matches(selector)) paint(node);
+        node.querySelectorAll(selector).forEach(paint);
+      }
+    }
+  }).observe(editor, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-y-color', 'data-y-background'] });
 }

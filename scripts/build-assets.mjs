@@ -66,13 +66,35 @@ console.log(`static/vendor/dsfr : DSFR ${version}, ${referenced.size} fichiers r
 // Our scripts: the pad editor bundled with its packages (CodeMirror, Yjs, y-websocket,
 // marked, DOMPurify), the chat room's, the observation grid's and the map's (Leaflet)
 // scripts, and the pad's and the map's stylesheets.
-const { buildSync } = await import('esbuild');
+const { build } = await import('esbuild');
+// y-codemirror.next paints the other people's cursors and selections with `style` attributes,
+// which the pages' policy (no inline style) refuses, logging a violation each time: they are
+// written as `data-y-color` / `data-y-background` instead, and front/pad.js paints them through
+// the CSSOM, which the policy allows.
+const remoteColours = {
+  name: 'remote-colours',
+  setup(plugin) {
+    plugin.onLoad({ filter: /y-codemirror\.next[\\/]src[\\/]y-remote-selections\.js$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      const caret = "pair.create('style', `background-color: ${this.color}; border-color: ${this.color}`)";
+      const mark = 'style: `background-color: ${colorLight}`';
+      const contents = source
+        .replace(caret, "pair.create('data-y-color', this.color)")
+        .replaceAll(mark, "'data-y-background': colorLight");
+      if (!source.includes(caret) || source.split(mark).length !== 5 || /style: `|'style'/.test(contents)) {
+        throw new Error('y-codemirror.next a changé : revoir la réécriture des couleurs des curseurs');
+      }
+      return { contents, loader: 'js' };
+    });
+  },
+};
 const js = join(root, 'static/js');
 rmSync(js, { recursive: true, force: true });
 mkdirSync(js, { recursive: true });
 for (const entry of ['pad.js', 'chat.js', 'observation.js', 'map.js']) {
-  buildSync({
+  await build({
     entryPoints: [join(root, 'front', entry)],
+    plugins: [remoteColours],
     outfile: join(js, entry),
     bundle: true,
     format: 'esm',
