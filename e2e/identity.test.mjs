@@ -84,8 +84,9 @@ test('a teacher signs in with her académie account, downloads her data and clos
   await page.getByRole('button', { name: 'Fermer définitivement mon compte' }).click();
   await page.waitForURL('**/donnees-personnelles?compte-ferme=1');
   assert.match(await page.textContent('main'), /Votre compte est fermé/);
+  // Signed out: the page asks to sign in, and would come back to it.
   await page.goto(base + '/compte');
-  await page.waitForURL('**/connexion');
+  await page.waitForURL(/\/connexion\?suivant=%2Fcompte$/);
 });
 
 test("a space's owner invites a partner, who creates her account from the link", async () => {
