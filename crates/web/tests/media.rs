@@ -154,6 +154,22 @@ async fn videos_are_transcoded_played_by_ranges_and_gated_by_consent() -> anyhow
         "{body}"
     );
 
+    // Its page tells its author why, instead of offering « Publier ».
+    let author_browser = testkit::client()?;
+    app.login(&author_browser, "auteur@ac-lille.fr", PASSWORD)
+        .await?;
+    let practice_page = || async {
+        let answer = author_browser
+            .get(app.url(&format!("/pratiques/{id}")))
+            .send()
+            .await?;
+        testkit::text(answer).await
+    };
+    let publish_button = format!("action=\"/pratiques/{id}/publier\"");
+    let page = practice_page().await?;
+    assert!(!page.contains(&publish_button), "{page}");
+    assert!(page.contains("Publication impossible pour l"), "{page}");
+
     // A consent for the territory only: the public practice still cannot be published…
     let consent = store::practices::media::Consent::parse(
         &domain::practices::consent::ConsentInput {
@@ -183,7 +199,19 @@ async fn videos_are_transcoded_played_by_ranges_and_gated_by_consent() -> anyhow
         .await?;
     assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
     assert!(refused.text().await?.contains("Plateforme"));
-    // …but it can at the visibility the families agreed to.
+    let page = practice_page().await?;
+    assert!(!page.contains(&publish_button) && page.contains("« Plateforme »"), "{page}");
+    // …but it can at the visibility the families agreed to: the page offers it.
+    let narrowed = app
+        .client
+        .patch(app.url(&format!("/api/v1/practices/{id}")))
+        .bearer_auth(&token)
+        .json(&json!({"visibility": "platform"}))
+        .send()
+        .await?;
+    assert_eq!(narrowed.status(), StatusCode::OK);
+    let page = practice_page().await?;
+    assert!(page.contains(&publish_button), "{page}");
     let published = app
         .client
         .patch(app.url(&format!("/api/v1/practices/{id}")))

@@ -167,18 +167,31 @@ pub async fn visibility_cap(db: &Db, practice: PracticeId) -> Result<Result<Visi
     Ok(Ok(cap))
 }
 
-/// Refuses a visibility wider than the consents of the practice's videos allow.
-pub(crate) async fn check_cap(db: &Db, practice: PracticeId, visibility: Visibility) -> Result<()> {
+/// Why the practice cannot be published at `visibility` today, if it cannot: the consents of
+/// its videos are missing, expired or narrower.
+pub async fn publication_problem(
+    db: &Db,
+    practice: PracticeId,
+    visibility: Visibility,
+) -> Result<Option<String>> {
     if visibility == Visibility::Private {
-        return Ok(());
+        return Ok(None);
     }
-    match visibility_cap(db, practice).await? {
-        Err(why) => Err(StoreError::Invalid(why)),
-        Ok(cap) if visibility > cap => Err(StoreError::Invalid(format!(
+    Ok(match visibility_cap(db, practice).await? {
+        Err(why) => Some(why),
+        Ok(cap) if visibility > cap => Some(format!(
             "les autorisations de droit à l'image de ses vidéos limitent cette pratique à la visibilité « {} »",
             cap.short_label()
-        ))),
-        Ok(_) => Ok(()),
+        )),
+        Ok(_) => None,
+    })
+}
+
+/// Refuses a visibility wider than the consents of the practice's videos allow.
+pub(crate) async fn check_cap(db: &Db, practice: PracticeId, visibility: Visibility) -> Result<()> {
+    match publication_problem(db, practice, visibility).await? {
+        Some(why) => Err(StoreError::Invalid(why)),
+        None => Ok(()),
     }
 }
 

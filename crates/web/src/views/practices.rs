@@ -382,6 +382,8 @@ pub struct PracticePage {
     pub media: Vec<MediaView>,
     /// The exceptional accesses opened to it, for its authors.
     pub exceptional: Vec<super::accounts::ExceptionalRow>,
+    /// Why a draft cannot be published yet (its authors see it instead of « Publier »).
+    pub unpublishable: Option<String>,
 }
 
 impl PracticePage {
@@ -494,6 +496,7 @@ impl PracticePage {
                 .map(MediaView::new)
                 .collect(),
             exceptional: Vec::new(),
+            unpublishable: None,
         }
     }
 }

@@ -151,6 +151,14 @@ pub async fn show(
     };
     let media = store::practices::media::of_practice(&state.db, practice).await?;
     let title = detail.practice.title.clone();
+    // A draft its authors cannot publish yet says why instead of offering « Publier ».
+    let draft = detail.practice.status() == domain::practices::Status::Draft;
+    let unpublishable = if draft && can(actor, Action::Edit, resource) {
+        let visibility = detail.practice.visibility();
+        store::practices::media::publication_problem(&state.db, practice, visibility).await?
+    } else {
+        None
+    };
     let mut page = PracticePage::new(
         Layout::new(&ctx, title),
         &state.settings.public_url,
@@ -163,6 +171,7 @@ pub async fn show(
         can(actor, Action::Contribute, resource),
         media,
     );
+    page.unpublishable = unpublishable;
     if matches!(resource, Resource::Practice { author: true, .. }) {
         let target = domain::accounts::exceptional::Target::Practice(practice);
         page.exceptional = store::accounts::exceptional::of_target(&state.db, target)
