@@ -115,8 +115,14 @@ test('share a practice with a video capsule, publish it, play it and find it', {
   const practiceUrl = page.url();
   await assert.doesNotReject(page.getByText('Brouillon').first().waitFor());
 
-  // The capsule is uploaded with a progress bar, then transcoded by the server.
+  // A video sent without saying who appears in it is refused, with the reason in French.
   await page.locator('#file').setInputFiles(clip);
+  await page.getByRole('button', { name: 'Envoyer le fichier' }).click();
+  const status = page.locator('[data-upload-status]');
+  await assert.doesNotReject(status.filter({ hasText: 'dites qui apparaît dans la vidéo' }).waitFor());
+  assert.doesNotMatch(await status.textContent(), /Erreur \d/);
+
+  // The capsule is uploaded with a progress bar, then transcoded by the server.
   await page.getByLabel("Personne d'identifiable").check({ force: true }); // DSFR draws its own box over the input
   await page.getByRole('button', { name: 'Envoyer le fichier' }).click();
   await page.locator('video.tt-video').waitFor({ timeout: 30_000 });

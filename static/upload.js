@@ -19,7 +19,8 @@ for (const form of document.querySelectorAll('form[data-upload]')) {
         window.location.reload();
       } else {
         const page = new DOMParser().parseFromString(request.responseText, 'text/html');
-        const message = page.querySelector('main p.fr-text--lead, main p');
+        // The error page's own message (« Erreur 400 » above it says nothing to a person).
+        const message = page.querySelector('#message-erreur');
         status.textContent = message ? message.textContent : `Échec de l'envoi (erreur ${request.status}).`;
         button.disabled = false;
       }

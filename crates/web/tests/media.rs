@@ -200,7 +200,10 @@ async fn videos_are_transcoded_played_by_ranges_and_gated_by_consent() -> anyhow
     assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
     assert!(refused.text().await?.contains("Plateforme"));
     let page = practice_page().await?;
-    assert!(!page.contains(&publish_button) && page.contains("« Plateforme »"), "{page}");
+    assert!(
+        !page.contains(&publish_button) && page.contains("« Plateforme »"),
+        "{page}"
+    );
     // …but it can at the visibility the families agreed to: the page offers it.
     let narrowed = app
         .client
