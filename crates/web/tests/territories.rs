@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use testkit::{TestApp, sample_annuaire, text};
 
 #[tokio::test]
-async fn only_administrators_create_territories() -> anyhow::Result<()> {
+async fn administrators_create_territories_and_teachers_do_not() -> anyhow::Result<()> {
     let app = TestApp::spawn().await?;
     let admin = app
         .create_person(
@@ -3357,5 +3357,91 @@ async fn an_administrator_creates_a_territory_from_the_form() -> anyhow::Result<
     assert_eq!(twice.status(), StatusCode::BAD_REQUEST);
     let page = text(twice).await?;
     assert!(page.contains("porte déjà le nom"), "{page}");
+    Ok(())
+}
+
+/// The académie's steering makes territories of its own académie's establishments: an IA-IPR
+/// of Lille gathers schools of the Pas-de-Calais, not one of the Puy-de-Dôme; a teacher of the
+/// same académie makes none.
+#[tokio::test]
+async fn the_academie_s_steering_makes_territories_of_its_academie() -> anyhow::Result<()> {
+    let app = TestApp::spawn().await?;
+    app.import(&sample_annuaire()).await?;
+    // Both of the académie de Lille (`09`).
+    let ia_ipr = testkit::create_staff(
+        &app.db,
+        "ia-ipr@ac-lille.fr",
+        Function::IaIpr,
+        Some(PASSWORD),
+        None,
+        None,
+    )
+    .await?;
+    let teacher = testkit::create_staff(
+        &app.db,
+        "prof@ac-lille.fr",
+        Function::Enseignant1d,
+        Some(PASSWORD),
+        Some("0620001P"),
+        None,
+    )
+    .await?;
+    let ia_ipr = store::accounts::create_api_token(&app.db, ia_ipr).await?;
+    let teacher = store::accounts::create_api_token(&app.db, teacher).await?;
+    let create = |token: &str, name: &str, uais: &[&str]| {
+        app.client
+            .post(app.url("/api/v1/territories"))
+            .bearer_auth(token)
+            .json(&json!({"name": name, "uais": uais}))
+            .send()
+    };
+    let refused = create(&teacher, "Territoire de l'enseignant", &["0620001P"]).await?;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    let elsewhere = create(&ia_ipr, "Territoire d'ailleurs", &["0620001P", "0630001J"]).await?;
+    assert_eq!(elsewhere.status(), StatusCode::BAD_REQUEST);
+    let body: Value = elsewhere.json().await?;
+    assert!(
+        body["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("établissements de son académie")),
+        "{body}"
+    );
+    let empty = create(&ia_ipr, "Territoire vide", &[]).await?;
+    assert_eq!(empty.status(), StatusCode::BAD_REQUEST);
+    assert!(
+        store::territories::list(&app.db).await?.is_empty(),
+        "nothing made"
+    );
+    let made = create(
+        &ia_ipr,
+        "Territoire apprenant d'Arras",
+        &["0620001P", "0620100X"],
+    )
+    .await?;
+    assert_eq!(made.status(), StatusCode::CREATED);
+
+    // The list offers the form to the steering, not to the teacher.
+    let steering = sign_in(&app, "ia-ipr@ac-lille.fr").await?;
+    assert!(
+        text(steering.get(app.url("/territoires")).send().await?)
+            .await?
+            .contains("href=\"/territoires/nouveau\"")
+    );
+    assert_eq!(
+        steering
+            .get(app.url("/territoires/nouveau"))
+            .send()
+            .await?
+            .status(),
+        StatusCode::OK
+    );
+    let prof = sign_in(&app, "prof@ac-lille.fr").await?;
+    assert_eq!(
+        prof.get(app.url("/territoires/nouveau"))
+            .send()
+            .await?
+            .status(),
+        StatusCode::FORBIDDEN
+    );
     Ok(())
 }

@@ -64,6 +64,29 @@ pub fn partner_kind_label(code: &str) -> &'static str {
         .map_or("Partenaire", |(_, l)| *l)
 }
 
+/// Whether a person may make territories: administrators anywhere; the académie's steering
+/// (an IA-IPR, an IEN or a chargé de mission of an académie) with the establishments of their
+/// académie ([`steering_may_gather`]).
+pub fn may_create(
+    admin: bool,
+    function: Option<crate::accounts::Function>,
+    academie: Option<&str>,
+) -> bool {
+    admin || academie.is_some_and(|a| crate::indicators::project::steers(function, Some(a), a))
+}
+
+/// Why the académie's steering may not gather these establishments (by their académies'
+/// codes) into a territory, if it may not: at least one, all of its own académie.
+pub fn steering_may_gather(own: &str, academies: &[&str]) -> Result<(), String> {
+    if academies.is_empty() {
+        return Err("choisissez au moins un établissement de votre académie".to_owned());
+    }
+    if academies.iter().any(|a| *a != own) {
+        return Err("un territoire créé par le pilotage académique réunit des établissements de son académie : retirez ceux d'une autre académie".to_owned());
+    }
+    Ok(())
+}
+
 /// What a person reads when their role in a territory changes (`None`: they left it).
 pub fn role_notice(territory: &str, role: Option<crate::policy::TerritoryRole>) -> String {
     use crate::policy::TerritoryRole;
@@ -81,6 +104,18 @@ pub fn role_notice(territory: &str, role: Option<crate::policy::TerritoryRole>) 
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_academie_s_steering_makes_territories_of_its_academie() {
+        use crate::accounts::Function;
+        assert!(may_create(true, None, None));
+        assert!(may_create(false, Some(Function::IaIpr), Some("09")));
+        assert!(!may_create(false, Some(Function::IaIpr), None));
+        assert!(!may_create(false, Some(Function::Enseignant1d), Some("09")));
+        assert_eq!(steering_may_gather("09", &["09", "09"]), Ok(()));
+        assert!(steering_may_gather("09", &["09", "06"]).is_err());
+        assert!(steering_may_gather("09", &[]).is_err());
+    }
+
     use super::*;
 
     #[test]

@@ -1,4 +1,5 @@
-//! Making a territory: its name, its establishments (found in the directory), and the person
+//! Making a territory (administrators, and the académie's steering with the establishments
+//! of its académie): its name, its establishments (found in the directory), and the person
 //! who coordinates it — in one form that works without JavaScript (searching the directory
 //! re-shows the form with everything typed kept), and through the API.
 
@@ -6,11 +7,12 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::directory::Uai;
 use domain::ids::TerritoryId;
-use domain::policy::{Action, Actor, Resource, TerritoryRole};
-use domain::territories::NewTerritory;
+use domain::policy::TerritoryRole;
+use domain::territories::{NewTerritory, steering_may_gather};
+use store::accounts::Person;
 use store::directory::Search;
 
-use super::{account, allow};
+use super::account;
 use crate::error::{AppError, capitalize};
 use crate::extractors::{CsrfForm, PageContext};
 use crate::state::AppState;
@@ -20,17 +22,17 @@ use crate::views::{Layout, render_form};
 /// How many establishments a search of the form shows.
 const FOUND: u32 = 20;
 
-/// Makes a territory (administrators): every UAI and the coordination's account are checked
+/// Makes a territory: every UAI and the coordination's account are checked
 /// before anything is made; the coordination, if named, is told. Returns the territory, as
 /// made, and how many establishments it has.
 pub(crate) async fn create_territory(
     state: &AppState,
-    actor: Actor,
+    creator: &Person,
     new: &NewTerritory,
     uais: &[String],
     coordination: &str,
 ) -> Result<(TerritoryId, usize), AppError> {
-    allow(actor, Action::Create, Resource::Territories)?;
+    may_create(creator)?;
     let mut establishments = Vec::with_capacity(uais.len());
     let mut unknown = Vec::new();
     for text in uais.iter().filter(|u| !u.trim().is_empty()) {
@@ -50,6 +52,12 @@ pub(crate) async fn create_territory(
             unknown.join(", ")
         )));
     }
+    if !creator.admin {
+        let own = creator.academie_code.as_deref().unwrap_or_default();
+        let gathered = store::directory::by_ids(&state.db, &establishments).await?;
+        let academies: Vec<&str> = gathered.iter().map(|e| e.academie_code.as_str()).collect();
+        steering_may_gather(own, &academies).map_err(AppError::BadRequest)?;
+    }
     let coordinator = match coordination.trim() {
         "" => None,
         email => Some(account(state, email).await?),
@@ -63,6 +71,16 @@ pub(crate) async fn create_territory(
         store::territories::appoint(&state.db, id, person.id(), role, (&message, &link)).await?;
     }
     Ok((id, establishments.len()))
+}
+
+/// Refuses whoever may not make territories (administrators and the académie's steering may).
+pub(crate) fn may_create(person: &Person) -> Result<(), AppError> {
+    let academie = person.academie_code.as_deref();
+    if domain::territories::may_create(person.admin, person.function(), academie) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
 }
 
 /// The form's fields, as typed.
@@ -91,7 +109,7 @@ async fn page(
     form: NewTerritoryForm,
     error: Option<String>,
 ) -> Result<Response, AppError> {
-    allow(ctx.actor(), Action::Create, Resource::Territories)?;
+    may_create(ctx.user.as_ref().ok_or(AppError::Unauthorized)?)?;
     let mut chosen = Vec::new();
     for text in &form.uai {
         if let Ok(uai) = Uai::parse(text)
@@ -144,7 +162,8 @@ pub async fn create_form(
     let attempt = async {
         let new = NewTerritory::parse(&form.name, &form.description)
             .map_err(|e| AppError::BadRequest(e.to_string()))?;
-        create_territory(&state, ctx.actor(), &new, &form.uai, &form.coordination).await?;
+        let creator = ctx.user.as_ref().ok_or(AppError::Unauthorized)?;
+        create_territory(&state, creator, &new, &form.uai, &form.coordination).await?;
         Ok::<_, AppError>(new)
     };
     match attempt.await {

@@ -27,7 +27,10 @@ pub async fn list(State(state): State<AppState>, ctx: PageContext) -> Result<Res
     render(&TerritoriesPage {
         layout: Layout::new(&ctx, "Territoires apprenants"),
         territories,
-        can_create: can(ctx.actor(), Action::Create, Resource::Territories),
+        can_create: ctx
+            .user
+            .as_ref()
+            .is_some_and(|u| creation::may_create(u).is_ok()),
     })
 }
 

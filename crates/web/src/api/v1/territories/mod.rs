@@ -12,7 +12,7 @@ pub mod partners;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use domain::policy::{Action, Resource, can};
+use domain::policy::Action;
 use domain::territories::NewTerritory;
 
 use super::ApiJson;
@@ -78,7 +78,8 @@ pub struct NewTerritoryJson {
     pub coordination: String,
 }
 
-/// Creates a territory (platform administrators).
+/// Creates a territory (administrators; the académie's steering — IA-IPR, IEN, chargé de
+/// mission of an académie — with establishments of its académie only).
 #[utoipa::path(post, path = "/api/v1/territories", tag = "territoires", security(("jeton" = [])), request_body = NewTerritoryJson,
     responses((status = 201, body = TerritoryJson), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
@@ -87,20 +88,12 @@ pub async fn create(
     ApiUser(person): ApiUser,
     body: ApiJson<NewTerritoryJson>,
 ) -> Result<(StatusCode, Json<TerritoryJson>), ApiError> {
-    if !can(actor(Some(&person)), Action::Create, Resource::Territories) {
-        return Err(AppError::Forbidden.into());
-    }
+    crate::handlers::territories::creation::may_create(&person)?;
     let body = body.read()?;
     let new = NewTerritory::parse(&body.name, &body.description)
         .map_err(|e| AppError::BadRequest(e.to_string()))?;
-    let (id, establishments) = create_territory(
-        &state,
-        actor(Some(&person)),
-        &new,
-        &body.uais,
-        &body.coordination,
-    )
-    .await?;
+    let (id, establishments) =
+        create_territory(&state, &person, &new, &body.uais, &body.coordination).await?;
     Ok((
         StatusCode::CREATED,
         Json(TerritoryJson {
