@@ -53,6 +53,14 @@ impl TerritoryRole {
         }
     }
 
+    /// A role as a form, the API or the command line names it, or the French reason it is
+    /// unknown.
+    pub fn parse(code: &str) -> Result<Self, String> {
+        let code = code.trim();
+        Self::from_code(code)
+            .ok_or_else(|| format!("rôle inconnu : « {code} » (coordinator, member ou reader)"))
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Self::Coordinator => "Coordination",
@@ -92,8 +100,9 @@ pub struct SpaceAccess {
 pub enum Resource {
     /// The directory of establishments (public; changed by imports).
     Directory,
-    /// The list of territories (creating one).
-    Territories,
+    /// The list of territories, and making one: `steering` says whether the caller steers an
+    /// académie (who may make territories of its establishments; administrators of any).
+    Territories { steering: bool },
     /// One territory, with the caller's role in it.
     Territory { role: Option<TerritoryRole> },
     /// The events (creating one): the coordinators of the territory it belongs to
@@ -288,7 +297,12 @@ pub fn can(actor: Actor, action: Action, resource: Resource) -> bool {
     }
     let signed_in = actor.person.is_some();
     match resource {
-        Resource::Directory | Resource::Territories => action == Action::View,
+        Resource::Directory => action == Action::View,
+        Resource::Territories { steering } => match action {
+            Action::View => true,
+            Action::Create => signed_in && steering,
+            _ => false,
+        },
         Resource::Territory { role } => match action {
             Action::View => true,
             Action::Edit | Action::ManageMembers => role == Some(TerritoryRole::Coordinator),
@@ -565,19 +579,31 @@ mod tests {
             (
                 "anonymous/territories",
                 anonymous,
-                Resource::Territories,
+                Resource::Territories { steering: false },
                 [true, false, false, false, false],
             ),
             (
                 "person/territories",
                 person,
-                Resource::Territories,
+                Resource::Territories { steering: false },
+                [true, false, false, false, false],
+            ),
+            (
+                "steering/territories",
+                person,
+                Resource::Territories { steering: true },
+                [true, true, false, false, false],
+            ),
+            (
+                "anonymous steering/territories",
+                anonymous,
+                Resource::Territories { steering: true },
                 [true, false, false, false, false],
             ),
             (
                 "admin/territories",
                 admin,
-                Resource::Territories,
+                Resource::Territories { steering: false },
                 [true, true, true, true, true],
             ),
             (

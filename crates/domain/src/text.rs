@@ -60,6 +60,13 @@ pub fn forbidden_char_in_line(text: &str) -> Option<char> {
     forbidden_char(text).or_else(|| text.chars().find(|c| matches!(c, '\t' | '\n' | '\r')))
 }
 
+/// The French reason a one-line field (a title, a name) holding a tab or a line break is
+/// refused, where such a field is refused rather than tidied by [`one_line`].
+pub fn line_problem(label: &str, text: &str) -> Option<String> {
+    text.contains(['\t', '\n', '\r'])
+        .then(|| format!("{label} tient sur une ligne : ni tabulation ni retour à la ligne"))
+}
+
 /// The French reason a text with a forbidden character is refused, naming what it is.
 pub fn char_problem(label: &str, text: &str) -> Option<String> {
     forbidden_char(text).map(|c| {

@@ -349,9 +349,7 @@ async fn territory(settings: &Settings, action: Territory) -> anyhow::Result<()>
     match action {
         Territory::AddMember { slug, email, role } => {
             let email = Email::parse(&email)?;
-            let Some(role) = TerritoryRole::from_code(role.trim()) else {
-                bail!("rôle inconnu : « {role} » (coordinator, member ou reader)");
-            };
+            let role = TerritoryRole::parse(&role).map_err(|e| anyhow!(e))?;
             let db = open(settings).await?;
             let territory = match store::territories::summary(&db, &slug).await {
                 Ok(territory) => territory,

@@ -257,11 +257,8 @@ fn bounded(
 impl PracticeContent {
     pub fn parse(input: &PracticeInput) -> Result<Self, FieldError> {
         let title = bounded("title", "le titre", &input.title, 3, MAX_TITLE)?;
-        if title.contains(['\t', '\n', '\r']) {
-            return Err(field_error(
-                "title",
-                "le titre tient sur une ligne : ni tabulation ni retour à la ligne",
-            ));
+        if let Some(problem) = crate::text::line_problem("le titre", &title) {
+            return Err(field_error("title", problem));
         }
         let summary = bounded("summary", "le résumé", &input.summary, 1, MAX_SUMMARY)?;
         let body_markdown = bounded(

@@ -222,13 +222,10 @@ fn line(
     max: usize,
 ) -> Result<String, FieldError> {
     let text = bounded(field, label, text, min, max)?;
-    if text.contains(['\t', '\n', '\r']) {
-        return Err(field_error(
-            field,
-            format!("{label} tient sur une ligne : ni tabulation ni retour à la ligne"),
-        ));
+    match crate::text::line_problem(label, &text) {
+        Some(problem) => Err(field_error(field, problem)),
+        None => Ok(text),
     }
-    Ok(text)
 }
 
 /// A space as its creator describes it.

@@ -64,15 +64,13 @@ pub fn partner_kind_label(code: &str) -> &'static str {
         .map_or("Partenaire", |(_, l)| *l)
 }
 
-/// Whether a person may make territories: administrators anywhere; the académie's steering
-/// (an IA-IPR, an IEN or a chargé de mission of an académie) with the establishments of their
-/// académie ([`steering_may_gather`]).
-pub fn may_create(
-    admin: bool,
+/// Whether a person steers an académie (an IA-IPR, an IEN or a chargé de mission of one): they
+/// may make territories of its establishments ([`steering_may_gather`]).
+pub fn steers_an_academie(
     function: Option<crate::accounts::Function>,
     academie: Option<&str>,
 ) -> bool {
-    admin || academie.is_some_and(|a| crate::indicators::project::steers(function, Some(a), a))
+    academie.is_some_and(|a| crate::indicators::project::steers(function, Some(a), a))
 }
 
 /// Why the académie's steering may not gather these establishments (by their académies'
@@ -104,19 +102,21 @@ pub fn role_notice(territory: &str, role: Option<crate::policy::TerritoryRole>) 
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn the_academie_s_steering_makes_territories_of_its_academie() {
         use crate::accounts::Function;
-        assert!(may_create(true, None, None));
-        assert!(may_create(false, Some(Function::IaIpr), Some("09")));
-        assert!(!may_create(false, Some(Function::IaIpr), None));
-        assert!(!may_create(false, Some(Function::Enseignant1d), Some("09")));
+        assert!(steers_an_academie(Some(Function::IaIpr), Some("09")));
+        assert!(!steers_an_academie(Some(Function::IaIpr), None));
+        assert!(!steers_an_academie(
+            Some(Function::Enseignant1d),
+            Some("09")
+        ));
         assert_eq!(steering_may_gather("09", &["09", "09"]), Ok(()));
         assert!(steering_may_gather("09", &["09", "06"]).is_err());
         assert!(steering_may_gather("09", &[]).is_err());
     }
-
-    use super::*;
 
     #[test]
     fn names_and_slugs() {

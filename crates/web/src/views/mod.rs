@@ -41,19 +41,23 @@ impl Layout {
         }
     }
 
-    /// `aria-current="page"` for the navigation entry of this section.
-    pub fn current(&self, section: &str) -> &'static str {
-        let here = if section == "/" {
+    /// Whether this page belongs to a section of the navigation.
+    fn is_in(&self, section: &str) -> bool {
+        if section == "/" {
             self.path == "/"
         } else {
             self.path.starts_with(section)
-        };
-        if here { "page" } else { "false" }
+        }
+    }
+
+    /// `aria-current="page"` for the navigation entry of this section.
+    pub fn current(&self, section: &str) -> &'static str {
+        if self.is_in(section) { "page" } else { "false" }
     }
 
     /// `aria-current` for a menu of the navigation that holds this page's section.
     pub fn within(&self, sections: &[&str]) -> &'static str {
-        if sections.iter().any(|s| self.current(s) == "page") {
+        if sections.iter().any(|s| self.is_in(s)) {
             "true"
         } else {
             "false"

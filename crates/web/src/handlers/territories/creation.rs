@@ -7,14 +7,14 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::directory::Uai;
 use domain::ids::TerritoryId;
-use domain::policy::TerritoryRole;
-use domain::territories::{NewTerritory, steering_may_gather};
+use domain::policy::{Action, Resource, TerritoryRole};
+use domain::territories::{NewTerritory, steering_may_gather, steers_an_academie};
 use store::accounts::Person;
 use store::directory::Search;
 
-use super::account;
+use super::{account, allow};
 use crate::error::{AppError, capitalize};
-use crate::extractors::{CsrfForm, PageContext};
+use crate::extractors::{CsrfForm, PageContext, actor};
 use crate::state::AppState;
 use crate::views::territories::NewTerritoryPage;
 use crate::views::{Layout, render_form};
@@ -73,14 +73,17 @@ pub(crate) async fn create_territory(
     Ok((id, establishments.len()))
 }
 
+/// The territories as `person` acts on them: whether they steer an académie.
+pub(crate) fn territories_for(person: &Person) -> Resource {
+    let academie = person.academie_code.as_deref();
+    Resource::Territories {
+        steering: steers_an_academie(person.function(), academie),
+    }
+}
+
 /// Refuses whoever may not make territories (administrators and the académie's steering may).
 pub(crate) fn may_create(person: &Person) -> Result<(), AppError> {
-    let academie = person.academie_code.as_deref();
-    if domain::territories::may_create(person.admin, person.function(), academie) {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
+    allow(actor(Some(person)), Action::Create, territories_for(person))
 }
 
 /// The form's fields, as typed.

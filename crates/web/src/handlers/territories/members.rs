@@ -17,16 +17,6 @@ use crate::state::AppState;
 use crate::views::territories::members::MembersPage;
 use crate::views::{Layout, render_form};
 
-/// A role as a form or the API names it.
-pub(crate) fn parse_role(code: &str) -> Result<TerritoryRole, AppError> {
-    TerritoryRole::from_code(code.trim()).ok_or_else(|| {
-        AppError::BadRequest(format!(
-            "rôle inconnu : « {} » (coordinator, member ou reader)",
-            code.trim()
-        ))
-    })
-}
-
 /// The members of a territory, for its members.
 pub(crate) async fn roster(
     state: &AppState,
@@ -58,7 +48,7 @@ pub(crate) async fn appoint(
     role: &str,
 ) -> Result<(store::accounts::Person, bool), AppError> {
     work_of(state, actor, territory, Action::ManageMembers).await?;
-    let role = parse_role(role)?;
+    let role = TerritoryRole::parse(role).map_err(AppError::BadRequest)?;
     let person = account(state, email).await?;
     let (message, link) = told(state, territory, Some(role)).await?;
     let changed =
@@ -125,7 +115,9 @@ pub async fn appoint_form(
     };
     match attempt.await {
         Ok((person, changed)) => {
-            let role = parse_role(f("role"))?.label();
+            let role = TerritoryRole::parse(f("role"))
+                .map_err(AppError::BadRequest)?
+                .label();
             let notice = if changed {
                 format!("{} : {role}. La personne est prévenue.", person.name)
             } else {
