@@ -3445,3 +3445,99 @@ async fn the_academie_s_steering_makes_territories_of_its_academie() -> anyhow::
     );
     Ok(())
 }
+
+/// Each field of the creation and members forms at its worst: far too long, a flood of
+/// establishments that do not exist, a search of 100,000 characters. Every one is refused in
+/// French with the form kept (or, for the search, answered), and nothing is made.
+#[tokio::test]
+async fn the_territory_forms_hold_their_worst_input() -> anyhow::Result<()> {
+    let app = TestApp::spawn().await?;
+    let territory = arras(&app, &["0620001P"]).await?;
+    app.create_person(
+        "admin@ac-lille.fr",
+        Function::ChargeDeMission,
+        PASSWORD,
+        true,
+    )
+    .await?;
+    let admin = sign_in(&app, "admin@ac-lille.fr").await?;
+    let long = "a".repeat(10_000);
+    let description = "d".repeat(5_001);
+    let junk: Vec<String> = (0..500).map(|i| format!("{i:07}Z")).collect();
+    let mut flood: Vec<(&str, &str)> = vec![("name", "Territoire du Ternois"), ("action", "creer")];
+    flood.extend(junk.iter().map(|u| ("uai", u.as_str())));
+    let cases: Vec<(Vec<(&str, &str)>, &str)> = vec![
+        (
+            vec![("name", long.as_str()), ("action", "creer")],
+            "entre 3 et 120 caractères",
+        ),
+        (
+            vec![
+                ("name", "Territoire du Ternois"),
+                ("description", description.as_str()),
+                ("action", "creer"),
+            ],
+            "5 000 caractères",
+        ),
+        (
+            vec![
+                ("name", "Territoire du Ternois"),
+                ("coordination", long.as_str()),
+                ("action", "creer"),
+            ],
+            "est pas une adresse électronique",
+        ),
+        (flood, "absent(s) de l"),
+    ];
+    for (fields, expected) in cases {
+        let refused = app
+            .submit(
+                &admin,
+                "/territoires/nouveau",
+                "/territoires/nouveau",
+                &fields,
+            )
+            .await?;
+        assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+        let page = text(refused).await?;
+        assert!(page.contains(expected), "{expected}");
+    }
+    assert_eq!(
+        store::territories::list(&app.db).await?.len(),
+        1,
+        "nothing more made"
+    );
+    let search = "Arras ".repeat(20_000);
+    let searched = app
+        .submit(
+            &admin,
+            "/territoires/nouveau",
+            "/territoires/nouveau",
+            &[("q", search.as_str()), ("action", "chercher")],
+        )
+        .await?;
+    assert_eq!(searched.status(), StatusCode::OK);
+
+    // The members form: an address and a role far too long.
+    let members = "/territoires/territoire-apprenant-d-arras/membres";
+    for (email, role) in [
+        (long.as_str(), "member"),
+        ("admin@ac-lille.fr", long.as_str()),
+    ] {
+        let refused = app
+            .submit(
+                &admin,
+                members,
+                members,
+                &[("email", email), ("role", role)],
+            )
+            .await?;
+        assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+    }
+    assert!(
+        store::territories::roster(&app.db, territory)
+            .await?
+            .is_empty()
+    );
+    Ok(())
+}
