@@ -29,7 +29,8 @@ export async function launch(base, password) {
     await page.getByLabel('Adresse électronique').fill(email);
     await page.getByLabel('Mot de passe', { exact: true }).fill(password);
     await page.getByRole('button', { name: 'Se connecter' }).click();
-    await page.waitForURL('**/compte');
+    // Signing in leads home, to « Ce qui m'attend ».
+    await page.waitForURL(base + '/');
     return page;
   };
   return { browser, newPage, signIn };

@@ -56,7 +56,9 @@ test('a teacher signs in with her académie account, downloads her data and clos
   await page.locator('input[name=login]').fill('enseignant-2d.camille.martin');
   await page.locator('input[name=password]').fill('peu importe');
   await page.locator('button[type=submit]').click();
-  await page.waitForURL('**/compte');
+  await page.waitForURL(base + '/');
+  assert.match(await page.textContent('h1'), /Bonjour, Camille Martin/);
+  await page.getByRole('link', { name: 'Camille Martin' }).click();
   const main = await page.textContent('main');
   assert.match(main, /Camille Martin/);
   assert.match(main, /enseignant-2d\.camille\.martin@ac-lille\.fr/);

@@ -38,9 +38,12 @@ test('log in with a demo account', async () => {
 
   await page.getByLabel('Mot de passe', { exact: true }).fill(password);
   await page.getByRole('button', { name: 'Se connecter' }).click();
-  await page.waitForURL('**/compte');
-  await assert.doesNotReject(page.getByRole('heading', { name: 'Mon compte' }).waitFor());
-  assert.match(await page.textContent('main'), /Professeur des écoles/);
+  // Home, to what waits for her: her visits, her territory and where its launch stands.
+  await page.waitForURL(base + '/');
+  await assert.doesNotReject(page.getByRole('heading', { name: /^Bonjour, Professeur des écoles/ }).waitFor());
+  const home = await page.textContent('main');
+  assert.match(home, /Mes visites/);
+  assert.match(home, /OTA62[\s\S]*Lancement : Étape \d/);
   await checkAccessibility(page);
   await page.close();
 });
@@ -94,7 +97,7 @@ test('share a practice with a video capsule, publish it, play it and find it', {
   await page.getByLabel('Adresse électronique').fill('enseignant-2d@demo.territoire.fr');
   await page.getByLabel('Mot de passe', { exact: true }).fill(password);
   await page.getByRole('button', { name: 'Se connecter' }).click();
-  await page.waitForURL('**/compte');
+  await page.waitForURL(base + '/');
 
   await page.goto(base + '/pratiques');
   await checkAccessibility(page);

@@ -120,6 +120,9 @@ test('the shared inventory, written in two establishments, shows what they have 
     await page.goto(base + '/territoires');
     await page.getByRole('link', { name: /OTA62/ }).click();
     await page.getByRole('link', { name: 'Lancement du territoire' }).click();
+    // The overview of the five steps; each has its own screen.
+    await page.getByRole('link', { name: "Réaliser l'état des lieux partagé du territoire" }).click();
+    await page.waitForURL('**/lancement/etape-1');
   };
   const success = 'Les ateliers philo du jeudi';
   // The école's working group writes a success it believes common.
@@ -144,8 +147,11 @@ test('the shared inventory, written in two establishments, shows what they have 
   assert.match(await after.textContent(), /2 :/);
   assert.equal(await after.getByRole('button').count(), 0);
   await checkAccessibility(colleague);
-  // The problem statement of the steering group is there for everyone to read.
+  // The problem statement of the steering group is there for everyone to read, one step on.
+  await colleague.getByRole('link', { name: 'Étape suivante' }).click();
+  await colleague.waitForURL('**/lancement/etape-2');
   assert.match(await colleague.textContent('main'), /Comment faire coopérer les élèves/);
+  await checkAccessibility(colleague);
 });
 
 test('networks, partners and the INSPE: cohorts, a convention to renew, a freed day taken by a peer', async () => {
@@ -211,7 +217,7 @@ test('a territory made from nothing: created, its coordination named, two teache
 
   // The head of school finds it from her home page, seats two teachers.
   const head = await signIn(email('perdir'));
-  await head.getByRole('link', { name: 'Territoire apprenant du Ternois' }).click();
+  await head.locator('#mes-territoires').locator('..').getByRole('link', { name: 'Territoire apprenant du Ternois' }).click();
   await head.getByRole('link', { name: 'Membres et rôles' }).click();
   for (const teacher of ['enseignant-1d', 'enseignant-2d']) {
     await head.getByLabel('Adresse électronique').fill(email(teacher));
@@ -222,14 +228,18 @@ test('a territory made from nothing: created, its coordination named, two teache
   assert.match(await head.getByRole('table').textContent(), /3 membre\(s\)/);
   await checkAccessibility(head);
 
-  // She leads step 1 of the launch.
-  await head.getByRole('link', { name: 'Territoire apprenant du Ternois' }).click();
-  await head.getByRole('link', { name: 'Lancement du territoire' }).click();
-  await head.getByLabel("Avancée de l'étape 1").selectOption('doing');
-  await head.locator('form', { has: head.getByLabel("Avancée de l'étape 1") }).getByRole('button').click();
-  // The step's badge, written by the server, says it is under way.
-  assert.match(await head.locator('.tt-steps > li').first().locator('.fr-badge').textContent(), /En cours/);
+  // Her home page leads her to step 1 of the launch, which she leads.
+  await head.getByRole('navigation', { name: 'Menu principal' }).getByRole('link', { name: 'Accueil' }).click();
+  await head.getByRole('link', { name: /^Mener le lancement : Étape 1 — Réaliser l'état des lieux partagé du territoire \(à faire\)/ }).click();
+  await head.waitForURL('**/territoire-apprenant-du-ternois/lancement/etape-1');
   await checkAccessibility(head);
+  await head.getByLabel("Où en est l'étape 1 ?").selectOption('doing');
+  await head.getByRole('button', { name: "Enregistrer l'avancée" }).click();
+  // The stepper, written by the server, says it is under way; the home page says so too.
+  assert.match(await head.locator('.fr-stepper__state').textContent(), /Étape 1 sur 5 — En cours/);
+  await checkAccessibility(head);
+  await head.getByRole('navigation', { name: 'Menu principal' }).getByRole('link', { name: 'Accueil' }).click();
+  assert.match(await head.textContent('main'), /Étape 1 — Réaliser l'état des lieux partagé du territoire \(en cours\)/);
 
   // A teacher seated is told, and finds the territory's work.
   const teacher = await signIn(email('enseignant-1d'));

@@ -400,7 +400,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route(
             "/territoires/{slug}/lancement/{section}",
-            post(territories::launch::later_step_form),
+            get(territories::launch::step_page).post(territories::launch::later_step_form),
         )
         .route(
             "/territoires/{slug}/lancement/etapes/{step}",

@@ -24,7 +24,7 @@ async fn login_opens_a_session_and_logout_closes_it() -> anyhow::Result<()> {
 
     let response = app.login(&browser, "Marie@AC-Lille.fr", PASSWORD).await?;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    assert_eq!(response.headers()[LOCATION], "/compte");
+    assert_eq!(response.headers()[LOCATION], "/");
     let cookie = response
         .headers()
         .get_all(SET_COOKIE)
@@ -160,7 +160,7 @@ async fn login_returns_only_to_paths_of_this_site() -> anyhow::Result<()> {
         .await?;
     for (next, expected) in [
         ("/territoires", "/territoires"),
-        ("", "/compte"),
+        ("", "/"),
         ("//evil.example", "/"),
         ("https://evil.example", "/"),
         // Browsers drop tabs and line breaks from URLs and read a backslash as a slash.

@@ -11,7 +11,7 @@ const PASSWORD: &str = "une phrase de passe solide";
 async fn signed_in(app: &TestApp, email: &str) -> anyhow::Result<reqwest::Client> {
     let browser = client()?;
     let answer = app.login(&browser, email, PASSWORD).await?;
-    assert_eq!(location(&answer), "/compte", "{email} signed in");
+    assert_eq!(location(&answer), "/", "{email} signed in");
     Ok(browser)
 }
 

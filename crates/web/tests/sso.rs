@@ -119,7 +119,7 @@ async fn the_first_sign_in_creates_the_account_from_the_claims_and_the_next_find
     let back = through_provider(&app, &browser, "ien.marie.curie").await?;
     let landed = browser.get(&back).send().await?;
     assert_eq!(landed.status(), StatusCode::SEE_OTHER);
-    assert_eq!(location(&landed), "/compte");
+    assert_eq!(location(&landed), "/");
     let me = me(&app, &browser).await?;
     assert_eq!(me["email"], "ien.marie.curie@ac-lille.fr");
     assert_eq!(me["name"], "Marie Curie");
@@ -133,7 +133,7 @@ async fn the_first_sign_in_creates_the_account_from_the_claims_and_the_next_find
 
     let again = client()?;
     let back = through_provider(&app, &again, "ien.marie.curie").await?;
-    assert_eq!(location(&again.get(&back).send().await?), "/compte");
+    assert_eq!(location(&again.get(&back).send().await?), "/");
     assert_eq!(me_id(&app, &again).await?, me["id"], "the same account");
     assert_eq!(store::accounts::count_people(&app.db).await?, 1);
     assert_eq!(
@@ -161,7 +161,7 @@ async fn a_verified_address_links_the_existing_account_an_unverified_one_does_no
         .await?;
     let browser = client()?;
     let back = through_provider(&app, &browser, "marie.curie").await?;
-    assert_eq!(location(&browser.get(&back).send().await?), "/compte");
+    assert_eq!(location(&browser.get(&back).send().await?), "/");
     assert_eq!(
         me_id(&app, &browser).await?,
         marie.0,
@@ -324,7 +324,7 @@ async fn tokens_for_another_application_expired_or_forged_are_refused() -> anyho
     provider.mode("normal").await?;
     let browser = client()?;
     let back = through_provider(&app, &browser, "marie.curie").await?;
-    assert_eq!(location(&browser.get(&back).send().await?), "/compte");
+    assert_eq!(location(&browser.get(&back).send().await?), "/");
     Ok(())
 }
 

@@ -1522,11 +1522,44 @@ async fn the_launch_page_works_without_javascript() -> anyhow::Result<()> {
     let college = sign_in(&app, "college@ac-lille.fr").await?;
     let coordinator = sign_in(&app, "coordination@ac-lille.fr").await?;
 
-    let empty = text(ecole.get(app.url(page)).send().await?).await?;
-    assert!(empty.contains("Réaliser l'état des lieux partagé du territoire"));
+    let step = |n: u8| app.url(&format!("{page}/etape-{n}"));
+    // The launch is five screens: the overview links each step, each step shows its own
+    // work and one action to move it on, and there is no sixth.
+    let overview = text(coordinator.get(app.url(page)).send().await?).await?;
+    for n in 1..=5 {
+        assert!(
+            overview.contains(&format!("{page}/etape-{n}\"")),
+            "{overview}"
+        );
+    }
+    assert!(
+        !overview.contains("<select"),
+        "no form of a step on the overview"
+    );
+    let first = text(coordinator.get(step(1)).send().await?).await?;
+    assert!(first.contains("Étape 1 sur 5"));
+    assert!(first.contains("Étape suivante :</span> Déterminer une problématique commune"));
+    assert_eq!(first.matches("Enregistrer l'avancée").count(), 1);
+    assert!(
+        !first.contains("Écrire la problématique"),
+        "step 2 has its own screen"
+    );
+    for missing in ["etape-0", "etape-6", "etape-1x"] {
+        let response = coordinator
+            .get(app.url(&format!("{page}/{missing}")))
+            .send()
+            .await?;
+        assert_eq!(response.status(), StatusCode::NOT_FOUND, "{missing}");
+    }
+    let empty = text(ecole.get(step(2)).send().await?).await?;
+    assert!(empty.contains("Déterminer une problématique commune"));
     assert!(
         !empty.contains("Écrire la problématique"),
         "members do not write it"
+    );
+    assert!(
+        !empty.contains("Enregistrer l'avancée"),
+        "nor move the steps on"
     );
     // A refused item keeps what was written.
     let refused = app
@@ -1560,7 +1593,7 @@ async fn the_launch_page_works_without_javascript() -> anyhow::Result<()> {
         .await?;
     assert!(text(added).await?.contains("Ajouté à l'état des lieux."));
     // The collège's group takes up the école's common difficulty with one button.
-    let seen = text(college.get(app.url(page)).send().await?).await?;
+    let seen = text(college.get(step(1)).send().await?).await?;
     assert!(seen.contains("Aussi pour Collège Victor Hugo"), "{seen}");
     let joined = app
         .submit(
@@ -1641,11 +1674,13 @@ async fn the_launch_page_works_without_javascript() -> anyhow::Result<()> {
         .status(),
         StatusCode::FORBIDDEN
     );
-    let seen = text(ecole.get(app.url(page)).send().await?).await?;
+    let seen = text(ecole.get(step(2)).send().await?).await?;
     assert!(seen.contains("Comment dégager du temps pour travailler ensemble ?"));
     assert!(seen.contains("<li>S'exprimer à l'oral</li>"));
     assert!(
-        !seen.contains("Faire d'une difficulté un besoin de formation"),
+        !text(ecole.get(step(1)).send().await?)
+            .await?
+            .contains("Faire d'une difficulté un besoin de formation"),
         "members do not raise needs"
     );
 
@@ -1864,13 +1899,14 @@ async fn work_objects_actions_and_the_critical_friends_journal_through_api_and_p
     let page = "/territoires/territoire-apprenant-d-arras/lancement";
     let friend_page = sign_in(&app, "formatrice@ac-lille.fr").await?;
     let member_page = sign_in(&app, "college@ac-lille.fr").await?;
-    let seen = text(friend_page.get(app.url(page)).send().await?).await?;
+    let fifth = app.url(&format!("{page}/etape-5"));
+    let seen = text(friend_page.get(&fifth).send().await?).await?;
     assert!(seen.contains("5. Accompagnement — année 2"));
     assert!(seen.contains("Analyse de l'impact de l'année 1"));
     assert!(seen.contains("le point de départ de l'année 2"));
     assert!(seen.contains("Écrire dans le journal"));
     assert!(
-        !text(member_page.get(app.url(page)).send().await?)
+        !text(member_page.get(&fifth).send().await?)
             .await?
             .contains("Écrire dans le journal")
     );

@@ -208,9 +208,62 @@ impl Tag {
     }
 }
 
+/// The tags of the subjects and levels a person teaches, as their profile writes them
+/// (« Mathématiques », « CM1 », « 4e »…): a subject matches its label or code, whatever the case
+/// and accents; a class level matches the cycle or level whose label names it. What matches
+/// nothing is left out.
+pub fn profile_tags(subjects: &[String], levels: &[String]) -> Vec<Tag> {
+    use crate::text::fold;
+    let mut tags = Vec::new();
+    let mut push = |vocabulary: Vocabulary, code: &str| {
+        let tag = Tag {
+            vocabulary,
+            code: code.to_owned(),
+        };
+        if !tags.contains(&tag) {
+            tags.push(tag);
+        }
+    };
+    for subject in subjects {
+        let wanted = fold(subject);
+        for (code, label) in SUBJECTS {
+            if fold(label) == wanted || fold(code) == wanted {
+                push(Vocabulary::Subject, code);
+            }
+        }
+    }
+    for level in levels {
+        let wanted = fold(level);
+        if wanted.is_empty() {
+            continue;
+        }
+        for (code, label) in LEVELS {
+            let folded = fold(label);
+            if folded == wanted
+                || fold(code) == wanted
+                || folded.split(' ').any(|word| word == wanted)
+            {
+                push(Vocabulary::Level, code);
+            }
+        }
+    }
+    tags
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_profile_names_its_subjects_and_levels() {
+        let tags = profile_tags(
+            &["mathématiques".to_owned(), "Astrologie".to_owned()],
+            &["CM1".to_owned(), "4e".to_owned(), "Seconde".to_owned()],
+        );
+        let codes: Vec<&str> = tags.iter().map(|t| t.code.as_str()).collect();
+        assert_eq!(codes, ["mathematiques", "cycle-3", "cycle-4", "seconde"]);
+        assert!(profile_tags(&[], &[String::new()]).is_empty());
+    }
 
     #[test]
     fn controlled_tags_must_be_known() {

@@ -425,6 +425,41 @@ pub async fn latest_public(db: &Db, limit: i64) -> Result<Vec<Practice>> {
     Ok(on!(db, pool => sqlx::query_as::<_, Practice>(&sql).bind(limit).fetch_all(pool).await)?)
 }
 
+/// The newest published practices `person` may read that carry one of `tags` and that they
+/// did not write, for their home page.
+pub async fn latest_tagged(
+    db: &Db,
+    person: PersonId,
+    tags: &[Tag],
+    limit: i64,
+) -> Result<Vec<Practice>> {
+    // The tags come from the controlled vocabularies: codes of letters, digits and dashes.
+    let wanted: Vec<String> = tags
+        .iter()
+        .filter(|t| {
+            t.code
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-')
+        })
+        .map(|t| format!("'{}:{}'", t.vocabulary.code(), t.code))
+        .collect();
+    if wanted.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT {PRACTICE_COLUMNS} FROM practices p WHERE p.status = 'published' \
+         AND (p.visibility IN ('public', 'platform') OR (p.visibility = 'territory' AND EXISTS \
+             (SELECT 1 FROM territory_members m WHERE m.territory_id = p.territory_id AND m.person_id = $1))) \
+         AND NOT EXISTS (SELECT 1 FROM practice_authors a WHERE a.practice_id = p.id AND a.person_id = $1) \
+         AND EXISTS (SELECT 1 FROM practice_tags t WHERE t.practice_id = p.id AND t.vocabulary || ':' || t.code IN ({})) \
+         ORDER BY p.published_at DESC, p.id DESC LIMIT $2",
+        wanted.join(", ")
+    );
+    Ok(
+        on!(db, pool => sqlx::query_as::<_, Practice>(&sql).bind(person.0).bind(limit).fetch_all(pool).await)?,
+    )
+}
+
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct Version {
     pub version: i64,

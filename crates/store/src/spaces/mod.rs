@@ -221,6 +221,34 @@ pub async fn readable(db: &Db, person: PersonId, limit: i64) -> Result<Vec<Space
         .bind(person.0).bind(limit).fetch_all(pool).await)?)
 }
 
+/// A space of a person's with what they have not read yet.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct Unread {
+    pub id: i64,
+    pub name: String,
+    /// Chat messages of others not read yet, in the space's rooms.
+    pub messages: i64,
+    /// Forum topics with messages not read yet.
+    pub topics: i64,
+}
+
+/// The spaces `person` is a member of where something waits unread, by name.
+pub async fn unread_of_person(db: &Db, person: PersonId) -> Result<Vec<Unread>> {
+    let rows = on!(db, pool => sqlx::query_as::<_, Unread>(
+        "SELECT s.id, s.name, \
+         (SELECT COUNT(*) FROM chat_messages m JOIN chat_rooms r ON r.id = m.room_id WHERE r.space_id = s.id \
+            AND m.id > COALESCE((SELECT cr.last_read_id FROM chat_reads cr WHERE cr.room_id = r.id AND cr.person_id = $1), 0) \
+            AND m.deleted_by IS NULL AND (m.author_id IS NULL OR m.author_id <> $1)) AS messages, \
+         (SELECT COUNT(*) FROM forum_topics t LEFT JOIN forum_reads fr ON fr.topic_id = t.id AND fr.person_id = $1 \
+            WHERE t.space_id = s.id AND NOT t.hidden AND t.last_seq > COALESCE(fr.last_seq, 0)) AS topics \
+         FROM space_members sm JOIN spaces s ON s.id = sm.space_id WHERE sm.person_id = $1 ORDER BY s.name",
+    ).bind(person.0).fetch_all(pool).await)?;
+    Ok(rows
+        .into_iter()
+        .filter(|r| r.messages > 0 || r.topics > 0)
+        .collect())
+}
+
 /// The spaces of a territory (for its page and for the search filter).
 pub async fn of_territory(db: &Db, territory: TerritoryId) -> Result<Vec<(i64, String)>> {
     Ok(on!(db, pool => sqlx::query_as::<_, (i64, String)>(

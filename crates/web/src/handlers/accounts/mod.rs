@@ -80,12 +80,12 @@ pub(crate) async fn open_session(
     Ok(response)
 }
 
-/// Only a path of this site is a place to return to after signing in; anything else leads
-/// home (with none, one's account). Browsers drop tabs and line breaks from a URL and read `\\` as `/`, so `/\t/hôte`
+/// Only a path of this site is a place to return to after signing in; anything else, or none,
+/// leads home (« Ce qui m'attend »). Browsers drop tabs and line breaks from a URL and read `\\` as `/`, so `/\t/hôte`
 /// and `/\\hôte` would leave the site: no control character, space or backslash passes.
 pub(crate) fn safe_next(next: Option<&str>) -> String {
     match next {
-        None | Some("") => "/compte".to_owned(),
+        None | Some("") => "/".to_owned(),
         Some(p)
             if p.starts_with('/')
                 && !p.starts_with("//")

@@ -18,7 +18,7 @@ use super::{account, work_of, worker};
 use crate::error::{AppError, capitalize};
 use crate::extractors::{CsrfForm, PageContext};
 use crate::state::AppState;
-use crate::views::territories::launch::{ItemForm, Later, LaunchPage, ProblemForm};
+use crate::views::territories::launch::{ItemForm, Later, LaunchPage, ProblemForm, screen_of};
 use crate::views::{Layout, render_form};
 
 /// Removes an item of the inventory: its author, or a coordinator.
@@ -101,6 +101,7 @@ async fn page(
     state: &AppState,
     ctx: &PageContext,
     slug: &str,
+    view: u8,
     notice: Option<String>,
     refused: Option<Refused>,
 ) -> Result<Response, AppError> {
@@ -141,8 +142,12 @@ async fn page(
         supports: launch::supports(&state.db, territory).await?,
         to_raise,
     };
+    let title = match view {
+        0 => format!("Lancement — {}", summary.name),
+        n => format!("Étape {n} sur 5 — Lancement — {}", summary.name),
+    };
     let mut page = LaunchPage::new(
-        Layout::new(ctx, format!("Lancement — {}", summary.name)),
+        Layout::new(ctx, title),
         summary,
         role == Some(TerritoryRole::Coordinator) || actor.admin,
         launch::steps(&state.db, territory).await?,
@@ -151,6 +156,7 @@ async fn page(
         own,
     )
     .with_later(later);
+    page.view = view;
     page.notice = notice;
     let refused_now = refused.is_some();
     match refused {
@@ -176,7 +182,21 @@ pub async fn show(
     ctx: PageContext,
     Path(slug): Path<String>,
 ) -> Result<Response, AppError> {
-    page(&state, &ctx, &slug, None, None).await
+    page(&state, &ctx, &slug, 0, None, None).await
+}
+
+/// One step of the launch on its own screen (`etape-1` to `etape-5`).
+pub async fn step_page(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    Path((slug, screen)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let view = screen
+        .strip_prefix("etape-")
+        .and_then(|n| n.parse::<u8>().ok())
+        .filter(|n| (1..=5).contains(n))
+        .ok_or(AppError::NotFound)?;
+    page(&state, &ctx, &slug, view, None, None).await
 }
 
 pub async fn add_item_form(
@@ -194,13 +214,14 @@ pub async fn add_item_form(
     match attempt.await {
         Ok(_) => {
             let notice = "Ajouté à l'état des lieux.".to_owned();
-            page(&state, &ctx, &slug, Some(notice), None).await
+            page(&state, &ctx, &slug, 1, Some(notice), None).await
         }
         Err(AppError::BadRequest(message)) => {
             page(
                 &state,
                 &ctx,
                 &slug,
+                1,
                 None,
                 Some(Refused::Item(form, message)),
             )
@@ -225,13 +246,14 @@ pub async fn problem_form(
     match attempt.await {
         Ok(()) => {
             let notice = "La problématique commune est enregistrée.".to_owned();
-            page(&state, &ctx, &slug, Some(notice), None).await
+            page(&state, &ctx, &slug, 2, Some(notice), None).await
         }
         Err(AppError::BadRequest(message)) => {
             page(
                 &state,
                 &ctx,
                 &slug,
+                2,
                 None,
                 Some(Refused::Problem(form, message)),
             )
@@ -256,7 +278,8 @@ pub async fn step_form(
     let territory = TerritoryId(store::territories::summary(&state.db, &slug).await?.id);
     set_step(&state, ctx.actor(), territory, step, &form.state).await?;
     let notice = "L'avancée de l'étape est enregistrée.".to_owned();
-    page(&state, &ctx, &slug, Some(notice), None).await
+    let view = u8::try_from(step).unwrap_or(0);
+    page(&state, &ctx, &slug, view, Some(notice), None).await
 }
 
 /// What the later steps' forms send: their fields by name (prefixed by form).
@@ -449,12 +472,16 @@ pub async fn later_step_form(
         Ok::<_, AppError>(notice)
     };
     match attempt.await {
-        Ok(notice) => page(&state, &ctx, &slug, Some(notice.to_owned()), None).await,
+        Ok(notice) => {
+            let view = screen_of(&section);
+            page(&state, &ctx, &slug, view, Some(notice.to_owned()), None).await
+        }
         Err(AppError::BadRequest(message) | AppError::Conflict(message)) => {
             page(
                 &state,
                 &ctx,
                 &slug,
+                screen_of(&section),
                 None,
                 Some(Refused::Later(section, fields, message)),
             )

@@ -55,6 +55,8 @@ pub struct LaunchPage {
     pub name: String,
     pub slug: String,
     pub coordinator: bool,
+    /// The screen shown: 0 for the overview of the five steps, 1 to 5 for one step.
+    pub view: u8,
     pub steps: Vec<StepView>,
     /// Items common to the territory (marked so, or raised by several establishments).
     pub common: Vec<Merged>,
@@ -99,7 +101,37 @@ fn kind_label(kind: ItemKind) -> &'static str {
     kind.label()
 }
 
+/// The screen of the launch a form belongs to: the step whose work it records (0: the
+/// overview, where the supports and obstacles are written).
+pub fn screen_of(section: &str) -> u8 {
+    match section {
+        "etat-des-lieux" | "besoin-de-formation" => 1,
+        "problematique" => 2,
+        "objets" => 3,
+        "actions" => 4,
+        "ami-critique" | "journal" | "impact" => 5,
+        _ => 0,
+    }
+}
+
+/// The address of a screen of the launch.
+pub fn screen_href(slug: &str, view: u8) -> String {
+    match view {
+        0 => format!("/territoires/{slug}/lancement"),
+        n => format!("/territoires/{slug}/lancement/etape-{n}"),
+    }
+}
+
 impl LaunchPage {
+    /// The step shown, on a step's screen.
+    pub fn shown(&self) -> Option<&StepView> {
+        self.steps.iter().find(|s| s.number == self.view)
+    }
+
+    pub fn href(&self, view: u8) -> String {
+        screen_href(&self.slug, view)
+    }
+
     pub fn new(
         layout: Layout,
         territory: TerritorySummary,
@@ -151,6 +183,7 @@ impl LaunchPage {
             name: territory.name,
             slug: territory.slug,
             coordinator,
+            view: 0,
             steps: Step::ALL
                 .into_iter()
                 .zip(states)
