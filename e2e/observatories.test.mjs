@@ -8,12 +8,12 @@ import assert from 'node:assert/strict';
 import { startDemo } from './server.mjs';
 import { checkAccessibility, launch } from './browser.mjs';
 
-let demo, browser, base, signIn;
+let demo, browser, base, signIn, newPage;
 
 before(async () => {
   demo = await startDemo();
   base = demo.base;
-  ({ browser, signIn } = await launch(base, demo.password));
+  ({ browser, signIn, newPage } = await launch(base, demo.password));
 });
 
 after(async () => {
@@ -24,6 +24,10 @@ after(async () => {
 const email = (code) => `${code}@demo.territoire.fr`;
 const focus = 'La résolution de problèmes en binôme au CM1';
 const isoDay = (days) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+// The day and the time of Paris at a moment: ['2026-12-08', '09:30'].
+const paris = (ms) => new Intl.DateTimeFormat('sv-SE', {
+  timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
+}).format(new Date(ms)).split(' ');
 
 test('a visit from its request to its closed analysis, unseen by the superior', async () => {
   // The teacher asks for a visit of her class.
@@ -76,9 +80,33 @@ test('a visit from its request to its closed analysis, unseen by the superior', 
   assert.equal((await referent.locator('#visit-state').textContent()).trim(), 'Date fixée');
   await checkAccessibility(referent);
 
-  // The new observer fills the grid: it saves as it is typed.
-  // On a tablet held upright: the grid fits the screen and its fields are big enough to touch.
-  const observer = await signIn(email(code), { viewport: { width: 768, height: 1024 }, hasTouch: true, isMobile: true });
+  // The new observer opens the link of his invitation, signed out, on a tablet held upright:
+  // signing in brings him to the visit, whose grid stays closed until the day.
+  const observer = await newPage({ viewport: { width: 768, height: 1024 }, hasTouch: true, isMobile: true });
+  await observer.goto(base + visit);
+  await observer.waitForURL(/\/connexion\?suivant=%2Fvisites%2F\d+$/);
+  await checkAccessibility(observer);
+  await observer.getByLabel('Adresse électronique').fill(email(code));
+  await observer.getByLabel('Mot de passe', { exact: true }).fill(demo.password);
+  await observer.getByRole('button', { name: 'Se connecter' }).click();
+  await observer.waitForURL(base + visit);
+  assert.match(await observer.locator('#observation-fermee').textContent(), /L'observation s'ouvre le jour de la visite, le \d+ \S+ \d{4}/);
+  assert.equal(await observer.getByRole('link', { name: "Ouvrir la grille d'observation" }).count(), 0);
+  assert.equal(await observer.getByRole('button', { name: /La classe a été observée/ }).count(), 0);
+  await checkAccessibility(observer);
+
+  // The referent moves the visit to today, a few minutes from now (past midnight if it is that late).
+  while (paris(Date.now())[0] !== paris(Date.now() + 5 * 60_000)[0]) await new Promise((r) => setTimeout(r, 10_000));
+  const [day, start] = paris(Date.now() + 3 * 60_000);
+  const end = paris(Date.now() + 63 * 60_000);
+  await referent.getByLabel('Jour').fill(day);
+  await referent.getByLabel('Début').fill(start);
+  await referent.getByLabel('Fin').fill(end[0] === day ? end[1] : '23:59');
+  await referent.getByRole('button', { name: 'Fixer la date' }).click();
+  await referent.waitForURL('**' + visit);
+
+  // The observer fills the grid: it saves as it is typed; the grid fits the screen and its
+  // fields are big enough to touch.
   await observer.goto(base + '/visites');
   await checkAccessibility(observer);
   await observer.goto(base + visit);

@@ -251,9 +251,11 @@ async fn send_visit_mail(
     Ok(())
 }
 
-/// Reminds by mail the participants of the visits of the next two days, once.
+/// Reminds by mail the participants of the visits of tomorrow (« la veille », as the visit page
+/// promises) and of those set for later today, once.
 pub async fn remind_visits(state: &AppState) -> store::Result<usize> {
-    let due = visits::reminders_due(&state.db, store::now() + 2 * DAY).await?;
+    let horizon = domain::observatories::visit::reminder_horizon(store::now());
+    let due = visits::reminders_due(&state.db, horizon).await?;
     let mut sent = 0;
     for id in due {
         let visit = visits::get(&state.db, id).await?;

@@ -410,8 +410,26 @@ async fn a_visit_goes_from_request_to_closed_analysis_through_the_api() -> anyho
     );
     assert!(!mails.iter().any(|m| m.contains(&c.ien.email)));
 
-    // The observation: the binôme's, saved as typed; no score anywhere.
+    // The observation: the binôme's, saved as typed; no score anywhere. Not before the day.
     let observation = format!("{visit_path}/observation");
+    let early = json!({"items": [{"category": "geste", "text": "Trop tôt", "at": 1}], "notes": ""});
+    let (status, body) = api(
+        &app,
+        Method::PUT,
+        &observation,
+        &observer.token,
+        Some(early),
+    )
+    .await?;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert!(
+        body["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("s'ouvre le jour de la visite, le 14 janvier 2027")),
+        "{body}"
+    );
+    // The day comes (the visit's date moved to this morning in the database, as time would).
+    the_day_comes(&app, visit).await?;
     let items = json!({"items": [
         {"category": "geste", "text": "Reformule la consigne avec les mots des élèves", "at": 5},
         {"category": "outil", "text": "Ardoises", "at": null},
@@ -607,6 +625,19 @@ async fn participants_are_reminded_by_mail_once_before_the_visit() -> anyhow::Re
     .await?;
     assert_eq!(status, StatusCode::OK);
     let invitations = wait_for_mails(&app, 3).await?.len();
+    assert_eq!(web::remind_visits(&app.state).await?, 0);
+    // Nor while it is the day after tomorrow: the reminder comes the day before.
+    let after_tomorrow = store::now() + 2 * 86_400 + 3_600;
+    let (status, _) = api(
+        &app,
+        Method::PATCH,
+        &format!("/api/v1/visits/{visit}"),
+        &c.referent.token,
+        Some(json!({"starts_at": rfc3339(after_tomorrow), "ends_at": rfc3339(after_tomorrow + 3_600)})),
+    )
+    .await?;
+    assert_eq!(status, StatusCode::OK);
+    let invitations = wait_for_mails(&app, invitations + 3).await?.len();
     assert_eq!(web::remind_visits(&app.state).await?, 0);
     // Tomorrow: each participant is reminded, once.
     let tomorrow = store::now() + 86_400;
@@ -967,6 +998,33 @@ async fn pages_take_a_request_to_a_closed_analysis() -> anyhow::Result<()> {
     app.login(&observer_browser, &observer.email, PASSWORD)
         .await?;
     let grid = format!("{visit_page}/observation");
+    // Not before the day of the visit: refused in French, what was written shown again.
+    let early = app
+        .submit(
+            &observer_browser,
+            &grid,
+            &grid,
+            &[
+                ("category", "pratique"),
+                ("text", "Écrit trop tôt"),
+                ("at", ""),
+            ],
+        )
+        .await?;
+    assert_eq!(early.status(), StatusCode::BAD_REQUEST);
+    let early = text(early).await?;
+    assert!(early.contains("le 4 février 2027"), "{early}");
+    assert!(early.contains("Écrit trop tôt"));
+    let too_soon = app
+        .submit(
+            &observer_browser,
+            &visit_page,
+            &format!("{visit_page}/etape/observee"),
+            &[],
+        )
+        .await?;
+    assert_eq!(too_soon.status(), StatusCode::BAD_REQUEST);
+    the_day_comes(&app, visit.0).await?;
     let saved = app
         .submit(
             &observer_browser,
@@ -976,6 +1034,9 @@ async fn pages_take_a_request_to_a_closed_analysis() -> anyhow::Result<()> {
                 ("category", "pratique"),
                 ("text", "Les élèves formulent des hypothèses par deux"),
                 ("at", "12"),
+                ("category", "outil"),
+                ("text", "Des ardoises pour chaque binôme"),
+                ("at", ""),
                 ("category", "geste"),
                 ("text", ""),
                 ("at", ""),
@@ -992,6 +1053,13 @@ async fn pages_take_a_request_to_a_closed_analysis() -> anyhow::Result<()> {
         .await?;
     assert!(page.contains("Les élèves formulent des hypothèses par deux"));
     assert!(page.contains("12 min"));
+    // Written without its minute, ten minutes into the visit: stamped by the server.
+    assert!(
+        ["10 min", "11 min"]
+            .iter()
+            .any(|m| page.contains(&format!("{m} — </span>Des ardoises pour chaque binôme"))),
+        "{page}"
+    );
     let refused = app
         .submit(
             &observer_browser,
@@ -1074,5 +1142,169 @@ async fn pages_take_a_request_to_a_closed_analysis() -> anyhow::Result<()> {
         notifications.contains("vous propose de partager"),
         "{notifications}"
     );
+    Ok(())
+}
+
+/// The day of the visit comes: its date moves to this morning, as time would move it.
+async fn the_day_comes(app: &TestApp, visit: i64) -> anyhow::Result<()> {
+    let now = store::now();
+    let moved = testkit::execute(
+        &app.db,
+        &format!(
+            "UPDATE visits SET starts_at = {}, ends_at = {} WHERE id = {visit}",
+            now - 600,
+            now + 7_200
+        ),
+    )
+    .await?;
+    assert_eq!(moved, 1);
+    Ok(())
+}
+
+/// Signs `email` in through the form, as a browser does.
+async fn browser_of(app: &TestApp, email: &str) -> anyhow::Result<reqwest::Client> {
+    let browser = client()?;
+    let answer = app.login(&browser, email, PASSWORD).await?;
+    assert_eq!(location(&answer), "/", "signing in leads home");
+    Ok(browser)
+}
+
+#[tokio::test]
+async fn the_home_page_says_what_waits_for_each_person() -> anyhow::Result<()> {
+    let app = TestApp::spawn().await?;
+    let c = cast(&app).await?;
+    let (observatory, _) = observatory_with_request(&app, &c).await?;
+    // A request observing two teachers: the colleague has to consent.
+    let (status, request) = api(
+        &app,
+        Method::POST,
+        "/api/v1/visit-requests",
+        &c.observed.token,
+        Some(json!({
+            "observatory_id": observatory,
+            "uai": "0620001P",
+            "teacher_ids": [c.observed.id.0, c.colleague.id.0],
+            "focus": "Le coin écoute en autonomie",
+            "periods": [{"from": "2027-01-11", "to": "2027-01-22"}],
+        })),
+    )
+    .await?;
+    assert_eq!(status, StatusCode::CREATED, "{request}");
+    // A territory the colleague coordinates, its launch not begun.
+    let (status, territory) = api(
+        &app,
+        Method::POST,
+        "/api/v1/territories",
+        &c.ien.token,
+        Some(json!({
+            "name": "Territoire apprenant de Lens",
+            "uais": ["0620001P"],
+            "coordination": c.colleague.email,
+        })),
+    )
+    .await?;
+    assert_eq!(status, StatusCode::CREATED, "{territory}");
+    // A practice of cycle 2 published by someone else; another of cycle 4.
+    for (title, level) in [
+        ("Les boîtes à mots du CE1", "cycle-2"),
+        ("Le débat réglé en 4e", "cycle-4"),
+    ] {
+        let content = domain::practices::PracticeContent {
+            title: title.to_owned(),
+            summary: "Une pratique.".to_owned(),
+            body_markdown: String::new(),
+            objectives: String::new(),
+            class_size: None,
+            licence: domain::practices::Licence::CcBy,
+            visibility: domain::practices::Visibility::Platform,
+            territory: None,
+            tags: vec![domain::practices::Tag::parse("level", level).map_err(anyhow::Error::msg)?],
+        };
+        let id = store::practices::create(
+            &app.db,
+            c.observers[0].id,
+            false,
+            &content,
+            &store::practices::Context::default(),
+        )
+        .await?;
+        store::practices::publish(&app.db, id, c.observers[0].id).await?;
+    }
+
+    let colleague = browser_of(&app, &c.colleague.email).await?;
+    let home = text(colleague.get(app.url("/")).send().await?).await?;
+    assert!(home.contains("Bonjour, Carl Collègue"), "{home}");
+    // The consent to give, linked to its request.
+    let consents = home
+        .split("Consentements à donner")
+        .nth(1)
+        .unwrap_or_default();
+    assert!(
+        consents.contains(&format!("/demandes/{}", request["id"]))
+            && consents.contains("Le coin écoute en autonomie"),
+        "{home}"
+    );
+    // The territory, the step its launch is at, linked to that step's screen.
+    assert!(home.contains(
+        "/territoires/territoire-apprenant-de-lens/lancement/etape-1\">Mener le lancement : Étape 1 — Réaliser l'état des lieux partagé du territoire (à faire)"
+    ), "{home}");
+    // The new practice of the level taught (CE1: cycle 2), not the other.
+    assert!(home.contains("Les boîtes à mots du CE1"), "{home}");
+    assert!(!home.contains("Le débat réglé en 4e"));
+    // Being made coordinator came as a notification, still unread.
+    assert!(home.contains("2 non lue(s)"), "{home}");
+    assert!(
+        home.contains("Vous coordonnez désormais le territoire « Territoire apprenant de Lens »")
+    );
+    assert!(!home.contains("Le pilotage de votre académie"));
+
+    // Once the step is under way, the home page says so.
+    let launch = "/territoires/territoire-apprenant-de-lens/lancement";
+    let moved = app
+        .submit(
+            &colleague,
+            launch,
+            &format!("{launch}/etapes/1"),
+            &[("state", "done")],
+        )
+        .await?;
+    assert_eq!(moved.status(), StatusCode::OK);
+    let home = text(colleague.get(app.url("/")).send().await?).await?;
+    assert!(
+        home.contains("Étape 2 — Déterminer une problématique commune (à faire)"),
+        "{home}"
+    );
+
+    // The observed teacher waits for nobody's consent but her colleague's: nothing to give.
+    let observed = browser_of(&app, &c.observed.email).await?;
+    let home = text(observed.get(app.url("/")).send().await?).await?;
+    assert!(!home.contains("Consentements à donner"), "{home}");
+
+    // An IA-IPR of an académie finds its dashboards and strategic project there.
+    let new = NewPerson {
+        email: Email::parse("ia-ipr@ac-lille.fr")?,
+        name: PersonName::parse("Irène Inspectrice")?,
+        function: Function::IaIpr,
+        password_hash: Some(password::hash(PASSWORD).map_err(|e| anyhow::anyhow!(e))?),
+        admin: false,
+        establishments: vec![],
+        circonscription: None,
+        academie: Some("09".to_owned()),
+        subjects: vec!["Mathématiques".to_owned()],
+        levels: vec![],
+    };
+    store::accounts::create_person(&app.db, &new).await?;
+    let steering = browser_of(&app, "ia-ipr@ac-lille.fr").await?;
+    let home = text(steering.get(app.url("/")).send().await?).await?;
+    assert!(
+        home.contains("href=\"/tableaux-de-bord/academie/09\""),
+        "{home}"
+    );
+    assert!(home.contains("href=\"/projet-strategique/09\""), "{home}");
+
+    // A visitor sees what the platform is, nobody's business.
+    let visitor = text(app.client.get(app.url("/")).send().await?).await?;
+    assert!(visitor.contains("la plateforme des territoires apprenants"));
+    assert!(!visitor.contains("Bonjour"));
     Ok(())
 }

@@ -92,6 +92,30 @@ impl VisitState {
     }
 }
 
+/// Why the class may not be observed yet at `now`, for a visit starting at `starts_at` (unix
+/// seconds): the observation, and the analysis after it, open on the day of the visit (in
+/// Paris), never before.
+pub fn too_early_to_observe(starts_at: i64, now: i64) -> Option<String> {
+    let day = crate::spaces::paris_time(starts_at)?.date();
+    let today = crate::spaces::paris_time(now)?.date();
+    (today < day).then(|| {
+        format!(
+            "l'observation s'ouvre le jour de la visite, le {} : rien ne s'observe avant",
+            crate::practices::consent::french_date(day)
+        )
+    })
+}
+
+/// Until when (unix seconds) the visits starting are reminded at `now`: to the end of tomorrow
+/// in Paris, so that each participant is reminded the day before (« la veille »), or on the day
+/// for a visit set at the last minute.
+pub fn reminder_horizon(now: i64) -> i64 {
+    match crate::spaces::paris_time(now).and_then(|t| t.date().next_day()?.next_day()) {
+        Some(after_tomorrow) => crate::spaces::from_paris_time(after_tomorrow.midnight()),
+        None => now + 86_400,
+    }
+}
+
 /// The first second (UTC) of the school year holding `at` (unix seconds): 1 September.
 pub fn school_year_start(at: i64) -> i64 {
     let Ok(now) = time::OffsetDateTime::from_unix_timestamp(at) else {
@@ -282,6 +306,33 @@ impl TrainingNeed {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn participants_are_reminded_the_day_before() {
+        // 20 December 2026 at 8:00 in Paris: visits up to the 21st at midnight are reminded.
+        let now = 1_797_841_800 - 86_400 - 90 * 60;
+        assert_eq!(
+            reminder_horizon(now),
+            1_797_841_800 - 9 * 3_600 - 30 * 60 + 86_400
+        );
+    }
+
+    #[test]
+    fn a_class_is_observed_from_the_day_of_its_visit() {
+        // 21 December 2026, 9:30 in Paris (8:30 UTC).
+        let visit = 1_797_841_800;
+        let refused = too_early_to_observe(visit, visit - 14 * 86_400);
+        assert_eq!(
+            refused.as_deref(),
+            Some(
+                "l'observation s'ouvre le jour de la visite, le 21 décembre 2026 : rien ne s'observe avant"
+            )
+        );
+        // The evening before, at 23:59 in Paris, is still too early; that day at 0:01 is not.
+        assert!(too_early_to_observe(visit, visit - 9 * 3_600 - 31 * 60 - 60).is_some());
+        assert!(too_early_to_observe(visit, visit - 9 * 3_600 - 29 * 60).is_none());
+        assert!(too_early_to_observe(visit, visit + 3 * 86_400).is_none());
+    }
 
     #[test]
     fn a_visit_goes_from_proposal_to_a_closed_analysis() {

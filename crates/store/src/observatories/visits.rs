@@ -499,6 +499,11 @@ pub async fn of_person(db: &Db, person: PersonId, limit: i64) -> Result<Vec<Line
 pub async fn advance(db: &Db, id: VisitId, event: VisitEvent) -> Result<VisitState> {
     let visit = get(db, id).await?;
     let next = visit.state.after(event).map_err(StoreError::Invalid)?;
+    if let (VisitEvent::Observe, Some(starts)) = (event, visit.starts_at)
+        && let Some(early) = domain::observatories::visit::too_early_to_observe(starts, now())
+    {
+        return Err(StoreError::Invalid(early));
+    }
     set_state(db, id, visit.state, next).await?;
     Ok(next)
 }
@@ -707,6 +712,12 @@ pub async fn save_observation(
         }));
     }
     let at = now();
+    if let Some(early) = visit
+        .starts_at
+        .and_then(|starts| domain::observatories::visit::too_early_to_observe(starts, at))
+    {
+        return Err(StoreError::Invalid(early));
+    }
     on!(db, pool => {
         let mut tx = pool.begin_write().await?;
         sqlx::query("DELETE FROM observation_items WHERE visit_id = $1").bind(id.0).execute(&mut *tx).await?;

@@ -512,6 +512,11 @@ impl VisitPage {
         self.visit.state == VisitState::Closed
     }
 
+    /// Why the class may not be observed yet (before the day of the visit), with a capital.
+    pub fn too_early(&self) -> Option<String> {
+        too_early(&self.visit)
+    }
+
     pub fn gridded(&self) -> bool {
         matches!(
             self.visit.state,
@@ -552,7 +557,17 @@ pub struct ObservationPage {
     pub error: Option<String>,
 }
 
+/// Why `visit`'s class may not be observed yet, as a sentence.
+fn too_early(visit: &Visit) -> Option<String> {
+    let early = domain::observatories::visit::too_early_to_observe(visit.starts_at?, store::now())?;
+    Some(crate::error::capitalize(&early) + ".")
+}
+
 impl ObservationPage {
+    pub fn too_early(&self) -> Option<String> {
+        too_early(&self.visit)
+    }
+
     pub fn new(
         layout: Layout,
         visit: Visit,
@@ -563,6 +578,7 @@ impl ObservationPage {
         Self {
             layout,
             editable: part == VisitPart::Observer
+                && too_early(&visit).is_none()
                 && matches!(
                     visit.state,
                     VisitState::Scheduled | VisitState::Observed | VisitState::Analysis

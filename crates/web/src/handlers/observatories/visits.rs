@@ -686,6 +686,16 @@ pub async fn save_observation_form(
     Path(id): Path<i64>,
     CsrfForm(form): CsrfForm<ObservationForm>,
 ) -> Result<Response, AppError> {
+    // An item written during the visit without its minute is stamped with the minute it is
+    // sent at (the script fills it in as one types; without it, the server does).
+    let visit = visits::get(&state.db, VisitId(id)).await?;
+    let now = store::now();
+    let minute_now = match (visit.starts_at, visit.ends_at) {
+        (Some(starts), Some(ends)) if (starts..=ends + 3_600).contains(&now) => {
+            u32::try_from((now - starts) / 60).ok()
+        }
+        _ => None,
+    };
     // Rows left empty (the blank row of the form) are not items.
     let items: Vec<(String, String, Option<u32>)> = form
         .category
@@ -697,7 +707,7 @@ pub async fn save_observation_form(
             (
                 category.clone(),
                 text.clone(),
-                at.and_then(|a| a.trim().parse().ok()),
+                at.and_then(|a| a.trim().parse().ok()).or(minute_now),
             )
         })
         .collect();
