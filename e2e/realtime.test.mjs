@@ -181,3 +181,116 @@ test('two browsers share a chat room and a pad live', { timeout: 120_000 }, asyn
   await teacher.close();
   await colleague.close();
 });
+
+test('messages received live get their controls, and the box suggests whom to mention', { timeout: 120_000 }, async () => {
+  const teacher = await signIn('enseignant-1d@demo.territoire.fr');
+  const colleague = await signIn('enseignant-2d@demo.territoire.fr');
+  const { id } = await demoSpace(demo.token('enseignant-1d@demo.territoire.fr'));
+  await teacher.goto(`${demo.base}/espaces/${id}/salons`);
+  await teacher.getByRole('link', { name: 'Salle des maîtres du réseau' }).click();
+  await teacher.waitForURL(/\/salons\/\d+$/);
+  await colleague.goto(teacher.url());
+  for (const page of [teacher, colleague]) {
+    await assert.doesNotReject(page.getByText('Connecté : les messages arrivent en direct.').waitFor());
+    // Set once: still there at the end means the page never reloaded.
+    await page.evaluate(() => { window.__samePage = true; });
+  }
+  const message = (page, text) => page.locator('li.chat-message', { has: page.locator('.chat-body', { hasText: text }) });
+  const actions = (page, messageId) => page.locator(`li.chat-actions[data-for="${messageId}"]`);
+
+  // The teacher posts after both pages loaded: the colleague receives it live, with the
+  // controls the server gives a member for someone else's message (reply, react; neither edit
+  // nor delete), and the teacher's own copy has edit and delete.
+  await teacher.getByLabel(/Votre message/).fill('Qui a la grille du **CM1** ?');
+  await teacher.getByRole('button', { name: 'Envoyer', exact: true }).click();
+  await assert.doesNotReject(message(colleague, 'CM1').waitFor());
+  const messageId = await message(colleague, 'CM1').getAttribute('data-id');
+  const theirs = actions(colleague, messageId);
+  await assert.doesNotReject(theirs.getByRole('link', { name: 'Répondre' }).waitFor());
+  assert.equal(await theirs.getByRole('button', { name: '👍' }).count(), 1);
+  assert.equal(await theirs.getByRole('link', { name: 'Modifier' }).count(), 0);
+  assert.equal(await theirs.getByRole('button', { name: 'Supprimer' }).count(), 0);
+  const mine = actions(teacher, messageId);
+  await assert.doesNotReject(mine.getByRole('link', { name: 'Modifier' }).waitFor());
+  assert.equal(await mine.getByRole('button', { name: 'Supprimer' }).count(), 1);
+
+  // The colleague reacts to it: both pages count it, the colleague's marked as theirs.
+  await theirs.getByRole('button', { name: '👍' }).click();
+  for (const page of [teacher, colleague]) {
+    await assert.doesNotReject(message(page, 'CM1').locator('.fr-tag', { hasText: '👍 1' }).waitFor());
+  }
+  assert.equal(await message(colleague, 'CM1').locator('.fr-tag.chat-mine', { hasText: '👍 1' }).count(), 1);
+  assert.equal(await message(teacher, 'CM1').locator('.fr-tag.chat-mine').count(), 0);
+
+  // The teacher edits it in place: the colleague sees the new text, marked as modified.
+  await mine.getByRole('link', { name: 'Modifier' }).click();
+  const editor = teacher.getByLabel('Modifier votre message');
+  assert.equal(await editor.inputValue(), 'Qui a la grille du **CM1** ?');
+  await checkAccessibility(teacher);
+  await editor.fill('Qui a la grille du **CM2** ?');
+  await teacher.getByRole('button', { name: 'Enregistrer' }).click();
+  for (const page of [teacher, colleague]) {
+    await assert.doesNotReject(message(page, 'CM2').locator('strong', { hasText: 'CM2' }).waitFor());
+    await assert.doesNotReject(message(page, 'CM2').getByText('· modifié').waitFor());
+  }
+  assert.equal(await teacher.getByLabel('Modifier votre message').count(), 0);
+  assert.equal(await message(colleague, 'CM2').locator('.fr-tag', { hasText: '👍 1' }).count(), 1);
+
+  // The colleague replies, mentioning the teacher: « @ » and the first letters of the name
+  // open the list of the room's people; the keyboard picks the teacher and inserts the handle.
+  await actions(colleague, messageId).getByRole('link', { name: 'Répondre' }).click();
+  await assert.doesNotReject(colleague.locator('#reponse-a', { hasText: 'En réponse à Professeur des écoles (démo)' }).waitFor());
+  const box = colleague.getByLabel(/Votre message/);
+  await box.focus();
+  await colleague.keyboard.type('Moi ! @profes');
+  const list = colleague.getByRole('listbox', { name: 'Personnes à mentionner' });
+  await assert.doesNotReject(list.waitFor());
+  assert.equal(await box.getAttribute('aria-expanded'), 'true');
+  assert.equal(await box.getAttribute('role'), 'combobox');
+  const options = await list.getByRole('option').allTextContents();
+  assert.ok(options.some((o) => o.includes('Professeur des écoles (démo)')), options.join(' | '));
+  assert.ok(!options.some((o) => o.includes('Professeur de collège ou de lycée (démo)')), 'not oneself');
+  // The page passes with the list open.
+  await checkAccessibility(colleague);
+  const active = () => colleague.evaluate(() => {
+    const field = document.getElementById('message-body');
+    return document.getElementById(field.getAttribute('aria-activedescendant'))?.textContent ?? '';
+  });
+  for (let i = 0; i < options.length && !(await active()).includes('Professeur des écoles (démo)'); i += 1) {
+    await colleague.keyboard.press('ArrowDown');
+  }
+  assert.match(await active(), /Professeur des écoles \(démo\)/);
+  await colleague.keyboard.press('Enter');
+  assert.equal(await box.inputValue(), 'Moi ! @professeur-des-ecoles-demo ');
+  assert.equal(await box.getAttribute('aria-expanded'), 'false');
+  assert.ok(await list.isHidden());
+  // Accents and case do not matter (« ÉCOL » finds the same person); Escape closes the list.
+  await colleague.keyboard.type('et @ÉCOL');
+  await assert.doesNotReject(list.getByRole('option', { name: /Professeur des écoles \(démo\)/ }).waitFor());
+  await colleague.keyboard.press('Escape');
+  assert.ok(await list.isHidden());
+  assert.equal(await box.getAttribute('aria-expanded'), 'false');
+  for (let i = 0; i < 'et @ÉCOL'.length; i += 1) await box.press('Backspace');
+  await colleague.keyboard.type('je passe jeudi.');
+  assert.equal(await box.inputValue(), 'Moi ! @professeur-des-ecoles-demo je passe jeudi.');
+  await colleague.getByRole('button', { name: 'Envoyer', exact: true }).click();
+  const reply = message(teacher, 'je passe jeudi');
+  await assert.doesNotReject(reply.waitFor());
+  assert.match(await reply.locator('.chat-body').textContent(), /@professeur-des-ecoles-demo/);
+  assert.match(await reply.locator('blockquote').textContent(), /En réponse à Professeur des écoles \(démo\)/);
+
+  // The teacher deletes their message: gone on both pages, with its controls.
+  await mine.getByRole('button', { name: 'Supprimer' }).click();
+  for (const page of [teacher, colleague]) {
+    await assert.doesNotReject(page.locator(`#message-${messageId}`, { hasText: 'Message supprimé par son auteur.' }).waitFor());
+    await until(async () => (await actions(page, messageId).count()) === 0, 'the controls of a deleted message gone');
+    assert.equal(await page.evaluate(() => window.__samePage), true, 'no reload');
+  }
+  await checkAccessibility(colleague);
+
+  // The mention reached the teacher.
+  await teacher.goto(`${demo.base}/notifications`);
+  await assert.doesNotReject(teacher.getByText(/Professeur de collège ou de lycée \(démo\) vous a mentionné\(e\) dans le salon « Salle des maîtres du réseau »/).first().waitFor());
+  await teacher.close();
+  await colleague.close();
+});

@@ -1491,3 +1491,124 @@ async fn invisible_characters_are_refused_on_every_channel() -> anyhow::Result<(
     );
     Ok(())
 }
+
+/// The value of the first `name="…"` attribute of a page, its entities decoded.
+fn attribute(page: &str, name: &str) -> Option<String> {
+    let start = page.find(&format!("{name}=\""))? + name.len() + 2;
+    let end = start + page[start..].find('"')?;
+    Some(
+        page[start..end]
+            .replace("&#34;", "\"")
+            .replace("&quot;", "\"")
+            .replace("&#39;", "'")
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&amp;", "&"),
+    )
+}
+
+#[tokio::test]
+async fn the_room_page_gives_its_script_the_viewer_and_whom_to_mention() -> anyhow::Result<()> {
+    let app = TestApp::spawn().await?;
+    let Cast {
+        owner,
+        marie,
+        reader,
+        outsider,
+        space,
+    } = cast(&app).await?;
+    let id = room(&app, &owner, space).await?;
+    let (status, posted) = api(
+        &app,
+        &marie,
+        reqwest::Method::POST,
+        &format!("/api/v1/rooms/{id}/messages"),
+        Some(json!({"body": "Merci @personne-owner, à **jeudi**."})),
+    )
+    .await?;
+    assert_eq!(status, StatusCode::CREATED, "{posted}");
+    let message = posted["id"].as_i64().unwrap_or_default();
+    let page = |who: reqwest::Client, path: String| {
+        let url = app.url(&path);
+        async move { anyhow::Ok(who.get(url).send().await?.text().await?) }
+    };
+    let room = format!("/salons/{id}");
+
+    // Marie, a member: who she is, what she may do, and the others of the space to mention
+    // (readers too: they are told), herself and people outside the space left out.
+    let marie_page = page(browser(&app, &marie).await?, room.clone()).await?;
+    assert_eq!(
+        attribute(&marie_page, "data-me"),
+        Some(marie.id.to_string())
+    );
+    assert_eq!(
+        attribute(&marie_page, "data-writes").as_deref(),
+        Some("true")
+    );
+    assert_eq!(
+        attribute(&marie_page, "data-moderates").as_deref(),
+        Some("false")
+    );
+    assert_eq!(
+        attribute(&marie_page, "data-reactions").as_deref(),
+        Some(domain::spaces::chat::REACTIONS.join(" ").as_str())
+    );
+    let members: Value =
+        serde_json::from_str(&attribute(&marie_page, "data-members").unwrap_or_default())?;
+    assert_eq!(
+        members,
+        json!([
+            {"name": "Personne lecteur", "handle": "personne-lecteur"},
+            {"name": "Personne owner", "handle": "personne-owner"},
+        ])
+    );
+    // Her own message: its controls carry the Markdown to edit in place.
+    assert!(
+        marie_page.contains(&format!(
+            "href=\"/salons/{id}/messages/{message}/modifier\" data-action=\"edit\" data-body=\"Merci @personne-owner, à **jeudi**.\""
+        )),
+        "{marie_page}"
+    );
+
+    // The owner moderates: they may remove Marie's message, not edit it.
+    let owner_page = page(browser(&app, &owner).await?, room.clone()).await?;
+    assert_eq!(
+        attribute(&owner_page, "data-moderates").as_deref(),
+        Some("true")
+    );
+    assert!(owner_page.contains(&format!(
+        "action=\"/salons/{id}/messages/{message}/supprimer\" data-action=\"delete\""
+    )));
+    assert!(!owner_page.contains(&format!("/messages/{message}/modifier")));
+
+    // A reader writes nothing, so mentions nobody.
+    let reader_page = page(browser(&app, &reader).await?, room.clone()).await?;
+    assert_eq!(
+        attribute(&reader_page, "data-writes").as_deref(),
+        Some("false")
+    );
+    assert!(!reader_page.contains("data-members"), "{reader_page}");
+
+    // In a direct conversation: the other participants.
+    let (status, conversation) = api(
+        &app,
+        &marie,
+        reqwest::Method::POST,
+        "/api/v1/conversations",
+        Some(json!({"people": [outsider.id]})),
+    )
+    .await?;
+    assert_eq!(status, StatusCode::CREATED, "{conversation}");
+    let conversation = format!(
+        "/salons/{}",
+        conversation["id"].as_i64().unwrap_or_default()
+    );
+    let marie_page = page(browser(&app, &marie).await?, conversation).await?;
+    let members: Value =
+        serde_json::from_str(&attribute(&marie_page, "data-members").unwrap_or_default())?;
+    assert_eq!(
+        members,
+        json!([{"name": "Personne dehors", "handle": "personne-dehors"}])
+    );
+    Ok(())
+}

@@ -228,6 +228,11 @@ async fn show_room(
         Some(space) => Some(store::spaces::get(&state.db, SpaceId(space)).await?),
         None => None,
     };
+    let mentionable = if rights.write {
+        mentionable(state, &room, me.id).await?
+    } else {
+        Vec::new()
+    };
     render_form(
         error.is_some(),
         &RoomPage::new(
@@ -242,8 +247,28 @@ async fn show_room(
             replying,
             error,
             draft,
+            mentionable,
         ),
     )
+}
+
+/// The names of the people a writer may mention in a room: the other members of its space, or
+/// the other participants of the conversation (those whose handles the server's mention
+/// parser looks for, see `store::spaces::chat::post`).
+async fn mentionable(state: &AppState, room: &Room, me: PersonId) -> Result<Vec<String>, AppError> {
+    let people: Vec<(i64, String)> = match room.space_id {
+        Some(space) => store::spaces::members(&state.db, SpaceId(space))
+            .await?
+            .into_iter()
+            .map(|m| (m.person_id, m.name))
+            .collect(),
+        None => chats::participants(&state.db, room.id()).await?,
+    };
+    Ok(people
+        .into_iter()
+        .filter(|(id, _)| *id != me.0)
+        .map(|(_, name)| name)
+        .collect())
 }
 
 #[derive(Debug, Default, serde::Deserialize)]

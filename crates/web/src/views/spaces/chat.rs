@@ -130,6 +130,30 @@ impl MessageRow {
     }
 }
 
+/// Someone the writer may mention, for the suggestions of the message box: their name, and
+/// the handle the server's mention parser reads (`domain::spaces::mentions`).
+#[derive(serde::Serialize)]
+struct Mentionable {
+    name: String,
+    handle: String,
+}
+
+/// The people of a room one may mention (the others of its space, or of the conversation),
+/// as the JSON the room's script reads from `data-members`: by name, each handle once.
+fn mentionable_json(names: Vec<String>) -> String {
+    let mut people: Vec<Mentionable> = names
+        .into_iter()
+        .map(|name| Mentionable {
+            handle: domain::spaces::handle(&name),
+            name,
+        })
+        .filter(|m| !m.handle.is_empty())
+        .collect();
+    people.sort_by(|a, b| a.handle.cmp(&b.handle).then_with(|| a.name.cmp(&b.name)));
+    people.dedup_by(|a, b| a.handle == b.handle);
+    serde_json::to_string(&people).unwrap_or_else(|_| "[]".to_owned())
+}
+
 #[derive(Template)]
 #[template(path = "spaces/room.html")]
 pub struct RoomPage {
@@ -138,6 +162,11 @@ pub struct RoomPage {
     pub id: i64,
     pub title: String,
     pub rev: i64,
+    /// The viewer, for the room's script (their own messages, their reactions).
+    pub me: i64,
+    /// Who the viewer may mention, as JSON (see [`mentionable_json`]); empty when they may
+    /// not write.
+    pub members: String,
     pub messages: Vec<MessageRow>,
     pub rights: Rights,
     pub older: Option<i64>,
@@ -162,6 +191,7 @@ impl RoomPage {
         replying: Option<MessageView>,
         error: Option<String>,
         draft: String,
+        mentionable: Vec<String>,
     ) -> Self {
         let older = (messages.len() == 50)
             .then(|| messages.first().map(|m| m.id))
@@ -172,6 +202,12 @@ impl RoomPage {
             id: room.id,
             title,
             rev: room.rev,
+            me,
+            members: if rights.write {
+                mentionable_json(mentionable)
+            } else {
+                String::new()
+            },
             messages: messages
                 .into_iter()
                 .map(|m| MessageRow::new(m, me, rights))
