@@ -23,6 +23,16 @@ after(async () => {
 const email = (code) => `${code}@demo.territoire.fr`;
 
 test('a need expressed, seen in the demand, answered by a module the teacher registers to', async () => {
+  // The training office sees the themes asked by fewer than five, without counts, and could
+  // make a module of each.
+  const office = await signIn(email('charge-de-mission'));
+  await office.goto(base + '/formation/demande');
+  const others = office.getByRole('region', { name: /Autres thèmes, demandés par moins de cinq/ });
+  assert.match(await others.textContent(), /Conduire un débat réglé/);
+  assert.doesNotMatch(await others.textContent(), /\d/, 'no count');
+  assert.equal(await others.getByRole('link', { name: 'Créer un module pour « Conduire un débat réglé »' }).count(), 1);
+  await checkAccessibility(office);
+
   const teacher = await signIn(email('enseignant-1d'));
   await teacher.goto(base + '/formation');
   await checkAccessibility(teacher);
@@ -36,14 +46,21 @@ test('a need expressed, seen in the demand, answered by a module the teacher reg
   assert.match(await mine.textContent(), /Conduire un débat réglé/);
   await checkAccessibility(teacher);
 
-  // The training office: the theme now shows on its own (five people), with no module yet.
-  const office = await signIn(email('charge-de-mission'));
+  // A colleague finds it among the needs already expressed and joins it.
+  const colleague = await signIn(email('directeur-ecole'));
+  await colleague.goto(base + '/formation');
+  await colleague.getByRole('button', { name: 'Moi aussi : « Conduire un débat réglé »' }).click();
+  assert.match(await colleague.textContent('main'), /Votre besoin est enregistré/);
+  assert.equal(await colleague.getByRole('button', { name: 'Moi aussi : « Conduire un débat réglé »' }).count(), 0);
+  await checkAccessibility(colleague);
+
+  // The training office: the theme now shows on its own (six people), with no module yet.
   await office.goto(base + '/formation');
   await office.getByRole('link', { name: 'Demande et offre de formation' }).click();
   await checkAccessibility(office);
   const demand = office.getByRole('table', { name: /Demande par thème/ });
   const row = demand.getByRole('row', { name: /Conduire un débat réglé/ });
-  assert.match(await row.textContent(), /5\s*Non couvert/);
+  assert.match(await row.textContent(), /6\s*Non couvert/);
   assert.doesNotMatch(await demand.textContent(), /démo/, 'no name in the demand');
   await row.getByRole('link', { name: /Créer un module/ }).click();
   await checkAccessibility(office);

@@ -113,6 +113,15 @@ async fn a_need_expressed_counts_in_the_demand_only_among_five() -> anyhow::Resu
             {"theme": "autres", "count": null, "modules": []}
         ])
     );
+    // « Climat scolaire », asked for once, is in « autres »: named without a count; not counted.
+    assert_eq!(
+        seen["other_themes"],
+        json!([{"theme": "Climat scolaire", "modules": []}])
+    );
+    assert_eq!(
+        (&seen["covered"], &seen["not_covered"]),
+        (&json!(0), &json!(5))
+    );
     assert_eq!(
         demand("?period=2015-2016".to_owned())
             .await?
@@ -566,7 +575,63 @@ async fn the_training_pages_work_without_javascript() -> anyhow::Result<()> {
     assert!(demand.contains("Demande et offre de formation"));
     assert!(
         demand.contains("Autres thèmes"),
-        "one need: under five, not detailed"
+        "one need: under five, not counted"
+    );
+    // The office still sees the theme, without a count, and may make a module of it; the
+    // counters say they leave it out.
+    let others = demand
+        .split("id=\"autres-themes\"")
+        .nth(1)
+        .unwrap_or_default();
+    assert!(
+        others.contains("<li>Débat réglé —")
+            && others.contains("/formation/modules/nouveau?theme=D%C3%A9bat+r%C3%A9gl%C3%A9"),
+        "{demand}"
+    );
+    assert!(demand.contains("Ces nombres laissent de côté les thèmes « autres »"));
+
+    // Another teacher finds the theme already expressed and joins it (« moi aussi »); the same
+    // theme in other words is the same need.
+    app.create_person(
+        "collegue@ac-lille.fr",
+        Function::Enseignant2d,
+        password,
+        false,
+    )
+    .await?;
+    let colleague = testkit::client()?;
+    app.login(&colleague, "collegue@ac-lille.fr", password)
+        .await?;
+    let page = text(colleague.get(app.url("/formation")).send().await?).await?;
+    assert!(
+        page.contains("<option value=\"Débat réglé\"></option>"),
+        "suggested: {page}"
+    );
+    assert!(page.contains("Moi aussi<span class=\"fr-sr-only\"> : « Débat réglé »"));
+    let joined = app
+        .submit(
+            &colleague,
+            "/formation",
+            "/formation/besoins",
+            &[("theme", "Débat réglé"), ("public", "second-degre")],
+        )
+        .await?;
+    let joined = text(joined).await?;
+    assert!(joined.contains("Votre besoin est enregistré."));
+    assert!(!joined.contains("Moi aussi<span class=\"fr-sr-only\"> : « Débat réglé »"));
+    let again = app
+        .submit(
+            &colleague,
+            "/formation",
+            "/formation/besoins",
+            &[("theme", "les débats réglés"), ("public", "second-degre")],
+        )
+        .await?;
+    assert_eq!(again.status(), StatusCode::BAD_REQUEST);
+    assert!(
+        text(again)
+            .await?
+            .contains("Vous avez déjà exprimé ce besoin")
     );
     let bad_year = office
         .get(app.url("/formation/demande?annee=demain"))

@@ -244,6 +244,16 @@ pub enum Public {
 impl Public {
     pub const ALL: [Self; 3] = [Self::PremierDegre, Self::SecondDegre, Self::InterDegres];
 
+    /// The public a person of this function most likely belongs to (for « moi aussi »).
+    pub fn of_function(function: Option<crate::accounts::Function>) -> Self {
+        use crate::accounts::Function as F;
+        match function {
+            Some(F::Enseignant1d | F::DirecteurEcole | F::Ien | F::Cpc) => Self::PremierDegre,
+            Some(F::Enseignant2d | F::Perdir | F::Cpe | F::IaIpr) => Self::SecondDegre,
+            _ => Self::InterDegres,
+        }
+    }
+
     pub fn code(self) -> &'static str {
         match self {
             Self::PremierDegre => "premier-degre",

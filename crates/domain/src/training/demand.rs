@@ -1,6 +1,7 @@
-//! The demand for training: needs grouped by theme (the same words, whatever the case and
-//! accents), without names; a theme asked for by fewer than five is not shown on its own but
-//! merged into « autres », itself not counted when fewer than five.
+//! The demand for training: needs grouped by theme (the same words, whatever the case, the
+//! accents, the plural and the little words: [`theme_key`]), without names; a theme asked for
+//! by fewer than five is not counted on its own but merged into « autres », itself not counted
+//! when fewer than five — the office still sees those themes, without counts, to act on them.
 
 use std::collections::HashMap;
 
@@ -30,6 +31,43 @@ pub struct Demand {
     /// Most asked first.
     pub themes: Vec<Theme>,
     pub others: Others,
+    /// The themes asked for by fewer than five each, in alphabetical order (their counts are
+    /// kept for the totals, never shown).
+    pub small: Vec<Theme>,
+}
+
+/// Words that do not make a theme different: « la gestion de classe » is « gestion classe ».
+const LITTLE_WORDS: [&str; 16] = [
+    "a", "au", "aux", "d", "de", "des", "du", "en", "et", "l", "la", "le", "les", "pour", "un",
+    "une",
+];
+
+/// Words written in several ways for one thing (in the singular).
+const SYNONYMS: [(&str, &str); 2] = [
+    ("math", "mathematique"),
+    ("eps", "education physique sportive"),
+];
+
+/// What makes two themes the same: the words, folded (no case, no accents), without the
+/// little words, in the singular, a few synonyms made one — « Les maths au cycle 3 » and
+/// « mathématique cycle 3 » are one theme.
+pub fn theme_key(theme: &str) -> String {
+    fold(theme)
+        .split(' ')
+        .filter(|w| !w.is_empty() && !LITTLE_WORDS.contains(w))
+        .map(|w| {
+            let single = match w.strip_suffix(['s', 'x']) {
+                Some(stem) if stem.len() >= 3 => stem,
+                _ => w,
+            };
+            SYNONYMS
+                .iter()
+                .find(|(from, _)| *from == w || *from == single)
+                .map_or(single, |(_, to)| *to)
+                .to_owned()
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// A group of needs: how many, each spelling with its count, when it was first seen.
@@ -42,7 +80,7 @@ pub fn aggregate<'a>(themes: impl IntoIterator<Item = (&'a str, usize)>) -> Dema
     for (seen, (theme, count)) in themes.into_iter().enumerate() {
         let theme = crate::text::one_line(theme);
         let entry = groups
-            .entry(fold(&theme))
+            .entry(theme_key(&theme))
             .or_insert_with(|| (0, Vec::new(), seen));
         entry.0 += count;
         match entry.1.iter_mut().find(|(s, _)| *s == theme) {
@@ -51,12 +89,9 @@ pub fn aggregate<'a>(themes: impl IntoIterator<Item = (&'a str, usize)>) -> Dema
         }
     }
     let mut shown = Vec::new();
+    let mut small = Vec::new();
     let mut others = 0;
     for (count, spellings, first) in groups.into_values() {
-        if count < SMALL_GROUP {
-            others += count;
-            continue;
-        }
         // The most frequent spelling; the first written on a tie.
         let theme = spellings
             .iter()
@@ -66,10 +101,17 @@ pub fn aggregate<'a>(themes: impl IntoIterator<Item = (&'a str, usize)>) -> Dema
             })
             .map(|(s, _)| s.clone())
             .unwrap_or_default();
-        shown.push((Theme { theme, count }, first));
+        if count < SMALL_GROUP {
+            others += count;
+            small.push(Theme { theme, count });
+        } else {
+            shown.push((Theme { theme, count }, first));
+        }
     }
     shown.sort_by(|(a, fa), (b, fb)| b.count.cmp(&a.count).then(fa.cmp(fb)));
+    small.sort_by_key(|t| fold(&t.theme));
     Demand {
+        small,
         themes: shown.into_iter().map(|(t, _)| t).collect(),
         others: match others {
             0 => Others::None,
@@ -122,11 +164,15 @@ pub struct Coverage {
     pub waitlisted: i64,
 }
 
-/// The demand against the offer: each theme shown with its modules; the needs covered by a
-/// module, those not covered, and the people waiting for a seat (each module once).
+/// The demand against the offer: each theme shown with its modules, each theme of « autres »
+/// with its modules (no count); the needs covered by a module, those not covered — « autres »
+/// included when it is counted, so that the counters and the table agree — and the people
+/// waiting for a seat (each module once).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Dashboard {
     pub themes: Vec<Coverage>,
+    /// The themes of « autres »: each with the modules answering it.
+    pub small: Vec<(String, Vec<(i64, String)>)>,
     pub covered: usize,
     pub not_covered: usize,
     pub waiting: i64,
@@ -137,10 +183,37 @@ pub fn against_offer(demand: &Demand, offer: &[ModuleOffer]) -> Dashboard {
     let (mut covered, mut not_covered) = (0, 0);
     let mut counted: Vec<i64> = Vec::new();
     let mut waiting = 0;
+    let answering = |theme: &str| -> Vec<&ModuleOffer> {
+        let key = theme_key(theme);
+        offer
+            .iter()
+            .filter(|o| theme_key(&o.folded_theme) == key)
+            .collect()
+    };
+    let mut small = Vec::with_capacity(demand.small.len());
+    for theme in &demand.small {
+        let modules = answering(&theme.theme);
+        if matches!(demand.others, Others::Count(_)) {
+            if modules.is_empty() {
+                not_covered += theme.count;
+            } else {
+                covered += theme.count;
+            }
+        }
+        for m in &modules {
+            if !counted.contains(&m.module_id) {
+                counted.push(m.module_id);
+                waiting += m.waitlisted;
+            }
+        }
+        let modules = modules
+            .iter()
+            .map(|m| (m.module_id, m.title.clone()))
+            .collect();
+        small.push((theme.theme.clone(), modules));
+    }
     for theme in &demand.themes {
-        let folded = fold(&theme.theme);
-        let modules: Vec<&ModuleOffer> =
-            offer.iter().filter(|o| o.folded_theme == folded).collect();
+        let modules = answering(&theme.theme);
         if modules.is_empty() {
             not_covered += theme.count;
         } else {
@@ -166,6 +239,7 @@ pub fn against_offer(demand: &Demand, offer: &[ModuleOffer]) -> Dashboard {
     }
     Dashboard {
         themes,
+        small,
         covered,
         not_covered,
         waiting,
@@ -215,6 +289,30 @@ mod tests {
     }
 
     #[test]
+    fn a_theme_is_the_same_whatever_its_little_words_and_plural() {
+        assert_eq!(theme_key("La gestion de la classe"), "gestion classe");
+        assert_eq!(theme_key("Gestion des classes"), "gestion classe");
+        assert_eq!(
+            theme_key("Les maths au cycle 3"),
+            theme_key("Mathématiques cycle 3")
+        );
+        assert_eq!(theme_key("Oral"), "oral");
+        assert_ne!(theme_key("Débat réglé"), theme_key("Climat scolaire"));
+        let demand = aggregate([
+            ("Différencier en mathématiques", 3),
+            ("différencier en maths", 2),
+            ("L'oral", 1),
+            ("Évaluer", 2),
+        ]);
+        assert_eq!(demand.themes[0].theme, "Différencier en mathématiques");
+        assert_eq!(demand.themes[0].count, 5);
+        // The small themes, alphabetically, with the others' rule unchanged.
+        let small: Vec<&str> = demand.small.iter().map(|t| t.theme.as_str()).collect();
+        assert_eq!(small, ["Évaluer", "L'oral"]);
+        assert_eq!(demand.others, Others::FewerThanFive);
+    }
+
+    #[test]
     fn school_years_from_september() {
         let (from, to) = school_year_bounds("2026-2027").unwrap_or_default();
         assert_eq!(from, 1_788_220_800);
@@ -244,5 +342,22 @@ mod tests {
         assert_eq!(board.themes[0].modules, [(1, "Module 1".to_owned())]);
         assert!(board.themes[1].modules.is_empty());
         assert_eq!(board.themes[1].theme, "Climat scolaire");
+        // « Oral » (one need) is in « autres », not counted: the counters leave it out.
+        assert_eq!(board.small, [("Oral".to_owned(), vec![])]);
+        // Five needs in « autres » are counted: the counters take them, covered or not.
+        let mut needs = vec!["Débat réglé"; 6];
+        needs.extend(["Oral", "Oral", "Évaluer", "Évaluer", "Évaluer"]);
+        let demand = aggregate(needs.into_iter().map(|t| (t, 1)));
+        assert_eq!(demand.others, Others::Count(5));
+        let offer = [module(1, "debat regle", 0), module(2, "L'oral", 4)];
+        let board = against_offer(&demand, &offer);
+        assert_eq!((board.covered, board.not_covered, board.waiting), (8, 3, 4));
+        assert_eq!(
+            board.small,
+            [
+                ("Évaluer".to_owned(), vec![]),
+                ("Oral".to_owned(), vec![(2, "Module 2".to_owned())])
+            ]
+        );
     }
 }

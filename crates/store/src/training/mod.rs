@@ -3,7 +3,7 @@
 
 use domain::ids::{PersonId, TerritoryId};
 use domain::observatories::visit::TrainingNeed;
-use domain::text::fold;
+use domain::training::demand::theme_key;
 
 pub mod modules;
 pub mod paths;
@@ -32,7 +32,7 @@ pub async fn needs_of(db: &Db, person: PersonId) -> Result<Vec<OwnNeed>> {
 }
 
 /// A person expresses a need of their own, for a territory of theirs or none; the same theme
-/// (whatever the case and accents) twice is a conflict.
+/// ([`theme_key`]: whatever the case, accents, plural and little words) twice is a conflict.
 pub async fn express(
     db: &Db,
     person: PersonId,
@@ -40,11 +40,11 @@ pub async fn express(
     need: &TrainingNeed,
     function: &str,
 ) -> Result<i64> {
-    let theme = fold(&need.theme);
+    let theme = theme_key(&need.theme);
     if needs_of(db, person)
         .await?
         .iter()
-        .any(|n| fold(&n.theme) == theme)
+        .any(|n| theme_key(&n.theme) == theme)
     {
         return Err(StoreError::Conflict(format!(
             "vous avez déjà exprimé ce besoin : « {} »",

@@ -9,7 +9,7 @@ use domain::ids::{ModuleId, PersonId, TerritoryId, TrainingSessionId};
 use domain::observatories::visit::Public;
 use domain::territories::events::RegistrationStatus;
 use domain::text::fold;
-use domain::training::demand::ModuleOffer;
+use domain::training::demand::{ModuleOffer, theme_key};
 use domain::training::modules::{ModuleContent, Plan, Seat, seat};
 
 use crate::db::{BeginWrite, on};
@@ -30,7 +30,8 @@ pub async fn create(
     by: PersonId,
 ) -> Result<(ModuleId, usize)> {
     let at = now();
-    let folded: BTreeSet<String> = content.themes.iter().map(|t| fold(t)).collect();
+    // Whoever asked for one of its themes is told (the same theme whatever its spelling).
+    let folded: BTreeSet<String> = content.themes.iter().map(|t| theme_key(t)).collect();
     let concerned: Vec<(i64, String)> = on!(db, pool => sqlx::query_as(
         "SELECT person_id, theme FROM training_requests WHERE person_id IS NOT NULL AND created_at >= $1 \
          UNION ALL \
@@ -39,7 +40,7 @@ pub async fn create(
     ).bind(at - NEEDS_KEPT).fetch_all(pool).await)?;
     let told: BTreeSet<i64> = concerned
         .into_iter()
-        .filter(|(_, theme)| folded.contains(&fold(theme)))
+        .filter(|(_, theme)| folded.contains(&theme_key(theme)))
         .map(|(person, _)| person)
         .collect();
     let id: i64 = on!(db, pool => {

@@ -9,11 +9,14 @@ use std::collections::BTreeMap;
 
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
+use domain::accounts::Function;
 use domain::ids::{PersonId, TerritoryId};
-use domain::observatories::visit::TrainingNeed;
+use domain::observatories::visit::{Public, TrainingNeed};
 use domain::policy::{Action, Actor, Resource};
 use domain::training::StaffKind;
-use domain::training::demand::{Dashboard, Demand, against_offer, aggregate, school_year_bounds};
+use domain::training::demand::{
+    Dashboard, Demand, against_offer, aggregate, school_year_bounds, theme_key,
+};
 use store::training::staff::Places;
 
 use crate::error::{AppError, capitalize};
@@ -158,6 +161,21 @@ async fn page(
         places(state, ctx.actor()).await?,
         person.admin,
     );
+    // The themes of this school year that others asked for, the caller's own left out.
+    let own: Vec<String> = page.needs.iter().map(|n| theme_key(&n.theme)).collect();
+    let year = domain::observatories::visit::school_year_start(now);
+    let themes = store::training::demand_themes(&state.db, None, year, now + 1).await?;
+    let demand = aggregate(themes.iter().map(|(t, n)| (t.as_str(), *n)));
+    let mut expressed: Vec<String> = demand
+        .themes
+        .into_iter()
+        .chain(demand.small)
+        .map(|t| t.theme)
+        .filter(|t| !own.contains(&theme_key(t)))
+        .collect();
+    expressed.sort_by_key(|t| domain::text::fold(t));
+    page.expressed = expressed;
+    page.own_public = Public::of_function(Function::parse(&person.function).ok()).code();
     page.notice = notice;
     let refused_now = refused.is_some();
     if let Some((values, message)) = refused {

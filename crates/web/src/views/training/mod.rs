@@ -44,6 +44,11 @@ pub struct TrainingPage {
     pub notice: Option<String>,
     pub error: Option<String>,
     pub values: BTreeMap<String, String>,
+    /// The themes others asked for this school year, that the caller did not: to join one
+    /// (« moi aussi ») rather than write it again in other words.
+    pub expressed: Vec<String>,
+    /// The public « moi aussi » records, after the caller's function.
+    pub own_public: &'static str,
 }
 
 impl TrainingPage {
@@ -85,6 +90,8 @@ impl TrainingPage {
             notice: None,
             error: None,
             values: BTreeMap::new(),
+            expressed: Vec::new(),
+            own_public: Public::InterDegres.code(),
         }
     }
 
@@ -115,6 +122,8 @@ pub struct DemandPage {
     pub rows: Vec<CoverageRow>,
     /// « autres »: `Some(None)` fewer than five in all (not counted).
     pub others: Option<Option<usize>>,
+    /// The themes of « autres », each with the modules answering it (no count).
+    pub small: Vec<(String, Vec<(i64, String)>)>,
     pub covered: usize,
     pub not_covered: usize,
     pub waiting: i64,
@@ -143,6 +152,7 @@ impl DemandPage {
         });
         let dashboard = dashboard.unwrap_or(Dashboard {
             themes: Vec::new(),
+            small: Vec::new(),
             covered: 0,
             not_covered: 0,
             waiting: 0,
@@ -169,6 +179,7 @@ impl DemandPage {
                 })
                 .collect(),
             others,
+            small: dashboard.small,
             error,
         }
     }

@@ -124,11 +124,21 @@ pub struct DemandJson {
     pub period: String,
     pub territory: Option<i64>,
     pub items: Vec<DemandItemJson>,
-    /// Needs of the themes shown answered by a module, and not.
+    /// The themes merged into `autres` (each asked for by fewer than 5), without counts, with
+    /// the modules answering them.
+    pub other_themes: Vec<OtherThemeJson>,
+    /// Needs answered by a module, and not: of the themes shown, and of `autres` when it is
+    /// counted (5 or more in all).
     pub covered: usize,
     pub not_covered: usize,
     /// People on the waiting lists of those modules.
     pub waiting: i64,
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct OtherThemeJson {
+    pub theme: String,
+    pub modules: Vec<i64>,
 }
 
 /// The demand for training of a school year, by theme, without names, against the plan's
@@ -170,6 +180,14 @@ pub async fn demand(
         period,
         territory: query.territory,
         items,
+        other_themes: dashboard
+            .small
+            .into_iter()
+            .map(|(theme, modules)| OtherThemeJson {
+                theme,
+                modules: modules.into_iter().map(|(id, _)| id).collect(),
+            })
+            .collect(),
         covered: dashboard.covered,
         not_covered: dashboard.not_covered,
         waiting: dashboard.waiting,
