@@ -387,6 +387,18 @@ pub fn router(state: AppState) -> Router {
             post(territories::members::dismiss_form),
         )
         .route(
+            "/territoires/{slug}/membres/demandes/{person}/{answer}",
+            post(territories::joining::answer_form),
+        )
+        .route(
+            "/territoires/{slug}/membres/ouverture",
+            post(territories::joining::open_form),
+        )
+        .route(
+            "/territoires/{slug}/rejoindre",
+            post(territories::joining::join_form),
+        )
+        .route(
             "/territoires/{slug}/lancement",
             get(territories::launch::show),
         )

@@ -52,10 +52,7 @@ fn link_mailed_to(app: &TestApp, to: &str) -> anyhow::Result<String> {
 
 async fn signed_in(app: &TestApp, email: &str) -> anyhow::Result<reqwest::Client> {
     let browser = client()?;
-    assert_eq!(
-        location(&app.login(&browser, email, PASSWORD).await?),
-        "/compte"
-    );
+    assert_eq!(location(&app.login(&browser, email, PASSWORD).await?), "/");
     Ok(browser)
 }
 

@@ -95,7 +95,7 @@ async fn scene() -> anyhow::Result<Scene> {
             &app.login(&marie, "marie.curie@ac-lille.fr", PASSWORD)
                 .await?
         ),
-        "/compte"
+        "/"
     );
     let page = format!("/pratiques/{shared}");
     let answer = app

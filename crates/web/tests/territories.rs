@@ -1533,7 +1533,7 @@ async fn the_launch_page_works_without_javascript() -> anyhow::Result<()> {
         );
     }
     assert!(
-        !overview.contains("<select"),
+        !overview.contains("/lancement/etapes/"),
         "no form of a step on the overview"
     );
     let first = text(coordinator.get(step(1)).send().await?).await?;
@@ -3238,7 +3238,7 @@ async fn a_new_territory_is_staffed_by_its_coordination() -> anyhow::Result<()> 
     assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
     let page = text(refused).await?;
     assert!(
-        page.contains("Aucun compte inconnue@ac-lille.fr")
+        page.contains("Aucun compte pour inconnue@ac-lille.fr : donnez son nom et sa fonction")
             && page.contains("value=\"inconnue@ac-lille.fr\""),
         "{page}"
     );
@@ -3574,6 +3574,220 @@ async fn the_territory_forms_hold_their_worst_input() -> anyhow::Result<()> {
         store::territories::roster(&app.db, territory)
             .await?
             .is_empty()
+    );
+    Ok(())
+}
+
+/// The newest mail to `to`, its soft line breaks undone.
+fn mail_to(app: &TestApp, to: &str) -> anyhow::Result<String> {
+    let mut mails: Vec<(std::time::SystemTime, String)> = std::fs::read_dir(app.outbox())?
+        .filter_map(Result::ok)
+        .filter_map(|e| {
+            Some((
+                e.metadata().ok()?.modified().ok()?,
+                std::fs::read_to_string(e.path()).ok()?,
+            ))
+        })
+        .map(|(at, m)| (at, m.replace("=\r\n", "").replace("=\n", "")))
+        .filter(|(_, m)| m.contains(&format!("To: {to}")))
+        .collect();
+    mails.sort();
+    mails
+        .pop()
+        .map(|(_, m)| m)
+        .ok_or_else(|| anyhow::anyhow!("no mail to {to}"))
+}
+
+#[tokio::test]
+async fn the_staff_join_on_request_or_at_once_and_others_are_invited_by_mail() -> anyhow::Result<()>
+{
+    let app = TestApp::spawn().await?;
+    let territory = arras(&app, &["0620001P", "0620100X"]).await?;
+    staff(
+        &app,
+        "coordination@ac-lille.fr",
+        Some("0620100X"),
+        territory,
+        Some(TerritoryRole::Coordinator),
+    )
+    .await?;
+    let (teacher, _) = staff(&app, "prof@ac-lille.fr", Some("0620001P"), territory, None).await?;
+    staff(&app, "autre@ac-lille.fr", Some("0620101Y"), territory, None).await?;
+    staff(
+        &app,
+        "second@ac-lille.fr",
+        Some("0620100X"),
+        territory,
+        None,
+    )
+    .await?;
+    let page = "/territoires/territoire-apprenant-d-arras";
+    let members = format!("{page}/membres");
+    let coordination = sign_in(&app, "coordination@ac-lille.fr").await?;
+    let prof = sign_in(&app, "prof@ac-lille.fr").await?;
+    let other = sign_in(&app, "autre@ac-lille.fr").await?;
+
+    // Someone of another establishment is offered nothing, and may not join by hand.
+    let seen = text(other.get(app.url(page)).send().await?).await?;
+    assert!(!seen.contains("rejoindre"), "{seen}");
+    let refused = app
+        .submit(&other, page, &format!("{page}/rejoindre"), &[])
+        .await?;
+    assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+    assert!(
+        text(refused)
+            .await?
+            .contains("Seul le personnel des établissements du territoire le rejoint ainsi")
+    );
+
+    // A teacher of one of its écoles asks; the coordination is told, sees and accepts.
+    let seen = text(prof.get(app.url(page)).send().await?).await?;
+    assert!(
+        seen.contains("Demander à rejoindre le territoire"),
+        "{seen}"
+    );
+    let asked = app
+        .submit(&prof, page, &format!("{page}/rejoindre"), &[])
+        .await?;
+    assert_eq!(testkit::location(&asked), page);
+    let waiting = text(prof.get(app.url(page)).send().await?).await?;
+    assert!(waiting.contains("Votre demande pour rejoindre le territoire attend"));
+    assert!(
+        !waiting.contains("Lancement du territoire"),
+        "not a member yet"
+    );
+    let told = text(coordination.get(app.url("/notifications")).send().await?).await?;
+    assert!(
+        told.contains("demande à rejoindre le territoire « Territoire apprenant d'Arras »"),
+        "{told}"
+    );
+    let list = text(coordination.get(app.url(&members)).send().await?).await?;
+    assert!(list.contains("Demandes d'adhésion en attente"));
+    assert!(list.contains("prof ac-lille fr"), "{list}");
+    // Only the coordination answers.
+    let answer = format!("{members}/demandes/{}/accepter", teacher.0);
+    let second = sign_in(&app, "second@ac-lille.fr").await?;
+    assert_ne!(
+        app.submit(&second, page, &answer, &[]).await?.status(),
+        StatusCode::OK
+    );
+    let accepted = app.submit(&coordination, &members, &answer, &[]).await?;
+    assert_eq!(accepted.status(), StatusCode::OK);
+    assert!(text(accepted).await?.contains("La demande est acceptée"));
+    assert_eq!(
+        store::territories::role_of(&app.db, territory, teacher).await?,
+        Some(TerritoryRole::Member)
+    );
+    let member_page = text(prof.get(app.url(page)).send().await?).await?;
+    assert!(member_page.contains("Lancement du territoire"));
+    assert!(!member_page.contains("rejoindre le territoire"));
+    // Answered once: answering again finds nothing.
+    assert_eq!(
+        app.submit(&coordination, &members, &answer, &[])
+            .await?
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+
+    // Opened to its staff, a colleague joins at once; the coordination is told.
+    let opened = app
+        .submit(
+            &coordination,
+            &members,
+            &format!("{members}/ouverture"),
+            &[("ouvert", "oui")],
+        )
+        .await?;
+    assert!(
+        text(opened)
+            .await?
+            .contains("le rejoint désormais sans demande")
+    );
+    let seen = text(second.get(app.url(page)).send().await?).await?;
+    assert!(seen.contains(">Rejoindre le territoire</button>"), "{seen}");
+    app.submit(&second, page, &format!("{page}/rejoindre"), &[])
+        .await?;
+    let second_page = text(second.get(app.url(page)).send().await?).await?;
+    assert!(second_page.contains("Lancement du territoire"));
+    let told = text(coordination.get(app.url("/notifications")).send().await?).await?;
+    assert!(
+        told.contains("second ac-lille fr a rejoint le territoire"),
+        "{told}"
+    );
+
+    // Someone without an account: the name is asked for, then an invitation is mailed whose
+    // link opens an account already in the territory, with the role chosen.
+    let bare = app
+        .submit(
+            &coordination,
+            &members,
+            &members,
+            &[
+                ("email", "nouvelle@ac-lille.fr"),
+                ("role", "reader"),
+                ("name", ""),
+                ("function", "ien"),
+            ],
+        )
+        .await?;
+    assert_eq!(bare.status(), StatusCode::BAD_REQUEST);
+    let bare = text(bare).await?;
+    assert!(
+        bare.contains("Aucun compte pour nouvelle@ac-lille.fr : donnez son nom et sa fonction"),
+        "{bare}"
+    );
+    assert!(bare.contains("value=\"nouvelle@ac-lille.fr\""));
+    let invited = app
+        .submit(
+            &coordination,
+            &members,
+            &members,
+            &[
+                ("email", "nouvelle@ac-lille.fr"),
+                ("role", "reader"),
+                ("name", "Nadia Nouvelle"),
+                ("function", "ien"),
+            ],
+        )
+        .await?;
+    assert_eq!(invited.status(), StatusCode::OK);
+    assert!(
+        text(invited)
+            .await?
+            .contains("Invitation envoyée à nouvelle@ac-lille.fr")
+    );
+    let mail = mail_to(&app, "nouvelle@ac-lille.fr")?;
+    assert!(mail.contains("rejoindre le territoire apprenant"), "{mail}");
+    let start = mail
+        .find("/invitation/")
+        .ok_or_else(|| anyhow::anyhow!("no link in {mail}"))?;
+    let path = mail[start..]
+        .split_whitespace()
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    let nadia = testkit::client()?;
+    let welcome = text(nadia.get(app.url(&path)).send().await?).await?;
+    assert!(welcome.contains("Territoire apprenant d"), "{welcome}");
+    let created = app
+        .submit(
+            &nadia,
+            &path,
+            &path,
+            &[("password", PASSWORD), ("confirmation", PASSWORD)],
+        )
+        .await?;
+    assert!(created.status().is_redirection());
+    let (person, _) = store::accounts::by_email(
+        &app.db,
+        &domain::accounts::Email::parse("nouvelle@ac-lille.fr")?,
+    )
+    .await?
+    .ok_or_else(|| anyhow::anyhow!("no account"))?;
+    assert_eq!(person.function, "ien");
+    assert_eq!(
+        store::territories::role_of(&app.db, territory, person.id()).await?,
+        Some(TerritoryRole::Reader)
     );
     Ok(())
 }

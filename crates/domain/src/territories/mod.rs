@@ -64,6 +64,17 @@ pub fn partner_kind_label(code: &str) -> &'static str {
         .map_or("Partenaire", |(_, l)| *l)
 }
 
+/// Where the caller stands with a territory they are not a member of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Standing {
+    /// A member already, or nothing to offer (signed out, not of its staff).
+    Nothing,
+    /// Of its staff: joins at once (`true`) or asks (`false`).
+    MayJoin { open: bool },
+    /// Asked; the coordination has not answered yet.
+    Waiting,
+}
+
 /// Whether a person steers an académie (an IA-IPR, an IEN or a chargé de mission of one): they
 /// may make territories of its establishments ([`steering_may_gather`]).
 pub fn steers_an_academie(

@@ -1,9 +1,12 @@
-//! Invitations: a coordinator invites a partner or a student by e-mail into chosen spaces,
-//! and a person signing up on their own gets the same kind of link (no spaces, no end date).
+//! Invitations: a coordinator invites a partner or a student by e-mail into chosen spaces, a
+//! territory's coordination invites someone without an account into the territory with a
+//! role, and a person signing up on their own gets the same kind of link (no spaces, no end
+//! date).
 //! A link is used once and expires; the account it opens ends on the invitation's date.
 
 use domain::accounts::{Email, Function, PersonName};
-use domain::ids::{PersonId, SpaceId};
+use domain::ids::{PersonId, SpaceId, TerritoryId};
+use domain::policy::TerritoryRole;
 use domain::spaces::SpaceRole;
 
 use super::{new_token, token_hash};
@@ -18,6 +21,8 @@ pub struct NewInvitation {
     /// None for a person signing up on their own.
     pub inviter: Option<PersonId>,
     pub spaces: Vec<SpaceId>,
+    /// The territories the account joins, with its role in each.
+    pub territories: Vec<(TerritoryId, TerritoryRole)>,
     /// The end of the account (none: no end).
     pub account_ends_at: Option<i64>,
     /// How long the link stays valid.
@@ -46,6 +51,10 @@ pub async fn create(db: &Db, new: &NewInvitation) -> Result<(i64, String)> {
         for space in &new.spaces {
             sqlx::query("INSERT INTO invitation_spaces (invitation_id, space_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
                 .bind(id).bind(space.0).execute(&mut *tx).await?;
+        }
+        for (territory, role) in &new.territories {
+            sqlx::query("INSERT INTO invitation_territories (invitation_id, territory_id, role) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
+                .bind(id).bind(territory.0).bind(role.code()).execute(&mut *tx).await?;
         }
         tx.commit().await?;
         Ok::<_, StoreError>(id)
@@ -78,10 +87,20 @@ impl Invitation {
 
 const COLUMNS: &str = "i.id, i.email, i.name, i.function, p.name AS inviter_name, i.account_ends_at, i.created_at, i.expires_at, i.used_at";
 
+/// The names of what the invitation opens: its spaces, then its territories (« le territoire
+/// « … » »).
 async fn with_spaces(db: &Db, mut invitation: Invitation) -> Result<Invitation> {
     invitation.spaces = on!(db, pool => sqlx::query_scalar::<_, String>(
         "SELECT s.name FROM invitation_spaces x JOIN spaces s ON s.id = x.space_id WHERE x.invitation_id = $1 ORDER BY s.name",
     ).bind(invitation.id).fetch_all(pool).await)?;
+    let territories: Vec<String> = on!(db, pool => sqlx::query_scalar::<_, String>(
+        "SELECT t.name FROM invitation_territories x JOIN territories t ON t.id = x.territory_id WHERE x.invitation_id = $1 ORDER BY t.name",
+    ).bind(invitation.id).fetch_all(pool).await)?;
+    invitation.spaces.extend(
+        territories
+            .into_iter()
+            .map(|t| format!("le territoire apprenant « {t} »")),
+    );
     Ok(invitation)
 }
 
@@ -129,7 +148,7 @@ pub async fn accept(
         account_ends_at: Option<i64>,
     }
     let at = now();
-    let (person, inviter, spaces) = on!(db, pool => {
+    let (person, inviter, spaces, territories) = on!(db, pool => {
         let mut tx = pool.begin_write().await?;
         let taken: Option<Taken> = sqlx::query_as(
             "UPDATE invitations SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1 \
@@ -150,9 +169,21 @@ pub async fn accept(
         sqlx::query("UPDATE invitations SET person_id = $1 WHERE id = $2").bind(person).bind(taken.id).execute(&mut *tx).await?;
         let spaces: Vec<i64> = sqlx::query_scalar("SELECT space_id FROM invitation_spaces WHERE invitation_id = $1")
             .bind(taken.id).fetch_all(&mut *tx).await?;
+        let territories: Vec<(i64, String)> = sqlx::query_as("SELECT territory_id, role FROM invitation_territories WHERE invitation_id = $1")
+            .bind(taken.id).fetch_all(&mut *tx).await?;
         tx.commit().await?;
-        Ok::<_, StoreError>((PersonId(person), taken.inviter_id.map(PersonId), spaces))
+        Ok::<_, StoreError>((PersonId(person), taken.inviter_id.map(PersonId), spaces, territories))
     })?;
+    for (territory, role) in territories {
+        let Some(role) = TerritoryRole::from_code(&role) else {
+            continue;
+        };
+        let territory = TerritoryId(territory);
+        let summary = crate::territories::summary_of(db, territory).await?;
+        let message = domain::territories::role_notice(&summary.name, Some(role));
+        let link = format!("/territoires/{}", summary.slug);
+        crate::territories::appoint(db, territory, person, role, (&message, &link)).await?;
+    }
     for space in spaces {
         crate::spaces::set_member(
             db,

@@ -202,6 +202,7 @@ const PERSONAL: &[(&str, &str)] = &[
     ("calendar_feeds", "person_id"),
     ("space_members", "person_id"),
     ("territory_members", "person_id"),
+    ("territory_join_requests", "person_id"),
     ("observatory_members", "person_id"),
     ("observer_periods", "person_id"),
     ("event_registrations", "person_id"),

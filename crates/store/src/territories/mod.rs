@@ -3,6 +3,7 @@
 pub mod events;
 pub mod groups;
 pub mod inspe;
+pub mod joining;
 pub mod launch;
 pub mod maturity;
 pub mod networks;
@@ -233,6 +234,9 @@ async fn change_role(
             None => sqlx::query("DELETE FROM territory_members WHERE territory_id = $1 AND person_id = $2")
                 .bind(territory.0).bind(person.0).execute(&mut *tx).await?,
         };
+        // A member has nothing left to ask for.
+        sqlx::query("DELETE FROM territory_join_requests WHERE territory_id = $1 AND person_id = $2")
+            .bind(territory.0).bind(person.0).execute(&mut *tx).await?;
         crate::spaces::notify!(tx, [person.0], message, link);
         tx.commit().await?;
         Ok(true)

@@ -99,6 +99,7 @@ pub async fn invite(
             function,
             inviter: Some(person.id()),
             spaces,
+            territories: Vec::new(),
             account_ends_at: Some(end.midnight().assume_utc().unix_timestamp() + 24 * 3600),
             ttl_secs: state.settings.invitation_ttl_secs,
         })
@@ -177,7 +178,7 @@ async fn space_names(state: &AppState, spaces: &[SpaceId]) -> Result<Vec<String>
     Ok(names)
 }
 
-fn link(state: &AppState, token: &str) -> String {
+pub(crate) fn link(state: &AppState, token: &str) -> String {
     format!(
         "{}/invitation/{token}",
         state.settings.public_url.trim_end_matches('/')
@@ -335,6 +336,7 @@ pub async fn signup(
         function,
         inviter: None,
         spaces: Vec::new(),
+        territories: Vec::new(),
         account_ends_at: None,
         ttl_secs: state.settings.invitation_ttl_secs,
     };

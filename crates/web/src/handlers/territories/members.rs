@@ -6,13 +6,15 @@ use std::collections::BTreeMap;
 
 use axum::extract::{Path, State};
 use axum::response::Response;
+use domain::accounts::Email;
 use domain::ids::{PersonId, TerritoryId};
 use domain::policy::{Action, Actor, TerritoryRole};
 use store::territories::{Roster, TerritorySummary};
 
+use super::joining::{Invitee, invite};
 use super::{account, work_of, work_page};
 use crate::error::{AppError, capitalize};
-use crate::extractors::{CsrfForm, PageContext};
+use crate::extractors::{ClientIp, CsrfForm, PageContext};
 use crate::state::AppState;
 use crate::views::territories::members::MembersPage;
 use crate::views::{Layout, render_form};
@@ -69,7 +71,7 @@ pub(crate) async fn dismiss(
     Ok(store::territories::dismiss(&state.db, territory, person, (&message, &link)).await?)
 }
 
-async fn page(
+pub(crate) async fn page(
     state: &AppState,
     ctx: &PageContext,
     slug: &str,
@@ -84,6 +86,10 @@ async fn page(
         coordinator,
         members,
     );
+    if coordinator {
+        page.requests = store::territories::joining::requests(&state.db, territory).await?;
+    }
+    page.open = store::territories::joining::open_to_staff(&state.db, territory).await?;
     page.notice = notice;
     let refused_now = refused.is_some();
     if let Some((values, message)) = refused {
@@ -101,9 +107,17 @@ pub async fn show(
     page(&state, &ctx, &slug, None, None).await
 }
 
-/// Adds a member, or changes the role of one (`email` and `role`).
+/// What the members form did: a role given to an account, or an invitation mailed.
+enum Outcome {
+    Appointed(store::accounts::Person, bool),
+    Invited(String),
+}
+
+/// Adds a member, or changes the role of one (`email` and `role`); someone without an
+/// account is invited by e-mail (`name` and `function` then say who they are).
 pub async fn appoint_form(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     ctx: PageContext,
     Path(slug): Path<String>,
     CsrfForm(fields): CsrfForm<BTreeMap<String, String>>,
@@ -111,10 +125,41 @@ pub async fn appoint_form(
     let f = |k: &str| fields.get(k).map_or("", String::as_str);
     let attempt = async {
         let territory = TerritoryId(store::territories::summary(&state.db, &slug).await?.id);
-        appoint(&state, ctx.actor(), territory, f("email"), f("role")).await
+        let unknown = match Email::parse(f("email")) {
+            Ok(email)
+                if store::accounts::by_email(&state.db, &email)
+                    .await?
+                    .is_none() =>
+            {
+                Some(email)
+            }
+            _ => None,
+        };
+        match unknown {
+            Some(email) => {
+                let invitee = Invitee {
+                    email,
+                    name: f("name"),
+                    function: f("function"),
+                    role: f("role"),
+                };
+                invite(&state, ctx.actor(), &ip, territory, invitee)
+                    .await
+                    .map(Outcome::Invited)
+            }
+            None => appoint(&state, ctx.actor(), territory, f("email"), f("role"))
+                .await
+                .map(|(person, changed)| Outcome::Appointed(person, changed)),
+        }
     };
     match attempt.await {
-        Ok((person, changed)) => {
+        Ok(Outcome::Invited(email)) => {
+            let notice = format!(
+                "Invitation envoyée à {email} : son lien ouvre son compte, déjà membre du territoire."
+            );
+            page(&state, &ctx, &slug, Some(notice), None).await
+        }
+        Ok(Outcome::Appointed(person, changed)) => {
             let role = TerritoryRole::parse(f("role"))
                 .map_err(AppError::BadRequest)?
                 .label();

@@ -4,6 +4,7 @@ pub mod creation;
 pub mod events;
 pub mod groups;
 pub mod inspe;
+pub mod joining;
 pub mod launch;
 pub mod maturity;
 pub mod members;
@@ -48,10 +49,13 @@ pub async fn show(
             role: role_in(&state, ctx.actor(), TerritoryId(territory.summary.id)).await?,
         },
     );
+    let standing =
+        joining::standing(&state, ctx.actor(), TerritoryId(territory.summary.id)).await?;
     render(&TerritoryPage::new(
         Layout::new(&ctx, title),
         territory,
         member,
+        standing,
     ))
 }
 

@@ -3,6 +3,7 @@ use std::collections::BTreeMap;
 use askama::Template;
 use domain::accounts::Function;
 use domain::policy::TerritoryRole;
+use store::territories::joining::JoinRequest;
 use store::territories::{Roster, TerritorySummary};
 
 use crate::views::Layout;
@@ -31,6 +32,12 @@ pub struct MembersPage {
     pub error: Option<String>,
     /// The fields of a refused form, as typed.
     pub values: BTreeMap<String, String>,
+    /// The requests to join waiting for the coordination (shown to it only).
+    pub requests: Vec<JoinRequest>,
+    /// The staff of the establishments join without a request.
+    pub open: bool,
+    /// The functions a person invited may have: (code, label).
+    pub functions: Vec<(&'static str, &'static str)>,
 }
 
 impl MembersPage {
@@ -65,7 +72,17 @@ impl MembersPage {
             notice: None,
             error: None,
             values: BTreeMap::new(),
+            requests: Vec::new(),
+            open: false,
+            functions: Function::ALL
+                .iter()
+                .map(|f| (f.code(), f.label()))
+                .collect(),
         }
+    }
+
+    pub fn function_label(code: &str) -> &'static str {
+        Function::parse(code).map_or("", Function::label)
     }
 
     /// A field of the refused form, as typed.

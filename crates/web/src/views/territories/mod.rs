@@ -10,7 +10,7 @@ pub mod partners;
 use askama::Template;
 use domain::accounts::Function;
 use domain::directory::EstablishmentKind;
-use domain::territories::partner_kind_label;
+use domain::territories::{Standing, partner_kind_label};
 use store::territories::{Territory, TerritorySummary};
 
 use super::{Layout, thousands};
@@ -53,13 +53,16 @@ pub struct TerritoryPage {
     pub coordinators: Vec<(String, &'static str)>,
     /// The caller belongs to the territory: its own work is open to them.
     pub member: bool,
+    /// Whether the caller may join it, or waits for the answer.
+    pub standing: Standing,
 }
 
 impl TerritoryPage {
-    pub fn new(layout: Layout, t: Territory, member: bool) -> Self {
+    pub fn new(layout: Layout, t: Territory, member: bool, standing: Standing) -> Self {
         Self {
             layout,
             member,
+            standing,
             slug: t.summary.slug,
             name: t.summary.name,
             description: t.summary.description,
