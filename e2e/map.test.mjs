@@ -2,7 +2,9 @@
 // the offline outlines, a layer added with its column in the table, the deployment replayed
 // with the time slider (keyboard), the list behind a cluster, the choropleth and its legend;
 // the académie's dashboard, a chart read as a table, the ODS export, the collaboration
-// network and the strategic project. axe-core checks every page on the way.
+// network and the strategic project; the dashboard opens on its summary (every indicator
+// against its target, with its trend) and its month selector stops at the current month.
+// axe-core checks every page on the way.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startDemo } from './server.mjs';
@@ -97,15 +99,44 @@ test('colour the départements by initiatives per 100 staff', async () => {
   await checkAccessibility(page);
 });
 
-test('open the académie dashboard, read a chart as a table, export ODS, see the network', async () => {
+test('open the académie dashboard on its summary, read a chart as a table, export ODS, see the network', async () => {
   const page = await signIn('ia-ipr@demo.territoire.fr');
   await page.goto(base + '/tableaux-de-bord');
   await checkAccessibility(page);
   await page.getByRole('link', { name: /Académie de Clermont-Ferrand/ }).click();
   await page.waitForURL('**/tableaux-de-bord/academie/06');
   assert.equal(await page.locator('h1').textContent(), 'Tableau de bord — Académie de Clermont-Ferrand');
-  assert.ok(await page.locator('svg.tt-chart').count() >= 10, 'a chart an indicator');
+  const charts = await page.locator('svg.tt-chart').count();
+  assert.ok(charts >= 10, 'a chart an indicator');
   await checkAccessibility(page);
+
+  // The summary first: the page's first section, one row an indicator, before any chart;
+  // each row says in words its latest value, its target, whether it is met, its trend.
+  assert.equal(await page.locator('main h2').first().textContent(), 'Synthèse des indicateurs');
+  const summary = page.getByRole('table', { name: /^Chaque indicateur jusqu.à [a-zéû]+ \d{4} : dernière valeur, cible/ });
+  assert.equal(await summary.locator('tbody tr').count(), charts);
+  assert.ok(
+    await summary.evaluate((table) => Boolean(table.compareDocumentPosition(document.querySelector('svg.tt-chart')) & Node.DOCUMENT_POSITION_FOLLOWING)),
+    'the summary comes before the charts',
+  );
+  const devoirsRow = summary.getByRole('row', { name: /Collégiens inscrits à Devoirs faits/ });
+  const cells = await devoirsRow.getByRole('cell').allTextContents();
+  assert.match(cells[0], /^38 % des collégiens\s*juin \d{4}$/);
+  assert.match(cells[1], /^45 % des collégiens en juin \d{4}$/);
+  assert.equal(cells[2].trim(), 'pas encore atteinte');
+  assert.match(cells[3], /en hausse\s*par rapport à 34,5 % des collégiens en juin \d{4}/);
+  assert.ok(
+    (await summary.locator('td[data-atteinte="no-target"]').count()) > 0
+      && (await summary.getByText('pas de cible').count()) > 0,
+    'the computed indicators have no target, and say so',
+  );
+  // The month selector stops at the current month (the server's, in UTC).
+  const current = new Date().toISOString().slice(0, 7);
+  assert.equal(await page.locator('#mois').getAttribute('max'), current);
+  assert.equal(await page.locator('#mois').inputValue(), current);
+  // From the summary to the indicator's chart and its table.
+  await devoirsRow.getByRole('link', { name: 'Collégiens inscrits à Devoirs faits' }).click();
+  assert.match(page.url(), /#indicateur-\d+$/);
   const devoirs = page.locator('section', { has: page.getByRole('heading', { name: 'Collégiens inscrits à Devoirs faits' }) });
   assert.match(await devoirs.textContent(), /Cible : 45 % des collégiens en juin/);
   await devoirs.getByText('Les valeurs en tableau').click();

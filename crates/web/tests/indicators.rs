@@ -808,3 +808,281 @@ async fn the_collaboration_network_names_the_isolated_and_the_connectors() -> an
     );
     Ok(())
 }
+
+/// The text of each row of a dashboard's summary (its `<tr>`, then its words with the tags
+/// dropped and the spaces tidied), the header row left out.
+fn summary_rows(page: &str) -> Vec<(String, String)> {
+    let Some(start) = page.find(r#"id="synthese""#) else {
+        return Vec::new();
+    };
+    let section = &page[start..];
+    let table = &section[..section.find("</table>").unwrap_or(section.len())];
+    table
+        .split("<tr")
+        .skip(2)
+        .map(|row| {
+            let mut words = String::new();
+            // What follows `<tr` is the rest of its tag.
+            let mut in_tag = true;
+            for c in row.chars() {
+                match c {
+                    '<' => {
+                        in_tag = true;
+                        words.push(' ');
+                    }
+                    '>' => in_tag = false,
+                    c if !in_tag => words.push(c),
+                    _ => {}
+                }
+            }
+            let words = words.replace("&nbsp;", " ").replace('\u{a0}', " ");
+            (
+                row.to_owned(),
+                words.split_whitespace().collect::<Vec<_>>().join(" "),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn the_dashboard_opens_on_a_summary_and_stops_at_the_current_month() -> anyhow::Result<()> {
+    use domain::indicators::Month;
+    use domain::indicators::metrics::{Metric, Scope};
+    use store::indicators::project::{self as project, NewIndicator};
+
+    let s = scene().await?;
+    let app = &s.app;
+    let db = &app.db;
+    let teacher = client()?;
+    app.login(&teacher, "marie@ac-lille.fr", PASSWORD).await?;
+    let now = Month::of_unix(store::now());
+    let month = |shift: i32| {
+        Month::from_index(u16::try_from(i32::from(now.index()) + shift).unwrap_or(0))
+            .ok_or_else(|| anyhow::anyhow!("month {shift}"))
+    };
+    let (last_year, half_year_ago, last_quarter, in_six_months) =
+        (month(-12)?, month(-6)?, month(-3)?, month(6)?);
+
+    // Lille's project: five indicators entered by hand and one the platform computes.
+    project::save_project(db, "09", "Projet académique de Lille", "").await?;
+    let scope = Scope::Academie("09".to_owned());
+    let person = domain::ids::PersonId(s.marie_id);
+    let manual = |name: &'static str, unit: &'static str| NewIndicator {
+        criterion: None,
+        name,
+        metric: None,
+        unit,
+        source: "Enquête de l'académie",
+    };
+    let mut ids = Vec::new();
+    for (new, values, target) in [
+        // Met, up against the same month a year before (not the previous value).
+        (
+            manual("Satisfaction des équipes", "%"),
+            vec![(last_year, 50.0), (half_year_ago, 90.0), (now, 70.0)],
+            Some((in_six_months, 60.0)),
+        ),
+        // Missed (its month has come), down.
+        (
+            manual("Taux de réponse", "%"),
+            vec![(last_year, 80.0), (now, 70.0)],
+            Some((last_quarter, 90.0)),
+        ),
+        // No target, stable against its first value (a series younger than a year).
+        (
+            manual("Élèves accompagnés", "élèves"),
+            vec![(half_year_ago, 40.0), (now, 40.0)],
+            None,
+        ),
+        // A target, no value yet.
+        (
+            manual("Ateliers ouverts", "ateliers"),
+            vec![],
+            Some((in_six_months, 10.0)),
+        ),
+        // Not yet met (its month is to come), nothing a year before to compare with.
+        (
+            manual("Partenaires signataires", "partenaires"),
+            vec![(now, 5.0)],
+            Some((in_six_months, 8.0)),
+        ),
+    ] {
+        let id = project::add_indicator(db, "09", &new).await?;
+        let indicator = project::indicator_by_id(db, id).await?;
+        for (m, v) in values {
+            project::set_value(db, &indicator, &scope, m, v, "", person).await?;
+        }
+        if let Some((m, v)) = target {
+            project::set_target(db, id, &scope, m, v).await?;
+        }
+        ids.push(id);
+    }
+    let federated = project::add_indicator(
+        db,
+        "09",
+        &NewIndicator {
+            criterion: None,
+            name: "Établissements fédérés",
+            metric: Some(Metric::FederatedEstablishments),
+            unit: "",
+            source: "",
+        },
+    )
+    .await?;
+    ids.push(federated);
+
+    let page = text(
+        teacher
+            .get(app.url("/tableaux-de-bord/academie/09"))
+            .send()
+            .await?,
+    )
+    .await?;
+    // The summary comes first: before the month selector, the exports and every chart.
+    let summary = page.find(r#"id="synthese""#).unwrap_or(usize::MAX);
+    let first_chart = page.find(r#"<svg class="tt-chart""#).unwrap_or(0);
+    assert!(
+        summary < first_chart && summary < page.find(r#"id="mois""#).unwrap_or(0),
+        "the summary before the charts"
+    );
+    assert!(page.contains("Synthèse des indicateurs"));
+    assert!(page.contains(&format!(
+        "<caption>Chaque indicateur jusqu'à {} : dernière valeur, cible, cible atteinte ou non, évolution sur un an</caption>",
+        now.label()
+    )));
+    let rows = summary_rows(&page);
+    assert_eq!(rows.len(), 6, "one row an indicator: {rows:?}");
+    let expected = [
+        (
+            format!(
+                "Satisfaction des équipes 70 % {} (mois en cours) 60 % en {} atteinte ↗ en hausse par rapport à 50 % en {}",
+                now.label(),
+                in_six_months.label(),
+                last_year.label()
+            ),
+            "met",
+            "up",
+        ),
+        (
+            format!(
+                "Taux de réponse 70 % {} (mois en cours) 90 % en {} non atteinte ↘ en baisse par rapport à 80 % en {}",
+                now.label(),
+                last_quarter.label(),
+                last_year.label()
+            ),
+            "missed",
+            "down",
+        ),
+        (
+            format!(
+                "Élèves accompagnés 40 élèves {} (mois en cours) pas de cible pas de cible → stable par rapport à 40 élèves en {}",
+                now.label(),
+                half_year_ago.label()
+            ),
+            "no-target",
+            "steady",
+        ),
+        (
+            format!(
+                "Ateliers ouverts pas encore de valeur 10 ateliers en {} pas encore de valeur pas encore de valeur",
+                in_six_months.label()
+            ),
+            "no-value",
+            "no-value",
+        ),
+        (
+            format!(
+                "Partenaires signataires 5 partenaires {} (mois en cours) 8 partenaires en {} pas encore atteinte pas de valeur un an avant",
+                now.label(),
+                in_six_months.label()
+            ),
+            "not-yet",
+            "no-earlier",
+        ),
+        (
+            format!(
+                "Établissements fédérés 3 établissements {} (mois en cours) pas de cible pas de cible ↗ en hausse par rapport à 0 établissements en {}",
+                now.label(),
+                last_year.label()
+            ),
+            "no-target",
+            "up",
+        ),
+    ];
+    for ((html, words), (id, (text, attainment, evolution))) in
+        rows.iter().zip(ids.iter().zip(expected))
+    {
+        assert_eq!(words, &text);
+        assert!(
+            html.contains(&format!(r##"<a href="#indicateur-{id}">"##))
+                && html.contains(&format!(r#"data-atteinte="{attainment}""#))
+                && html.contains(&format!(r#"data-evolution="{evolution}""#)),
+            "{html}"
+        );
+    }
+    // The badges say it in words; the colour only repeats it, the arrows are not read.
+    assert!(
+        page.contains(r#"<span class="fr-badge fr-badge--sm fr-badge--success">atteinte</span>"#)
+    );
+    assert!(
+        page.contains(r#"<span class="fr-badge fr-badge--sm fr-badge--error">non atteinte</span>"#)
+    );
+    assert!(page.contains(r#"<span aria-hidden="true">↗&nbsp;</span>en hausse"#));
+
+    // The month selector goes up to the current month, and no further.
+    assert!(
+        page.contains(&format!(
+            r#"id="mois" name="mois" value="{0}" max="{0}""#,
+            now.code()
+        )),
+        "the selector's last month is the current month"
+    );
+    let beyond = teacher
+        .get(app.url(&format!(
+            "/tableaux-de-bord/academie/09?mois={}",
+            in_six_months.code()
+        )))
+        .send()
+        .await?;
+    assert_eq!(beyond.status(), StatusCode::OK);
+    let beyond = text(beyond).await?;
+    assert!(
+        beyond.contains(&format!(r#"value="{}" max="#, now.code()))
+            && beyond.contains(&format!(
+                "Le tableau s'arrête au mois en cours, {} : {} n'est pas encore venu.",
+                now.label(),
+                in_six_months.label()
+            )),
+        "a month to come shows the current one"
+    );
+    assert!(!beyond.contains(&format!("<th scope=\"row\">{}</th>", in_six_months.label())));
+    let csv = teacher
+        .get(app.url(&format!(
+            "/tableaux-de-bord/academie/09/export.csv?mois={}",
+            in_six_months.code()
+        )))
+        .send()
+        .await?;
+    assert!(
+        csv.headers()["content-disposition"]
+            .to_str()?
+            .contains(&format!("indicateurs-academie-09-{}.csv", now.code())),
+        "the exports stop at the current month too"
+    );
+
+    // The map's time slider too, even with an event planned in six months.
+    let at = in_six_months.start() + 86_400;
+    sql(app, &format!("INSERT INTO events (territory_id, kind, title, capacity, starts_at, ends_at, created_at) VALUES ({}, 'rencontre', 'Fête de l''apprendre', 50, {at}, {}, {})", s.territory, at + 3_600, store::now())).await?;
+    let map = text(teacher.get(app.url("/carte")).send().await?).await?;
+    let to = map
+        .split(r#"id="to""#)
+        .nth(1)
+        .and_then(|rest| rest.split('>').next())
+        .unwrap_or_default();
+    assert!(
+        map.contains(&format!(r#"data-last="{}""#, now.code()))
+            && to.ends_with(&format!(r#"max="{}""#, now.code())),
+        "the slider's last month is the current month: {to}"
+    );
+    Ok(())
+}

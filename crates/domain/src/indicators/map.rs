@@ -415,11 +415,20 @@ impl MapData {
         })
     }
 
-    /// The first and last months anything happened (for the time slider).
+    /// The first and last months anything happened, planned events included.
     pub fn months(&self) -> Option<(Month, Month)> {
         let first = self.facts.iter().map(|f| f.month).min()?;
         let last = self.facts.iter().map(|f| f.month).max()?;
         Some((first, last))
+    }
+
+    /// The first and last months of the time slider: those of [`Self::months`], but never
+    /// past `now`, the current month (events planned for later are not yet part of the
+    /// deployment).
+    pub fn slider_months(&self, now: Month) -> Option<(Month, Month)> {
+        let (first, last) = self.months()?;
+        let last = last.min(now);
+        Some((first.min(last), last))
     }
 
     fn commune_of(&self, place: &Place) -> Option<&Commune> {
@@ -1108,6 +1117,34 @@ mod tests {
             tags: 0,
             observatory: 0,
         }
+    }
+
+    #[test]
+    fn the_time_slider_stops_at_the_current_month() {
+        let mut data = data();
+        let now = Month::parse("2026-12").unwrap();
+        assert_eq!(data.slider_months(now), None, "nothing happened yet");
+        data.facts = vec![
+            fact(0, "2025-09", Layer::Practices),
+            fact(1, "2026-03", Layer::Trials),
+        ];
+        let range = |d: &MapData| d.slider_months(now).map(|(f, l)| (f.code(), l.code()));
+        assert_eq!(
+            range(&data),
+            Some(("2025-09".to_owned(), "2026-03".to_owned()))
+        );
+        data.facts.push(fact(2, "2027-05", Layer::Events));
+        assert_eq!(
+            range(&data),
+            Some(("2025-09".to_owned(), "2026-12".to_owned())),
+            "an event planned for May 2027 does not stretch it"
+        );
+        data.facts = vec![fact(2, "2027-05", Layer::Events)];
+        assert_eq!(
+            range(&data),
+            Some(("2026-12".to_owned(), "2026-12".to_owned())),
+            "only planned events: the current month alone"
+        );
     }
 
     fn signed_in() -> Viewer {

@@ -337,20 +337,28 @@ pub enum Trend {
 
 impl Trend {
     pub fn of(values: &[(Month, f64)]) -> Option<Self> {
+        Self::against(values).map(|(trend, _)| trend)
+    }
+
+    /// The trend and the value it is measured against: the value of the same month a year
+    /// before the last, or else the earliest of the twelve months before it; none when the
+    /// series has no value in those twelve months.
+    pub fn against(values: &[(Month, f64)]) -> Option<(Self, (Month, f64))> {
         let (last_month, last) = *values.last()?;
         let year_before = Month::from_index(last_month.index().saturating_sub(12))?;
-        let (_, before) = values
+        let (since, before) = values
             .iter()
             .find(|(m, _)| *m >= year_before)
             .copied()
             .filter(|(m, _)| *m < last_month)?;
-        Some(if (last - before).abs() < f64::EPSILON {
+        let trend = if (last - before).abs() < f64::EPSILON {
             Self::Steady
         } else if last > before {
             Self::Up
         } else {
             Self::Down
-        })
+        };
+        Some((trend, (since, before)))
     }
 
     pub fn label(self) -> &'static str {

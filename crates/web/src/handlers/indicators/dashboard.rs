@@ -57,6 +57,8 @@ pub struct Dashboard {
     pub has_project: bool,
     pub first: Month,
     pub last: Month,
+    /// The current month, by the server's clock: the furthest `last` may go.
+    pub current: Month,
     pub lines: Vec<IndicatorLine>,
 }
 
@@ -214,6 +216,7 @@ pub async fn board(
         academie,
         first,
         last,
+        current: Month::of_unix(store::now()),
         lines,
     })
 }
@@ -250,16 +253,20 @@ pub struct MonthQuery {
 }
 
 impl MonthQuery {
-    pub fn last(&self) -> Result<Month, AppError> {
-        match self
-            .mois
+    /// The month asked for, if one was.
+    pub fn asked(&self) -> Result<Option<Month>, AppError> {
+        self.mois
             .as_deref()
             .map(str::trim)
             .filter(|m| !m.is_empty())
-        {
-            Some(m) => Month::parse(m).map_err(AppError::BadRequest),
-            None => Ok(Month::of_unix(store::now())),
-        }
+            .map(|m| Month::parse(m).map_err(AppError::BadRequest))
+            .transpose()
+    }
+
+    /// The last month shown: the one asked for, or else `now`; never past `now`, the
+    /// current month (a dashboard shows what happened, not months still to come).
+    pub fn last(&self, now: Month) -> Result<Month, AppError> {
+        Ok(self.asked()?.map_or(now, |asked| asked.min(now)))
     }
 }
 
@@ -305,7 +312,9 @@ async fn show(
     query: MonthQuery,
 ) -> Result<Response, AppError> {
     allow(ctx.actor(), Action::View, READER)?;
-    let board = dashboard(&state, scope, query.last()?).await?;
+    let now = Month::of_unix(store::now());
+    let beyond = query.asked()?.filter(|asked| *asked > now);
+    let board = dashboard(&state, scope, query.last(now)?).await?;
     let resource = rights(
         &state,
         ctx.user.as_ref(),
@@ -317,6 +326,7 @@ async fn show(
     let page = DashboardPage::new(
         Layout::new(&ctx, format!("Tableau de bord — {}", board.label)),
         &board,
+        beyond,
         domain::policy::can(actor, Action::Contribute, resource),
         domain::policy::can(actor, Action::Edit, resource),
     );
@@ -467,7 +477,7 @@ async fn export_scope(
     query: MonthQuery,
 ) -> Result<Response, AppError> {
     allow(ctx.actor(), Action::View, READER)?;
-    let last = query.last()?;
+    let last = query.last(Month::of_unix(store::now()))?;
     let board = dashboard(&state, scope, last).await?;
     let name = format!(
         "indicateurs-{}-{}",
@@ -514,4 +524,34 @@ async fn export_scope(
         bytes,
     )
         .into_response())
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)] // DESIGN.md habit 9: denied outside tests.
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_month_shown_never_goes_past_the_current_month() {
+        let now = Month::parse("2026-12").unwrap();
+        let query = |mois: &str| MonthQuery {
+            mois: Some(mois.to_owned()),
+        };
+        assert_eq!(MonthQuery::default().last(now).unwrap(), now);
+        assert_eq!(query("  ").last(now).unwrap(), now);
+        assert_eq!(query("2026-03").last(now).unwrap().code(), "2026-03");
+        assert_eq!(query("2027-05").last(now).unwrap(), now);
+        assert_eq!(
+            query("2027-05")
+                .asked()
+                .unwrap()
+                .map(Month::code)
+                .as_deref(),
+            Some("2027-05")
+        );
+        assert!(matches!(
+            query("mai").last(now),
+            Err(AppError::BadRequest(_))
+        ));
+    }
 }

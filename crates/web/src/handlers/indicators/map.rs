@@ -189,7 +189,7 @@ pub async fn page(
         &query,
         error.clone(),
         table,
-        data.months(),
+        data.slider_months(Month::of_unix(store::now())),
         territories.into_iter().map(|t| (t.id, t.name)).collect(),
         observatories
             .into_iter()

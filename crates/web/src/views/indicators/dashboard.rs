@@ -2,8 +2,9 @@
 
 use askama::Template;
 use domain::indicators::Month;
-use domain::indicators::dashboard::number_fr;
+use domain::indicators::dashboard::{Attainment, Evolution, number_fr};
 use domain::indicators::metrics::Scope;
+use domain::indicators::metrics::Trend;
 use store::territories::TerritorySummary;
 
 use super::chart;
@@ -82,11 +83,95 @@ pub struct Card {
     pub rows: Vec<Row>,
 }
 
-fn card(i: usize, line: &IndicatorLine) -> Card {
-    let anchor = match &line.indicator {
+/// A value with its unit, the French way: `62,5 %`, `3` when there is no unit.
+fn amount(value: f64, unit: &str) -> String {
+    if unit.is_empty() {
+        number_fr(value)
+    } else {
+        format!("{} {unit}", number_fr(value))
+    }
+}
+
+fn anchor(i: usize, line: &IndicatorLine) -> String {
+    match &line.indicator {
         Some(indicator) => format!("indicateur-{}", indicator.id),
         None => format!("mesure-{i}"),
-    };
+    }
+}
+
+/// One line of the summary at the top of a dashboard: an indicator's latest value, its
+/// target, whether it meets it and which way it went over a year, each said in words.
+pub struct SummaryRow {
+    pub anchor: String,
+    pub name: String,
+    /// `70 %` or `pas encore de valeur`.
+    pub latest: String,
+    /// The month of the latest value, `novembre 2026`, `décembre 2026 (mois en cours)`
+    /// (empty when none).
+    pub latest_month: String,
+    /// `80 % en juin 2027` or `pas de cible`.
+    pub target: String,
+    pub attainment: &'static str,
+    /// `met`, `not-yet`, `missed`, `no-target`, `no-value`.
+    pub attainment_code: &'static str,
+    /// The DSFR badge's modifier: success, info, error, or none (grey).
+    pub attainment_class: &'static str,
+    pub evolution: &'static str,
+    /// `up`, `down`, `steady`, `no-earlier`, `no-value`.
+    pub evolution_code: &'static str,
+    /// An arrow beside the words (hidden from screen readers: the words say it).
+    pub arrow: &'static str,
+    /// `par rapport à 62,5 % en décembre 2025` (empty when there is nothing to compare).
+    pub since: String,
+}
+
+fn summary_row(i: usize, line: &IndicatorLine, current: Month) -> SummaryRow {
+    let l = &line.line;
+    let unit = line.unit.as_str();
+    SummaryRow {
+        anchor: anchor(i, line),
+        name: line.name.clone(),
+        latest: l
+            .latest
+            .map_or("pas encore de valeur".to_owned(), |(_, v)| amount(v, unit)),
+        latest_month: l
+            .latest
+            .map(|(m, _)| match m == current {
+                true => format!("{} (mois en cours)", m.label()),
+                false => m.label(),
+            })
+            .unwrap_or_default(),
+        target: l.target.map_or("pas de cible".to_owned(), |(m, v)| {
+            format!("{} en {}", amount(v, unit), m.label())
+        }),
+        attainment: l.attainment.label(),
+        attainment_code: l.attainment.code(),
+        attainment_class: match l.attainment {
+            Attainment::Met => " fr-badge--success",
+            Attainment::NotYet => " fr-badge--info",
+            Attainment::Missed => " fr-badge--error",
+            Attainment::NoTarget | Attainment::NoValue => "",
+        },
+        evolution: l.evolution.label(),
+        evolution_code: l.evolution.code(),
+        arrow: match l.evolution.trend() {
+            Some(Trend::Up) => "↗",
+            Some(Trend::Down) => "↘",
+            Some(Trend::Steady) => "→",
+            None => "",
+        },
+        since: match l.evolution {
+            Evolution::Moved {
+                since: (month, value),
+                ..
+            } => format!("par rapport à {} en {}", amount(value, unit), month.label()),
+            Evolution::NoValue | Evolution::NoEarlier => String::new(),
+        },
+    }
+}
+
+fn card(i: usize, line: &IndicatorLine) -> Card {
+    let anchor = anchor(i, line);
     let l = &line.line;
     Card {
         id: line.indicator.as_ref().map(|i| i.id),
@@ -96,11 +181,13 @@ fn card(i: usize, line: &IndicatorLine) -> Card {
         path: line.path.clone(),
         source: line.source.clone(),
         computed: line.computed,
-        latest: l.latest.map_or("aucune valeur".to_owned(), |(m, v)| {
-            format!("{} {} ({})", number_fr(v), line.unit, m.label())
-        }),
+        latest: l
+            .latest
+            .map_or("pas encore de valeur".to_owned(), |(m, v)| {
+                format!("{} ({})", amount(v, &line.unit), m.label())
+            }),
         target: l.target.map_or(String::new(), |(m, v)| {
-            format!("{} {} en {}", number_fr(v), line.unit, m.label())
+            format!("{} en {}", amount(v, &line.unit), m.label())
         }),
         trend: l.trend.map_or(String::new(), |t| t.label().to_owned()),
         rows: l
@@ -129,6 +216,13 @@ pub struct DashboardPage {
     pub path: String,
     pub period: String,
     pub month: String,
+    /// `décembre 2026`: the last month shown.
+    pub month_label: String,
+    /// The current month, `AAAA-MM`: the month selector's upper bound.
+    pub current: String,
+    /// The month asked for when it was past the current one (`mai 2027`).
+    pub beyond: Option<String>,
+    pub summary: Vec<SummaryRow>,
     pub has_project: bool,
     pub academie: Option<String>,
     pub cards: Vec<Card>,
@@ -138,13 +232,28 @@ pub struct DashboardPage {
 }
 
 impl DashboardPage {
-    pub fn new(layout: Layout, board: &Dashboard, contribute: bool, edit: bool) -> Self {
+    pub fn new(
+        layout: Layout,
+        board: &Dashboard,
+        beyond: Option<Month>,
+        contribute: bool,
+        edit: bool,
+    ) -> Self {
         let path = path_of(&board.scope);
         Self {
             layout,
             label: board.label.clone(),
             period: format!("de {} à {}", board.first.label(), board.last.label()),
             month: board.last.code(),
+            month_label: board.last.label(),
+            current: board.current.code(),
+            beyond: beyond.map(Month::label),
+            summary: board
+                .lines
+                .iter()
+                .enumerate()
+                .map(|(i, l)| summary_row(i, l, board.current))
+                .collect(),
             has_project: board.has_project,
             academie: board.academie.clone(),
             cards: board
@@ -303,7 +412,11 @@ pub fn export_pdf(board: &Dashboard) -> Vec<u8> {
                 .collect();
             let mut text = format!("{} — dernière valeur : {}", line.name, c.latest);
             if !c.target.is_empty() {
-                text.push_str(&format!(" ; cible : {}", c.target));
+                text.push_str(&format!(
+                    " ; cible : {} ({})",
+                    c.target,
+                    line.line.attainment.label()
+                ));
             }
             if !c.trend.is_empty() {
                 text.push_str(&format!(" ; {} sur un an", c.trend));
