@@ -103,6 +103,8 @@ test('share a practice with a video capsule, publish it, play it and find it', {
   await checkAccessibility(page);
   await page.getByRole('link', { name: 'Partager une pratique' }).click();
   await page.waitForURL('**/pratiques/nouvelle');
+  // Before anything is saved, the form says what comes: the draft first, the video next.
+  assert.match(await page.locator('#etapes').textContent(), /d'abord enregistrée comme brouillon[\s\S]*ajoutez ensuite la vidéo/);
   await checkAccessibility(page);
   await page.locator('#title').fill('Capsule : la démarche d\'investigation en physique');
   await page.locator('#summary').fill('Les élèves formulent des hypothèses et les testent en petits groupes.');
@@ -113,10 +115,11 @@ test('share a practice with a video capsule, publish it, play it and find it', {
   await page.getByRole('button', { name: 'Prévisualiser le récit' }).click();
   await assert.doesNotReject(page.locator('.tt-prose strong', { hasText: 'situation problème' }).waitFor());
   await checkAccessibility(page);
-  await page.getByRole('button', { name: 'Enregistrer' }).click();
+  await page.getByRole('button', { name: 'Enregistrer le brouillon' }).click();
   await page.waitForURL(/\/pratiques\/\d+$/);
   const practiceUrl = page.url();
   await assert.doesNotReject(page.getByText('Brouillon').first().waitFor());
+  await assert.doesNotReject(page.locator('#etape-suivante').getByRole('link', { name: 'ajoutez la vidéo ou les documents' }).waitFor());
 
   // A video sent without saying who appears in it is refused, with the reason in French.
   await page.locator('#file').setInputFiles(clip);
@@ -129,6 +132,10 @@ test('share a practice with a video capsule, publish it, play it and find it', {
   await page.getByLabel("Personne d'identifiable").check({ force: true }); // DSFR draws its own box over the input
   await page.getByRole('button', { name: 'Envoyer le fichier' }).click();
   await page.locator('video.tt-video').waitFor({ timeout: 30_000 });
+  // Titled by its practice, its file's name beside.
+  await assert.doesNotReject(page.getByRole('heading', { name: "Vidéo — Capsule : la démarche d'investigation en physique" }).waitFor());
+  assert.equal(await page.getByRole('heading', { name: /capsule\.mp4/ }).count(), 0);
+  await assert.doesNotReject(page.getByText(/Fichier envoyé : capsule\.mp4/).waitFor());
   for (let i = 0; i < 60 && await page.getByText('Conversion de la vidéo en cours').count() > 0; i++) {
     await page.waitForTimeout(500);
     await page.reload();
@@ -165,6 +172,109 @@ test('share a practice with a video capsule, publish it, play it and find it', {
   assert.ok(await visitor.locator('mark').count() > 0, 'the words found are highlighted');
   await checkAccessibility(visitor);
   await visitor.close();
+  await page.close();
+});
+
+test('a draft saves itself as it is written, keeps its text through a failure, and its video consent fits the screen', { timeout: 180_000 }, async () => {
+  const clip = join(data, 'classe.mp4');
+  const made = spawnSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=size=320x180:rate=25:duration=1',
+    '-c:v', 'libx264', '-pix_fmt', 'yuv420p', clip]);
+  assert.equal(made.status, 0, String(made.stderr));
+  const page = await signIn('directeur-ecole@demo.territoire.fr', { viewport: { width: 1280, height: 900 } });
+  const saved = async (id) => page.evaluate(async (url) => (await fetch(url)).json(), `${base}/api/v1/practices/${id}`);
+
+  // A draft, then its form: it says that it saves itself.
+  await page.goto(base + '/pratiques/nouvelle');
+  await page.locator('#title').fill('Le conseil coopératif du vendredi');
+  await page.locator('#summary').fill('Chaque semaine, la classe règle ses questions en conseil.');
+  await page.getByRole('button', { name: 'Enregistrer le brouillon' }).click();
+  await page.waitForURL(/\/pratiques\/\d+$/);
+  const practiceUrl = page.url();
+  const id = practiceUrl.split('/').pop();
+  await page.getByRole('link', { name: 'Modifier', exact: true }).click();
+  await page.waitForURL('**/modifier');
+  await assert.doesNotReject(page.getByText("Ce brouillon s'enregistre de lui-même").waitFor());
+  await checkAccessibility(page);
+
+  // Typed, then a pause: saved, said politely, still a draft.
+  const status = page.locator('#brouillon-statut');
+  assert.equal(await status.getAttribute('aria-live'), 'polite');
+  await page.locator('#body_markdown').fill('## Déroulé\n\nUn président, un secrétaire, un ordre du jour affiché.');
+  await assert.doesNotReject(status.filter({ hasText: /^Brouillon enregistré à \d{2} h \d{2}$/ }).waitFor());
+  let json = await saved(id);
+  assert.match(json.body_markdown, /un ordre du jour affiché/);
+  assert.equal(json.status, 'draft');
+  assert.equal(await page.evaluate((key) => localStorage.getItem(key), `territoire-pratique-${id}`), null, 'the copy goes once saved');
+  await checkAccessibility(page);
+
+  // A field refused: the reason, and the text stays.
+  await page.locator('#title').fill('Le');
+  await assert.doesNotReject(status.filter({ hasText: /^Non enregistré : .*titre.* ; votre texte reste dans la page$/ }).waitFor());
+  await page.locator('#title').fill('Le conseil coopératif du vendredi');
+  await assert.doesNotReject(status.filter({ hasText: /^Brouillon enregistré/ }).waitFor());
+
+  // The network fails: not saved, the text kept in the page and in this browser; opened
+  // again, the page takes the text back and saves it.
+  await page.route('**/modifier', (route) => (route.request().method() === 'POST' ? route.abort() : route.continue()));
+  await page.locator('#objectives').fill('Apprendre à débattre et à décider ensemble.');
+  await assert.doesNotReject(status.filter({ hasText: /^Non enregistré : pas de connexion/ }).waitFor());
+  const copy = JSON.parse(await page.evaluate((key) => localStorage.getItem(key), `territoire-pratique-${id}`));
+  assert.ok(copy.fields.some(([name, value]) => name === 'objectives' && value === 'Apprendre à débattre et à décider ensemble.'));
+  assert.equal((await saved(id)).objectives, '');
+  await page.unroute('**/modifier');
+  await page.reload();
+  assert.equal(await page.locator('#objectives').inputValue(), 'Apprendre à débattre et à décider ensemble.');
+  await assert.doesNotReject(status.filter({ hasText: /^Brouillon enregistré/ }).waitFor());
+  json = await saved(id);
+  assert.equal(json.objectives, 'Apprendre à débattre et à décider ensemble.');
+  assert.equal(json.status, 'draft', 'saving by itself never publishes');
+
+  // A video where pupils appear: its image-rights consent form fits 1280 px, then a phone.
+  await page.goto(practiceUrl);
+  await page.locator('#file').setInputFiles(clip);
+  await page.getByLabel('Des élèves (autorisations de droit à l\'image nécessaires)').check({ force: true }); // DSFR draws its own box over the input
+  await page.getByRole('button', { name: 'Envoyer le fichier' }).click();
+  await page.locator('video.tt-video').waitFor({ timeout: 30_000 });
+  await page.locator('summary', { hasText: "Enregistrer les autorisations de droit à l'image" }).click();
+  const keeper = page.getByLabel('Qui conserve les formulaires signés ?');
+  await keeper.waitFor();
+  for (const width of [1280, 375]) {
+    await page.setViewportSize({ width, height: 900 });
+    const fits = await page.evaluate(() => {
+      const form = document.querySelector('form[action$="/consentement"]');
+      const edge = form.getBoundingClientRect().right;
+      const over = [...form.querySelectorAll('input, select, textarea, button, label')]
+        .filter((e) => e.getBoundingClientRect().right > edge + 0.5)
+        .map((e) => e.id || e.textContent.trim());
+      return { over, scroll: document.documentElement.scrollWidth, width: document.documentElement.clientWidth };
+    });
+    assert.deepEqual(fits.over, [], `fields wider than the form at ${width} px`);
+    assert.ok(fits.scroll <= fits.width, `no horizontal scroll at ${width} px: ${fits.scroll} > ${fits.width}`);
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await checkAccessibility(page);
+  await page.getByLabel('Élèves reconnaissables').fill('24');
+  await page.getByLabel('Dont autorisations signées « oui »').fill('24');
+  await keeper.fill("Secrétariat de l'école");
+  const today = new Date();
+  const iso = (d) => d.toISOString().slice(0, 10);
+  await page.getByLabel('Recueillies le').fill(iso(today));
+  await page.getByLabel("Valables jusqu'au").fill(iso(new Date(today.getTime() + 300 * 86_400_000)));
+  await page.getByLabel('Toute personne connectée à la plateforme').check({ force: true }); // DSFR draws its own box over the input
+  await page.getByRole('button', { name: 'Enregistrer les autorisations' }).click();
+  await assert.doesNotReject(page.getByText(/Autorisations : 24 élève\(s\), autorisations conservées par Secrétariat de l'école/).waitFor());
+
+  // Published, its form saves nothing by itself: each save makes a version.
+  await page.getByRole('button', { name: 'Publier' }).click();
+  await assert.doesNotReject(page.getByText('Publiée', { exact: true }).waitFor());
+  await page.getByRole('link', { name: 'Modifier', exact: true }).click();
+  await page.waitForURL('**/modifier');
+  assert.equal(await page.locator('#brouillon-statut').count(), 0);
+  await assert.doesNotReject(page.getByRole('button', { name: 'Enregistrer une nouvelle version' }).waitFor());
+  await page.locator('#objectives').fill('Changé sans enregistrer.');
+  await page.waitForTimeout(2500);
+  assert.equal((await saved(id)).objectives, 'Apprendre à débattre et à décider ensemble.');
+  await checkAccessibility(page);
   await page.close();
 });
 

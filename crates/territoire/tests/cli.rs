@@ -551,6 +551,171 @@ async fn demo_fills_an_empty_database_only() -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Each demo account works in a place of the territories it belongs to: its establishments are
+/// among theirs and in their départements, its circonscription too, and its académie is theirs
+/// (the demo 1er-degré teacher of OTA62 works in the Pas-de-Calais). The IEN leads the demo
+/// école's circonscription, the PERDIR heads the demo collège, and the demo teacher's visits
+/// take place in her école, observed by people of the territory.
+#[tokio::test]
+async fn demo_accounts_work_in_their_territories() -> anyhow::Result<()> {
+    use std::collections::{BTreeSet, HashMap};
+
+    use domain::accounts::{Email, Function, demo_email};
+    use domain::ids::{PersonId, TerritoryId};
+    let fresh = FreshDatabase::new().await?;
+    let out = run(&fresh, &["demo", "--seed", "11"], "")?;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let db = store::Db::connect(&fresh.url, 1).await?;
+
+    // The départements of each territory, read from the establishments it lists.
+    let mut departements: HashMap<i64, BTreeSet<String>> = HashMap::new();
+    for territory in store::territories::list(&db).await? {
+        let listed = store::territories::by_slug(&db, &territory.slug).await?;
+        let mut codes = BTreeSet::new();
+        for e in &listed.establishments {
+            let uai = domain::directory::Uai::parse(&e.uai)?;
+            codes.insert(store::directory::by_uai(&db, &uai).await?.departement_code);
+        }
+        assert!(!codes.is_empty(), "{}", territory.name);
+        departements.insert(territory.id, codes);
+    }
+
+    let account = |function: Option<Function>| {
+        let db = db.clone();
+        async move {
+            let (person, _) = store::accounts::by_email(&db, &Email::parse(&demo_email(function))?)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("{}", demo_email(function)))?;
+            anyhow::Ok(store::accounts::profile(&db, person.id()).await?)
+        }
+    };
+    let mut placed = 0;
+    for function in std::iter::once(None).chain(Function::ALL.into_iter().map(Some)) {
+        let profile = account(function).await?;
+        let person = &profile.person;
+        let who = &person.email;
+        let memberships = store::territories::of_person(&db, person.id()).await?;
+        let theirs: BTreeSet<&String> = memberships
+            .iter()
+            .filter_map(|m| departements.get(&m.id))
+            .flatten()
+            .collect();
+        if profile.establishments.is_empty() && person.circonscription_code.is_none() {
+            continue;
+        }
+        placed += 1;
+        assert!(!memberships.is_empty(), "{who} belongs to no territory");
+        // Its establishments are its territories', in their départements and its académie.
+        for e in &profile.establishments {
+            let mut within = false;
+            for m in &memberships {
+                within |= store::territories::launch::establishments_of(
+                    &db,
+                    TerritoryId(m.id),
+                    person.id(),
+                )
+                .await?
+                .iter()
+                .any(|(uai, _)| *uai == e.uai);
+            }
+            assert!(
+                within,
+                "{who} works in {} ({}), outside {memberships:?}",
+                e.name, e.departement_name
+            );
+            assert!(
+                theirs.contains(&e.departement_code),
+                "{who}: {} is in the {}, not in {theirs:?}",
+                e.name,
+                e.departement_name
+            );
+            assert_eq!(
+                person.academie_code.as_deref(),
+                Some(e.academie_code.as_str()),
+                "{who}"
+            );
+            assert_eq!(
+                e.departement_code, "62",
+                "{who}: the demo works in the Pas-de-Calais"
+            );
+        }
+        // Its circonscription is of one of its territories' départements.
+        if let Some(circo) = &person.circonscription_code {
+            let mut found = false;
+            for departement in &theirs {
+                found |= store::directory::circonscriptions(&db, departement)
+                    .await?
+                    .iter()
+                    .any(|(code, _)| code == circo);
+            }
+            assert!(found, "{who}: circonscription {circo} outside {theirs:?}");
+        }
+    }
+    assert!(placed >= 8, "{placed} demo accounts placed");
+
+    // The IEN and the CPC lead the demo école's circonscription; the PERDIR, CPE and psyEN
+    // work in the demo collège, with its teacher.
+    let teacher = account(Some(Function::Enseignant1d)).await?;
+    let ecole = teacher
+        .establishments
+        .first()
+        .ok_or_else(|| anyhow::anyhow!("the demo teacher's école"))?;
+    assert_eq!(ecole.kind, "ecole");
+    for function in [Function::Ien, Function::Cpc] {
+        let profile = account(Some(function)).await?;
+        assert_eq!(
+            profile.person.circonscription_code,
+            ecole.circonscription_code
+        );
+    }
+    let college = &account(Some(Function::Enseignant2d)).await?.establishments;
+    assert_eq!(college.first().map(|e| e.kind.as_str()), Some("college"));
+    for function in [Function::Perdir, Function::Cpe, Function::Psyen] {
+        let profile = account(Some(function)).await?;
+        assert_eq!(&profile.establishments, college, "{function:?}");
+    }
+
+    // The demo teacher's visits: in her école, in an observatory of her territory, observed
+    // by people who work there (or by the demo's accounts, who do too).
+    let visits = store::observatories::visits::of_person(&db, teacher.person.id(), 10).await?;
+    assert_eq!(visits.len(), 2);
+    let territories_of_teacher: BTreeSet<i64> =
+        store::territories::of_person(&db, teacher.person.id())
+            .await?
+            .into_iter()
+            .map(|m| m.id)
+            .collect();
+    for line in &visits {
+        assert_eq!(line.establishment, ecole.name);
+        let observatory =
+            store::observatories::get(&db, domain::ids::ObservatoryId(line.observatory_id)).await?;
+        let territory = observatory
+            .territory_id
+            .ok_or_else(|| anyhow::anyhow!("observatory"))?;
+        assert!(territories_of_teacher.contains(&territory));
+        let Some(visit) = line.visit_id else { continue };
+        for observer in store::observatories::visits::get(&db, domain::ids::VisitId(visit))
+            .await?
+            .observers
+        {
+            let profile = store::accounts::profile(&db, PersonId(observer.id.0)).await?;
+            for e in &profile.establishments {
+                let within = store::territories::launch::establishments_of(
+                    &db,
+                    TerritoryId(territory),
+                    observer.id,
+                )
+                .await?
+                .iter()
+                .any(|(uai, _)| *uai == e.uai);
+                assert!(within, "observer {} works in {}", observer.name, e.name);
+            }
+        }
+    }
+    db.close().await;
+    Ok(())
+}
+
 #[tokio::test]
 async fn backup_and_restore() -> anyhow::Result<()> {
     let fresh = FreshDatabase::new().await?;

@@ -572,3 +572,109 @@ async fn without_ffmpeg_the_original_is_served_and_the_page_says_so() -> anyhow:
     assert_eq!(served.len(), video.len(), "the original, as uploaded");
     Ok(())
 }
+
+/// A video is titled by its practice (« Vidéo — … », numbered when there are several), its
+/// file's name as secondary information; other files keep their name. The titles follow the
+/// practice's title, and the reason a draft cannot be published names the video so.
+#[tokio::test]
+async fn videos_are_titled_by_their_practice_not_their_file() -> anyhow::Result<()> {
+    use domain::ids::PracticeId;
+    use domain::practices::consent::Appearance;
+    use store::practices::media::{NewMedia, video_title};
+    let app = TestApp::spawn().await?;
+    let author = app
+        .create_person(
+            "auteur@ac-lille.fr",
+            Function::Enseignant1d,
+            PASSWORD,
+            false,
+        )
+        .await?;
+    let token = store::accounts::create_api_token(&app.db, author).await?;
+    let id = practice(&app, &token, "platform").await?;
+    let browser = testkit::client()?;
+    app.login(&browser, "auteur@ac-lille.fr", PASSWORD).await?;
+    let page = || async {
+        let answer = browser
+            .get(app.url(&format!("/pratiques/{id}")))
+            .send()
+            .await?;
+        testkit::text(answer).await
+    };
+    let add = |name: &str, kind: &str, mime: &str, appearance: Option<Appearance>| {
+        let new = NewMedia {
+            kind: kind.to_owned(),
+            mime: mime.to_owned(),
+            name: name.to_owned(),
+            size: 2048,
+            blob_key: format!("practices/{id}/essai/{name}"),
+            appearance,
+        };
+        let db = app.db.clone();
+        async move { store::practices::media::add(&db, PracticeId(id), author, &new).await }
+    };
+
+    // One video: « Vidéo — <the practice> », the file's name beside.
+    let first = add(
+        "VID_20261122_093112.mp4",
+        "video",
+        "video/mp4",
+        Some(Appearance::Nobody),
+    )
+    .await?;
+    let shown = page().await?;
+    assert!(
+        shown.contains(&format!(
+            "id=\"video-{}\">Vidéo — Atelier vidéo</h3>",
+            first.0
+        )),
+        "{shown}"
+    );
+    assert!(shown.contains("Fichier envoyé : VID_20261122_093112.mp4 (2 ko)"));
+    assert!(shown.contains(&format!("aria-labelledby=\"video-{}\"", first.0)));
+
+    // Two videos and a document: the videos numbered in their order, the document by its name.
+    let second = add("classe.mp4", "video", "video/mp4", Some(Appearance::Pupils)).await?;
+    add("fiche.pdf", "pdf", "application/pdf", None).await?;
+    let shown = page().await?;
+    for (media, title) in [
+        (first, "Vidéo 1 — Atelier vidéo"),
+        (second, "Vidéo 2 — Atelier vidéo"),
+    ] {
+        assert!(
+            shown.contains(&format!("id=\"video-{}\">{title}</h3>", media.0)),
+            "{shown}"
+        );
+    }
+    assert!(shown.contains("download>fiche.pdf"), "{shown}");
+    // Why the draft cannot be published names the video by its title, then its file.
+    assert!(
+        shown.contains("(« Vidéo 2 — Atelier vidéo », fichier classe.mp4)"),
+        "{shown}"
+    );
+
+    // The titles follow the practice's.
+    let renamed = app
+        .client
+        .patch(app.url(&format!("/api/v1/practices/{id}")))
+        .bearer_auth(&token)
+        .json(&json!({"title": "Débat réglé en CM1"}))
+        .send()
+        .await?;
+    assert_eq!(renamed.status(), StatusCode::OK);
+    let titles: Vec<String> = store::practices::media::of_practice(&app.db, PracticeId(id))
+        .await?
+        .into_iter()
+        .map(|m| m.title)
+        .collect();
+    assert_eq!(
+        titles,
+        [
+            "Vidéo 1 — Débat réglé en CM1",
+            "Vidéo 2 — Débat réglé en CM1",
+            "fiche.pdf"
+        ]
+    );
+    assert_eq!(video_title("Débat", 1, 1), "Vidéo — Débat");
+    Ok(())
+}

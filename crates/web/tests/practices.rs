@@ -965,3 +965,171 @@ async fn administrators_read_nothing_private_but_by_a_reasoned_exceptional_acces
     assert!(listed.contains("Réquisition judiciaire"));
     Ok(())
 }
+
+/// The form of a draft saves itself through its own address (`action=brouillon-auto`, the
+/// form's fields and token, a JSON answer), never publishing; a published practice's does not
+/// (each of its saves makes a version). Before the draft exists, the form says that it comes
+/// first and the video next, on the draft's page.
+#[tokio::test]
+async fn a_draft_saves_itself_and_a_published_practice_does_not() -> anyhow::Result<()> {
+    use domain::ids::PracticeId;
+    let app = TestApp::spawn().await?;
+    let author = signed_in(&app, "auteur@ac-lille.fr").await?;
+    let page = |client: &reqwest::Client, path: String| {
+        let request = client.get(app.url(&path));
+        async move { anyhow::Ok(request.send().await?.text().await?) }
+    };
+
+    let new = page(&author, "/pratiques/nouvelle".to_owned()).await?;
+    assert!(
+        new.contains("elle est d'abord enregistrée comme brouillon")
+            && new.contains("Sur la page du brouillon, ajoutez ensuite la vidéo")
+            && new.contains("Étape suivante, sur la page du brouillon : la vidéo"),
+        "{new}"
+    );
+    assert!(new.contains(">Enregistrer le brouillon</button>"), "{new}");
+    assert!(
+        !new.contains("practice.js"),
+        "nothing saves itself before the draft exists"
+    );
+
+    let id = write(
+        &app,
+        &author,
+        "Tutorat entre pairs",
+        "Premier jet.",
+        "platform",
+    )
+    .await?;
+    let shown = page(&author, format!("/pratiques/{id}")).await?;
+    assert!(
+        shown.contains("Étape suivante : <a href=\"#medias\">ajoutez la vidéo"),
+        "{shown}"
+    );
+
+    // The draft's form loads the script, with the practice and when it was last saved.
+    let edit = format!("/pratiques/{id}/modifier");
+    let form_page = page(&author, edit.clone()).await?;
+    let updated = store::practices::get(&app.db, PracticeId(id))
+        .await?
+        .practice
+        .updated_at;
+    assert!(
+        form_page.contains("<script type=\"module\" src=\"/static/js/practice.js\"></script>")
+            && form_page.contains(&format!(
+                "data-practice=\"{id}\" data-updated=\"{updated}\""
+            ))
+            && form_page.contains("id=\"brouillon-statut\" role=\"status\" aria-live=\"polite\""),
+        "{form_page}"
+    );
+    assert!(form_page.contains("<h1>Modifier le brouillon</h1>"));
+    let script = app
+        .client
+        .get(app.url("/static/js/practice.js"))
+        .send()
+        .await?;
+    assert_eq!(script.status(), StatusCode::OK);
+    assert!(script.text().await?.contains("brouillon-auto"));
+
+    // An automatic save: saved, still a draft, no version; when, in JSON.
+    let csrf = app.csrf(&author, &edit).await?;
+    let body = "Premier jet.\n\nUn second paragraphe écrit sans cliquer.";
+    let mut form = practice_form(&csrf, "Tutorat entre pairs", body, "platform");
+    form.retain(|(k, _)| *k != "action");
+    form.push(("action", "brouillon-auto"));
+    let saved = author.post(app.url(&edit)).form(&form).send().await?;
+    assert_eq!(saved.status(), StatusCode::OK);
+    assert_eq!(saved.headers()["content-type"], "application/json");
+    let json: Value = saved.json().await?;
+    let detail = store::practices::get(&app.db, PracticeId(id)).await?;
+    assert_eq!(json["saved"], true);
+    assert_eq!(json["updated_at"], detail.practice.updated_at);
+    assert_eq!(detail.practice.body_markdown, body);
+    assert_eq!(detail.practice.status, "draft");
+    assert!(
+        store::practices::versions(&app.db, PracticeId(id))
+            .await?
+            .is_empty()
+    );
+
+    // A field refused: a French reason in JSON, nothing saved.
+    let mut refused = form.clone();
+    refused.retain(|(k, _)| *k != "title" && *k != "body_markdown");
+    refused.extend([("title", "T"), ("body_markdown", "Tout autre chose")]);
+    let answer = author.post(app.url(&edit)).form(&refused).send().await?;
+    assert_eq!(answer.status(), StatusCode::BAD_REQUEST);
+    let json: Value = answer.json().await?;
+    assert!(
+        json["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("titre")),
+        "{json}"
+    );
+    // Without the page's token, or by someone else: refused too.
+    let mut forged = form.clone();
+    forged.retain(|(k, _)| *k != "csrf" && *k != "body_markdown");
+    forged.extend([("csrf", "0000"), ("body_markdown", "Tout autre chose")]);
+    let answer = author.post(app.url(&edit)).form(&forged).send().await?;
+    assert_eq!(answer.status(), StatusCode::BAD_REQUEST);
+    let other = signed_in(&app, "autre@ac-lille.fr").await?;
+    let other_csrf = app.csrf(&other, "/pratiques/nouvelle").await?;
+    let mut stranger = forged.clone();
+    stranger.retain(|(k, _)| *k != "csrf");
+    stranger.push(("csrf", other_csrf.as_str()));
+    let answer = other.post(app.url(&edit)).form(&stranger).send().await?;
+    assert_eq!(
+        answer.status(),
+        StatusCode::NOT_FOUND,
+        "a draft is its authors'"
+    );
+    let after = store::practices::get(&app.db, PracticeId(id)).await?;
+    assert_eq!(
+        (
+            after.practice.title.as_str(),
+            after.practice.body_markdown.as_str()
+        ),
+        ("Tutorat entre pairs", body)
+    );
+
+    // Published: its form does not save itself; an automatic save is refused, nothing changes
+    // and no version is made.
+    assert_eq!(
+        press(
+            &app,
+            &author,
+            &format!("/pratiques/{id}"),
+            &format!("/pratiques/{id}/publier")
+        )
+        .await?,
+        StatusCode::SEE_OTHER
+    );
+    let form_page = page(&author, edit.clone()).await?;
+    assert!(
+        !form_page.contains("practice.js") && !form_page.contains("brouillon-statut"),
+        "{form_page}"
+    );
+    assert!(form_page.contains(">Enregistrer une nouvelle version</button>"));
+    assert!(form_page.contains("chaque enregistrement en fait une nouvelle version"));
+    let mut later = form.clone();
+    later.retain(|(k, _)| *k != "body_markdown");
+    later.push(("body_markdown", "Réécrit après publication"));
+    let answer = author.post(app.url(&edit)).form(&later).send().await?;
+    assert_eq!(answer.status(), StatusCode::CONFLICT);
+    let json: Value = answer.json().await?;
+    assert!(
+        json["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("publiée")),
+        "{json}"
+    );
+    let after = store::practices::get(&app.db, PracticeId(id)).await?;
+    assert_eq!(after.practice.body_markdown, body);
+    assert_eq!(after.practice.status, "published");
+    assert_eq!(
+        store::practices::versions(&app.db, PracticeId(id))
+            .await?
+            .len(),
+        1
+    );
+    Ok(())
+}

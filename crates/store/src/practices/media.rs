@@ -59,8 +59,22 @@ pub struct Caption {
 #[derive(Debug, Clone, PartialEq)]
 pub struct MediaDetail {
     pub media: Media,
+    /// What the medium is shown as: a video by its practice (`video_title`), another file by
+    /// its name.
+    pub title: String,
     pub consent: Option<Consent>,
     pub captions: Vec<Caption>,
+}
+
+/// The title of a practice's video: « Vidéo — <the practice's title> », numbered (`number`
+/// from 1, in the order they were added) when the practice has several videos. The file's name
+/// is secondary: people uploading a capsule rarely choose it.
+pub fn video_title(practice_title: &str, number: usize, videos: usize) -> String {
+    if videos > 1 {
+        format!("Vidéo {number} — {practice_title}")
+    } else {
+        format!("Vidéo — {practice_title}")
+    }
 }
 
 /// A file stored in the blob store, to attach to a practice.
@@ -130,18 +144,32 @@ pub async fn consent(db: &Db, id: MediaId) -> Result<Option<Consent>> {
     Ok(row.and_then(ConsentRow::consent))
 }
 
-/// The media of a practice, oldest first.
+/// The media of a practice, oldest first, its videos titled by the practice.
 pub async fn of_practice(db: &Db, practice: PracticeId) -> Result<Vec<MediaDetail>> {
     let sql = format!("SELECT {MEDIA_COLUMNS} FROM media WHERE practice_id = $1 ORDER BY id");
     let media =
         on!(db, pool => sqlx::query_as::<_, Media>(&sql).bind(practice.0).fetch_all(pool).await)?;
+    if media.is_empty() {
+        return Ok(Vec::new());
+    }
+    let practice_title: String = on!(db, pool => sqlx::query_scalar("SELECT title FROM practices WHERE id = $1")
+        .bind(practice.0).fetch_one(pool).await)?;
+    let videos = media.iter().filter(|m| m.kind == "video").count();
+    let mut number = 0;
     let mut details = Vec::with_capacity(media.len());
     for m in media {
         let captions = on!(db, pool => sqlx::query_as::<_, Caption>(
             "SELECT lang, label, blob_key FROM media_captions WHERE media_id = $1 ORDER BY lang"
         ).bind(m.id).fetch_all(pool).await)?;
+        let title = if m.kind == "video" {
+            number += 1;
+            video_title(&practice_title, number, videos)
+        } else {
+            m.name.clone()
+        };
         details.push(MediaDetail {
             consent: consent(db, m.id()).await?,
+            title,
             captions,
             media: m,
         });
@@ -161,7 +189,12 @@ pub async fn visibility_cap(db: &Db, practice: PracticeId) -> Result<Result<Visi
         let appearance = m.appearance().unwrap_or(Appearance::Pupils);
         match video_cap(appearance, detail.consent.as_ref(), today) {
             Ok(v) => cap = cap.min(v),
-            Err(why) => return Ok(Err(format!("{why} (« {} »)", m.name))),
+            Err(why) => {
+                return Ok(Err(format!(
+                    "{why} (« {} », fichier {})",
+                    detail.title, m.name
+                )));
+            }
         }
     }
     Ok(Ok(cap))
@@ -257,8 +290,14 @@ pub async fn withdraw_expired(db: &Db, today: time::Date) -> Result<Vec<i64>> {
     ).bind(&day).fetch_all(pool).await)?;
     let at = now();
     for (media, practice, name, title) in &expired {
+        // The video as its page titles it, its file's name beside.
+        let video = of_practice(db, PracticeId(*practice))
+            .await?
+            .into_iter()
+            .find(|d| d.media.id == *media)
+            .map_or_else(|| video_title(title, 1, 1), |d| d.title);
         let message = format!(
-            "Les autorisations de droit à l'image de la vidéo « {name} » ont expiré : elle a été retirée de « {title} »"
+            "Les autorisations de droit à l'image de la vidéo « {video} » (fichier {name}) ont expiré : elle a été retirée de « {title} »"
         );
         let link = format!("/pratiques/{practice}");
         on!(db, pool => {

@@ -32,6 +32,9 @@ mod training;
 /// About one establishment per this many inhabitants (66,000 for 68 million).
 const INHABITANTS_PER_ESTABLISHMENT: f64 = 1030.0;
 const PILOT_DEPARTEMENTS: [&str; 5] = ["62", "03", "15", "43", "63"];
+/// The département of the first pilot territory (OTA62), whose members the demo accounts are:
+/// those who work in an establishment or a circonscription work in one of it.
+const DEMO_DEPARTEMENT: &str = "62";
 const VAL_DE_REUIL: &str = "27701";
 const VAL_DE_REUIL_RADIUS_KM: f64 = 15.0;
 const PASSWORD_FILE: &str = "demo-password.txt";
@@ -706,7 +709,7 @@ pub async fn generate(db: &Db, scale: Scale, seed: u64, data_dir: &Path) -> anyh
     }
 
     let password = generate_password();
-    let accounts = demo_accounts(db, &entries, &circonscriptions, &password).await?;
+    let accounts = demo_accounts(db, &entries, &password).await?;
     let territories = territories(db, &entries, &ids, &accounts, vdr_lat, vdr_lon).await?;
     if let Some(first) = territories.first() {
         spaces::generate(db, *first, &accounts).await?;
@@ -731,6 +734,9 @@ pub async fn generate(db: &Db, scale: Scale, seed: u64, data_dir: &Path) -> anyh
             "Écriture du projet stratégique de l'académie de Clermont-Ferrand et calcul des indicateurs…"
         );
         project::generate(db, *admin).await?;
+        if let Some(academie) = geo::academie_of(DEMO_DEPARTEMENT) {
+            project::generate_to_write(db, academie).await?;
+        }
     }
     std::fs::write(data_dir.join(PASSWORD_FILE), format!("{password}\n"))
         .with_context(|| format!("écriture impossible dans {}", data_dir.display()))?;
@@ -801,26 +807,47 @@ async fn demo_teacher_practices(
     Ok(())
 }
 
+/// The establishments where the demo accounts work: those of `DEMO_DEPARTEMENT`, the
+/// first pilot territory's (all of them when it has none, in a test's small directory).
+fn demo_places(entries: &[Entry]) -> Vec<&Entry> {
+    let home: Vec<&Entry> = entries
+        .iter()
+        .filter(|e| e.departement == DEMO_DEPARTEMENT)
+        .collect();
+    if home.is_empty() {
+        entries.iter().collect()
+    } else {
+        home
+    }
+}
+
 /// One account per function (and an administrator), placed so that their relations make
-/// sense: the IEN leads the circonscription of the demo école, the PERDIR the demo collège.
+/// sense: all in the first pilot territory's département, whose members they are; the IEN
+/// (and the CPC) lead the circonscription of the demo école, the PERDIR the demo collège.
 async fn demo_accounts(
     db: &Db,
     entries: &[Entry],
-    circonscriptions: &[(String, String)],
     password: &str,
 ) -> anyhow::Result<Vec<(Option<Function>, domain::ids::PersonId)>> {
     let hash = password::hash(password).map_err(|e| anyhow::anyhow!(e))?;
-    let ecole = entries
+    let places = demo_places(entries);
+    let ecole = places
         .iter()
+        .copied()
         .find(|e| e.kind == EstablishmentKind::Ecole && e.circonscription.is_some() && e.open);
-    let college = entries
+    let college = places
         .iter()
+        .copied()
         .find(|e| e.kind == EstablishmentKind::College && e.open);
+    // The demo école's circonscription (else the first of the département).
     let circo = ecole
-        .and_then(|e| e.circonscription.clone())
-        .map(|c| c.0)
-        .or_else(|| circonscriptions.first().map(|c| c.0.clone()));
-    let departement = ecole.map_or("62", |e| e.departement.as_str());
+        .into_iter()
+        .chain(places.iter().copied())
+        .find_map(|e| e.circonscription.clone())
+        .map(|c| c.0);
+    let departement = ecole
+        .or(college)
+        .map_or(DEMO_DEPARTEMENT, |e| e.departement.as_str());
     let academie = geo::academie_of(departement).map(str::to_owned);
     let mut created = Vec::new();
     for function in std::iter::once(None).chain(Function::ALL.into_iter().map(Some)) {
@@ -884,7 +911,7 @@ async fn territories(
         (
             "OTA62 — Observatoire du territoire apprenant du Pas-de-Calais",
             "Valoriser les retours d'expérience et les échanges de pratiques entre pairs, observer les classes sans jugement et construire la formation à partir des besoins exprimés.",
-            pick(&|e| e.departement == "62"),
+            pick(&|e| e.departement == DEMO_DEPARTEMENT),
             &[
                 ("Département du Pas-de-Calais", "collectivite"),
                 ("Réseau Canopé — atelier d'Arras", "canope"),

@@ -151,6 +151,23 @@ const AXES: &[Axis] = &[
     },
 ];
 
+/// The project of the académie where the demo accounts work, begun but still to write: its
+/// steering (the demo IEN, IA-IPR and chargé de mission) find it from their home page and
+/// write its axes; the Clermont-Ferrand project is the complete example.
+pub async fn generate_to_write(db: &Db, academie: &str) -> anyhow::Result<()> {
+    if academie == ACADEMIE {
+        return Ok(());
+    }
+    project::save_project(
+        db,
+        academie,
+        "Projet stratégique académique (à écrire)",
+        "Le pilotage de l'académie écrit ici son projet : ses axes, leurs objectifs, leviers et critères d'évaluation, et les indicateurs qui les suivent. Le projet de l'académie de Clermont-Ferrand en donne un exemple complet.",
+    )
+    .await?;
+    Ok(())
+}
+
 /// Writes the project, its indicators, a hand-entered series with a target, and computes
 /// the platform's series.
 pub async fn generate(db: &Db, steering: PersonId) -> anyhow::Result<()> {

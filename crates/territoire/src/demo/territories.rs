@@ -222,13 +222,13 @@ pub async fn generate_launch(
     else {
         return Ok(());
     };
-    // The demo école and collège belong to the territory whose members the demo accounts are.
+    // The demo école and collège are among the territory's establishments: the demo accounts,
+    // its members, work in its département.
     let profiles = store::accounts::profiles(db, &[director, perdir]).await?;
     let first_of = |p: PersonId| profiles.get(&p).and_then(|p| p.establishments.first());
     let (Some(ecole), Some(college)) = (first_of(director), first_of(perdir)) else {
         return Ok(());
     };
-    store::territories::add_establishments(db, territory, &[ecole.id, college.id]).await?;
     let (ecole, college) = (ecole.uai.clone(), college.uai.clone());
     let items = [
         (

@@ -262,6 +262,9 @@ pub struct AuthorView {
 
 pub struct MediaView {
     pub id: i64,
+    /// A video's title comes from its practice (« Vidéo — … »); other files show their name.
+    pub title: String,
+    /// The file's name, as uploaded (secondary for a video).
     pub name: String,
     pub size: String,
     pub video: bool,
@@ -281,6 +284,7 @@ pub struct MediaView {
 impl MediaView {
     pub fn new(d: MediaDetail) -> Self {
         let m = d.media;
+        let title = d.title;
         let note = match m.state.as_str() {
             "queued" | "processing" => Some(
                 "Conversion de la vidéo en cours : la version d'origine est diffusée en attendant."
@@ -292,6 +296,7 @@ impl MediaView {
         let appearance = m.appearance();
         Self {
             id: m.id,
+            title,
             size: file_size(m.size),
             video: m.kind == "video",
             image: m.kind == "image",
@@ -547,6 +552,11 @@ pub struct PracticeFormPage {
     pub visibilities: Vec<Choice>,
     pub territories: Vec<(i64, String, bool)>,
     pub vocabularies: Vec<VocabularyChoices>,
+    /// A draft being edited saves itself as it is written (front/practice.js): the time it was
+    /// last saved, against which the browser's copy of unsaved text is checked.
+    pub autosave: Option<i64>,
+    /// A published practice is edited: each save makes a version.
+    pub published: bool,
 }
 
 impl PracticeFormPage {
@@ -613,6 +623,8 @@ impl PracticeFormPage {
             error: error.map(|e| crate::error::sentence(&e.message)),
             preview,
             values,
+            autosave: None,
+            published: false,
         }
     }
 

@@ -1,6 +1,8 @@
-//! Writing a practice: the form (with a preview that needs no JavaScript), saving,
-//! publishing, withdrawing, deleting, and comparing published versions.
+//! Writing a practice: the form (with a preview that needs no JavaScript), saving (a draft
+//! also saves itself as it is written, through the same form: front/practice.js), publishing,
+//! withdrawing, deleting, and comparing published versions.
 
+use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -9,12 +11,14 @@ use domain::accounts::audit::{AuditAction, AuditEvent};
 use domain::directory::Uai;
 use domain::ids::PracticeId;
 use domain::policy::{Action, Actor, Resource, can};
-use domain::practices::{FieldError, PracticeContent, PracticeInput, Vocabulary, split_free_tags};
+use domain::practices::{
+    FieldError, PracticeContent, PracticeInput, Status, Vocabulary, split_free_tags,
+};
 use store::accounts::Person;
-use store::practices::{Context, PracticeDetail};
+use store::practices::{Context, Practice, PracticeDetail};
 
 use super::{allowed, practice_for};
-use crate::error::AppError;
+use crate::error::{ApiError, AppError};
 use crate::extractors::{ClientIp, CsrfForm, NoFields, PageContext, RequireUser};
 use crate::state::AppState;
 use crate::views::practices::{FormValues, PracticeFormPage, VersionsPage};
@@ -55,10 +59,14 @@ pub struct PracticeForm {
     coauthors: String,
     #[serde(default)]
     establishments: String,
-    /// `apercu` shows the preview; anything else saves.
+    /// `apercu` shows the preview; `brouillon-auto` saves a draft as it is written (answering
+    /// JSON); anything else saves.
     #[serde(default)]
     action: String,
 }
+
+/// The `action` of the form's automatic saves of a draft (front/practice.js).
+pub const AUTOSAVE: &str = "brouillon-auto";
 
 impl PracticeForm {
     fn values(&self) -> FormValues {
@@ -145,11 +153,13 @@ pub(crate) fn parse_context(coauthors: &str, establishments: &str) -> Result<Con
     })
 }
 
+/// The form, for a new practice or for `editing` one: a draft saves itself as it is written;
+/// a published practice does not (each of its saves makes a version).
 async fn form_page(
     state: &AppState,
     ctx: &PageContext,
     person: &Person,
-    editing: Option<i64>,
+    editing: Option<&Practice>,
     values: FormValues,
     error: Option<FieldError>,
     preview: Option<String>,
@@ -159,19 +169,26 @@ async fn form_page(
         .into_iter()
         .map(|m| (m.id, m.name))
         .collect();
-    let title = if editing.is_some() {
-        "Modifier la pratique"
-    } else {
-        "Partager une pratique"
+    let title = match editing.map(Practice::status) {
+        None => "Partager une pratique",
+        Some(Status::Draft) => "Modifier le brouillon",
+        Some(Status::Published) => "Modifier la pratique",
     };
-    Ok(PracticeFormPage::new(
+    let mut page = PracticeFormPage::new(
         Layout::new(ctx, title),
-        editing,
+        editing.map(|p| p.id),
         values,
         error,
         preview,
         territories,
-    ))
+    );
+    if let Some(practice) = editing {
+        match practice.status() {
+            Status::Draft => page.autosave = Some(practice.updated_at),
+            Status::Published => page.published = true,
+        }
+    }
+    Ok(page)
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -272,7 +289,7 @@ async fn again(
     state: &AppState,
     ctx: &PageContext,
     person: &Person,
-    editing: Option<i64>,
+    editing: Option<&Practice>,
     form: &PracticeForm,
     outcome: Result<Option<String>, FieldError>,
 ) -> Result<Response, AppError> {
@@ -368,7 +385,17 @@ pub async fn edit_form(
         .skip(1)
         .collect::<Vec<_>>()
         .join(", ");
-    render(&form_page(&state, &ctx, &person, Some(id), values, None, None).await?)
+    let page = form_page(
+        &state,
+        &ctx,
+        &person,
+        Some(&detail.practice),
+        values,
+        None,
+        None,
+    )
+    .await?;
+    render(&page)
 }
 
 pub async fn update(
@@ -378,14 +405,21 @@ pub async fn update(
     Path(id): Path<i64>,
     CsrfForm(form): CsrfForm<PracticeForm>,
 ) -> Result<Response, AppError> {
-    allowed(&state, ctx.actor(), PracticeId(id), Action::Edit).await?;
+    if form.action == AUTOSAVE {
+        return Ok(match autosave(&state, &ctx, &person, id, &form).await {
+            Ok(saved) => Json(saved).into_response(),
+            Err(error) => ApiError(error).into_response(),
+        });
+    }
+    let current = practice_for(&state, ctx.actor(), id, Action::Edit).await?;
+    let editing = Some(&current.practice);
     let (content, context) = match form.parse() {
         Ok(parsed) => parsed,
-        Err(error) => return again(&state, &ctx, &person, Some(id), &form, Err(error)).await,
+        Err(error) => return again(&state, &ctx, &person, editing, &form, Err(error)).await,
     };
     if form.action == "apercu" {
         let preview = Some(content.body_html());
-        return again(&state, &ctx, &person, Some(id), &form, Ok(preview)).await;
+        return again(&state, &ctx, &person, editing, &form, Ok(preview)).await;
     }
     let result = store::practices::update(
         &state.db,
@@ -400,9 +434,51 @@ pub async fn update(
         Ok(()) => Ok(Redirect::to(&format!("/pratiques/{id}")).into_response()),
         Err(error) => {
             let error = store_error_as_field(error)?;
-            again(&state, &ctx, &person, Some(id), &form, Err(error)).await
+            again(&state, &ctx, &person, editing, &form, Err(error)).await
         }
     }
+}
+
+/// What an automatic save of a draft answers: that it is saved, and when (seconds since the
+/// epoch), the page's reference for the copy it keeps in the browser until then.
+#[derive(Debug, serde::Serialize)]
+pub struct Autosaved {
+    pub saved: bool,
+    pub updated_at: i64,
+}
+
+/// Saves a draft as it is written (the form, sent by front/practice.js after a pause). A
+/// published practice is refused (409): each of its saves makes a version, so it is saved by
+/// its button only. Nothing here publishes.
+async fn autosave(
+    state: &AppState,
+    ctx: &PageContext,
+    person: &Person,
+    id: i64,
+    form: &PracticeForm,
+) -> Result<Autosaved, AppError> {
+    let current = practice_for(state, ctx.actor(), id, Action::Edit).await?;
+    if current.practice.status() != Status::Draft {
+        return Err(AppError::Conflict(
+            "cette pratique est publiée : ses modifications ne s'enregistrent pas d'elles-mêmes, car chacune en fait une nouvelle version ; enregistrez-les avec le bouton « Enregistrer une nouvelle version »".to_owned(),
+        ));
+    }
+    let (content, context) = form.parse()?;
+    let practice = current.practice.id();
+    store::practices::update(
+        &state.db,
+        practice,
+        person.id(),
+        person.admin,
+        &content,
+        &context,
+    )
+    .await?;
+    let saved = store::practices::get(&state.db, practice).await?;
+    Ok(Autosaved {
+        saved: true,
+        updated_at: saved.practice.updated_at,
+    })
 }
 
 pub async fn publish(
