@@ -210,6 +210,19 @@ test('a territory made from nothing: created, its coordination named, two teache
   assert.ok(await offered.count() >= 2, 'the directory offers establishments of Arras');
   await admin.locator('.fr-checkbox-group label').nth(0).click();
   await admin.locator('.fr-checkbox-group label').nth(1).click();
+  // On the map, a click on a point ticks or unticks its box.
+  const firstBox = admin.locator('input[name=uai]').first();
+  const points = admin.locator('#choix-carte path.leaflet-interactive');
+  assert.equal(await points.count(), await admin.locator('input[name=uai][data-place]').count());
+  await points.first().click();
+  assert.equal(await firstBox.isChecked(), false);
+  await points.first().click();
+  assert.equal(await firstBox.isChecked(), true);
+  // The establishments of the zone shown are listed, those ticked kept.
+  await admin.getByRole('button', { name: 'Lister les établissements de la zone affichée' }).click();
+  assert.equal(await admin.getByLabel('Nom du territoire').inputValue(), 'Territoire apprenant du Ternois');
+  assert.equal(await admin.locator('input[name=uai]:checked').count(), 2);
+  assert.ok(await admin.locator('input[name=uai]').count() > 2, 'the zone lists others around');
   await checkAccessibility(admin);
   await admin.getByRole('button', { name: 'Créer le territoire' }).click();
   await admin.waitForURL('**/territoires/territoire-apprenant-du-ternois');

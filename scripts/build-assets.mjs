@@ -64,8 +64,8 @@ writeFileSync(join(out, 'VERSION'), `@gouvfr/dsfr ${version}\n`);
 console.log(`static/vendor/dsfr : DSFR ${version}, ${referenced.size} fichiers référencés, ${icons.length} icônes`);
 
 // Our scripts: the pad editor bundled with its packages (CodeMirror, Yjs, y-websocket,
-// marked, DOMPurify), the chat room's, the observation grid's and the map's (Leaflet)
-// scripts, and the pad's and the map's stylesheets.
+// marked, DOMPurify), the chat room's, the observation grid's, the map's (Leaflet) and the
+// practice form's scripts, and the pad's and the map's stylesheets.
 const { build } = await import('esbuild');
 // y-codemirror.next paints the other people's cursors and selections with `style` attributes,
 // which the pages' policy (no inline style) refuses, logging a violation each time: they are
@@ -91,7 +91,7 @@ const remoteColours = {
 const js = join(root, 'static/js');
 rmSync(js, { recursive: true, force: true });
 mkdirSync(js, { recursive: true });
-for (const entry of ['pad.js', 'chat.js', 'observation.js', 'map.js']) {
+for (const entry of ['pad.js', 'chat.js', 'observation.js', 'map.js', 'practice.js', 'territory-map.js']) {
   await build({
     entryPoints: [join(root, 'front', entry)],
     plugins: [remoteColours],

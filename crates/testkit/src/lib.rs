@@ -144,6 +144,26 @@ impl TestApp {
         self.fresh.dir.path().join("outbox")
     }
 
+    /// The newest mail of the outbox to `to`, its soft line breaks undone.
+    pub fn newest_mail_to(&self, to: &str) -> anyhow::Result<String> {
+        let mut mails: Vec<(std::time::SystemTime, String)> = std::fs::read_dir(self.outbox())?
+            .filter_map(Result::ok)
+            .filter_map(|e| {
+                Some((
+                    e.metadata().ok()?.modified().ok()?,
+                    std::fs::read_to_string(e.path()).ok()?,
+                ))
+            })
+            .map(|(at, m)| (at, m.replace("=\r\n", "").replace("=\n", "")))
+            .filter(|(_, m)| m.contains(&format!("To: {to}")))
+            .collect();
+        mails.sort();
+        mails
+            .pop()
+            .map(|(_, m)| m)
+            .ok_or_else(|| anyhow::anyhow!("no mail to {to}"))
+    }
+
     /// Creates an account with a password (argon2id, as the CLI does).
     pub async fn create_person(
         &self,

@@ -24,22 +24,7 @@ async fn space(app: &TestApp, owner: PersonId, name: &str) -> anyhow::Result<Spa
 
 /// The link of the newest mail to `to`.
 fn link_mailed_to(app: &TestApp, to: &str) -> anyhow::Result<String> {
-    let mut mails: Vec<(std::time::SystemTime, String)> = std::fs::read_dir(app.outbox())?
-        .filter_map(Result::ok)
-        .filter_map(|e| {
-            Some((
-                e.metadata().ok()?.modified().ok()?,
-                std::fs::read_to_string(e.path()).ok()?,
-            ))
-        })
-        .map(|(at, m)| (at, m.replace("=\r\n", "").replace("=\n", "")))
-        .filter(|(_, m)| m.contains(&format!("To: {to}")))
-        .collect();
-    mails.sort();
-    let mail = mails
-        .last()
-        .map(|(_, m)| m.clone())
-        .ok_or_else(|| anyhow::anyhow!("no mail to {to}"))?;
+    let mail = app.newest_mail_to(to)?;
     let start = mail
         .find("/invitation/")
         .ok_or_else(|| anyhow::anyhow!("no link in {mail}"))?;

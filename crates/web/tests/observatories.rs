@@ -1300,6 +1300,14 @@ async fn the_home_page_says_what_waits_for_each_person() -> anyhow::Result<()> {
         home.contains("href=\"/tableaux-de-bord/academie/09\""),
         "{home}"
     );
+    // Its project is not opened yet: the list of projects, where it is opened, not a 404.
+    assert!(!home.contains("href=\"/projet-strategique/09\""), "{home}");
+    assert!(
+        home.contains("celui de l'académie reste à ouvrir"),
+        "{home}"
+    );
+    store::indicators::project::save_project(&app.db, "09", "Projet de Lille", "Nos axes.").await?;
+    let home = text(steering.get(app.url("/")).send().await?).await?;
     assert!(home.contains("href=\"/projet-strategique/09\""), "{home}");
 
     // A visitor sees what the platform is, nobody's business.

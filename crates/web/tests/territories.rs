@@ -3330,6 +3330,57 @@ async fn an_administrator_creates_a_territory_from_the_form() -> anyhow::Result<
         page.matches("name=\"uai\"").count() >= 2,
         "the search offers others"
     );
+    assert!(
+        page.contains("data-place=\"50.29,2.77\""),
+        "placed for the map"
+    );
+    // On the map: the open establishments of the zone shown, placed, the ticked one kept.
+    let zone = app
+        .submit(
+            &admin,
+            "/territoires/nouveau",
+            "/territoires/nouveau",
+            &form(&[
+                ("zone", "50.25,2.70,50.32,2.80"),
+                ("uai", "0620001P"),
+                ("action", "zone"),
+            ]),
+        )
+        .await?;
+    assert_eq!(zone.status(), StatusCode::OK);
+    let page = text(zone).await?;
+    for (uai, listed) in [
+        ("0620001P", true),
+        ("0620002R", true),
+        ("0620100X", true),
+        ("0620102Z", false),
+        ("0630001J", false),
+    ] {
+        assert_eq!(
+            page.contains(&format!("value=\"{uai}\"")),
+            listed,
+            "{uai}: {page}"
+        );
+    }
+    assert!(page.contains("name=\"uai\" value=\"0620001P\" checked"));
+    // A zone that is not one (or empty) lists nothing, and says so.
+    for bad in ["", "nord", "50.3,2.8,50.2,2.7", "NaN,1,2,3", "1e999,0,1,1"] {
+        let answer = app
+            .submit(
+                &admin,
+                "/territoires/nouveau",
+                "/territoires/nouveau",
+                &form(&[("zone", bad), ("action", "zone")]),
+            )
+            .await?;
+        assert_eq!(answer.status(), StatusCode::OK, "{bad}");
+        assert!(
+            text(answer)
+                .await?
+                .contains("Aucun établissement dans la zone affichée"),
+            "{bad}"
+        );
+    }
 
     let unknown = app
         .submit(
@@ -3578,26 +3629,6 @@ async fn the_territory_forms_hold_their_worst_input() -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The newest mail to `to`, its soft line breaks undone.
-fn mail_to(app: &TestApp, to: &str) -> anyhow::Result<String> {
-    let mut mails: Vec<(std::time::SystemTime, String)> = std::fs::read_dir(app.outbox())?
-        .filter_map(Result::ok)
-        .filter_map(|e| {
-            Some((
-                e.metadata().ok()?.modified().ok()?,
-                std::fs::read_to_string(e.path()).ok()?,
-            ))
-        })
-        .map(|(at, m)| (at, m.replace("=\r\n", "").replace("=\n", "")))
-        .filter(|(_, m)| m.contains(&format!("To: {to}")))
-        .collect();
-    mails.sort();
-    mails
-        .pop()
-        .map(|(_, m)| m)
-        .ok_or_else(|| anyhow::anyhow!("no mail to {to}"))
-}
-
 #[tokio::test]
 async fn the_staff_join_on_request_or_at_once_and_others_are_invited_by_mail() -> anyhow::Result<()>
 {
@@ -3756,7 +3787,7 @@ async fn the_staff_join_on_request_or_at_once_and_others_are_invited_by_mail() -
             .await?
             .contains("Invitation envoyée à nouvelle@ac-lille.fr")
     );
-    let mail = mail_to(&app, "nouvelle@ac-lille.fr")?;
+    let mail = app.newest_mail_to("nouvelle@ac-lille.fr")?;
     assert!(mail.contains("rejoindre le territoire apprenant"), "{mail}");
     let start = mail
         .find("/invitation/")

@@ -178,11 +178,36 @@ pub struct Dashboard {
     pub waiting: i64,
 }
 
+/// The needs counted against the offer so far.
+#[derive(Default)]
+struct Tally {
+    covered: usize,
+    not_covered: usize,
+    waiting: i64,
+    /// The modules whose waiting lists are counted (each once).
+    modules: Vec<i64>,
+}
+
+impl Tally {
+    /// `count` needs of a theme answered by `modules`: in the totals when `counted`.
+    fn add(&mut self, count: usize, counted: bool, modules: &[&ModuleOffer]) {
+        if counted {
+            if modules.is_empty() {
+                self.not_covered += count;
+            } else {
+                self.covered += count;
+            }
+        }
+        for m in modules {
+            if !self.modules.contains(&m.module_id) {
+                self.modules.push(m.module_id);
+                self.waiting += m.waitlisted;
+            }
+        }
+    }
+}
+
 pub fn against_offer(demand: &Demand, offer: &[ModuleOffer]) -> Dashboard {
-    let mut themes = Vec::with_capacity(demand.themes.len());
-    let (mut covered, mut not_covered) = (0, 0);
-    let mut counted: Vec<i64> = Vec::new();
-    let mut waiting = 0;
     let answering = |theme: &str| -> Vec<&ModuleOffer> {
         let key = theme_key(theme);
         offer
@@ -190,59 +215,45 @@ pub fn against_offer(demand: &Demand, offer: &[ModuleOffer]) -> Dashboard {
             .filter(|o| theme_key(&o.folded_theme) == key)
             .collect()
     };
-    let mut small = Vec::with_capacity(demand.small.len());
-    for theme in &demand.small {
-        let modules = answering(&theme.theme);
-        if matches!(demand.others, Others::Count(_)) {
-            if modules.is_empty() {
-                not_covered += theme.count;
-            } else {
-                covered += theme.count;
-            }
-        }
-        for m in &modules {
-            if !counted.contains(&m.module_id) {
-                counted.push(m.module_id);
-                waiting += m.waitlisted;
-            }
-        }
-        let modules = modules
+    let titles = |modules: &[&ModuleOffer]| -> Vec<(i64, String)> {
+        modules
             .iter()
             .map(|m| (m.module_id, m.title.clone()))
-            .collect();
-        small.push((theme.theme.clone(), modules));
-    }
-    for theme in &demand.themes {
-        let modules = answering(&theme.theme);
-        if modules.is_empty() {
-            not_covered += theme.count;
-        } else {
-            covered += theme.count;
-        }
-        for m in &modules {
-            if !counted.contains(&m.module_id) {
-                counted.push(m.module_id);
-                waiting += m.waitlisted;
+            .collect()
+    };
+    let mut tally = Tally::default();
+    let others_counted = matches!(demand.others, Others::Count(_));
+    let small = demand
+        .small
+        .iter()
+        .map(|theme| {
+            let modules = answering(&theme.theme);
+            tally.add(theme.count, others_counted, &modules);
+            (theme.theme.clone(), titles(&modules))
+        })
+        .collect();
+    let themes = demand
+        .themes
+        .iter()
+        .map(|theme| {
+            let modules = answering(&theme.theme);
+            tally.add(theme.count, true, &modules);
+            Coverage {
+                theme: theme.theme.clone(),
+                count: theme.count,
+                modules: titles(&modules),
+                seats: modules.iter().map(|m| m.capacity).sum(),
+                registered: modules.iter().map(|m| m.registered).sum(),
+                waitlisted: modules.iter().map(|m| m.waitlisted).sum(),
             }
-        }
-        themes.push(Coverage {
-            theme: theme.theme.clone(),
-            count: theme.count,
-            modules: modules
-                .iter()
-                .map(|m| (m.module_id, m.title.clone()))
-                .collect(),
-            seats: modules.iter().map(|m| m.capacity).sum(),
-            registered: modules.iter().map(|m| m.registered).sum(),
-            waitlisted: modules.iter().map(|m| m.waitlisted).sum(),
-        });
-    }
+        })
+        .collect();
     Dashboard {
         themes,
         small,
-        covered,
-        not_covered,
-        waiting,
+        covered: tally.covered,
+        not_covered: tally.not_covered,
+        waiting: tally.waiting,
     }
 }
 

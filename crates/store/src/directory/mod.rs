@@ -74,6 +74,21 @@ pub async fn by_ids(db: &Db, ids: &[i64]) -> Result<Vec<Establishment>> {
     Ok(on!(db, pool => sqlx::query_as::<_, Establishment>(&sql).fetch_all(pool).await)?)
 }
 
+/// The open establishments placed inside a zone of the map (south, west, north, east, in
+/// degrees), by name; at most `limit`.
+pub async fn in_zone(
+    db: &Db,
+    (south, west, north, east): (f64, f64, f64, f64),
+    limit: i64,
+) -> Result<Vec<Establishment>> {
+    let sql = format!(
+        "{SELECT_ESTABLISHMENT} WHERE e.latitude BETWEEN $1 AND $2 AND e.longitude BETWEEN $3 AND $4 \
+         AND e.open ORDER BY e.sort_name, e.id LIMIT $5"
+    );
+    Ok(on!(db, pool => sqlx::query_as::<_, Establishment>(&sql)
+        .bind(south).bind(north).bind(west).bind(east).bind(limit).fetch_all(pool).await)?)
+}
+
 /// `(code, name)` pairs, ordered by name.
 pub type Labels = Vec<(String, String)>;
 

@@ -60,10 +60,18 @@ async fn personal(
     }
     let tags = domain::practices::vocab::profile_tags(&profile.subjects, &profile.levels);
     let function = Function::parse(&person.function).ok();
-    let steering = person
+    let steering = match person
         .academie_code
         .clone()
-        .filter(|a| domain::territories::steers_an_academie(function, Some(a)));
+        .filter(|a| domain::territories::steers_an_academie(function, Some(a)))
+    {
+        Some(academie) => {
+            let projects = store::indicators::project::projects(db).await?;
+            let opened = projects.iter().any(|(code, _, _)| *code == academie);
+            Some((academie, opened))
+        }
+        None => None,
+    };
     render(&PersonalHome {
         layout: Layout::new(ctx, "Ce qui m'attend"),
         name: person.name.clone(),

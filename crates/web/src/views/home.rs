@@ -91,8 +91,9 @@ pub struct PersonalHome {
     pub notifications: Vec<store::practices::Notification>,
     pub unread_notifications: i64,
     pub training_office: bool,
-    /// The académie whose dashboards and strategic project the person steers.
-    pub steering: Option<String>,
+    /// The académie whose dashboards and strategic project the person steers, and whether
+    /// its project is opened yet.
+    pub steering: Option<(String, bool)>,
 }
 
 impl PersonalHome {

@@ -21,6 +21,8 @@ use crate::views::{Layout, render_form};
 
 /// How many establishments a search of the form shows.
 const FOUND: u32 = 20;
+/// How many establishments of the map's zone the form shows.
+const ZONE_FOUND: i64 = 100;
 
 /// Makes a territory: every UAI and the coordination's account are checked
 /// before anything is made; the coordination, if named, is told. Returns the territory, as
@@ -101,9 +103,34 @@ pub struct NewTerritoryForm {
     /// The UAIs of the establishments ticked.
     #[serde(default)]
     pub uai: Vec<String>,
-    /// `chercher` to search the directory, anything else to make the territory.
+    /// The zone of the map shown (south, west, north, east), written by the map's script.
+    #[serde(default)]
+    pub zone: String,
+    /// `chercher` to search the directory, `zone` to list the establishments of the map's
+    /// zone, anything else to make the territory.
     #[serde(default)]
     pub action: String,
+}
+
+/// The zone a map sends, « south,west,north,east » in degrees, if it is one.
+fn zone(text: &str) -> Option<(f64, f64, f64, f64)> {
+    let numbers: Vec<f64> = text
+        .split(',')
+        .map(|n| n.trim().parse::<f64>())
+        .collect::<Result<_, _>>()
+        .ok()?;
+    match numbers[..] {
+        [south, west, north, east]
+            if numbers.iter().all(|n| n.is_finite())
+                && (-90.0..=90.0).contains(&south)
+                && (-90.0..=90.0).contains(&north)
+                && south <= north
+                && west <= east =>
+        {
+            Some((south, west, north, east))
+        }
+        _ => None,
+    }
 }
 
 async fn page(
@@ -125,6 +152,10 @@ async fn page(
         }
     }
     let found = match form.q.trim() {
+        _ if form.action == "zone" => match zone(&form.zone) {
+            Some(zone) => store::directory::in_zone(&state.db, zone, ZONE_FOUND).await?,
+            None => Vec::new(),
+        },
         "" => Vec::new(),
         words => {
             let search = Search {
@@ -159,7 +190,7 @@ pub async fn create_form(
     ctx: PageContext,
     CsrfForm(form): CsrfForm<NewTerritoryForm>,
 ) -> Result<Response, AppError> {
-    if form.action == "chercher" {
+    if form.action == "chercher" || form.action == "zone" {
         return page(&state, &ctx, form, None).await;
     }
     let attempt = async {

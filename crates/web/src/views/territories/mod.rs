@@ -106,6 +106,15 @@ pub struct Pick {
     pub uai: String,
     pub label: String,
     pub ticked: bool,
+    /// Where it stands, for the map: « latitude,longitude ».
+    pub place: String,
+}
+
+fn place(e: &store::directory::Establishment) -> String {
+    match (e.latitude, e.longitude) {
+        (Some(lat), Some(lon)) => format!("{lat},{lon}"),
+        _ => String::new(),
+    }
 }
 
 #[derive(Template)]
@@ -137,6 +146,7 @@ impl NewTerritoryPage {
                 uai: e.uai.clone(),
                 label: label(e),
                 ticked: true,
+                place: place(e),
             })
             .collect();
         for e in &found {
@@ -145,12 +155,13 @@ impl NewTerritoryPage {
                     uai: e.uai.clone(),
                     label: label(e),
                     ticked: false,
+                    place: place(e),
                 });
             }
         }
         Self {
             layout,
-            searched: !form.q.trim().is_empty(),
+            searched: !form.q.trim().is_empty() || form.action == "zone",
             form,
             picks,
             error,
