@@ -333,7 +333,7 @@ async fn a_disabled_account_cannot_sign_in_through_the_provider() -> anyhow::Res
     let (app, _provider) = spawn().await?;
     let browser = client()?;
     let back = through_provider(&app, &browser, "marie.curie").await?;
-    assert_eq!(location(&browser.get(&back).send().await?), "/compte");
+    assert_eq!(location(&browser.get(&back).send().await?), "/");
     let id = me_id(&app, &browser).await?.as_i64().unwrap_or_default();
     store::accounts::sessions::set_disabled(&app.db, domain::ids::PersonId(id), true).await?;
     assert_eq!(
