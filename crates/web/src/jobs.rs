@@ -209,7 +209,7 @@ async fn send_visit_mail(
     visit: &visits::Visit,
     kind: &str,
 ) -> Result<(), String> {
-    let Some(event) = crate::handlers::observatories::visits::event(state, visit) else {
+    let Some(event) = crate::app::observatories::event(state, visit) else {
         return Ok(());
     };
     let cancelled = visit.state == VisitState::Cancelled;

@@ -2,6 +2,7 @@
 //! `launch` serves on a listener it is given, so tests bind port 0.
 
 mod api;
+mod app;
 mod assets;
 mod error;
 mod extractors;

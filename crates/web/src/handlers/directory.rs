@@ -3,6 +3,7 @@ use axum::response::Response;
 use domain::directory::{EducationPrioritaire, EstablishmentKind, Uai};
 use store::directory::{self, Search};
 
+use crate::app::directory::DirectoryQuery;
 use crate::error::AppError;
 use crate::extractors::PageContext;
 use crate::state::AppState;
@@ -10,30 +11,6 @@ use crate::views::directory::{DirectoryPage, EstablishmentPage};
 use crate::views::{Layout, render};
 
 pub const PER_PAGE: u32 = 20;
-
-/// The directory's search parameters, as in the page's address and the API.
-#[derive(Debug, Default, Clone, serde::Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct DirectoryQuery {
-    /// Words of the name or the commune, or a UAI (accents and case ignored).
-    pub q: Option<String>,
-    /// Département code (`62`, `2A`, `974`).
-    pub departement: Option<String>,
-    /// Kind: `ecole`, `college`, `lycee`, `erea`, `medico-social`, `orientation`, `administratif`, `autre`.
-    #[serde(rename = "type")]
-    #[param(rename = "type")]
-    pub kind: Option<String>,
-    /// `public` or `prive`.
-    pub statut: Option<String>,
-    /// Circonscription code (1er degré).
-    pub circonscription: Option<String>,
-    /// Bassin de formation code (2nd degré).
-    pub bassin: Option<String>,
-    /// Éducation prioritaire: `REP` or `REP+`.
-    pub ep: Option<String>,
-    /// Page number, from 1.
-    pub page: Option<String>,
-}
 
 fn non_empty(value: &Option<String>) -> Option<&str> {
     value.as_deref().map(str::trim).filter(|v| !v.is_empty())

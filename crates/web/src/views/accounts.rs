@@ -232,7 +232,7 @@ pub struct AuditRow {
 #[template(path = "accounts/admin_journal.html")]
 pub struct AuditPage {
     pub layout: Layout,
-    pub query: crate::handlers::accounts::admin::AuditQuery,
+    pub query: crate::app::accounts::AuditQuery,
     pub actions: Vec<(&'static str, &'static str)>,
     pub entries: Vec<AuditRow>,
     /// The link to the next (older) page, when the page is full.
@@ -242,10 +242,10 @@ pub struct AuditPage {
 impl AuditPage {
     pub fn new(
         layout: Layout,
-        query: crate::handlers::accounts::admin::AuditQuery,
+        query: crate::app::accounts::AuditQuery,
         entries: Vec<store::accounts::audit::Entry>,
     ) -> Self {
-        let full = entries.len() as i64 >= crate::handlers::accounts::admin::AUDIT_PAGE;
+        let full = entries.len() as i64 >= crate::app::accounts::AUDIT_PAGE;
         let older = entries.last().filter(|_| full).map(|last| {
             let mut link = url::form_urlencoded::Serializer::new(String::new());
             for (key, value) in [

@@ -3,7 +3,7 @@ use domain::directory::EstablishmentKind;
 use store::directory::{Establishment, Labels, Search};
 
 use super::{Layout, thousands};
-use crate::handlers::directory::DirectoryQuery;
+use crate::app::directory::DirectoryQuery;
 
 /// One option of a `<select>`.
 pub struct Choice {

@@ -14,7 +14,7 @@ use store::observatories::visits::{
 };
 use store::observatories::{Figures, Observatory, Role, Summary};
 
-use crate::handlers::observatories::visits::RequestForm;
+use crate::app::observatories::RequestForm;
 use crate::views::{Layout, date_fr, date_time_fr};
 
 /// A day of a period, the French way.

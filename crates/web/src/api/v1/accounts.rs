@@ -96,19 +96,19 @@ pub struct AuditEntry {
 /// The audit trail, newest first, 100 entries a page (`avant`: the last id of the previous
 /// page); administrators only.
 #[utoipa::path(get, path = "/api/v1/audit", tag = "comptes", security(("jeton" = [])),
-    params(crate::handlers::accounts::admin::AuditQuery),
+    params(crate::app::accounts::AuditQuery),
     responses((status = 200, body = [AuditEntry]), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn audit(
     State(state): State<AppState>,
     ApiUser(person): ApiUser,
-    axum::extract::Query(query): axum::extract::Query<crate::handlers::accounts::admin::AuditQuery>,
+    axum::extract::Query(query): axum::extract::Query<crate::app::accounts::AuditQuery>,
 ) -> Result<Json<Vec<AuditEntry>>, ApiError> {
     crate::handlers::allow_known(
         crate::extractors::actor(Some(&person)),
         domain::policy::Action::View,
         domain::policy::Resource::Accounts,
     )?;
-    let filter = query.filter(crate::handlers::accounts::admin::AUDIT_PAGE)?;
+    let filter = query.filter(crate::app::accounts::AUDIT_PAGE)?;
     let entries = store::accounts::audit::search(&state.db, &filter).await?;
     Ok(Json(
         entries

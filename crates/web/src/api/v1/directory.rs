@@ -3,8 +3,8 @@ use axum::extract::{Path, Query, State};
 use domain::directory::Uai;
 use store::directory::{self, Establishment};
 
+use crate::app::directory::DirectoryQuery;
 use crate::error::{ApiError, AppError, ErrorBody};
-use crate::handlers::directory::DirectoryQuery;
 use crate::state::AppState;
 
 /// An establishment of the directory.

@@ -6,10 +6,11 @@ use domain::indicators::Month;
 use domain::indicators::map::{self as map, BBox, Counts, Filters};
 use domain::indicators::metrics::Scope;
 
+use crate::app::indicators::MapQuery;
 use crate::error::{ApiError, AppError, ErrorBody};
 use crate::extractors::{ApiCaller, ApiUser, ListQuery};
 use crate::handlers::indicators::dashboard;
-use crate::handlers::indicators::map::{MapQuery, PLACES_LIMIT, viewer};
+use crate::handlers::indicators::map::{PLACES_LIMIT, viewer};
 use crate::state::AppState;
 
 /// The counts of the layers asked for, by layer code (`{"pratiques": 3, "essais": 1}`).

@@ -612,7 +612,7 @@ pub async fn topic(
         &state.db,
         topic.id(),
         query.after.max(0),
-        crate::handlers::spaces::MESSAGES_PER_PAGE,
+        crate::app::spaces::MESSAGES_PER_PAGE,
     )
     .await?;
     if let (Some(person), Some(last)) = (caller.person, messages.last()) {

@@ -11,6 +11,7 @@ use domain::policy::{Action, Resource};
 use store::accounts::{self, audit::Filter, sessions};
 
 use super::audit;
+use crate::app::accounts::{AUDIT_PAGE, AuditQuery};
 use crate::error::AppError;
 use crate::extractors::{ClientIp, CsrfForm, PageContext, RequireUser};
 use crate::handlers::allow_known;
@@ -149,34 +150,6 @@ fn back(q: &str) -> Response {
     Redirect::to(&format!("/admin/comptes?{query}")).into_response()
 }
 
-/// The audit trail's filters, as the page's form and the API send them.
-#[derive(serde::Deserialize, Default, utoipa::IntoParams)]
-pub struct AuditQuery {
-    /// An action code (`sign-in-failed`…).
-    #[serde(default)]
-    pub action: String,
-    /// The id of the person who acted.
-    #[serde(default)]
-    pub personne: String,
-    /// Exactly what was acted upon (`personne:12`).
-    #[serde(default)]
-    pub cible: String,
-    /// Words in the target or the detail.
-    #[serde(default)]
-    pub texte: String,
-    #[serde(default)]
-    pub ip: String,
-    /// First day (AAAA-MM-JJ).
-    #[serde(default)]
-    pub du: String,
-    /// Last day (AAAA-MM-JJ), included.
-    #[serde(default)]
-    pub au: String,
-    /// The next page: entries older than this id.
-    #[serde(default)]
-    pub avant: String,
-}
-
 impl AuditQuery {
     pub fn filter(&self, limit: i64) -> Result<Filter, AppError> {
         let action = match self.action.trim() {
@@ -215,8 +188,6 @@ impl AuditQuery {
         })
     }
 }
-
-pub const AUDIT_PAGE: i64 = 100;
 
 pub async fn journal(
     State(state): State<AppState>,

@@ -9,7 +9,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::ids::PersonId;
 use domain::indicators::Month;
-use domain::indicators::dashboard::{self, Line};
+use domain::indicators::dashboard;
 use domain::indicators::metrics::{METRICS, Scope};
 use domain::indicators::project::{Node, steers};
 use domain::policy::{Action, Resource};
@@ -17,6 +17,7 @@ use store::accounts::Person;
 use store::indicators::project::{self as project_store, Indicator};
 use store::indicators::series;
 
+use crate::app::indicators::{Dashboard, IndicatorLine, path_of};
 use crate::error::AppError;
 use crate::extractors::{CsrfForm, PageContext};
 use crate::handlers::allow;
@@ -35,33 +36,6 @@ pub const READER: Resource = Resource::StrategicProject {
 /// How many months a dashboard shows.
 pub const MONTHS: u16 = 36;
 
-/// One indicator of a dashboard, with its line.
-pub struct IndicatorLine {
-    /// Absent for a metric of the catalogue shown with no project.
-    pub indicator: Option<Indicator>,
-    pub name: String,
-    pub unit: String,
-    /// Its criterion and what is above it, from the axis down.
-    pub path: Vec<String>,
-    /// How it is computed, or where its values come from.
-    pub source: String,
-    pub computed: bool,
-    pub line: Line,
-}
-
-pub struct Dashboard {
-    pub scope: Scope,
-    pub label: String,
-    /// The académie whose project the indicators come from.
-    pub academie: Option<String>,
-    pub has_project: bool,
-    pub first: Month,
-    pub last: Month,
-    /// The current month, by the server's clock: the furthest `last` may go.
-    pub current: Month,
-    pub lines: Vec<IndicatorLine>,
-}
-
 /// The scope of a dashboard's address: `/tableaux-de-bord/academie/06`, `…/national`.
 pub fn scope_of(kind: &str, code: &str) -> Result<Scope, AppError> {
     let text = if kind == "national" {
@@ -70,15 +44,6 @@ pub fn scope_of(kind: &str, code: &str) -> Result<Scope, AppError> {
         format!("{kind}:{code}")
     };
     Scope::parse(&text).map_err(|_| AppError::NotFound)
-}
-
-pub fn path_of(scope: &Scope) -> String {
-    match scope {
-        Scope::National => "/tableaux-de-bord/national".to_owned(),
-        Scope::Academie(c) => format!("/tableaux-de-bord/academie/{c}"),
-        Scope::Departement(c) => format!("/tableaux-de-bord/departement/{c}"),
-        Scope::Territory(id) => format!("/tableaux-de-bord/territoire/{id}"),
-    }
 }
 
 /// The name of a scope and its académie.

@@ -12,6 +12,7 @@ use domain::indicators::map::{
 };
 use store::accounts::Person;
 
+use crate::app::indicators::MapQuery;
 use crate::error::AppError;
 use crate::extractors::{ListQuery, PageContext};
 use crate::state::AppState;
@@ -23,38 +24,6 @@ pub const DEFAULT_ZOOM: u8 = 5;
 
 /// The lines of the list behind a cluster.
 pub const PLACES_LIMIT: usize = 200;
-
-/// What the map shows, as in the page's address and the API.
-#[derive(Debug, Default, Clone, serde::Deserialize, serde::Serialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct MapQuery {
-    /// The viewport `west,south,east,north` in degrees (default: metropolitan France).
-    pub bbox: Option<String>,
-    /// Leaflet's zoom, 0 to 20 (default 5).
-    pub zoom: Option<String>,
-    /// Layers, separated by commas or repeated: `etablissements`, `pratiques`, `essais`,
-    /// `visites`, `reseaux`, `evenements` (default `pratiques,essais`).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub layers: Vec<String>,
-    /// Establishments of this kind: `ecole`, `college`, `lycee`…
-    #[serde(rename = "type")]
-    #[param(rename = "type")]
-    pub kind: Option<String>,
-    /// Practices and trials of this theme: `subject:francais`, `dispositif:…`.
-    pub theme: Option<String>,
-    /// Practices and trials of this competence of the 21st century, e.g. `collaboration`.
-    pub skill: Option<String>,
-    /// Visits of this observatory (its id).
-    pub observatory: Option<String>,
-    /// Establishments of this territory (its id).
-    pub territory: Option<String>,
-    /// From this month, `AAAA-MM`.
-    pub from: Option<String>,
-    /// Up to this month, `AAAA-MM` (the time slider).
-    pub to: Option<String>,
-    /// The choropleth's areas: `commune`, `circonscription` or `departement`.
-    pub level: Option<String>,
-}
 
 fn given(value: &Option<String>) -> Option<&str> {
     value.as_deref().map(str::trim).filter(|v| !v.is_empty())

@@ -9,10 +9,11 @@ use domain::indicators::network;
 use domain::policy::Action;
 use store::indicators::series;
 
+use crate::app::indicators::path_of;
 use crate::error::AppError;
 use crate::extractors::PageContext;
 use crate::handlers::allow;
-use crate::handlers::indicators::dashboard::{READER, describe, path_of, scope_of};
+use crate::handlers::indicators::dashboard::{READER, describe, scope_of};
 use crate::state::AppState;
 use crate::views::indicators::network::NetworkPage;
 use crate::views::{Layout, render};

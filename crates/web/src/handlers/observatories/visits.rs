@@ -10,7 +10,7 @@
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::accounts::audit::{AuditAction, AuditEvent};
-use domain::calendar::{self, Event, Method};
+use domain::calendar::{self, Method};
 use domain::ids::{PersonId, VisitId, VisitRequestId};
 use domain::observatories::visit::{TrainingNeed, VisitEvent, VisitState, parse_observation};
 use domain::observatories::{parse_constraints, parse_focus};
@@ -19,6 +19,7 @@ use store::observatories::visits::{self, NewRequest, RequestDetail, Visit};
 use store::observatories::{self, Role};
 
 use super::{observatory_for, periods};
+use crate::app::observatories::{RequestForm, event};
 use crate::error::AppError;
 use crate::extractors::{ClientIp, CsrfForm, NoFields, PageContext, RequireUser};
 use crate::handlers::allow;
@@ -151,22 +152,6 @@ pub(crate) async fn create_request(
 pub struct RequestQuery {
     #[serde(default)]
     pub uai: Option<String>,
-}
-
-#[derive(Debug, Default, Clone, serde::Deserialize)]
-pub struct RequestForm {
-    #[serde(default)]
-    pub uai: String,
-    #[serde(default)]
-    pub focus: String,
-    #[serde(default)]
-    pub constraints: String,
-    #[serde(default)]
-    pub teachers: Vec<i64>,
-    #[serde(default)]
-    pub from: Vec<String>,
-    #[serde(default)]
-    pub to: Vec<String>,
 }
 
 pub async fn request_form(
@@ -346,37 +331,6 @@ pub async fn renew_feed(
     let person = ctx.actor().person.ok_or(AppError::Unauthorized)?;
     let token = visits::renew_calendar_feed(&state.db, person).await?;
     visits_page(&state, &ctx, Some(token)).await
-}
-
-/// The iCalendar event of a visit, as its participants' calendars show it.
-pub(crate) fn event(state: &AppState, visit: &Visit) -> Option<Event> {
-    let (starts_at, ends_at) = (visit.starts_at?, visit.ends_at?);
-    let base = state.settings.public_url.trim_end_matches('/');
-    let host = base.split("://").nth(1).unwrap_or(base);
-    Some(Event {
-        uid: format!("visite-{}@{host}", visit.id.0),
-        sequence: visit.updated_at - visit.created_at,
-        starts_at,
-        ends_at,
-        stamp: visit.updated_at,
-        summary: format!("Visite entre pairs — {}", visit.establishment),
-        description: format!(
-            "Observatoire « {} ». Problématique : {}\nBinôme : {}\nEnseignant(s) observé(s) : {}",
-            visit.observatory_name,
-            visit.focus,
-            visits::names(&visit.observers),
-            visits::names(&visit.observed)
-        ),
-        location: format!("{} ({})", visit.establishment, visit.uai),
-        url: format!("{base}/visites/{}", visit.id.0),
-        attendees: visit
-            .observers
-            .iter()
-            .chain(&visit.observed)
-            .map(|p| (p.name.clone(), p.email.clone()))
-            .collect(),
-        cancelled: visit.state == VisitState::Cancelled,
-    })
 }
 
 /// A person's calendar feed: their dated visits; the secret address is the only key.

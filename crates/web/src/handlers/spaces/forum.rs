@@ -11,15 +11,13 @@ use store::spaces::Space;
 use store::spaces::forum::{self, Topic, TopicChange};
 
 use super::{allow, item, space_for};
+use crate::app::spaces::MESSAGES_PER_PAGE;
 use crate::error::AppError;
 use crate::extractors::{CsrfForm, PageContext, RequireUser};
 use crate::handlers::practices::{search_error, viewer};
 use crate::state::AppState;
 use crate::views::spaces::{ForumPage, ForumSearch, ModerationPage, TopicForm, TopicPage};
 use crate::views::{Layout, render, render_status};
-
-/// Messages shown per page of a topic.
-pub const MESSAGES_PER_PAGE: i64 = 50;
 
 #[derive(Debug, Default, serde::Deserialize)]
 pub struct ForumQuery {

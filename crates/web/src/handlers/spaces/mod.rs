@@ -23,6 +23,7 @@ use domain::policy::{Action, Actor, Resource, SpaceAccess, can};
 use domain::spaces::{SpaceContent, SpaceInput, SpaceRole};
 use store::spaces::Space;
 
+use crate::app::spaces::SpaceForm;
 use crate::error::AppError;
 use crate::extractors::{CsrfForm, PageContext, RequireUser};
 pub(crate) use crate::handlers::allow;
@@ -75,18 +76,6 @@ pub async fn list(
         None,
         SpaceForm::default(),
     ))
-}
-
-#[derive(Debug, Default, serde::Deserialize)]
-pub struct SpaceForm {
-    #[serde(default)]
-    pub name: String,
-    #[serde(default)]
-    pub description: String,
-    #[serde(default)]
-    pub visibility: String,
-    #[serde(default)]
-    pub territory: String,
 }
 
 /// Creates a space from the list page; its creator becomes its owner.

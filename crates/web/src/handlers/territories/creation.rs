@@ -13,6 +13,7 @@ use store::accounts::Person;
 use store::directory::Search;
 
 use super::{account, allow};
+use crate::app::territories::NewTerritoryForm;
 use crate::error::{AppError, capitalize};
 use crate::extractors::{CsrfForm, PageContext, actor};
 use crate::state::AppState;
@@ -86,30 +87,6 @@ pub(crate) fn territories_for(person: &Person) -> Resource {
 /// Refuses whoever may not make territories (administrators and the académie's steering may).
 pub(crate) fn may_create(person: &Person) -> Result<(), AppError> {
     allow(actor(Some(person)), Action::Create, territories_for(person))
-}
-
-/// The form's fields, as typed.
-#[derive(Debug, Default, serde::Deserialize)]
-pub struct NewTerritoryForm {
-    #[serde(default)]
-    pub name: String,
-    #[serde(default)]
-    pub description: String,
-    #[serde(default)]
-    pub coordination: String,
-    /// Words to find establishments with.
-    #[serde(default)]
-    pub q: String,
-    /// The UAIs of the establishments ticked.
-    #[serde(default)]
-    pub uai: Vec<String>,
-    /// The zone of the map shown (south, west, north, east), written by the map's script.
-    #[serde(default)]
-    pub zone: String,
-    /// `chercher` to search the directory, `zone` to list the establishments of the map's
-    /// zone, anything else to make the territory.
-    #[serde(default)]
-    pub action: String,
 }
 
 /// The zone a map sends, « south,west,north,east » in degrees, if it is one.

@@ -9,8 +9,8 @@ use store::territories::TerritorySummary;
 
 use super::chart;
 use super::ods::{self, Cell, Sheet};
+use crate::app::indicators::{Dashboard, IndicatorLine, path_of};
 use crate::error::AppError;
-use crate::handlers::indicators::dashboard::{Dashboard, IndicatorLine, path_of};
 use crate::views::Layout;
 use crate::views::pdf::{Document, render};
 

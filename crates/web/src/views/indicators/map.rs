@@ -8,7 +8,7 @@ use domain::indicators::map::{
 };
 use domain::practices::vocab::Vocabulary;
 
-use crate::handlers::indicators::map::MapQuery;
+use crate::app::indicators::MapQuery;
 use crate::state::MapTiles;
 use crate::views::directory::Choice;
 use crate::views::{Layout, thousands};

@@ -5,7 +5,7 @@ use domain::indicators::metrics::{METRICS, Scope};
 use domain::indicators::project::{Node, tree};
 use store::indicators::project::{Indicator, Project};
 
-use crate::handlers::indicators::dashboard::path_of;
+use crate::app::indicators::path_of;
 use crate::views::Layout;
 use crate::views::directory::Choice;
 

@@ -18,7 +18,7 @@ use store::spaces::{Activity, Member, Space, SpaceSummary};
 use store::territories::Membership;
 
 use super::{Layout, date_fr};
-use crate::handlers::spaces::SpaceForm;
+use crate::app::spaces::SpaceForm;
 
 /// What every page of a space shows above its content: name, tabs.
 pub struct SpaceHeader {
@@ -783,7 +783,7 @@ impl TopicPage {
         categories: Vec<Category>,
         moderates: bool,
     ) -> Self {
-        let per_page = crate::handlers::spaces::MESSAGES_PER_PAGE;
+        let per_page = crate::app::spaces::MESSAGES_PER_PAGE;
         let read_up_to = topic.last_seq - topic.unread;
         let last_seq = topic.last_seq;
         let writes =

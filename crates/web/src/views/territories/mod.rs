@@ -121,7 +121,7 @@ fn place(e: &store::directory::Establishment) -> String {
 #[template(path = "territories/new.html")]
 pub struct NewTerritoryPage {
     pub layout: Layout,
-    pub form: crate::handlers::territories::creation::NewTerritoryForm,
+    pub form: crate::app::territories::NewTerritoryForm,
     /// The establishments ticked so far, then those the search found.
     pub picks: Vec<Pick>,
     /// A search was made (its results, even none, are said).
@@ -132,7 +132,7 @@ pub struct NewTerritoryPage {
 impl NewTerritoryPage {
     pub fn new(
         layout: Layout,
-        form: crate::handlers::territories::creation::NewTerritoryForm,
+        form: crate::app::territories::NewTerritoryForm,
         chosen: Vec<store::directory::Establishment>,
         found: Vec<store::directory::Establishment>,
         error: Option<String>,
