@@ -43,16 +43,19 @@ pub(crate) async fn standing(
 }
 
 /// A person of the staff of the territory's establishments joins it (open) or asks to
-/// (else); the coordination is told either way. Returns whether they joined.
+/// (else); the coordination is told either way. A member already changes nothing.
 pub(crate) async fn join(
     state: &AppState,
     actor: Actor,
     territory: TerritoryId,
-) -> Result<bool, AppError> {
+) -> Result<(), AppError> {
     let person = actor.person.ok_or(AppError::Unauthorized)?;
+    let standing = standing(state, actor, territory).await?;
+    if standing == Standing::Waiting || role_in(state, actor, territory).await?.is_some() {
+        return Ok(());
+    }
     let summary = store::territories::summary_of(&state.db, territory).await?;
     let name = store::accounts::person(&state.db, person).await?.name;
-    let standing = standing(state, actor, territory).await?;
     let link = format!("/territoires/{}/membres", summary.slug);
     match standing {
         Standing::MayJoin { open: true } => {
@@ -70,7 +73,7 @@ pub(crate) async fn join(
             let told = format!("{name} a rejoint le territoire « {} »", summary.name);
             store::territories::joining::tell_coordination(&state.db, territory, (&told, &link))
                 .await?;
-            Ok(true)
+            Ok(())
         }
         Standing::MayJoin { open: false } => {
             if store::territories::joining::request(&state.db, territory, person).await? {
@@ -85,17 +88,11 @@ pub(crate) async fn join(
                 )
                 .await?;
             }
-            Ok(false)
+            Ok(())
         }
-        Standing::Waiting => Ok(false),
-        Standing::Nothing => {
-            if role_in(state, actor, territory).await?.is_some() {
-                return Ok(true);
-            }
-            Err(AppError::BadRequest(
+        Standing::Waiting | Standing::Nothing => Err(AppError::BadRequest(
                 "seul le personnel des établissements du territoire le rejoint ainsi : demandez à sa coordination de vous inviter".to_owned(),
-            ))
-        }
+        )),
     }
 }
 
