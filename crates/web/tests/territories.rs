@@ -3768,6 +3768,32 @@ async fn the_staff_join_on_request_or_at_once_and_others_are_invited_by_mail() -
         "{bare}"
     );
     assert!(bare.contains("value=\"nouvelle@ac-lille.fr\""));
+    // The worst of each field: refused in French, nothing mailed.
+    let long = "N".repeat(10_000);
+    for (name, function) in [
+        (long.as_str(), "ien"),
+        ("Nadia Nouvelle", "inspectrice"),
+        ("\u{0}", "ien"),
+    ] {
+        let refused = app
+            .submit(
+                &coordination,
+                &members,
+                &members,
+                &[
+                    ("email", "nouvelle@ac-lille.fr"),
+                    ("role", "reader"),
+                    ("name", name),
+                    ("function", function),
+                ],
+            )
+            .await?;
+        assert_eq!(refused.status(), StatusCode::BAD_REQUEST, "{function}");
+        assert!(
+            app.newest_mail_to("nouvelle@ac-lille.fr").is_err(),
+            "nothing mailed"
+        );
+    }
     let invited = app
         .submit(
             &coordination,
